@@ -1,0 +1,28 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+
+from accounts.models import ApiToken, hash_token_key
+
+
+class HashedTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>` against keys stored as SHA-256 hashes, with expiry and
+    revocation. An unknown, expired or revoked key answers 401."""
+
+    keyword = "Token"
+
+    def authenticate_credentials(self, key):
+        token = (
+            ApiToken.objects.usable()
+            .select_related("user")
+            .filter(key_hash=hash_token_key(key))
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        now = timezone.now()
+        # Touch last_used_at at most once a minute so busy clients do not write on every call.
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token

@@ -1,0 +1,33 @@
+"""Writes for accounts: API tokens."""
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import ApiToken, User, hash_token_key
+
+DEFAULT_TOKEN_DAYS = 90
+
+
+def api_token_create(
+    *, user: User, days: int = DEFAULT_TOKEN_DAYS, name: str = ""
+) -> tuple[ApiToken, str]:
+    """Create a key for `user`. Returns the row and the plain key, which is never stored."""
+    key = ApiToken.generate_key()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=key[:8],
+        key_hash=hash_token_key(key),
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
+    return token, key
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoke one of `user`'s own keys. Returns False when there was nothing to revoke."""
+    return bool(
+        ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    )

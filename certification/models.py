@@ -1,0 +1,409 @@
+"""Applicants, applications, their documents, certifications, specializations and renewals.
+
+Life cycles (../shared/DESIGN.md) are owned by `certification.services`; nothing here changes a
+status. Database constraints back the invariants that matter.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Language
+from training.models import ReviewStatus, Specialization
+
+
+class LivedExperience(models.TextChoices):
+    CONSUMER = "consumer", _("As a consumer (my own recovery)")
+    FAMILY = "family", _("As a parent, caregiver or family member of a consumer")
+
+
+class Education(models.TextChoices):
+    HIGH_SCHOOL_DIPLOMA = "high_school_diploma", _("High school diploma")
+    EQUIVALENT = "equivalent", _("Equivalent (GED, HiSET, TASC or California proficiency)")
+    HIGHER = "higher", _("College degree or higher")
+    NONE = "none", _("None of these yet")
+
+
+class ApplicantProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applicant_profile"
+    )
+    legal_first_name = models.CharField(_("legal first name"), max_length=100)
+    legal_last_name = models.CharField(_("legal last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address_line1 = models.CharField(_("street address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("apartment, suite, unit"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=2, default="CA")
+    postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    county_of_residence = models.ForeignKey(
+        "counties.County",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("county of residence"),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    lived_experience = models.CharField(
+        _("lived experience"), max_length=10, choices=LivedExperience.choices, blank=True
+    )
+    education = models.CharField(
+        _("education"), max_length=30, choices=Education.choices, blank=True
+    )
+    education_attested = models.BooleanField(
+        _("I attest that my education information is true"), default=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lived_experience__in=[*LivedExperience.values, ""]),
+                name="profile_lived_experience_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def legal_name(self) -> str:
+        return f"{self.legal_first_name} {self.legal_last_name}".strip()
+
+
+class CodeOfEthicsVersion(models.Model):
+    """A version of the Code of Ethics, in English and Spanish. The current one is the latest
+    whose `effective_on` has come; each signature records the version signed."""
+
+    version = models.CharField(max_length=20, unique=True)
+    effective_on = models.DateField()
+    text_en = models.TextField()
+    text_es = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("Code of Ethics version")
+
+    def __str__(self) -> str:
+        return f"Code of Ethics {self.version}"
+
+    def text_for(self, language: str) -> str:
+        return self.text_es if language == "es" else self.text_en
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    CERTIFIED = "certified", _("Certified")
+    DENIED = "denied", _("Denied")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+# An application in one of these states blocks a second one for the same person and county.
+OPEN_APPLICATION_STATUSES = ("draft", "submitted", "in_review", "changes_requested", "approved")
+
+
+class Pathway(models.TextChoices):
+    STANDARD = "standard", _("Standard (80 hours of training and the exam)")
+    OUT_OF_STATE = "out_of_state", _("Out-of-state reciprocity")
+    GRANDPARENTING = "grandparenting", _("Grandparenting (closed 2022-12-31)")
+
+
+class ApplicationPart(models.TextChoices):
+    """Parts of an application a reviewer can send back for changes."""
+
+    PROFILE = "profile", _("Personal details")
+    ETHICS = "ethics", _("Code of Ethics")
+    ATTESTATIONS = "attestations", _("Attestations")
+    PHOTO_ID = "photo_id", _("Photo ID")
+    DIPLOMA = "diploma", _("Diploma or equivalent")
+    TRAINING = "training", _("Training")
+    OUT_OF_STATE = "out_of_state", _("Out-of-state certification")
+
+
+class Application(models.Model):
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    county = models.ForeignKey(
+        "counties.County", on_delete=models.PROTECT, related_name="applications"
+    )
+    pathway = models.CharField(
+        _("pathway"), max_length=20, choices=Pathway.choices, default=Pathway.STANDARD
+    )
+    status = models.CharField(
+        max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    ethics_version = models.ForeignKey(
+        CodeOfEthicsVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ethics_signed_at = models.DateTimeField(null=True, blank=True)
+    attest_share_experience = models.BooleanField(
+        _("I am willing to share my lived experience to support others"), default=False
+    )
+    attest_recovery = models.BooleanField(_("I am dedicated to recovery"), default=False)
+    other_state = models.CharField(_("other state"), max_length=2, blank=True)
+    other_state_certification_number = models.CharField(
+        _("other state's certification number"), max_length=50, blank=True
+    )
+    peer_work_hours = models.PositiveIntegerField(_("hours of peer work"), null=True, blank=True)
+    attest_no_pending_discipline = models.BooleanField(
+        _("I have no pending discipline in any state"), default=False
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    approved_on = models.DateField(null=True, blank=True)
+    window_ends_on = models.DateField(
+        null=True, blank=True, help_text=_("Last day of the 12-month exam window.")
+    )
+    changes_requested_message = models.TextField(blank=True)
+    changes_requested_parts = ArrayField(
+        models.CharField(max_length=20, choices=ApplicationPart.choices), default=list, blank=True
+    )
+    # Bumped by every transition: forms carry it so a stale form cannot overwrite a newer
+    # decision (optimistic concurrency on top of the row lock).
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "county"],
+                condition=Q(status__in=OPEN_APPLICATION_STATUSES),
+                name="application_one_open_per_county",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values), name="application_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(pathway__in=Pathway.values), name="application_pathway_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | (Q(approved_on__isnull=False) & Q(window_ends_on__isnull=False)),
+                name="application_approved_has_window",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["county", "status", "submitted_at"], name="application_queue_idx"),
+            models.Index(fields=["status", "window_ends_on"], name="application_window_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Application #{self.pk} ({self.get_status_display()})"
+
+
+class DocumentKind(models.TextChoices):
+    PHOTO_ID = "photo_id", _("Government photo ID")
+    DIPLOMA = "diploma", _("Diploma or equivalent")
+    TRAINING_CERTIFICATE = "training_certificate", _("Training certificate")
+    CE_CERTIFICATE = "ce_certificate", _("CE certificate")
+    RECOMMENDATION_LETTER = "recommendation_letter", _("Letter of recommendation")
+    OTHER = "other", _("Other")
+
+
+def document_upload_to(instance: "Document", filename: str) -> str:
+    """A random name outside the static tree; the original name is kept in the row only."""
+    return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """An uploaded file (ID, diploma, training or CE proof). Never hard-deleted: a removed
+    document keeps its row with `removed_at` set."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents"
+    )
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=document_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    review_status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    review_reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values), name="document_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_status__in=ReviewStatus.values),
+                name="document_review_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(content_type__in=["application/pdf", "image/jpeg", "image/png"]),
+                name="document_content_type_allowed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class CertificationStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    VACATED = "vacated", _("Vacated")
+
+
+# A person holds at most one certification outside these terminal states.
+TERMINAL_CERTIFICATION_STATUSES = ("revoked", "vacated")
+
+
+class Certification(models.Model):
+    """A person's certification: a public fact once issued (the registry). Its number comes
+    from a PostgreSQL sequence (`certification_number_seq`), is unique and never reused."""
+
+    number = models.CharField(_("certification number"), max_length=20, unique=True)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certifications"
+    )
+    issuing_county = models.ForeignKey(
+        "counties.County", on_delete=models.PROTECT, related_name="certifications"
+    )
+    application = models.OneToOneField(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="certification"
+    )
+    # The name printed on the certificate and shown by the registry: copied at issue from the
+    # legal name so the public record does not change when a profile is edited.
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    status = models.CharField(
+        max_length=10, choices=CertificationStatus.choices, default=CertificationStatus.ACTIVE
+    )
+    status_reason = models.TextField(blank=True)
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder"],
+                condition=~Q(status__in=TERMINAL_CERTIFICATION_STATUSES),
+                name="certification_one_live_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CertificationStatus.values),
+                name="certification_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("issued_on")),
+                name="certification_expires_after_issue",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["issuing_county", "status"], name="certification_county_idx"),
+            models.Index(fields=["status", "expires_on"], name="certification_expiry_idx"),
+            models.Index(fields=["last_name", "first_name"], name="certification_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CertificationSpecialization(models.Model):
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="specializations"
+    )
+    code = models.CharField(max_length=30, choices=Specialization.choices)
+    added_on = models.DateField()
+    training_record = models.ForeignKey(
+        "training.TrainingRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "code"], name="specialization_once_per_certification"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__in=Specialization.values), name="specialization_code_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class RenewalKind(models.TextChoices):
+    RENEWAL = "renewal", _("Renewal")
+    REINSTATEMENT = "reinstatement", _("Reinstatement")
+
+
+class Renewal(models.Model):
+    """One renewal (or reinstatement) of a certification: the cycle it closes, the CE that
+    counted, the ethics re-affirmation, and the new expiry date."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="renewals"
+    )
+    kind = models.CharField(max_length=15, choices=RenewalKind.choices, default="renewal")
+    cycle_start = models.DateField()
+    cycle_end = models.DateField()
+    ce_total_hours = models.DecimalField(max_digits=6, decimal_places=2)
+    ce_law_and_ethics_hours = models.DecimalField(max_digits=6, decimal_places=2)
+    ethics_version = models.ForeignKey(
+        CodeOfEthicsVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    ethics_affirmed_at = models.DateTimeField()
+    previous_expires_on = models.DateField()
+    new_expires_on = models.DateField()
+    fee_cents = models.PositiveIntegerField(default=0)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "previous_expires_on"], name="renewal_once_per_cycle"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.certification} to {self.new_expires_on}"

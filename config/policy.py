@@ -1,0 +1,71 @@
+"""Certification policy values, each with its public source (see ../shared/DOMAIN.md).
+
+Fixed rules from statute and DHCS standards live here as named constants. Values a program may
+set itself (fees, reminder days, the wait between exam attempts, the CE audit sample) live in
+the `counties.ProgramPolicy` row, editable by operators in the Django admin without a code change.
+"""
+
+import datetime
+from decimal import Decimal
+
+# W&I §14045.15(a): applicants must be at least 18 years old.
+MINIMUM_AGE_YEARS = 18
+
+# BHIN 21-041 / W&I §14045.13(c): 80 hours of core training from an approved provider...
+CORE_TRAINING_HOURS = Decimal("80")
+# ...completed on or after 2022-07-01 (capeercertification.org/certification-initial/).
+TRAINING_EARLIEST_COMPLETION = datetime.date(2022, 7, 1)
+
+# Areas of specialization: each a 40-hour course after the core training
+# (capeercertification.org/specialization-training/).
+SPECIALIZATION_TRAINING_HOURS = Decimal("40")
+
+# An approved application is valid for 12 months from approval (capeercertification.org).
+APPROVAL_WINDOW_MONTHS = 12
+
+# Up to 3 exam attempts per approved application (capeercertification.org/certification-exam/).
+MAX_EXAM_ATTEMPTS = 3
+
+# A certification is valid for 2 years from issue; renewal extends it by 2 years (BHIN 21-041).
+CERTIFICATION_VALIDITY_YEARS = 2
+
+# Renewal: 20 CE hours per 2-year cycle, at least 6 of them in law and ethics (BHIN 21-041).
+CE_HOURS_REQUIRED = Decimal("20")
+CE_LAW_AND_ETHICS_HOURS_REQUIRED = Decimal("6")
+
+# Reinstatement between expiry and vacated needs the same 20 CE hours (capeercertification.org).
+REINSTATEMENT_CE_HOURS_REQUIRED = Decimal("20")
+
+# A renewal can be filed no earlier than 90 days before expiry (capeercertification.org).
+RENEWAL_WINDOW_DAYS = 90
+
+# "Expiring soon" is derived: within 90 days of expiry (DESIGN.md).
+EXPIRING_SOON_DAYS = 90
+
+# Not renewed within 4 years of expiry: the certification is vacated (capeercertification.org).
+VACATE_AFTER_EXPIRY_YEARS = 4
+
+# Uploads (DESIGN.md 'Files'): PDF, JPEG or PNG, judged by content, 10 MB at most.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+# Images larger than this many pixels are refused as decompression bombs (our choice).
+UPLOAD_MAX_IMAGE_PIXELS = 50_000_000
+
+# Grandparenting closed on 2022-12-31 (capeercertification.org); only historic records exist.
+GRANDPARENTING_CLOSED_ON = datetime.date(2022, 12, 31)
+
+# Out-of-state reciprocity: 1,550 hours of peer work (capeercertification.org).
+OUT_OF_STATE_PEER_WORK_HOURS = 1550
+
+# NUCC provider taxonomy code for a certified peer.
+PEER_TAXONOMY_CODE = "175T00000X"
+
+# Defaults of the operator-editable values (counties.ProgramPolicy), our choice unless noted.
+DEFAULT_REMINDER_DAYS = (90, 60, 30, 7)
+DEFAULT_EXAM_MIN_WAIT_DAYS = 0
+DEFAULT_CE_AUDIT_SAMPLE_PERCENT = 10
+# Fees (capeercertification.org/fee-schedule/), in US cents.
+DEFAULT_FEE_APPLICATION_CENTS = 10000
+DEFAULT_FEE_EXAM_CENTS = 15000
+DEFAULT_FEE_RENEWAL_CENTS = 8000
+DEFAULT_FEE_REINSTATEMENT_CENTS = 8000

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("verify/", include("certification.urls_public")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "CA Peer Certification – operators"
+admin.site.site_title = "CA Peer Certification"

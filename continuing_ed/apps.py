@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ContinuingEdConfig(AppConfig):
+    name = "continuing_ed"
+    verbose_name = "Continuing ed"

@@ -1,0 +1,195 @@
+"""Counties (the tenants), county staff, delivery-system opt-in with history, the
+operator-editable program policy and the append-only audit trail."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config import policy
+
+
+class County(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    fips = models.CharField(
+        _("FIPS code"), max_length=5, unique=True, validators=[RegexValidator(r"^06\d{3}$")]
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("counties")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fips__regex=r"^06[0-9]{3}$"), name="county_fips_five_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffRole(models.TextChoices):
+    REVIEWER = "reviewer", _("Reviewer")
+    ADMIN = "admin", _("Administrator")
+
+
+class CountyMembership(models.Model):
+    """A staff member's role in one county. An agency that certifies for several counties is
+    staff with several memberships."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="county_memberships"
+    )
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=StaffRole.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "county"], name="membership_once_per_county"),
+            models.CheckConstraint(
+                condition=Q(role__in=StaffRole.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.county} ({self.role})"
+
+
+class DeliverySystem(models.TextChoices):
+    SMHS = "smhs", _("Specialty Mental Health Services")
+    DMC_ODS = "dmc_ods", _("Drug Medi-Cal Organized Delivery System")
+    DMC = "dmc", _("Drug Medi-Cal State Plan")
+
+
+class OptInPeriod(models.Model):
+    """One period of a county's opt-in status for one delivery system.
+
+    History is kept: a change closes the open period (sets `effective_to`) and opens a new one;
+    nothing is overwritten. At most one open period per county and delivery system.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="opt_in_periods")
+    delivery_system = models.CharField(max_length=10, choices=DeliverySystem.choices)
+    opted_in = models.BooleanField()
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["county", "delivery_system", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "delivery_system"],
+                condition=Q(effective_to__isnull=True),
+                name="optin_one_open_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="optin_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_system__in=DeliverySystem.values),
+                name="optin_delivery_system_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "in" if self.opted_in else "out"
+        return f"{self.county} {self.delivery_system} {state} from {self.effective_from}"
+
+
+class ProgramPolicy(models.Model):
+    """Values a program may set itself, editable by operators in the Django admin.
+
+    A single row (pk=1). Fixed rules from statute live in `config.policy`.
+    """
+
+    reminder_days = ArrayField(
+        models.PositiveSmallIntegerField(),
+        default=list,
+        help_text=_("Days before expiry at which renewal reminders are sent (our choice)."),
+    )
+    exam_min_wait_days = models.PositiveSmallIntegerField(
+        default=policy.DEFAULT_EXAM_MIN_WAIT_DAYS,
+        help_text=_("Minimum days between exam attempts (not published: our choice)."),
+    )
+    ce_audit_sample_percent = models.PositiveSmallIntegerField(
+        default=policy.DEFAULT_CE_AUDIT_SAMPLE_PERCENT,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    fee_application_cents = models.PositiveIntegerField(
+        default=policy.DEFAULT_FEE_APPLICATION_CENTS
+    )
+    fee_exam_cents = models.PositiveIntegerField(default=policy.DEFAULT_FEE_EXAM_CENTS)
+    fee_renewal_cents = models.PositiveIntegerField(default=policy.DEFAULT_FEE_RENEWAL_CENTS)
+    fee_reinstatement_cents = models.PositiveIntegerField(
+        default=policy.DEFAULT_FEE_REINSTATEMENT_CENTS
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("program policy")
+        verbose_name_plural = _("program policy")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="program_policy_singleton")]
+
+    def __str__(self) -> str:
+        return "Program policy"
+
+    @classmethod
+    def current(cls) -> "ProgramPolicy":
+        obj, _created = cls.objects.get_or_create(
+            pk=1, defaults={"reminder_days": list(policy.DEFAULT_REMINDER_DAYS)}
+        )
+        return obj
+
+
+class AuditEvent(models.Model):
+    """Append-only record of every state change and staff action: who (or the system), what,
+    on which object, in which county, from which state to which, and why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verb = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.BigIntegerField()
+    county = models.ForeignKey(
+        County, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The person the record is about (applicant or peer), when there is one."),
+    )
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["county", "created_at"], name="audit_county_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.object_type}#{self.object_id}"
+
+    @property
+    def is_system(self) -> bool:
+        return self.actor_id is None

@@ -1,0 +1,55 @@
+"""Certification exam attempts, recorded by hand or imported from the testing vendor."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ExamResult(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+    NO_SHOW = "no_show", _("No show")
+
+
+class ExamSource(models.TextChoices):
+    MANUAL = "manual", _("Recorded by hand")
+    IMPORT = "import", _("Vendor import")
+
+
+class ExamAttempt(models.Model):
+    """At most 3 per approved application: enforced by the service under a row lock on the
+    application (config.policy.MAX_EXAM_ATTEMPTS)."""
+
+    application = models.ForeignKey(
+        "certification.Application", on_delete=models.PROTECT, related_name="exam_attempts"
+    )
+    taken_on = models.DateField(_("exam date"))
+    result = models.CharField(_("result"), max_length=10, choices=ExamResult.choices)
+    scaled_score = models.PositiveSmallIntegerField(_("scaled score"), null=True, blank=True)
+    source = models.CharField(max_length=10, choices=ExamSource.choices, default="manual")
+    vendor_reference = models.CharField(_("vendor reference"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["taken_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "vendor_reference"],
+                condition=~Q(vendor_reference=""),
+                name="exam_vendor_reference_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=ExamResult.values), name="exam_result_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=ExamSource.values), name="exam_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_result_display()} on {self.taken_on}"

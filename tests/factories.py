@@ -1,0 +1,180 @@
+"""factory_boy factories for every model, shared by the whole suite."""
+
+import datetime
+import hashlib
+
+import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.models import User
+from certification.models import (
+    ApplicantProfile,
+    Application,
+    Certification,
+    CertificationSpecialization,
+    CodeOfEthicsVersion,
+    Document,
+)
+from continuing_ed.models import CeCredit
+from counties.models import County, CountyMembership
+from exams.models import ExamAttempt
+from training.models import TrainingProvider, TrainingRecord
+
+# The smallest valid PDF we need for upload-shaped rows.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def county(code: str = "alameda") -> County:
+    """Counties are loaded by a data migration: fetch, never create."""
+    return County.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CountyMembership
+
+    user = factory.SubFactory(UserFactory)
+    county = factory.LazyFunction(county)
+    role = "reviewer"
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicantProfile
+
+    user = factory.SubFactory(UserFactory)
+    legal_first_name = factory.LazyAttribute(lambda o: o.user.first_name or "Ana")
+    legal_last_name = factory.LazyAttribute(lambda o: o.user.last_name or "Reyes")
+    date_of_birth = datetime.date(1985, 4, 12)
+    phone = "510-555-0100"
+    address_line1 = "1 Main St"
+    city = "Oakland"
+    postal_code = "94601"
+    county_of_residence = factory.LazyFunction(county)
+    lived_experience = "consumer"
+    education = "high_school_diploma"
+    education_attested = True
+
+
+class EthicsVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CodeOfEthicsVersion
+        django_get_or_create = ("version",)
+
+    version = "2024.1"
+    effective_on = datetime.date(2024, 1, 1)
+    text_en = "Hope. Respect. Integrity."
+    text_es = "Esperanza. Respeto. Integridad."
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    applicant = factory.SubFactory(UserFactory)
+    county = factory.LazyFunction(county)
+    pathway = "standard"
+    status = "draft"
+    ethics_version = factory.SubFactory(EthicsVersionFactory)
+    ethics_signed_at = factory.LazyFunction(timezone.now)
+    attest_share_experience = True
+    attest_recovery = True
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    owner = factory.SubFactory(UserFactory)
+    kind = "photo_id"
+    file = factory.LazyFunction(lambda: ContentFile(MINIMAL_PDF, name="doc.pdf"))
+    original_name = "id.pdf"
+    content_type = "application/pdf"
+    size = len(MINIMAL_PDF)
+    sha256 = hashlib.sha256(MINIMAL_PDF).hexdigest()
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingProvider
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Approved Provider {n}")
+    approved = True
+    approved_from = datetime.date(2022, 1, 1)
+
+
+class TrainingRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingRecord
+
+    person = factory.SubFactory(UserFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    course = "core_80"
+    hours = 80
+    completed_on = datetime.date(2024, 3, 1)
+    status = "pending"
+
+
+class ExamAttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExamAttempt
+
+    application = factory.SubFactory(ApplicationFactory, status="approved")
+    taken_on = datetime.date(2025, 1, 15)
+    result = "passed"
+    scaled_score = 520
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certification
+
+    number = factory.Sequence(lambda n: f"PSS-T{n:06d}")
+    holder = factory.SubFactory(UserFactory)
+    issuing_county = factory.LazyFunction(county)
+    first_name = factory.LazyAttribute(lambda o: o.holder.first_name or "Ana")
+    last_name = factory.LazyAttribute(lambda o: o.holder.last_name or "Reyes")
+    status = "active"
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
+    expires_on = factory.LazyAttribute(lambda o: o.issued_on.replace(year=o.issued_on.year + 2))
+    updated_at = factory.LazyFunction(timezone.now)
+
+
+class SpecializationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CertificationSpecialization
+
+    certification = factory.SubFactory(CertificationFactory)
+    code = "crisis"
+    added_on = factory.LazyFunction(timezone.localdate)
+
+
+class CeCreditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CeCredit
+
+    certification = factory.SubFactory(CertificationFactory)
+    title = "Ethics in peer work"
+    provider_name = "Approved Provider"
+    hours = 6
+    category = "law_and_ethics"
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    status = "pending"
