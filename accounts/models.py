@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     `is_state_staff` reads everything statewide and writes nothing; `is_staff` is for
     operators of the Django admin."""
 
-    email = models.EmailField(_("email address"))
+    email = models.EmailField(_("email address"), unique=True)
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     preferred_language = models.CharField(

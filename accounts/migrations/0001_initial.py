@@ -38,7 +38,10 @@ class Migration(migrations.Migration):
                         verbose_name="superuser status",
                     ),
                 ),
-                ("email", models.EmailField(max_length=254, verbose_name="email address")),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="email address"),
+                ),
                 (
                     "first_name",
                     models.CharField(blank=True, max_length=150, verbose_name="first name"),
