@@ -11,6 +11,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("verify/", include("certification.urls_public")),
+    path("me/", include("certification.portal.urls")),
+    path("county/", include("certification.workspace.urls")),
+    path("api/", include("certification.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

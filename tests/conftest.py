@@ -1,5 +1,7 @@
 import pytest
 
+pytest_plugins = ["tests.cast"]
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
