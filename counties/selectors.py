@@ -1,0 +1,103 @@
+"""Reads for counties, county staff, opt-in status and the audit trail, scoped to who asks.
+
+County staff are the users holding a `CountyMembership`; state staff (`User.is_state_staff`)
+read every county but hold no membership and so are not "staff of" any county here. Anonymous
+and inactive users see nothing.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.models import User
+from counties.models import (
+    AuditEvent,
+    County,
+    CountyMembership,
+    DeliverySystem,
+    OptInPeriod,
+    StaffRole,
+)
+
+
+def _is_active(user: User | AnonymousUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def staff_counties(user: User | AnonymousUser | None) -> QuerySet[County]:
+    """The counties in which `user` holds a membership (any role), by name.
+
+    State staff get none from here: their statewide read access is decided by each selector.
+    """
+    if not _is_active(user):
+        return County.objects.none()
+    return County.objects.filter(memberships__user=user)
+
+
+def admin_counties(user: User | AnonymousUser | None) -> QuerySet[County]:
+    """The counties in which `user` is an administrator."""
+    if not _is_active(user):
+        return County.objects.none()
+    return County.objects.filter(memberships__user=user, memberships__role=StaffRole.ADMIN)
+
+
+def staff_role(user: User | AnonymousUser | None, county: County) -> str | None:
+    """`user`'s role in `county` ("reviewer" or "admin"), or None when they hold none."""
+    if not _is_active(user):
+        return None
+    return (
+        CountyMembership.objects.filter(user=user, county=county)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def county_memberships(county: County) -> QuerySet[CountyMembership]:
+    """The staff of `county` with their users, admins first, then by email."""
+    return (
+        CountyMembership.objects.filter(county=county)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
+
+
+def county_opt_in_current(county: County) -> dict[str, OptInPeriod | None]:
+    """The open opt-in period of `county` for each delivery system (None when it has never
+    been set), keyed by delivery-system code in `DeliverySystem` order. One query."""
+    open_periods = {
+        period.delivery_system: period
+        for period in OptInPeriod.objects.filter(county=county, effective_to__isnull=True)
+    }
+    return {code: open_periods.get(code) for code in DeliverySystem.values}
+
+
+def county_opt_in_history(county: County) -> QuerySet[OptInPeriod]:
+    """Every opt-in period of `county`, newest first within each delivery system."""
+    return (
+        OptInPeriod.objects.filter(county=county)
+        .select_related("changed_by")
+        .order_by("delivery_system", "-effective_from", "-id")
+    )
+
+
+def opted_in_counties() -> QuerySet[County]:
+    """Counties opted in for at least one delivery system today (an open opted-in period)."""
+    open_opt_in = OptInPeriod.objects.filter(
+        county=OuterRef("pk"), effective_to__isnull=True, opted_in=True
+    )
+    return County.objects.filter(Exists(open_opt_in))
+
+
+def audit_events_for(user: User | AnonymousUser | None) -> QuerySet[AuditEvent]:
+    """Audit events `user` may read: state staff all of them; county administrators those of
+    their counties; everyone else none. Newest first, with actor and county loaded."""
+    if not _is_active(user):
+        return AuditEvent.objects.none()
+    events = AuditEvent.objects.select_related("actor", "county", "subject").order_by(
+        "-created_at", "-id"
+    )
+    if user.is_state_staff:
+        return events
+    admin_county_ids = CountyMembership.objects.filter(user=user, role=StaffRole.ADMIN).values(
+        "county_id"
+    )
+    return events.filter(county_id__in=admin_county_ids)
