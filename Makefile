@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 UV := .venv/bin/uv
 
-.PHONY: run test venv assets services chromium messages lint migrate seed check-migrations
+.PHONY: run test venv assets services chromium messages lint migrate seed check-migrations backup restore
 
 run: venv assets services messages
 	$(PY) manage.py migrate --noinput
@@ -53,3 +53,9 @@ migrate: venv services
 
 seed: migrate
 	$(PY) manage.py seed_demo
+
+backup: services
+	./scripts/backup.sh
+
+restore: services
+	./scripts/restore.sh

@@ -39,11 +39,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create and results:
+            instance.save(update_fields=["password"])
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
