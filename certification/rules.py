@@ -1,0 +1,351 @@
+"""Certification policy: pure functions, no database (see docs/CONTRACTS.md 'Rules').
+
+Each `*_problems` function returns the reasons a step is refused, in words the person can
+read (empty list = allowed). Inputs are plain values or model instances already loaded; lists
+of related rows (documents, training records, attempts, CE credits) are passed in, never
+fetched here. Policy numbers come from `config.policy`.
+
+Dates (one set of conventions, stated once):
+- Age and the approval window count elapsed time, like a birthday: a period of N years or
+  months from a date is complete on its anniversary, and the anniversary of a day a month
+  lacks (29 February in a common year, 31 August plus 6 months) is the 1st of the next month.
+  So a person born 2008-11-23 is 18 on 2026-11-23 (the birthday counts); one born 2008-02-29
+  turns 18 on 2026-03-01; an application approved 2025-03-15 may be used through 2026-03-14
+  and one approved 2024-02-29 through 2025-02-28 (the day before the anniversary: exactly
+  12 months).
+- Dates printed on a certificate are calendar dates N years on (`continuing_ed.rules.add_years`),
+  with 29 February becoming 28 February: issued 2024-03-15 expires 2026-03-15, issued
+  2024-02-29 expires 2026-02-28. The certification is in force through its expiry date; it is
+  vacated on `vacate_date`, 4 years after expiry, and may be reinstated until the day before.
+"""
+
+import datetime
+from collections.abc import Collection, Iterable, Sequence
+
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    Application,
+    ApplicationStatus,
+    Certification,
+    CertificationStatus,
+    Document,
+    DocumentKind,
+    Education,
+    Pathway,
+)
+from config import policy
+from continuing_ed.rules import (
+    CreditLike,
+    add_years,
+    as_hours,
+    ce_compliance_problems,
+    cycle_bounds,
+    hours_text,
+)
+from exams.models import ExamAttempt, ExamResult
+from training.models import ReviewStatus, Specialization, TrainingRecord
+from training.rules import training_sufficiency_problems
+
+QUALIFYING_EDUCATION = (Education.HIGH_SCHOOL_DIPLOMA, Education.EQUIVALENT, Education.HIGHER)
+REQUIRED_DOCUMENTS = (DocumentKind.PHOTO_ID, DocumentKind.DIPLOMA)
+
+
+def _months_later(d: datetime.date, months: int) -> datetime.date:
+    """The anniversary `months` after `d`; a day the target month lacks rolls to the 1st of
+    the month after (2024-02-29 + 12 months → 2025-03-01)."""
+    years, month_index = divmod(d.month - 1 + months, 12)
+    year, month = d.year + years, month_index + 1
+    try:
+        return datetime.date(year, month, d.day)
+    except ValueError:
+        years, month_index = divmod(month, 12)
+        return datetime.date(year + years, month_index + 1, 1)
+
+
+def birthday(date_of_birth: datetime.date, age: int) -> datetime.date:
+    """The day a person born on `date_of_birth` turns `age` (29 Feb → 1 March in common years)."""
+    return _months_later(date_of_birth, 12 * age)
+
+
+def age_on(date_of_birth: datetime.date, on: datetime.date) -> int:
+    """Age in whole years on `on`; the birthday itself counts, and someone born on 29 February
+    has their birthday on 1 March in a common year."""
+    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - int(before_birthday)
+
+
+def eligibility_problems(profile, *, on: datetime.date) -> list[str]:
+    """Why the person (an `ApplicantProfile`) is not eligible on `on`: at least 18 years old,
+    a high-school diploma, its equivalent or higher (attested), and lived experience stated."""
+    problems = []
+    dob = profile.date_of_birth
+    if dob is None:
+        problems.append(_("Enter your date of birth."))
+    elif age_on(dob, on) < policy.MINIMUM_AGE_YEARS:
+        problems.append(
+            _("You must be at least %(age)d years old on %(on)s; you turn %(age)d on %(date)s.")
+            % {
+                "age": policy.MINIMUM_AGE_YEARS,
+                "on": on.isoformat(),
+                "date": birthday(dob, policy.MINIMUM_AGE_YEARS).isoformat(),
+            }
+        )
+    if profile.education not in QUALIFYING_EDUCATION:
+        problems.append(
+            _(
+                "A high school diploma or its equivalent (such as a GED) is required; work "
+                "experience cannot replace it."
+            )
+        )
+    elif not profile.education_attested:
+        problems.append(_("Confirm that your education information is true."))
+    if not profile.lived_experience:
+        problems.append(
+            _(
+                "Tell us about your lived experience of recovery, as a consumer or as a "
+                "parent, caregiver or family member of a consumer."
+            )
+        )
+    return problems
+
+
+def _current_documents(documents: Iterable[Document]) -> set[str]:
+    """Kinds of the documents that still stand: not removed and not rejected."""
+    return {
+        d.kind
+        for d in documents
+        if d.removed_at is None and d.review_status != ReviewStatus.REJECTED
+    }
+
+
+def _out_of_state_problems(application: Application) -> list[str]:
+    problems = []
+    if not application.other_state:
+        problems.append(_("Enter the state that certified you."))
+    if not application.other_state_certification_number:
+        problems.append(_("Enter your certification number in that state."))
+    hours = application.peer_work_hours or 0
+    if hours < policy.OUT_OF_STATE_PEER_WORK_HOURS:
+        problems.append(
+            _("At least %(need)d hours of peer work are required; you entered %(have)d.")
+            % {"need": policy.OUT_OF_STATE_PEER_WORK_HOURS, "have": hours}
+        )
+    if not application.attest_no_pending_discipline:
+        problems.append(_("Confirm that you have no pending discipline in any state."))
+    return problems
+
+
+def application_submission_problems(
+    application: Application,
+    profile,
+    documents: Iterable[Document],
+    *,
+    on: datetime.date,
+) -> list[str]:
+    """Why `application` cannot be submitted on `on`: the eligibility of `profile`, the Code of
+    Ethics signed, both attestations, a current photo ID and diploma among `documents` (not
+    removed, not rejected), the out-of-state details for that pathway, and no grandparenting
+    after it closed."""
+    problems = eligibility_problems(profile, on=on)
+    if application.ethics_version_id is None or application.ethics_signed_at is None:
+        problems.append(_("Read and sign the Code of Ethics."))
+    if not application.attest_share_experience:
+        problems.append(_("Confirm that you are willing to share your lived experience."))
+    if not application.attest_recovery:
+        problems.append(_("Confirm that you are dedicated to recovery."))
+    present = _current_documents(documents)
+    if DocumentKind.PHOTO_ID not in present:
+        problems.append(_("Upload a government photo ID."))
+    if DocumentKind.DIPLOMA not in present:
+        problems.append(_("Upload proof of your high school diploma or its equivalent."))
+    if application.pathway == Pathway.OUT_OF_STATE:
+        problems.extend(_out_of_state_problems(application))
+    if application.pathway == Pathway.GRANDPARENTING and on > policy.GRANDPARENTING_CLOSED_ON:
+        problems.append(
+            _("The grandparenting pathway closed on %(date)s.")
+            % {"date": policy.GRANDPARENTING_CLOSED_ON.isoformat()}
+        )
+    return problems
+
+
+def approval_window_end(approved_on: datetime.date) -> datetime.date:
+    """The last day an application approved on `approved_on` may be used: the day before its
+    12-month anniversary (2025-03-15 → 2026-03-14; 2024-02-29 → 2025-02-28)."""
+    return _months_later(approved_on, policy.APPROVAL_WINDOW_MONTHS) - datetime.timedelta(days=1)
+
+
+def issue_problems(
+    application: Application,
+    training_records: Iterable[TrainingRecord],
+    exam_attempts: Sequence[ExamAttempt],
+    *,
+    on: datetime.date,
+) -> list[str]:
+    """Why a certification cannot be issued from `application` on `on`: it must be approved,
+    `on` inside its window, one of `exam_attempts` passed, and for the standard pathway the
+    applicant's `training_records` sufficient (`training.rules`)."""
+    problems = []
+    if application.status != ApplicationStatus.APPROVED:
+        problems.append(
+            _("Only an approved application leads to a certification; this one is %(status)s.")
+            % {"status": ApplicationStatus(application.status).label.lower()}
+        )
+    elif application.window_ends_on is not None and on > application.window_ends_on:
+        problems.append(
+            _("The 12-month window of this application ended on %(date)s.")
+            % {"date": application.window_ends_on.isoformat()}
+        )
+    if not any(a.result == ExamResult.PASSED for a in exam_attempts):
+        problems.append(_("The certification exam has not been passed yet."))
+    if application.pathway == Pathway.STANDARD:
+        problems.extend(training_sufficiency_problems(training_records, on=on))
+    return problems
+
+
+def certification_expiry(issued_on: datetime.date) -> datetime.date:
+    """The expiry date of a certification issued (or renewed from) `issued_on`: 2 years on,
+    29 Feb → 28 Feb. A renewal's new expiry is `certification_expiry(previous expires_on)`."""
+    return add_years(issued_on, policy.CERTIFICATION_VALIDITY_YEARS)
+
+
+def renewal_window_opens(expires_on: datetime.date) -> datetime.date:
+    """The first day a renewal may be filed: 90 days before `expires_on`."""
+    return expires_on - datetime.timedelta(days=policy.RENEWAL_WINDOW_DAYS)
+
+
+def vacate_date(expires_on: datetime.date) -> datetime.date:
+    """The day an expired certification becomes vacated: 4 years after `expires_on`
+    (29 Feb → 28 Feb). Reinstatement is possible until the day before."""
+    return add_years(expires_on, policy.VACATE_AFTER_EXPIRY_YEARS)
+
+
+def is_expiring_soon(expires_on: datetime.date, *, on: datetime.date) -> bool:
+    """Whether a certification expiring on `expires_on` is within 90 days of expiry on `on`
+    (derived, not a status): from 90 days before through the expiry date itself."""
+    days_left = (expires_on - on).days
+    return 0 <= days_left <= policy.EXPIRING_SOON_DAYS
+
+
+def _status_label(certification: Certification) -> str:
+    return CertificationStatus(certification.status).label.lower()
+
+
+def renewal_problems(
+    certification: Certification, ce_credits: Iterable[CreditLike], *, on: datetime.date
+) -> list[str]:
+    """Why `certification` cannot be renewed on `on`: it must be active, `on` between
+    `renewal_window_opens` and the expiry date (inclusive), and its CE credits must meet the
+    rule for the cycle ending on the expiry date (`continuing_ed.rules`)."""
+    problems = []
+    expires_on = certification.expires_on
+    if certification.status != CertificationStatus.ACTIVE:
+        problems.append(
+            _("Only an active certification can be renewed; this one is %(status)s.")
+            % {"status": _status_label(certification)}
+        )
+    opens = renewal_window_opens(expires_on)
+    if on < opens:
+        problems.append(
+            _("Renewal opens on %(opens)s, %(days)d days before the expiry date %(expires)s.")
+            % {
+                "opens": opens.isoformat(),
+                "days": policy.RENEWAL_WINDOW_DAYS,
+                "expires": expires_on.isoformat(),
+            }
+        )
+    elif on > expires_on:
+        problems.append(
+            _(
+                "This certification expired on %(expires)s; it can no longer be renewed, "
+                "only reinstated."
+            )
+            % {"expires": expires_on.isoformat()}
+        )
+    start, end = cycle_bounds(expires_on)
+    problems.extend(ce_compliance_problems(ce_credits, cycle_start=start, cycle_end=end))
+    return problems
+
+
+def reinstatement_ce_bounds(
+    expires_on: datetime.date, *, on: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """CE that counts toward a reinstatement on `on`: from the start of the cycle that ended
+    on `expires_on` (its expiry minus 2 years, the day after) through `on`."""
+    return cycle_bounds(expires_on)[0], on
+
+
+def reinstatement_problems(
+    certification: Certification, ce_credits: Iterable[CreditLike], *, on: datetime.date
+) -> list[str]:
+    """Why `certification` cannot be reinstated on `on`: it must be expired, `on` before its
+    `vacate_date`, and 20 verified CE hours, at least 6 in law and ethics, completed between
+    the start of its last cycle and `on`."""
+    problems = []
+    if certification.status != CertificationStatus.EXPIRED:
+        problems.append(
+            _("Only an expired certification can be reinstated; this one is %(status)s.")
+            % {"status": _status_label(certification)}
+        )
+    vacated_on = vacate_date(certification.expires_on)
+    if on >= vacated_on:
+        problems.append(
+            _(
+                "A certification not renewed within %(years)d years of its expiry is vacated "
+                "(this one on %(date)s): apply again for a new certification."
+            )
+            % {"years": policy.VACATE_AFTER_EXPIRY_YEARS, "date": vacated_on.isoformat()}
+        )
+    start, end = reinstatement_ce_bounds(certification.expires_on, on=on)
+    problems.extend(
+        ce_compliance_problems(
+            ce_credits,
+            cycle_start=start,
+            cycle_end=end,
+            required_total=policy.REINSTATEMENT_CE_HOURS_REQUIRED,
+        )
+    )
+    return problems
+
+
+def specialization_problems(
+    certification: Certification,
+    training_record: TrainingRecord,
+    *,
+    held_codes: Collection[str],
+) -> list[str]:
+    """Why `training_record` cannot add a specialization to `certification`: the certification
+    active, the record the holder's own, verified, a specialization course of at least 40 hours,
+    and that specialization not already among `held_codes` (the codes the certification holds,
+    passed in so that no query runs here)."""
+    problems = []
+    if certification.status != CertificationStatus.ACTIVE:
+        problems.append(
+            _("Specializations are added only to an active certification; this one is %(status)s.")
+            % {"status": _status_label(certification)}
+        )
+    if training_record.person_id != certification.holder_id:
+        problems.append(_("This training record belongs to someone else."))
+    if training_record.status != ReviewStatus.VERIFIED:
+        problems.append(_("The specialization training must be verified first."))
+    if training_record.course not in Specialization.values:
+        problems.append(_("This training is not a specialization course."))
+        return problems
+    hours = as_hours(training_record.hours)
+    if hours < policy.SPECIALIZATION_TRAINING_HOURS:
+        problems.append(
+            _(
+                "A specialization needs %(need)s hours of training or more; this record has "
+                "%(have)s."
+            )
+            % {
+                "need": hours_text(policy.SPECIALIZATION_TRAINING_HOURS),
+                "have": hours_text(hours),
+            }
+        )
+    if training_record.course in held_codes:
+        problems.append(
+            _("This certification already holds the %(name)s specialization.")
+            % {"name": Specialization(training_record.course).label}
+        )
+    return problems

@@ -1,0 +1,149 @@
+"""Continuing-education policy: pure functions, no database (see docs/CONTRACTS.md 'Rules').
+
+Calendar conventions used throughout the rules (also by certification.rules):
+- `add_years(d, n)` is the same calendar date n years on; 29 February becomes 28 February in
+  a year without it (a printed date must exist and must not reach past the period).
+- A CE cycle is the two years that end on a certification's expiry date, from the day after
+  the same date two years earlier through `expires_on`, both inclusive. Consecutive cycles
+  (expiry, renewal to expiry + 2 years) therefore tile without sharing a day, so no credit can
+  count in two cycles.
+"""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import NamedTuple, Protocol
+
+from django.utils.translation import gettext as _
+
+from config import policy
+
+STATUS_VERIFIED = "verified"
+STATUS_PENDING = "pending"
+CATEGORY_LAW_AND_ETHICS = "law_and_ethics"
+
+
+class CreditLike(Protocol):
+    """What the CE rules read from a credit (a `CeCredit` or any object with these fields)."""
+
+    hours: Decimal
+    category: str
+    completed_on: datetime.date
+    status: str
+
+
+class CeTotals(NamedTuple):
+    total: Decimal
+    law_and_ethics: Decimal
+
+
+def add_years(d: datetime.date, years: int) -> datetime.date:
+    """The same calendar date `years` later (or earlier when negative); 29 Feb → 28 Feb."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def hours_text(hours: Decimal) -> str:
+    """Hours as a person writes them: 80, 79.5, 5.75 (no trailing zeros, no exponent)."""
+    text = f"{Decimal(hours):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def as_hours(value: Decimal | int | float | str) -> Decimal:
+    """A number of hours as a Decimal (floats through their shortest text form)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def cycle_bounds(expires_on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """(first day, last day) of the 2-year CE cycle that ends on `expires_on`, inclusive.
+
+    Starts the day after the same date `CERTIFICATION_VALIDITY_YEARS` earlier: for a
+    certification expiring 2026-03-15 the cycle is 2024-03-16 … 2026-03-15; for one issued
+    2024-02-29 (expiring 2026-02-28) it is 2024-02-29 … 2026-02-28.
+    """
+    start = add_years(expires_on, -policy.CERTIFICATION_VALIDITY_YEARS) + datetime.timedelta(days=1)
+    return start, expires_on
+
+
+def _in_range(credit: CreditLike, start: datetime.date, end: datetime.date) -> bool:
+    return start <= credit.completed_on <= end
+
+
+def ce_totals(
+    credits: Iterable[CreditLike], *, cycle_start: datetime.date, cycle_end: datetime.date
+) -> CeTotals:
+    """Verified hours completed inside [cycle_start, cycle_end] (inclusive), in total and in
+    law and ethics. Pending and rejected credits, and credits outside the cycle, count for
+    nothing."""
+    total = Decimal("0")
+    law_and_ethics = Decimal("0")
+    for credit in credits:
+        if credit.status != STATUS_VERIFIED or not _in_range(credit, cycle_start, cycle_end):
+            continue
+        hours = as_hours(credit.hours)
+        total += hours
+        if credit.category == CATEGORY_LAW_AND_ETHICS:
+            law_and_ethics += hours
+    return CeTotals(total=total, law_and_ethics=law_and_ethics)
+
+
+def pending_hours(
+    credits: Iterable[CreditLike], *, cycle_start: datetime.date, cycle_end: datetime.date
+) -> Decimal:
+    """Hours of credits inside the cycle still waiting for review."""
+    return sum(
+        (
+            as_hours(c.hours)
+            for c in credits
+            if c.status == STATUS_PENDING and _in_range(c, cycle_start, cycle_end)
+        ),
+        Decimal("0"),
+    )
+
+
+def ce_compliance_problems(
+    credits: Iterable[CreditLike],
+    *,
+    cycle_start: datetime.date,
+    cycle_end: datetime.date,
+    required_total: Decimal = policy.CE_HOURS_REQUIRED,
+    required_law_and_ethics: Decimal = policy.CE_LAW_AND_ETHICS_HOURS_REQUIRED,
+) -> list[str]:
+    """Why the verified credits inside [cycle_start, cycle_end] fall short of the CE rule
+    (20 hours, at least 6 of them in law and ethics); an empty list when they meet it.
+
+    Law-and-ethics hours count toward the total as well. When hours fall short and some
+    credits in the cycle are still pending review, a last reason says so.
+    """
+    credits = list(credits)
+    totals = ce_totals(credits, cycle_start=cycle_start, cycle_end=cycle_end)
+    problems = []
+    dates = {"start": cycle_start.isoformat(), "end": cycle_end.isoformat()}
+    if totals.total < required_total:
+        problems.append(
+            _(
+                "%(have)s verified continuing-education hours were completed between "
+                "%(start)s and %(end)s; %(need)s are required."
+            )
+            % {"have": hours_text(totals.total), "need": hours_text(required_total), **dates}
+        )
+    if totals.law_and_ethics < required_law_and_ethics:
+        problems.append(
+            _(
+                "%(have)s verified hours in law and ethics were completed between %(start)s "
+                "and %(end)s; at least %(need)s are required."
+            )
+            % {
+                "have": hours_text(totals.law_and_ethics),
+                "need": hours_text(required_law_and_ethics),
+                **dates,
+            }
+        )
+    waiting = pending_hours(credits, cycle_start=cycle_start, cycle_end=cycle_end)
+    if problems and waiting:
+        problems.append(
+            _("%(hours)s more hours are waiting for review.") % {"hours": hours_text(waiting)}
+        )
+    return problems

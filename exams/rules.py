@@ -1,0 +1,72 @@
+"""Exam policy: pure functions, no database (see docs/CONTRACTS.md 'Rules').
+
+The exams app sits below certification, so these rules take the application's status and
+window end as plain values rather than the Application itself.
+"""
+
+import datetime
+from collections.abc import Sequence
+from typing import Protocol
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from config import policy
+from exams.models import ExamResult
+
+APPLICATION_APPROVED = "approved"
+
+
+class AttemptLike(Protocol):
+    """What the exam rules read from an attempt (an `ExamAttempt` or any such object)."""
+
+    taken_on: datetime.date
+    result: str
+
+
+def attempts_left(attempts: Sequence[AttemptLike]) -> int:
+    """Attempts still open to the application: 3 minus those recorded (a no-show counts)."""
+    return max(0, policy.MAX_EXAM_ATTEMPTS - len(attempts))
+
+
+def exam_eligibility_problems(
+    *,
+    application_status: str,
+    window_ends_on: datetime.date | None,
+    attempts: Sequence[AttemptLike],
+    on: datetime.date,
+    min_wait_days: int = policy.DEFAULT_EXAM_MIN_WAIT_DAYS,
+) -> list[str]:
+    """Why the application may not take (or record) an exam attempt on `on`; empty when it may.
+
+    Requires an approved application, `on` no later than the last day of its window, no
+    passed attempt, fewer than 3 attempts, and at least `min_wait_days` (operator-editable,
+    `ProgramPolicy.exam_min_wait_days`) since the latest attempt.
+    """
+    problems = []
+    if application_status != APPLICATION_APPROVED:
+        problems.append(_("Only an approved application can take the certification exam."))
+    if window_ends_on is not None and on > window_ends_on:
+        problems.append(
+            _("The 12-month window of this application ended on %(date)s.")
+            % {"date": window_ends_on.isoformat()}
+        )
+    if any(a.result == ExamResult.PASSED for a in attempts):
+        problems.append(_("The certification exam has already been passed."))
+    elif not attempts_left(attempts):
+        problems.append(
+            ngettext(
+                "The %(count)d exam attempt allowed for this application has been used.",
+                "All %(count)d exam attempts allowed for this application have been used.",
+                policy.MAX_EXAM_ATTEMPTS,
+            )
+            % {"count": policy.MAX_EXAM_ATTEMPTS}
+        )
+    if attempts and min_wait_days:
+        next_allowed = max(a.taken_on for a in attempts) + datetime.timedelta(days=min_wait_days)
+        if on < next_allowed:
+            problems.append(
+                _("The next exam attempt can be taken on or after %(date)s.")
+                % {"date": next_allowed.isoformat()}
+            )
+    return problems
