@@ -241,8 +241,8 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# Same-origin framing only: staff preview uploaded PDFs in an <iframe> of our own pages.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Frames are denied; the document preview views opt in with @xframe_options_sameorigin.
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
