@@ -69,3 +69,10 @@ DEFAULT_FEE_APPLICATION_CENTS = 10000
 DEFAULT_FEE_EXAM_CENTS = 15000
 DEFAULT_FEE_RENEWAL_CENTS = 8000
 DEFAULT_FEE_REINSTATEMENT_CENTS = 8000
+
+# County staff invitations (workspace): the emailed link works for this many days (our choice).
+STAFF_INVITATION_VALID_DAYS = 14
+
+# CE audits draw from certifications whose renewal window is open or that were renewed within
+# this many days (our choice; the sample share itself is ProgramPolicy.ce_audit_sample_percent).
+CE_AUDIT_RECENT_RENEWAL_DAYS = 180
