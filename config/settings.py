@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
+    "config.middleware.StaffSessionIdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -274,10 +275,15 @@ CONTENT_SECURITY_POLICY = {
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-password-1")
 
+# Staff sessions expire after 30 minutes idle (config.middleware).
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+
+# Names are never logged by our code; emails and dates are masked in every record that is.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "config.logging.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
