@@ -1,0 +1,61 @@
+"""Every write that matters in certification: the life cycles of DESIGN.md, with
+transaction, row locks, audit and on-commit follow-up work. Import from here:
+`from certification.services import application_submit`."""
+
+from certification.services.applications import (
+    application_approve,
+    application_create,
+    application_deny,
+    application_expire,
+    application_request_changes,
+    application_resubmit,
+    application_sign_ethics,
+    application_start_review,
+    application_submit,
+    application_update,
+    application_withdraw,
+)
+from certification.services.certifications import (
+    certification_add_specialization,
+    certification_expire,
+    certification_issue,
+    certification_lift_suspension,
+    certification_reinstate,
+    certification_renew,
+    certification_revoke,
+    certification_suspend,
+    certification_vacate,
+    next_certification_number,
+)
+from certification.services.documents import document_remove, document_review, document_upload
+from certification.services.exams import exam_attempt_record
+from certification.services.profiles import profile_save
+
+__all__ = [
+    "application_approve",
+    "application_create",
+    "application_deny",
+    "application_expire",
+    "application_request_changes",
+    "application_resubmit",
+    "application_sign_ethics",
+    "application_start_review",
+    "application_submit",
+    "application_update",
+    "application_withdraw",
+    "certification_add_specialization",
+    "certification_expire",
+    "certification_issue",
+    "certification_lift_suspension",
+    "certification_reinstate",
+    "certification_renew",
+    "certification_revoke",
+    "certification_suspend",
+    "certification_vacate",
+    "document_remove",
+    "document_review",
+    "document_upload",
+    "exam_attempt_record",
+    "next_certification_number",
+    "profile_save",
+]

@@ -1,0 +1,152 @@
+"""Helpers shared by the certification services: who may act, locking, versions, dates.
+
+Every public service in this package follows the same shape: check the actor, open a
+transaction, lock the rows it changes (application before certification), check the
+transition and the rules, write, audit, and queue follow-up work on commit.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.models import User
+from certification.models import Application, Certification, CodeOfEthicsVersion
+from config.errors import DomainError
+from counties.models import County, StaffRole
+from counties.selectors import staff_role
+
+REVIEW_ROLES = (StaffRole.REVIEWER, StaffRole.ADMIN)
+ADMIN_ROLES = (StaffRole.ADMIN,)
+
+
+def today_or(today: datetime.date | None) -> datetime.date:
+    return today if today is not None else timezone.localdate()
+
+
+def require_staff(actor: User | None, county: County, roles: Iterable[str] = REVIEW_ROLES) -> str:
+    """The actor's role in `county`, or PermissionDenied when they hold none of `roles`.
+
+    State staff read everything and write nothing, whatever memberships they may hold.
+    """
+    if actor is None or not actor.is_authenticated or actor.is_state_staff:
+        raise PermissionDenied
+    role = staff_role(actor, county)
+    if role not in roles:
+        raise PermissionDenied
+    return role
+
+
+def require_applicant(actor: User | None, application: Application) -> None:
+    """Only the applicant acts on their own application's content."""
+    if actor is None or not actor.is_authenticated or actor.pk != application.applicant_id:
+        raise PermissionDenied
+
+
+def is_holder(actor: User | None, certification: Certification) -> bool:
+    return bool(
+        actor is not None and actor.is_authenticated and actor.pk == certification.holder_id
+    )
+
+
+def lock_application(application: Application) -> Application:
+    """Re-read `application` under a row lock (call inside a transaction)."""
+    return Application.objects.select_for_update().select_related("county").get(pk=application.pk)
+
+
+def lock_certification(certification: Certification) -> Certification:
+    """Re-read `certification` under a row lock (call inside a transaction, after any
+    application lock)."""
+    return (
+        Certification.objects.select_for_update()
+        .select_related("issuing_county", "holder")
+        .get(pk=certification.pk)
+    )
+
+
+def check_version(application: Application, expected_version: int | None) -> None:
+    """Refuse a stale form: `expected_version` is the version the actor saw."""
+    if expected_version is not None and expected_version != application.version:
+        raise DomainError(
+            _(
+                "Someone else changed this application since you opened it. "
+                "Reload the page to see its current state, then try again."
+            ),
+            code="conflict",
+        )
+
+
+def application_state_conflict(application: Application, target: str) -> DomainError:
+    """The conflict raised when `application` cannot move to `target` from where it is."""
+    if application.status == target:
+        message = _("This application is already %(status)s.")
+    else:
+        message = _("This application is %(status)s, so this cannot be done now.")
+    return DomainError(
+        message % {"status": application.get_status_display().lower()}, code="conflict"
+    )
+
+
+def certification_state_conflict(certification: Certification, target: str) -> DomainError:
+    """The conflict raised when `certification` cannot move to `target` from where it is."""
+    if certification.status == target:
+        message = _("Certification %(number)s is already %(status)s.")
+    else:
+        message = _("Certification %(number)s is %(status)s, so this cannot be done now.")
+    return DomainError(
+        message
+        % {"number": certification.number, "status": certification.get_status_display().lower()},
+        code="conflict",
+    )
+
+
+def refuse_problems(problems: list[str], field: str | None = None) -> None:
+    """Raise the rules' reasons as one invalid-input error (no-op when there are none)."""
+    if problems:
+        raise DomainError(" ".join(str(p) for p in problems), code="invalid", field=field)
+
+
+def require_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason."), code="invalid", field=field)
+    return reason
+
+
+def current_ethics_version(today: datetime.date) -> CodeOfEthicsVersion | None:
+    """The Code of Ethics in effect on `today`: the latest whose effective date has come."""
+    return (
+        CodeOfEthicsVersion.objects.filter(effective_on__lte=today)
+        .order_by("-effective_on", "-id")
+        .first()
+    )
+
+
+def require_current_ethics(
+    ethics_version: CodeOfEthicsVersion, today: datetime.date
+) -> CodeOfEthicsVersion:
+    """Only the version in effect can be signed: an older one is refused with its successor."""
+    current = current_ethics_version(today)
+    if current is None:
+        raise DomainError(
+            _("No Code of Ethics is in effect yet, so it cannot be signed."),
+            code="invalid",
+            field="ethics_version",
+        )
+    if ethics_version.pk != current.pk:
+        raise DomainError(
+            _("Sign the Code of Ethics in effect today (version %(version)s).")
+            % {"version": current.version},
+            code="invalid",
+            field="ethics_version",
+        )
+    return current
+
+
+def in_language(user: User, text) -> str:
+    """`text` (a lazy translation) rendered in `user`'s preferred language, for email context."""
+    with override(user.preferred_language or "en"):
+        return str(text)

@@ -1,0 +1,516 @@
+"""The certification life cycle (DESIGN.md 'Life cycles'):
+
+issue → active → expired → active (reinstatement) | vacated; active ⇄ suspended;
+active/suspended → revoked; renewal extends an active certification by 2 years, same number.
+
+Each service locks the certification row (after the application row, when both are
+involved), writes one audit event per changed row, emails the holder and queues the
+certificate rendering on commit. `updated_at` moves with every change: the roster's
+`updated_since` filter relies on it.
+"""
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.notifications import notify
+from certification.models import (
+    TERMINAL_CERTIFICATION_STATUSES,
+    ApplicantProfile,
+    Application,
+    ApplicationStatus,
+    Certification,
+    CertificationSpecialization,
+    CertificationStatus,
+    CodeOfEthicsVersion,
+    Renewal,
+    RenewalKind,
+)
+from certification.services._common import (
+    ADMIN_ROLES,
+    application_state_conflict,
+    certification_state_conflict,
+    is_holder,
+    lock_application,
+    lock_certification,
+    refuse_problems,
+    require_current_ethics,
+    require_reason,
+    require_staff,
+    today_or,
+)
+from config.errors import DomainError
+from config.jobs import enqueue
+from continuing_ed.models import CeCredit
+from counties.audit import audit_record
+from counties.models import ProgramPolicy
+from exams.models import ExamAttempt
+from training.models import TrainingRecord
+
+C = CertificationStatus
+CERTIFICATE_RENDER_TASK = "certification.tasks.certificate_render"
+NUMBER_PREFIX = "PSS-"
+
+
+def next_certification_number() -> str:
+    """The next number from the `certification_number_seq` sequence, e.g. PSS-0001000.
+    Unique under any concurrency; a rolled-back issue burns its number (never reused)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('certification_number_seq')")
+        (value,) = cursor.fetchone()
+    return f"{NUMBER_PREFIX}{value:07d}"
+
+
+def _certification_context(certification: Certification, **extra: Any) -> dict[str, Any]:
+    return {
+        "certification_id": certification.pk,
+        "number": certification.number,
+        "status": certification.status,
+        "county_name": certification.issuing_county.name,
+        "issued_on": certification.issued_on.isoformat(),
+        "expires_on": certification.expires_on.isoformat(),
+        **extra,
+    }
+
+
+def _after_change(certification: Certification, kind: str | None, **context: Any) -> None:
+    """On commit: email the holder (`kind`) and re-render the certificate."""
+    if kind is not None:
+        notify(
+            user=certification.holder,
+            kind=kind,
+            context=_certification_context(certification, **context),
+        )
+    enqueue(CERTIFICATE_RENDER_TASK, certification_id=certification.pk)
+
+
+def _set_status(
+    certification: Certification,
+    *,
+    actor: User | None,
+    verb: str,
+    to_state: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    update_fields: tuple[str, ...] = (),
+) -> Certification:
+    """Move the locked `certification` to `to_state`, save (with `update_fields`) and audit."""
+    from_state = certification.status
+    certification.status = to_state
+    certification.status_reason = reason
+    certification.updated_at = timezone.now()
+    certification.save(update_fields=("status", "status_reason", "updated_at", *update_fields))
+    audit_record(
+        actor=actor,
+        verb=verb,
+        obj=certification,
+        county=certification.issuing_county,
+        subject=certification.holder,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data,
+    )
+    return certification
+
+
+def certification_issue(
+    *, actor: User, application: Application, today: datetime.date | None = None
+) -> Certification:
+    """approved application → certified, and a new active certification for the applicant:
+    number from the sequence, legal name copied from the profile, valid 2 years from today.
+    Only when the rules hold (inside the window, a passed exam, sufficient verified training
+    for the standard pathway) and the person holds no other live certification."""
+    from certification import rules
+
+    require_staff(actor, application.county)
+    today = today_or(today)
+    with transaction.atomic():
+        application = lock_application(application)
+        if application.status != ApplicationStatus.APPROVED:
+            raise application_state_conflict(application, ApplicationStatus.CERTIFIED)
+        training_records = list(
+            TrainingRecord.objects.filter(person_id=application.applicant_id).select_related(
+                "provider"
+            )
+        )
+        attempts = list(ExamAttempt.objects.filter(application=application))
+        refuse_problems(rules.issue_problems(application, training_records, attempts, on=today))
+        live = (
+            Certification.objects.filter(holder_id=application.applicant_id)
+            .exclude(status__in=TERMINAL_CERTIFICATION_STATUSES)
+            .first()
+        )
+        if live is not None:
+            raise DomainError(
+                _("This person already holds certification %(number)s.") % {"number": live.number},
+                code="conflict",
+            )
+        profile = ApplicantProfile.objects.get(user_id=application.applicant_id)
+        try:
+            # A savepoint: the one-live-certification constraint settles a race between two
+            # applications of the same person in different counties.
+            with transaction.atomic():
+                certification = Certification.objects.create(
+                    number=next_certification_number(),
+                    holder_id=application.applicant_id,
+                    issuing_county=application.county,
+                    application=application,
+                    first_name=profile.legal_first_name,
+                    last_name=profile.legal_last_name,
+                    status=C.ACTIVE,
+                    issued_on=today,
+                    expires_on=rules.certification_expiry(today),
+                )
+        except IntegrityError:
+            raise DomainError(
+                _("This person already holds a certification."), code="conflict"
+            ) from None
+        from_state = application.status
+        application.status = ApplicationStatus.CERTIFIED
+        application.version += 1
+        application.save(update_fields=("status", "version", "updated_at"))
+        audit_record(
+            actor=actor,
+            verb="certification_issue",
+            obj=application,
+            county=application.county,
+            subject=application.applicant,
+            from_state=from_state,
+            to_state=ApplicationStatus.CERTIFIED,
+            data={"certification_id": certification.pk, "number": certification.number},
+        )
+        audit_record(
+            actor=actor,
+            verb="certification_issue",
+            obj=certification,
+            county=application.county,
+            subject=application.applicant,
+            to_state=C.ACTIVE,
+            data={"application_id": application.pk, "number": certification.number},
+        )
+        _after_change(certification, "certification_issued")
+    return certification
+
+
+def certification_suspend(
+    *, actor: User, certification: Certification, reason: str
+) -> Certification:
+    """active → suspended, by an admin of the issuing county, with a reason."""
+    require_staff(actor, certification.issuing_county, ADMIN_ROLES)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        certification = lock_certification(certification)
+        if certification.status != C.ACTIVE:
+            raise certification_state_conflict(certification, C.SUSPENDED)
+        _set_status(
+            certification,
+            actor=actor,
+            verb="certification_suspend",
+            to_state=C.SUSPENDED,
+            reason=reason,
+        )
+        _after_change(certification, "certification_suspended", reason=reason)
+    return certification
+
+
+def certification_lift_suspension(
+    *,
+    actor: User,
+    certification: Certification,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> Certification:
+    """suspended → active, by an admin of the issuing county. A certification whose expiry
+    date passed while it was suspended moves straight on to expired (two audit events)."""
+    require_staff(actor, certification.issuing_county, ADMIN_ROLES)
+    today = today_or(today)
+    with transaction.atomic():
+        certification = lock_certification(certification)
+        if certification.status != C.SUSPENDED:
+            raise certification_state_conflict(certification, C.ACTIVE)
+        _set_status(
+            certification,
+            actor=actor,
+            verb="certification_lift_suspension",
+            to_state=C.ACTIVE,
+            reason=(reason or "").strip(),
+        )
+        if today > certification.expires_on:
+            _set_status(certification, actor=None, verb="certification_expire", to_state=C.EXPIRED)
+        _after_change(certification, "certification_suspension_lifted", reason=reason or "")
+    return certification
+
+
+def certification_revoke(
+    *, actor: User, certification: Certification, reason: str
+) -> Certification:
+    """active or suspended → revoked (terminal), by an admin of the issuing county."""
+    require_staff(actor, certification.issuing_county, ADMIN_ROLES)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        certification = lock_certification(certification)
+        if certification.status not in (C.ACTIVE, C.SUSPENDED):
+            raise certification_state_conflict(certification, C.REVOKED)
+        _set_status(
+            certification,
+            actor=actor,
+            verb="certification_revoke",
+            to_state=C.REVOKED,
+            reason=reason,
+        )
+        _after_change(certification, "certification_revoked", reason=reason)
+    return certification
+
+
+def certification_expire(
+    *, certification: Certification, today: datetime.date | None = None
+) -> Certification:
+    """active → expired once its expiry date has passed. A system transition (no actor),
+    used per row by the expiry scan."""
+    today = today_or(today)
+    with transaction.atomic():
+        certification = lock_certification(certification)
+        if certification.status != C.ACTIVE:
+            raise certification_state_conflict(certification, C.EXPIRED)
+        if today <= certification.expires_on:
+            raise DomainError(
+                _("Certification %(number)s is valid until %(date)s.")
+                % {"number": certification.number, "date": certification.expires_on.isoformat()},
+                code="conflict",
+            )
+        _set_status(certification, actor=None, verb="certification_expire", to_state=C.EXPIRED)
+        _after_change(certification, None)
+    return certification
+
+
+def certification_vacate(
+    *, certification: Certification, today: datetime.date | None = None
+) -> Certification:
+    """expired → vacated (terminal) once the reinstatement period has ended: the person must
+    start again. A system transition (no actor), used per row by the expiry scan."""
+    from certification import rules
+
+    today = today_or(today)
+    with transaction.atomic():
+        certification = lock_certification(certification)
+        if certification.status != C.EXPIRED:
+            raise certification_state_conflict(certification, C.VACATED)
+        vacate_on = rules.vacate_date(certification.expires_on)
+        if today < vacate_on:
+            raise DomainError(
+                _("Certification %(number)s can be reinstated until %(date)s.")
+                % {"number": certification.number, "date": vacate_on.isoformat()},
+                code="conflict",
+            )
+        _set_status(certification, actor=None, verb="certification_vacate", to_state=C.VACATED)
+        _after_change(certification, None)
+    return certification
+
+
+def _require_holder_or_staff(actor: User | None, certification: Certification) -> None:
+    if not is_holder(actor, certification):
+        require_staff(actor, certification.issuing_county)
+
+
+def _record_renewal(
+    certification: Certification,
+    *,
+    actor: User,
+    kind: str,
+    cycle: tuple[datetime.date, datetime.date],
+    credits: list[CeCredit],
+    ethics_version: CodeOfEthicsVersion,
+    new_expires_on: datetime.date,
+    fee_cents: int,
+) -> Renewal:
+    from continuing_ed import rules as ce_rules
+
+    totals = ce_rules.ce_totals(credits, cycle_start=cycle[0], cycle_end=cycle[1])
+    return Renewal.objects.create(
+        certification=certification,
+        kind=kind,
+        cycle_start=cycle[0],
+        cycle_end=cycle[1],
+        ce_total_hours=totals.total,
+        ce_law_and_ethics_hours=totals.law_and_ethics,
+        ethics_version=ethics_version,
+        ethics_affirmed_at=timezone.now(),
+        previous_expires_on=certification.expires_on,
+        new_expires_on=new_expires_on,
+        fee_cents=fee_cents,
+        decided_by=actor,
+    )
+
+
+def certification_renew(
+    *,
+    actor: User,
+    certification: Certification,
+    ethics_version: CodeOfEthicsVersion,
+    today: datetime.date | None = None,
+) -> Renewal:
+    """Extend an active certification by 2 years, same number: only inside the renewal window
+    (from 90 days before expiry to the expiry date) with the cycle's CE requirement met and
+    the current Code of Ethics re-affirmed. By the holder or county staff of the issuing
+    county. Returns the Renewal row (CE totals, ethics version and time, both expiry dates)."""
+    from certification import rules
+    from continuing_ed import rules as ce_rules
+
+    _require_holder_or_staff(actor, certification)
+    today = today_or(today)
+    with transaction.atomic():
+        certification = lock_certification(certification)
+        if certification.status != C.ACTIVE:
+            raise certification_state_conflict(certification, C.ACTIVE)
+        credits = list(CeCredit.objects.filter(certification=certification))
+        refuse_problems(rules.renewal_problems(certification, credits, on=today))
+        require_current_ethics(ethics_version, today)
+        previous_expires_on = certification.expires_on
+        renewal = _record_renewal(
+            certification,
+            actor=actor,
+            kind=RenewalKind.RENEWAL,
+            cycle=ce_rules.cycle_bounds(previous_expires_on),
+            credits=credits,
+            ethics_version=ethics_version,
+            new_expires_on=rules.certification_expiry(previous_expires_on),
+            fee_cents=ProgramPolicy.current().fee_renewal_cents,
+        )
+        certification.expires_on = renewal.new_expires_on
+        certification.updated_at = timezone.now()
+        certification.save(update_fields=("expires_on", "updated_at"))
+        audit_record(
+            actor=actor,
+            verb="certification_renew",
+            obj=certification,
+            county=certification.issuing_county,
+            subject=certification.holder,
+            from_state=C.ACTIVE,
+            to_state=C.ACTIVE,
+            data={
+                "renewal_id": renewal.pk,
+                "previous_expires_on": previous_expires_on.isoformat(),
+                "new_expires_on": renewal.new_expires_on.isoformat(),
+            },
+        )
+        _after_change(
+            certification,
+            "certification_renewed",
+            previous_expires_on=previous_expires_on.isoformat(),
+        )
+    return renewal
+
+
+def certification_reinstate(
+    *,
+    actor: User,
+    certification: Certification,
+    ethics_version: CodeOfEthicsVersion,
+    today: datetime.date | None = None,
+) -> Renewal:
+    """expired → active before the vacate date, with 20 CE hours (6 in law and ethics) since
+    the start of the last cycle and the current Code of Ethics re-affirmed. By an admin of the
+    issuing county. The certification is valid 2 years from today; a Renewal row of kind
+    reinstatement records it."""
+    from certification import rules
+    from continuing_ed import rules as ce_rules
+
+    require_staff(actor, certification.issuing_county, ADMIN_ROLES)
+    today = today_or(today)
+    with transaction.atomic():
+        certification = lock_certification(certification)
+        if certification.status != C.EXPIRED:
+            raise certification_state_conflict(certification, C.ACTIVE)
+        credits = list(CeCredit.objects.filter(certification=certification))
+        refuse_problems(rules.reinstatement_problems(certification, credits, on=today))
+        require_current_ethics(ethics_version, today)
+        previous_expires_on = certification.expires_on
+        cycle_start, _cycle_end = ce_rules.cycle_bounds(previous_expires_on)
+        renewal = _record_renewal(
+            certification,
+            actor=actor,
+            kind=RenewalKind.REINSTATEMENT,
+            cycle=(cycle_start, today),
+            credits=credits,
+            ethics_version=ethics_version,
+            new_expires_on=rules.certification_expiry(today),
+            fee_cents=ProgramPolicy.current().fee_reinstatement_cents,
+        )
+        certification.expires_on = renewal.new_expires_on
+        _set_status(
+            certification,
+            actor=actor,
+            verb="certification_reinstate",
+            to_state=C.ACTIVE,
+            data={
+                "renewal_id": renewal.pk,
+                "previous_expires_on": previous_expires_on.isoformat(),
+                "new_expires_on": renewal.new_expires_on.isoformat(),
+            },
+            update_fields=("expires_on",),
+        )
+        _after_change(
+            certification,
+            "certification_reinstated",
+            previous_expires_on=previous_expires_on.isoformat(),
+        )
+    return renewal
+
+
+def certification_add_specialization(
+    *, actor: User, certification: Certification, training_record: TrainingRecord
+) -> CertificationSpecialization:
+    """Add the specialization of a verified 40-hour course to the holder's active
+    certification (one certificate, not a new one). By the holder or county staff of the
+    issuing county."""
+    from certification import rules
+
+    _require_holder_or_staff(actor, certification)
+    with transaction.atomic():
+        certification = lock_certification(certification)
+        training_record = (
+            TrainingRecord.objects.select_for_update(of=("self",))
+            .select_related("provider")
+            .get(pk=training_record.pk)
+        )
+        if training_record.person_id != certification.holder_id:
+            raise DomainError(
+                _("This training record belongs to someone else."), field="training_record"
+            )
+        prefetch_related_objects([certification], "specializations")
+        refuse_problems(
+            rules.specialization_problems(certification, training_record),
+            field="training_record",
+        )
+        try:
+            with transaction.atomic():
+                specialization = CertificationSpecialization.objects.create(
+                    certification=certification,
+                    code=training_record.course,
+                    added_on=timezone.localdate(),
+                    training_record=training_record,
+                )
+        except IntegrityError:
+            raise DomainError(
+                _("This certification already has that specialization."), code="conflict"
+            ) from None
+        certification.updated_at = timezone.now()
+        certification.save(update_fields=("updated_at",))
+        audit_record(
+            actor=actor,
+            verb="certification_add_specialization",
+            obj=certification,
+            county=certification.issuing_county,
+            subject=certification.holder,
+            from_state=certification.status,
+            to_state=certification.status,
+            data={"code": specialization.code, "training_record_id": training_record.pk},
+        )
+        _after_change(certification, None)
+    return specialization

@@ -1,0 +1,218 @@
+"""Uploaded documents: upload (checked by content), soft removal, and review by county staff.
+
+A document attached to an application changes only while the applicant may edit that part:
+in a draft, or while changes to it are requested. Rows are never deleted: removal sets
+`removed_at`.
+"""
+
+from typing import IO
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from certification.models import (
+    Application,
+    ApplicationPart,
+    ApplicationStatus,
+    Document,
+    DocumentKind,
+)
+from certification.services._common import (
+    application_state_conflict,
+    lock_application,
+    require_applicant,
+    require_reason,
+    require_staff,
+)
+from certification.uploads import safe_original_name, validated_upload
+from config.errors import DomainError
+from continuing_ed.models import CeCredit
+from counties.audit import audit_record
+from training.models import ReviewStatus, TrainingRecord
+
+S = ApplicationStatus
+
+# The application part a reviewer names to ask for a new document of each kind. `other`
+# documents may be added whenever changes are requested; CE certificates never belong to an
+# application.
+PART_OF_KIND = {
+    DocumentKind.PHOTO_ID: ApplicationPart.PHOTO_ID,
+    DocumentKind.DIPLOMA: ApplicationPart.DIPLOMA,
+    DocumentKind.TRAINING_CERTIFICATE: ApplicationPart.TRAINING,
+    DocumentKind.RECOMMENDATION_LETTER: ApplicationPart.OUT_OF_STATE,
+}
+# An application holds one current document of these kinds: a new upload replaces the last.
+SINGLE_CURRENT_KINDS = (DocumentKind.PHOTO_ID, DocumentKind.DIPLOMA)
+REVIEWABLE_APPLICATION_STATUSES = (S.SUBMITTED, S.IN_REVIEW)
+
+
+def _check_application_editable(application: Application, kind: str) -> None:
+    """Refuse a document change the application's state does not allow (call under lock)."""
+    if kind == DocumentKind.CE_CERTIFICATE:
+        raise DomainError(
+            _("A CE certificate belongs to a CE credit, not to an application."), field="kind"
+        )
+    if application.status == S.DRAFT:
+        return
+    if application.status == S.CHANGES_REQUESTED:
+        part = PART_OF_KIND.get(kind)
+        if part is None or part in application.changes_requested_parts:
+            return
+        raise DomainError(
+            _("The reviewer did not ask for changes to this document."),
+            code="conflict",
+            field="kind",
+        )
+    raise application_state_conflict(application, S.DRAFT)
+
+
+def document_upload(
+    *,
+    owner: User,
+    kind: str,
+    uploaded_file: IO[bytes],
+    application: Application | None = None,
+) -> Document:
+    """Store `uploaded_file` for `owner` under a random name, after checking it by content
+    (`certification.uploads.validated_upload`). With `application`, the document joins it
+    while that part is editable; a new photo ID or diploma replaces the previous one."""
+    if owner is None or not owner.is_authenticated:
+        raise PermissionDenied
+    if kind not in DocumentKind.values:
+        raise DomainError(_("Choose what kind of document this is."), field="kind")
+    if application is not None:
+        require_applicant(owner, application)
+    content_type, size, sha256 = validated_upload(uploaded_file)
+    with transaction.atomic():
+        superseded: list[int] = []
+        if application is not None:
+            application = lock_application(application)
+            _check_application_editable(application, kind)
+            if kind in SINGLE_CURRENT_KINDS:
+                previous = Document.objects.filter(
+                    application=application, kind=kind, removed_at__isnull=True
+                )
+                superseded = list(previous.values_list("pk", flat=True))
+                previous.update(removed_at=timezone.now())
+        document = Document.objects.create(
+            owner=owner,
+            application=application,
+            kind=kind,
+            file=uploaded_file,
+            original_name=safe_original_name(getattr(uploaded_file, "name", "")),
+            content_type=content_type,
+            size=size,
+            sha256=sha256,
+        )
+        audit_record(
+            actor=owner,
+            verb="document_upload",
+            obj=document,
+            county=application.county if application is not None else None,
+            subject=owner,
+            to_state=document.review_status,
+            data={
+                "kind": kind,
+                "application_id": application.pk if application is not None else None,
+                "superseded": superseded,
+            },
+        )
+    return document
+
+
+def _lock_document(document: Document) -> tuple[Document, Application | None]:
+    """Lock the document's application (first, by the house order), then the document."""
+    application = None
+    if document.application_id is not None:
+        application = Application.objects.select_for_update().select_related("county")
+        application = application.get(pk=document.application_id)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    return document, application
+
+
+def document_remove(*, actor: User, document: Document) -> Document:
+    """Soft-remove the owner's document (sets `removed_at`) while it may still change.
+    A document that proves a training record or CE credit in use stays."""
+    if actor is None or not actor.is_authenticated or actor.pk != document.owner_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        document, application = _lock_document(document)
+        if document.removed_at is not None:
+            raise DomainError(_("This document was already removed."), code="conflict")
+        if application is not None:
+            _check_application_editable(application, document.kind)
+        in_use = (
+            TrainingRecord.objects.filter(certificate=document)
+            .exclude(status=ReviewStatus.REJECTED)
+            .exists()
+            or CeCredit.objects.filter(document=document)
+            .exclude(status=ReviewStatus.REJECTED)
+            .exists()
+        )
+        if in_use:
+            raise DomainError(
+                _("This document is the proof of a training record or CE credit, so it stays."),
+                code="conflict",
+            )
+        document.removed_at = timezone.now()
+        document.save(update_fields=("removed_at",))
+        audit_record(
+            actor=actor,
+            verb="document_remove",
+            obj=document,
+            county=application.county if application is not None else None,
+            subject=document.owner,
+            from_state=document.review_status,
+            to_state="removed",
+        )
+    return document
+
+
+def document_review(
+    *, actor: User, document: Document, verified: bool, reason: str = ""
+) -> Document:
+    """pending → verified | rejected, by a reviewer or admin of the application's county,
+    while the application is submitted or in review. A rejection needs a reason."""
+    if document.application_id is None:
+        raise DomainError(
+            _("This document is not part of an application: review its training record."),
+            code="invalid",
+        )
+    require_staff(actor, document.application.county)
+    reason = (reason or "").strip()
+    if not verified:
+        reason = require_reason(reason)
+    to_state = ReviewStatus.VERIFIED if verified else ReviewStatus.REJECTED
+    with transaction.atomic():
+        document, application = _lock_document(document)
+        if application.status not in REVIEWABLE_APPLICATION_STATUSES:
+            raise application_state_conflict(application, S.IN_REVIEW)
+        if document.removed_at is not None:
+            raise DomainError(_("This document was removed by its owner."), code="conflict")
+        if document.review_status != ReviewStatus.PENDING:
+            raise DomainError(
+                _("This document is already %(status)s.")
+                % {"status": document.get_review_status_display().lower()},
+                code="conflict",
+            )
+        document.review_status = to_state
+        document.review_reason = reason
+        document.reviewed_by = actor
+        document.reviewed_at = timezone.now()
+        document.save(
+            update_fields=("review_status", "review_reason", "reviewed_by", "reviewed_at")
+        )
+        audit_record(
+            actor=actor,
+            verb="document_review",
+            obj=document,
+            county=application.county,
+            subject=document.owner,
+            from_state=ReviewStatus.PENDING,
+            to_state=to_state,
+            reason=reason,
+        )
+    return document

@@ -1,0 +1,130 @@
+"""Recording exam attempts, by hand or from the vendor's results import.
+
+The attempt limit (`policy.MAX_EXAM_ATTEMPTS` per approved application) holds under
+concurrency because attempts are counted while the application row is locked: two recordings
+for one application run one after the other.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.notifications import notify
+from certification.models import Application
+from certification.services._common import (
+    lock_application,
+    refuse_problems,
+    require_staff,
+)
+from config.errors import DomainError
+from counties.audit import audit_record
+from exams.models import ExamAttempt, ExamResult, ExamSource
+
+
+def _duplicate_reference(vendor_reference: str) -> DomainError:
+    return DomainError(
+        _("The vendor result %(reference)s is already recorded.") % {"reference": vendor_reference},
+        code="conflict",
+        field="vendor_reference",
+    )
+
+
+def exam_attempt_record(
+    *,
+    actor: User,
+    application: Application,
+    taken_on: datetime.date,
+    result: str,
+    scaled_score: int | None = None,
+    source: str = ExamSource.MANUAL,
+    vendor_reference: str = "",
+) -> ExamAttempt:
+    """Record one exam attempt for an approved application, by a reviewer or admin of its
+    county. Refused when the applicant is not eligible on `taken_on` (not approved, window
+    ended, no attempts left, already passed), for a future date, or when the vendor reference
+    is already recorded for this source. The applicant is told the result."""
+    from exams import rules as exam_rules
+
+    require_staff(actor, application.county)
+    if result not in ExamResult.values:
+        raise DomainError(_("Choose the result."), field="result")
+    if source not in ExamSource.values:
+        raise DomainError(_("Choose where the result comes from."), field="source")
+    if scaled_score is not None and scaled_score < 0:
+        raise DomainError(_("A scaled score cannot be negative."), field="scaled_score")
+    if taken_on > timezone.localdate():
+        raise DomainError(_("The exam date cannot be in the future."), field="taken_on")
+    vendor_reference = (vendor_reference or "").strip()
+    with transaction.atomic():
+        application = lock_application(application)
+        if (
+            vendor_reference
+            and ExamAttempt.objects.filter(
+                source=source, vendor_reference=vendor_reference
+            ).exists()
+        ):
+            raise _duplicate_reference(vendor_reference)
+        attempts = list(ExamAttempt.objects.filter(application=application))
+        if application.approved_on is not None and taken_on < application.approved_on:
+            raise DomainError(
+                _("The exam date is before the application was approved (%(date)s).")
+                % {"date": application.approved_on.isoformat()},
+                field="taken_on",
+            )
+        refuse_problems(
+            exam_rules.exam_eligibility_problems(
+                application_status=application.status,
+                window_ends_on=application.window_ends_on,
+                attempts=attempts,
+                on=taken_on,
+            )
+        )
+        try:
+            # A savepoint: the same vendor reference recorded at once for two different
+            # applications (two locks) loses on the unique constraint, cleanly.
+            with transaction.atomic():
+                attempt = ExamAttempt.objects.create(
+                    application=application,
+                    taken_on=taken_on,
+                    result=result,
+                    scaled_score=scaled_score,
+                    source=source,
+                    vendor_reference=vendor_reference,
+                    recorded_by=actor,
+                )
+        except IntegrityError:
+            raise _duplicate_reference(vendor_reference) from None
+        attempts.append(attempt)
+        attempts_left = exam_rules.attempts_left(attempts)
+        audit_record(
+            actor=actor,
+            verb="exam_attempt_record",
+            obj=attempt,
+            county=application.county,
+            subject=application.applicant,
+            to_state=result,
+            data={
+                "application_id": application.pk,
+                "attempt_number": len(attempts),
+                "source": source,
+                "vendor_reference": vendor_reference,
+            },
+        )
+        notify(
+            user=application.applicant,
+            kind="exam_recorded",
+            context={
+                "application_id": application.pk,
+                "exam_attempt_id": attempt.pk,
+                "county_name": application.county.name,
+                "taken_on": taken_on.isoformat(),
+                "result": result,
+                "scaled_score": scaled_score,
+                "attempts_left": attempts_left,
+                "window_ends_on": application.window_ends_on.isoformat(),
+            },
+        )
+    return attempt
