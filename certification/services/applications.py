@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.notifications import notify
+from certification import rules
 from certification.models import (
     OPEN_APPLICATION_STATUSES,
     TERMINAL_CERTIFICATION_STATUSES,
@@ -114,8 +115,6 @@ def _current_documents(application: Application) -> list[Document]:
 
 
 def _submission_problems(application: Application, today: datetime.date) -> list[str]:
-    from certification import rules
-
     profile = ApplicantProfile.objects.filter(user_id=application.applicant_id).first()
     if profile is None:
         return [_("Fill in your personal details first.")]
@@ -401,8 +400,6 @@ def application_approve(
 ) -> Application:
     """in_review → approved: opens the 12-month exam window. The submission rules must still
     hold and the photo ID and diploma must have been verified."""
-    from certification import rules
-
     require_staff(actor, application.county)
     today = today_or(today)
     with transaction.atomic():

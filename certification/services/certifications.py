@@ -13,12 +13,12 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.notifications import notify
+from certification import rules
 from certification.models import (
     TERMINAL_CERTIFICATION_STATUSES,
     ApplicantProfile,
@@ -46,6 +46,7 @@ from certification.services._common import (
 )
 from config.errors import DomainError
 from config.jobs import enqueue
+from continuing_ed import rules as ce_rules
 from continuing_ed.models import CeCredit
 from counties.audit import audit_record
 from counties.models import ProgramPolicy
@@ -126,8 +127,6 @@ def certification_issue(
     number from the sequence, legal name copied from the profile, valid 2 years from today.
     Only when the rules hold (inside the window, a passed exam, sufficient verified training
     for the standard pathway) and the person holds no other live certification."""
-    from certification import rules
-
     require_staff(actor, application.county)
     today = today_or(today)
     with transaction.atomic():
@@ -294,8 +293,6 @@ def certification_vacate(
 ) -> Certification:
     """expired → vacated (terminal) once the reinstatement period has ended: the person must
     start again. A system transition (no actor), used per row by the expiry scan."""
-    from certification import rules
-
     today = today_or(today)
     with transaction.atomic():
         certification = lock_certification(certification)
@@ -329,8 +326,6 @@ def _record_renewal(
     new_expires_on: datetime.date,
     fee_cents: int,
 ) -> Renewal:
-    from continuing_ed import rules as ce_rules
-
     totals = ce_rules.ce_totals(credits, cycle_start=cycle[0], cycle_end=cycle[1])
     return Renewal.objects.create(
         certification=certification,
@@ -359,9 +354,6 @@ def certification_renew(
     (from 90 days before expiry to the expiry date) with the cycle's CE requirement met and
     the current Code of Ethics re-affirmed. By the holder or county staff of the issuing
     county. Returns the Renewal row (CE totals, ethics version and time, both expiry dates)."""
-    from certification import rules
-    from continuing_ed import rules as ce_rules
-
     _require_holder_or_staff(actor, certification)
     today = today_or(today)
     with transaction.atomic():
@@ -418,9 +410,6 @@ def certification_reinstate(
     the start of the last cycle and the current Code of Ethics re-affirmed. By an admin of the
     issuing county. The certification is valid 2 years from today; a Renewal row of kind
     reinstatement records it."""
-    from certification import rules
-    from continuing_ed import rules as ce_rules
-
     require_staff(actor, certification.issuing_county, ADMIN_ROLES)
     today = today_or(today)
     with transaction.atomic():
@@ -431,12 +420,11 @@ def certification_reinstate(
         refuse_problems(rules.reinstatement_problems(certification, credits, on=today))
         require_current_ethics(ethics_version, today)
         previous_expires_on = certification.expires_on
-        cycle_start, _cycle_end = ce_rules.cycle_bounds(previous_expires_on)
         renewal = _record_renewal(
             certification,
             actor=actor,
             kind=RenewalKind.REINSTATEMENT,
-            cycle=(cycle_start, today),
+            cycle=rules.reinstatement_ce_bounds(previous_expires_on, on=today),
             credits=credits,
             ethics_version=ethics_version,
             new_expires_on=rules.certification_expiry(today),
@@ -469,8 +457,6 @@ def certification_add_specialization(
     """Add the specialization of a verified 40-hour course to the holder's active
     certification (one certificate, not a new one). By the holder or county staff of the
     issuing county."""
-    from certification import rules
-
     _require_holder_or_staff(actor, certification)
     with transaction.atomic():
         certification = lock_certification(certification)
@@ -479,13 +465,9 @@ def certification_add_specialization(
             .select_related("provider")
             .get(pk=training_record.pk)
         )
-        if training_record.person_id != certification.holder_id:
-            raise DomainError(
-                _("This training record belongs to someone else."), field="training_record"
-            )
-        prefetch_related_objects([certification], "specializations")
+        held_codes = set(certification.specializations.values_list("code", flat=True))
         refuse_problems(
-            rules.specialization_problems(certification, training_record),
+            rules.specialization_problems(certification, training_record, held_codes=held_codes),
             field="training_record",
         )
         try:

@@ -21,6 +21,8 @@ from certification.services._common import (
 )
 from config.errors import DomainError
 from counties.audit import audit_record
+from counties.models import ProgramPolicy
+from exams import rules as exam_rules
 from exams.models import ExamAttempt, ExamResult, ExamSource
 
 
@@ -46,8 +48,6 @@ def exam_attempt_record(
     county. Refused when the applicant is not eligible on `taken_on` (not approved, window
     ended, no attempts left, already passed), for a future date, or when the vendor reference
     is already recorded for this source. The applicant is told the result."""
-    from exams import rules as exam_rules
-
     require_staff(actor, application.county)
     if result not in ExamResult.values:
         raise DomainError(_("Choose the result."), field="result")
@@ -80,6 +80,7 @@ def exam_attempt_record(
                 window_ends_on=application.window_ends_on,
                 attempts=attempts,
                 on=taken_on,
+                min_wait_days=ProgramPolicy.current().exam_min_wait_days,
             )
         )
         try:
