@@ -464,3 +464,77 @@ class CeAudit(models.Model):
 
     def __str__(self) -> str:
         return f"CE audit of {self.certification} ({self.get_outcome_display()})"
+
+
+class RenewalReminder(models.Model):
+    """A renewal reminder claimed for one certification, cycle (`expires_on`) and threshold
+    (`days_before`). The expiry scan inserts these rows before sending, with
+    `ON CONFLICT DO NOTHING`, and emails only for rows it inserted: each reminder goes out
+    once per cycle even when two scans run at the same time or one is re-run. When a scan
+    catches up on several thresholds at once, all of them are claimed but only the most
+    urgent is emailed (`emailed`)."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="renewal_reminders"
+    )
+    expires_on = models.DateField(help_text=_("The expiry date of the cycle reminded about."))
+    days_before = models.PositiveSmallIntegerField()
+    emailed = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["certification", "expires_on", "-days_before"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "expires_on", "days_before"],
+                name="renewal_reminder_once_per_cycle",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certification} {self.days_before} days before {self.expires_on}"
+
+
+class CertificateKind(models.TextChoices):
+    WALL = "wall", _("Wall certificate")
+    WALLET = "wallet", _("Wallet card")
+
+
+def certificate_upload_to(instance: "CertificateFile", filename: str) -> str:
+    """A random name outside the static tree: certificates are served through access checks."""
+    return f"certificates/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class CertificateFile(models.Model):
+    """A rendered certificate PDF. `content_hash` identifies the certificate's visible state
+    (name, number, county, dates, specializations, status, layout version): rendering the same
+    state again stores nothing new."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="certificate_files"
+    )
+    kind = models.CharField(max_length=10, choices=CertificateKind.choices)
+    content_hash = models.CharField(max_length=64)
+    file = models.FileField(upload_to=certificate_upload_to, max_length=255)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "kind", "content_hash"],
+                name="certificate_file_once_per_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=CertificateKind.values), name="certificate_file_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["certification", "kind", "created_at"], name="certificate_file_latest_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.certification} ({self.content_hash[:12]})"

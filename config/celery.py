@@ -1,11 +1,41 @@
-"""The Celery application. Tasks live in each app's tasks.py and take ids."""
+"""The Celery application. Tasks live in each app's tasks.py, take ids and call services.
+
+Every task's class is `jobs.base_task.RecordedTask`: one that fails for good is recorded as a
+`jobs.FailedJob` (visible in the Django admin, with a retry action). The beat schedule lives
+here, in code.
+"""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("peercert")
+app = Celery("peercert", task_cls="jobs.base_task:RecordedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Reminders, expiries, vacated certifications and expired applications (set-based).
+    "expiry-scan-daily": {
+        "task": "certification.tasks.expiry_scan",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # Relays outbox rows the on-commit attempt could not send (broker down, process died).
+    "outbox-relay": {
+        "task": "jobs.tasks.outbox_relay",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Failed emails are tried again an hour later, a few times, before waiting for operators.
+    "failed-jobs-retry": {
+        "task": "jobs.tasks.failed_jobs_retry",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
+    "outbox-prune": {
+        "task": "jobs.tasks.outbox_prune",
+        "schedule": crontab(hour=3, minute=10),
+    },
+}

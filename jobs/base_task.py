@@ -1,0 +1,43 @@
+"""The default Celery task class (config/celery.py): a task that fails for good is recorded.
+
+"For good" means the exception escaped after any retries were used up (Celery calls
+`on_failure` only then; a retry calls `on_retry`), or the hard time limit killed it. A task
+lost with its worker is not a failure: with `acks_late` and `reject_on_worker_lost` its
+message goes back to the queue.
+"""
+
+import logging
+from typing import Any
+
+from celery import Task
+
+logger = logging.getLogger(__name__)
+
+
+class RecordedTask(Task):
+    """Records a `jobs.FailedJob` (the dead letter) when the task fails for good.
+
+    Set `retry_failed_later = True` on tasks whose failures should be retried automatically
+    later by the scheduled `jobs.tasks.failed_jobs_retry` (e.g. emails when SMTP is down).
+    """
+
+    retry_failed_later = False
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        from jobs.services import failed_job_record
+
+        try:
+            failed_job_record(
+                task_name=self.name,
+                task_id=task_id,
+                args=list(args or ()),
+                kwargs=dict(kwargs or {}),
+                error=f"{exc.__class__.__name__}: {exc}"[:5000],
+                traceback=str(einfo) if einfo is not None else "",
+                auto_retry=self.retry_failed_later,
+            )
+        except Exception:  # the dead letter must not hide the original failure
+            logger.exception("Could not record failed job %s[%s]", self.name, task_id)
+        super().on_failure(exc, task_id, args, kwargs, einfo)
