@@ -1,0 +1,636 @@
+"""Boundaries of the certification rules: age, 29 February, the approval window, issue,
+renewal and reinstatement windows, the vacate date, specializations.
+
+Everything here uses unsaved model instances: no database needed.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from certification.models import ApplicantProfile, Application, Certification, Document
+from certification.rules import (
+    age_on,
+    application_submission_problems,
+    approval_window_end,
+    birthday,
+    certification_expiry,
+    eligibility_problems,
+    is_expiring_soon,
+    issue_problems,
+    reinstatement_ce_bounds,
+    reinstatement_problems,
+    renewal_problems,
+    renewal_window_opens,
+    specialization_problems,
+    vacate_date,
+)
+from continuing_ed.models import CeCredit
+from exams.models import ExamAttempt
+from training.models import TrainingProvider, TrainingRecord
+
+D = datetime.date
+DAY = datetime.timedelta(days=1)
+PROVIDER = TrainingProvider(name="Hope Ed", approved=True, approved_from=D(2022, 1, 1))
+
+
+def profile(**overrides) -> ApplicantProfile:
+    fields = {
+        "legal_first_name": "Ana",
+        "legal_last_name": "Reyes",
+        "date_of_birth": D(1985, 4, 12),
+        "lived_experience": "consumer",
+        "education": "high_school_diploma",
+        "education_attested": True,
+    }
+    return ApplicantProfile(**(fields | overrides))
+
+
+def application(**overrides) -> Application:
+    fields = {
+        "pathway": "standard",
+        "status": "draft",
+        "ethics_version_id": 1,
+        "ethics_signed_at": timezone.now(),
+        "attest_share_experience": True,
+        "attest_recovery": True,
+    }
+    return Application(**(fields | overrides))
+
+
+def document(kind, **overrides) -> Document:
+    return Document(**({"kind": kind, "review_status": "pending"} | overrides))
+
+
+DOCUMENTS = [document("photo_id"), document("diploma")]
+
+
+def training(hours=80, *, course="core_80", status="verified", person_id=7) -> TrainingRecord:
+    return TrainingRecord(
+        person_id=person_id,
+        provider=PROVIDER,
+        course=course,
+        hours=Decimal(str(hours)),
+        completed_on=D(2024, 3, 1),
+        status=status,
+    )
+
+
+def certification(**overrides) -> Certification:
+    fields = {
+        "holder_id": 7,
+        "status": "active",
+        "issued_on": D(2024, 3, 15),
+        "expires_on": D(2026, 3, 15),
+    }
+    return Certification(**(fields | overrides))
+
+
+def ce(hours, on, *, category="general", status="verified") -> CeCredit:
+    return CeCredit(hours=Decimal(str(hours)), category=category, completed_on=on, status=status)
+
+
+def full_ce(on) -> list[CeCredit]:
+    return [ce(14, on), ce(6, on, category="law_and_ethics")]
+
+
+# Age -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "age"),
+    [
+        (D(2008, 11, 23), D(2026, 11, 22), 17),
+        (D(2008, 11, 23), D(2026, 11, 23), 18),
+        (D(2008, 11, 23), D(2026, 11, 24), 18),
+        (D(2008, 2, 29), D(2026, 2, 28), 17),
+        (D(2008, 2, 29), D(2026, 3, 1), 18),
+        (D(2008, 2, 29), D(2028, 2, 28), 19),
+        (D(2008, 2, 29), D(2028, 2, 29), 20),
+        (D(2000, 1, 1), D(2000, 1, 1), 0),
+        (D(1999, 12, 31), D(2017, 12, 31), 18),
+    ],
+)
+def test_age_on(born, on, age):
+    assert age_on(born, on) == age
+
+
+@pytest.mark.parametrize(
+    ("born", "age", "expected"),
+    [
+        (D(2008, 11, 23), 18, D(2026, 11, 23)),
+        (D(2008, 2, 29), 18, D(2026, 3, 1)),
+        (D(2008, 2, 29), 20, D(2028, 2, 29)),
+    ],
+)
+def test_birthday_of_29_february_is_1_march_in_a_common_year(born, age, expected):
+    assert birthday(born, age) == expected
+    assert age_on(born, expected) == age
+    assert age_on(born, expected - DAY) == age - 1
+
+
+def test_eligible_on_the_18th_birthday():
+    assert eligibility_problems(profile(date_of_birth=D(2008, 11, 23)), on=D(2026, 11, 23)) == []
+
+
+def test_not_eligible_the_day_before_the_18th_birthday():
+    assert eligibility_problems(profile(date_of_birth=D(2008, 11, 23)), on=D(2026, 11, 22)) == [
+        "You must be at least 18 years old on 2026-11-22; you turn 18 on 2026-11-23."
+    ]
+
+
+@pytest.mark.parametrize(("on", "eligible"), [(D(2026, 2, 28), False), (D(2026, 3, 1), True)])
+def test_born_on_29_february_turns_18_on_1_march(on, eligible):
+    problems = eligibility_problems(profile(date_of_birth=D(2008, 2, 29)), on=on)
+    expected = (
+        []
+        if eligible
+        else ["You must be at least 18 years old on 2026-02-28; you turn 18 on 2026-03-01."]
+    )
+    assert problems == expected
+
+
+@pytest.mark.parametrize("education", ["high_school_diploma", "equivalent", "higher"])
+def test_diploma_equivalent_or_higher_qualifies(education):
+    assert eligibility_problems(profile(education=education), on=D(2026, 1, 1)) == []
+
+
+@pytest.mark.parametrize("education", ["none", ""])
+def test_no_diploma_is_not_eligible(education):
+    assert eligibility_problems(profile(education=education), on=D(2026, 1, 1)) == [
+        "A high school diploma or its equivalent (such as a GED) is required; work experience "
+        "cannot replace it."
+    ]
+
+
+def test_education_must_be_attested():
+    assert eligibility_problems(profile(education_attested=False), on=D(2026, 1, 1)) == [
+        "Confirm that your education information is true."
+    ]
+
+
+@pytest.mark.parametrize("lived", ["consumer", "family"])
+def test_either_kind_of_lived_experience_qualifies(lived):
+    assert eligibility_problems(profile(lived_experience=lived), on=D(2026, 1, 1)) == []
+
+
+def test_an_empty_profile_gives_every_reason():
+    empty = profile(date_of_birth=None, lived_experience="", education="")
+    assert eligibility_problems(empty, on=D(2026, 1, 1)) == [
+        "Enter your date of birth.",
+        "A high school diploma or its equivalent (such as a GED) is required; work experience "
+        "cannot replace it.",
+        "Tell us about your lived experience of recovery, as a consumer or as a parent, "
+        "caregiver or family member of a consumer.",
+    ]
+
+
+# Submission ------------------------------------------------------------------------------------
+
+
+def test_a_complete_standard_application_can_be_submitted():
+    assert (
+        application_submission_problems(application(), profile(), DOCUMENTS, on=D(2026, 1, 1)) == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        (
+            {"ethics_version_id": None, "ethics_signed_at": None},
+            "Read and sign the Code of Ethics.",
+        ),
+        ({"ethics_signed_at": None}, "Read and sign the Code of Ethics."),
+        (
+            {"attest_share_experience": False},
+            "Confirm that you are willing to share your lived experience.",
+        ),
+        ({"attest_recovery": False}, "Confirm that you are dedicated to recovery."),
+    ],
+)
+def test_ethics_and_attestations_are_required(overrides, reason):
+    assert application_submission_problems(
+        application(**overrides), profile(), DOCUMENTS, on=D(2026, 1, 1)
+    ) == [reason]
+
+
+@pytest.mark.parametrize(
+    ("documents", "reasons"),
+    [
+        (
+            [],
+            [
+                "Upload a government photo ID.",
+                "Upload proof of your high school diploma or its equivalent.",
+            ],
+        ),
+        ([document("diploma")], ["Upload a government photo ID."]),
+        (
+            [document("photo_id"), document("diploma", removed_at=timezone.now())],
+            ["Upload proof of your high school diploma or its equivalent."],
+        ),
+        (
+            [document("photo_id", review_status="rejected"), document("diploma")],
+            ["Upload a government photo ID."],
+        ),
+        (
+            [
+                document("photo_id", review_status="rejected"),
+                document("photo_id", review_status="verified"),
+                document("diploma"),
+            ],
+            [],
+        ),
+        (
+            [document("photo_id"), document("training_certificate")],
+            ["Upload proof of your high school diploma or its equivalent."],
+        ),
+    ],
+    ids=["none", "no-id", "diploma-removed", "id-rejected", "id-replaced", "wrong-kind"],
+)
+def test_a_current_photo_id_and_diploma_are_required(documents, reasons):
+    assert (
+        application_submission_problems(application(), profile(), documents, on=D(2026, 1, 1))
+        == reasons
+    )
+
+
+def test_submission_includes_eligibility():
+    young = profile(date_of_birth=D(2010, 5, 5))
+    assert application_submission_problems(application(), young, DOCUMENTS, on=D(2026, 1, 1)) == [
+        "You must be at least 18 years old on 2026-01-01; you turn 18 on 2028-05-05."
+    ]
+
+
+def out_of_state(**overrides) -> Application:
+    fields = {
+        "pathway": "out_of_state",
+        "other_state": "OR",
+        "other_state_certification_number": "OR-123",
+        "peer_work_hours": 1550,
+        "attest_no_pending_discipline": True,
+    }
+    return application(**(fields | overrides))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reasons"),
+    [
+        ({}, []),
+        (
+            {"peer_work_hours": 1549},
+            ["At least 1550 hours of peer work are required; you entered 1549."],
+        ),
+        (
+            {"peer_work_hours": None},
+            ["At least 1550 hours of peer work are required; you entered 0."],
+        ),
+        ({"other_state": ""}, ["Enter the state that certified you."]),
+        (
+            {"other_state_certification_number": ""},
+            ["Enter your certification number in that state."],
+        ),
+        (
+            {"attest_no_pending_discipline": False},
+            ["Confirm that you have no pending discipline in any state."],
+        ),
+    ],
+    ids=["complete", "1549-hours", "no-hours", "no-state", "no-number", "no-attestation"],
+)
+def test_out_of_state_details(overrides, reasons):
+    assert (
+        application_submission_problems(
+            out_of_state(**overrides), profile(), DOCUMENTS, on=D(2026, 1, 1)
+        )
+        == reasons
+    )
+
+
+def test_out_of_state_details_are_not_asked_of_the_standard_pathway():
+    standard = application(peer_work_hours=None, other_state="")
+    assert application_submission_problems(standard, profile(), DOCUMENTS, on=D(2026, 1, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("on", "reasons"),
+    [
+        (D(2022, 12, 31), []),
+        (D(2023, 1, 1), ["The grandparenting pathway closed on 2022-12-31."]),
+    ],
+)
+def test_grandparenting_closed_after_2022(on, reasons):
+    grandparenting = application(pathway="grandparenting")
+    assert application_submission_problems(grandparenting, profile(), DOCUMENTS, on=on) == reasons
+
+
+# Approval window and issue ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("approved_on", "last_day"),
+    [
+        (D(2025, 3, 15), D(2026, 3, 14)),
+        (D(2024, 2, 29), D(2025, 2, 28)),
+        (D(2024, 3, 1), D(2025, 2, 28)),
+        (D(2024, 2, 28), D(2025, 2, 27)),
+        (D(2023, 3, 1), D(2024, 2, 29)),
+        (D(2025, 1, 1), D(2025, 12, 31)),
+        (D(2024, 12, 31), D(2025, 12, 30)),
+    ],
+)
+def test_approval_window_ends_the_day_before_the_anniversary(approved_on, last_day):
+    assert approval_window_end(approved_on) == last_day
+
+
+MARCH_15 = D(2025, 3, 15)
+
+
+def approved(approved_on=MARCH_15, **overrides) -> Application:
+    window = {"approved_on": approved_on, "window_ends_on": approval_window_end(approved_on)}
+    return application(**({"status": "approved"} | window | overrides))
+
+
+PASSED = [
+    ExamAttempt(result="failed", taken_on=D(2025, 5, 1)),
+    ExamAttempt(result="passed", taken_on=D(2025, 6, 1)),
+]
+
+
+@pytest.mark.parametrize(
+    ("on", "reasons"),
+    [
+        (D(2026, 3, 14), []),
+        (D(2026, 3, 15), ["The 12-month window of this application ended on 2026-03-14."]),
+    ],
+    ids=["last-day-of-window", "day-after"],
+)
+def test_issue_inside_the_window_only(on, reasons):
+    assert issue_problems(approved(), [training()], PASSED, on=on) == reasons
+
+
+@pytest.mark.parametrize(
+    ("on", "reasons"),
+    [
+        (D(2025, 2, 28), []),
+        (D(2025, 3, 1), ["The 12-month window of this application ended on 2025-02-28."]),
+    ],
+)
+def test_window_of_an_approval_on_29_february(on, reasons):
+    assert issue_problems(approved(D(2024, 2, 29)), [training()], PASSED, on=on) == reasons
+
+
+def test_issue_needs_a_passed_exam():
+    failed = [ExamAttempt(result="failed", taken_on=D(2025, 5, 1))]
+    assert issue_problems(approved(), [training()], failed, on=D(2025, 9, 1)) == [
+        "The certification exam has not been passed yet."
+    ]
+
+
+def test_issue_needs_sufficient_training_on_the_standard_pathway():
+    assert issue_problems(approved(), [training("79.5")], PASSED, on=D(2025, 9, 1)) == [
+        "79.5 hours of verified core training count; 80 hours from an approved training "
+        "provider are required."
+    ]
+
+
+@pytest.mark.parametrize("pathway", ["out_of_state", "grandparenting"])
+def test_other_pathways_need_no_core_training(pathway):
+    assert issue_problems(approved(pathway=pathway), [], PASSED, on=D(2025, 9, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [("in_review", "in review"), ("certified", "certified"), ("expired", "expired")],
+)
+def test_issue_needs_an_approved_application(status, label):
+    app = approved(status=status)
+    assert issue_problems(app, [training()], PASSED, on=D(2025, 9, 1)) == [
+        f"Only an approved application leads to a certification; this one is {label}."
+    ]
+
+
+# Expiry, renewal, reinstatement, vacate ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("issued_on", "expires_on"),
+    [
+        (D(2024, 3, 15), D(2026, 3, 15)),
+        (D(2024, 2, 29), D(2026, 2, 28)),
+        (D(2024, 2, 28), D(2026, 2, 28)),
+        (D(2026, 2, 28), D(2028, 2, 28)),
+        (D(2025, 12, 31), D(2027, 12, 31)),
+    ],
+)
+def test_certification_expiry_is_two_years_on(issued_on, expires_on):
+    assert certification_expiry(issued_on) == expires_on
+
+
+def test_renewal_window_opens_90_days_before_expiry():
+    assert renewal_window_opens(D(2026, 3, 15)) == D(2025, 12, 15)
+
+
+EXPIRES = D(2026, 3, 15)
+CYCLE_CE = full_ce(D(2025, 6, 1))
+
+
+@pytest.mark.parametrize(
+    ("days_before", "reasons"),
+    [
+        (
+            91,
+            ["Renewal opens on 2025-12-15, 90 days before the expiry date 2026-03-15."],
+        ),
+        (90, []),
+        (1, []),
+        (0, []),
+        (
+            -1,
+            [
+                "This certification expired on 2026-03-15; it can no longer be renewed, "
+                "only reinstated."
+            ],
+        ),
+    ],
+    ids=["91-days-before", "90-days-before", "1-day-before", "on-expiry", "day-after"],
+)
+def test_renewal_window(days_before, reasons):
+    on = EXPIRES - datetime.timedelta(days=days_before)
+    assert renewal_problems(certification(), CYCLE_CE, on=on) == reasons
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [
+        ("expired", "expired"),
+        ("suspended", "suspended"),
+        ("revoked", "revoked"),
+        ("vacated", "vacated"),
+    ],
+)
+def test_only_active_certifications_renew(status, label):
+    assert renewal_problems(certification(status=status), CYCLE_CE, on=EXPIRES) == [
+        f"Only an active certification can be renewed; this one is {label}."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "counts"),
+    [(D(2024, 3, 15), False), (D(2024, 3, 16), True), (EXPIRES, True)],
+    ids=["day-before-cycle", "first-day-of-cycle", "expiry-day"],
+)
+def test_renewal_counts_ce_inside_the_cycle_only(completed_on, counts):
+    problems = renewal_problems(certification(), full_ce(completed_on), on=EXPIRES)
+    assert (problems == []) is counts
+    if not counts:
+        assert problems[0].startswith("0 verified continuing-education hours were completed")
+
+
+def test_renewal_with_short_law_and_ethics():
+    credits = [ce("14.25", D(2025, 6, 1)), ce("5.75", D(2025, 6, 1), category="law_and_ethics")]
+    assert renewal_problems(certification(), credits, on=EXPIRES) == [
+        "5.75 verified hours in law and ethics were completed between 2024-03-16 and "
+        "2026-03-15; at least 6 are required."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expires_on", "vacated_on"),
+    [
+        (D(2026, 3, 15), D(2030, 3, 15)),
+        (D(2026, 2, 28), D(2030, 2, 28)),
+        (D(2028, 2, 29), D(2032, 2, 29)),
+    ],
+)
+def test_vacate_date_is_four_years_after_expiry(expires_on, vacated_on):
+    assert vacate_date(expires_on) == vacated_on
+
+
+def test_reinstatement_ce_runs_from_the_last_cycle_start_to_the_day():
+    assert reinstatement_ce_bounds(EXPIRES, on=D(2027, 5, 1)) == (D(2024, 3, 16), D(2027, 5, 1))
+
+
+@pytest.mark.parametrize(
+    ("on", "reasons"),
+    [
+        (D(2030, 3, 14), []),
+        (
+            D(2030, 3, 15),
+            [
+                "A certification not renewed within 4 years of its expiry is vacated (this one "
+                "on 2030-03-15): apply again for a new certification."
+            ],
+        ),
+    ],
+    ids=["day-before-vacate-date", "vacate-date"],
+)
+def test_reinstatement_until_the_day_before_the_vacate_date(on, reasons):
+    expired = certification(status="expired")
+    assert reinstatement_problems(expired, full_ce(D(2027, 1, 1)), on=on) == reasons
+
+
+@pytest.mark.parametrize("status", ["active", "suspended", "revoked", "vacated"])
+def test_only_expired_certifications_are_reinstated(status):
+    cert = certification(status=status)
+    assert reinstatement_problems(cert, full_ce(D(2026, 6, 1)), on=D(2026, 7, 1)) == [
+        f"Only an expired certification can be reinstated; this one is {status}."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "counts"),
+    [
+        (D(2024, 3, 15), False),
+        (D(2024, 3, 16), True),
+        (D(2027, 4, 30), True),
+        (D(2027, 5, 1), True),
+        (D(2027, 5, 2), False),
+    ],
+    ids=["before-last-cycle", "last-cycle-start", "after-expiry", "on-the-day", "in-the-future"],
+)
+def test_reinstatement_counts_ce_from_the_last_cycle_through_the_day(completed_on, counts):
+    expired = certification(status="expired")
+    problems = reinstatement_problems(expired, full_ce(completed_on), on=D(2027, 5, 1))
+    assert (problems == []) is counts
+
+
+def test_reinstatement_with_pending_ce_only():
+    expired = certification(status="expired")
+    credits = [ce(20, D(2026, 6, 1), status="pending"), ce(6, D(2026, 6, 1), status="rejected")]
+    assert reinstatement_problems(expired, credits, on=D(2026, 7, 1)) == [
+        "0 verified continuing-education hours were completed between 2024-03-16 and "
+        "2026-07-01; 20 are required.",
+        "0 verified hours in law and ethics were completed between 2024-03-16 and 2026-07-01; "
+        "at least 6 are required.",
+        "20 more hours are waiting for review.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days_left", "soon"), [(91, False), (90, True), (30, True), (0, True), (-1, False)]
+)
+def test_is_expiring_soon(days_left, soon):
+    on = EXPIRES - datetime.timedelta(days=days_left)
+    assert is_expiring_soon(EXPIRES, on=on) is soon
+
+
+# Specializations -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hours", "ok"), [("39.5", False), ("39.99", False), (40, True), (48, True)]
+)
+def test_specialization_needs_40_hours(hours, ok):
+    problems = specialization_problems(
+        certification(), training(hours, course="crisis"), held_codes=()
+    )
+    expected = (
+        []
+        if ok
+        else [f"A specialization needs 40 hours of training or more; this record has {hours}."]
+    )
+    assert problems == expected
+
+
+def test_a_specialization_is_held_once():
+    problems = specialization_problems(
+        certification(), training(40, course="crisis"), held_codes={"crisis", "unhoused"}
+    )
+    assert problems == ["This certification already holds the Crisis Services specialization."]
+
+
+def test_a_different_specialization_may_be_added():
+    record = training(40, course="justice_involved")
+    assert specialization_problems(certification(), record, held_codes={"crisis"}) == []
+
+
+def test_core_training_is_not_a_specialization():
+    assert specialization_problems(certification(), training(80), held_codes=()) == [
+        "This training is not a specialization course."
+    ]
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected"])
+def test_specialization_training_must_be_verified(status):
+    record = training(40, course="unhoused", status=status)
+    assert specialization_problems(certification(), record, held_codes=()) == [
+        "The specialization training must be verified first."
+    ]
+
+
+def test_specialization_training_must_be_the_holders():
+    record = training(40, course="unhoused", person_id=8)
+    assert specialization_problems(certification(), record, held_codes=()) == [
+        "This training record belongs to someone else."
+    ]
+
+
+@pytest.mark.parametrize("status", ["expired", "suspended", "revoked", "vacated"])
+def test_specializations_are_added_to_active_certifications_only(status):
+    record = training(40, course="parent_caregiver_family")
+    assert specialization_problems(certification(status=status), record, held_codes=()) == [
+        f"Specializations are added only to an active certification; this one is {status}."
+    ]

@@ -1,0 +1,183 @@
+"""Boundaries of the CE rules: cycle dates, which credits count, 20 h / 6 h thresholds.
+
+Credits are unsaved `CeCredit` instances: no database needed.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from continuing_ed.models import CeCredit
+from continuing_ed.rules import (
+    CeTotals,
+    add_years,
+    ce_compliance_problems,
+    ce_totals,
+    cycle_bounds,
+    hours_text,
+)
+
+D = datetime.date
+START, END = D(2024, 3, 16), D(2026, 3, 15)
+
+
+IN_CYCLE = D(2025, 1, 10)
+
+
+def credit(hours, *, on=IN_CYCLE, category="general", status="verified") -> CeCredit:
+    return CeCredit(
+        title="Course",
+        provider_name="Provider",
+        hours=Decimal(str(hours)),
+        category=category,
+        completed_on=on,
+        status=status,
+    )
+
+
+@pytest.mark.parametrize(
+    ("d", "years", "expected"),
+    [
+        (D(2024, 3, 15), 2, D(2026, 3, 15)),
+        (D(2024, 2, 29), 2, D(2026, 2, 28)),
+        (D(2024, 2, 29), 4, D(2028, 2, 29)),
+        (D(2024, 2, 29), -1, D(2023, 2, 28)),
+        (D(2026, 2, 28), -2, D(2024, 2, 28)),
+        (D(2025, 12, 31), 1, D(2026, 12, 31)),
+    ],
+)
+def test_add_years_keeps_the_calendar_date_and_clamps_29_february(d, years, expected):
+    assert add_years(d, years) == expected
+
+
+@pytest.mark.parametrize(
+    ("expires_on", "expected"),
+    [
+        (D(2026, 3, 15), (D(2024, 3, 16), D(2026, 3, 15))),
+        # Issued 2024-02-29, expiring 2026-02-28: the cycle starts on the issue date.
+        (D(2026, 2, 28), (D(2024, 2, 29), D(2026, 2, 28))),
+        (D(2028, 2, 29), (D(2026, 3, 1), D(2028, 2, 29))),
+        (D(2027, 1, 1), (D(2025, 1, 2), D(2027, 1, 1))),
+    ],
+)
+def test_cycle_bounds(expires_on, expected):
+    assert cycle_bounds(expires_on) == expected
+
+
+@pytest.mark.parametrize("expires_on", [D(2026, 3, 15), D(2026, 2, 28), D(2025, 12, 31)])
+def test_consecutive_cycles_tile_without_sharing_a_day(expires_on):
+    _, first_end = cycle_bounds(expires_on)
+    second_start, _ = cycle_bounds(add_years(expires_on, 2))
+    assert second_start == first_end + datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "counts"),
+    [
+        (START - datetime.timedelta(days=1), False),
+        (START, True),
+        (END, True),
+        (END + datetime.timedelta(days=1), False),
+    ],
+    ids=["day-before-start", "on-start", "on-end", "day-after-end"],
+)
+def test_only_credits_inside_the_cycle_count(completed_on, counts):
+    credits = [credit(3, on=completed_on, category="law_and_ethics")]
+    expected = Decimal("3") if counts else Decimal("0")
+    assert ce_totals(credits, cycle_start=START, cycle_end=END) == CeTotals(expected, expected)
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected"])
+def test_pending_and_rejected_credits_do_not_count(status):
+    credits = [credit(20, status=status), credit(6, category="law_and_ethics", status=status)]
+    assert ce_totals(credits, cycle_start=START, cycle_end=END) == CeTotals(0, 0)
+    assert len(ce_compliance_problems(credits, cycle_start=START, cycle_end=END)) >= 2
+
+
+def test_totals_add_law_and_ethics_into_the_total():
+    credits = [credit("12.5"), credit("6.25", category="law_and_ethics"), credit("1.25")]
+    assert ce_totals(credits, cycle_start=START, cycle_end=END) == CeTotals(
+        Decimal("20.00"), Decimal("6.25")
+    )
+
+
+def test_exactly_20_hours_with_6_in_law_and_ethics_complies():
+    credits = [credit(14), credit(6, category="law_and_ethics")]
+    assert ce_compliance_problems(credits, cycle_start=START, cycle_end=END) == []
+
+
+def test_law_and_ethics_575_is_short_of_6():
+    credits = [credit("14.25"), credit("5.75", category="law_and_ethics")]
+    assert ce_compliance_problems(credits, cycle_start=START, cycle_end=END) == [
+        "5.75 verified hours in law and ethics were completed between 2024-03-16 and "
+        "2026-03-15; at least 6 are required."
+    ]
+
+
+def test_total_1975_is_short_of_20():
+    credits = [credit("13.75"), credit(6, category="law_and_ethics")]
+    assert ce_compliance_problems(credits, cycle_start=START, cycle_end=END) == [
+        "19.75 verified continuing-education hours were completed between 2024-03-16 and "
+        "2026-03-15; 20 are required."
+    ]
+
+
+def test_quarter_hours_summing_to_20_comply():
+    credits = [credit("13.75"), credit(6, category="law_and_ethics"), credit("0.25")]
+    assert ce_compliance_problems(credits, cycle_start=START, cycle_end=END) == []
+
+
+def test_no_credits_gives_both_reasons():
+    assert ce_compliance_problems([], cycle_start=START, cycle_end=END) == [
+        "0 verified continuing-education hours were completed between 2024-03-16 and "
+        "2026-03-15; 20 are required.",
+        "0 verified hours in law and ethics were completed between 2024-03-16 and "
+        "2026-03-15; at least 6 are required.",
+    ]
+
+
+def test_pending_hours_inside_the_cycle_are_mentioned_when_short():
+    credits = [
+        credit(14),
+        credit(6, category="law_and_ethics", status="pending"),
+        credit(9, status="pending", on=END + datetime.timedelta(days=1)),
+    ]
+    problems = ce_compliance_problems(credits, cycle_start=START, cycle_end=END)
+    assert problems[-1] == "6 more hours are waiting for review."
+    assert len(problems) == 3
+
+
+def test_pending_hours_are_not_mentioned_when_compliant():
+    credits = [credit(14), credit(6, category="law_and_ethics"), credit(2, status="pending")]
+    assert ce_compliance_problems(credits, cycle_start=START, cycle_end=END) == []
+
+
+def test_custom_requirements_are_honoured():
+    credits = [credit(10), credit(2, category="law_and_ethics")]
+    assert (
+        ce_compliance_problems(
+            credits,
+            cycle_start=START,
+            cycle_end=END,
+            required_total=Decimal("12"),
+            required_law_and_ethics=Decimal("2"),
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [
+        (Decimal("80"), "80"),
+        (Decimal("80.00"), "80"),
+        (Decimal("79.50"), "79.5"),
+        (Decimal("5.75"), "5.75"),
+        (Decimal("0"), "0"),
+        (Decimal("100"), "100"),
+        (Decimal("8E+1"), "80"),
+    ],
+)
+def test_hours_text(hours, text):
+    assert hours_text(hours) == text
