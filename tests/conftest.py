@@ -19,3 +19,10 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 costs a few hundred milliseconds per user made; tests need the check, not the
+    cost. Passwords still hash and verify, with a cheap algorithm."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

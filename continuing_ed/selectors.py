@@ -1,0 +1,37 @@
+"""Reads of continuing-education credits, scoped to who asks (the access layer, DESIGN.md
+'Tenancy').
+
+A CE credit belongs to a certification: its holder sees their own; county staff those of
+certifications their counties issued; state staff all; anyone else none.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from continuing_ed.models import CeCredit
+from counties.selectors import staff_counties
+
+
+def ce_credits_for(user: User | AnonymousUser | None) -> QuerySet[CeCredit]:
+    """The CE credits `user` may see, newest completion first, with their certification
+    loaded."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return CeCredit.objects.none()
+    credits = CeCredit.objects.select_related("certification")
+    if user.is_state_staff:
+        return credits
+    return credits.filter(
+        Q(certification__holder=user)
+        | Q(certification__issuing_county__in=staff_counties(user).values("pk"))
+    )
+
+
+def ce_credit_get(user: User | AnonymousUser | None, pk: object) -> CeCredit:
+    """One CE credit `user` may see, or Http404 (also for a malformed `pk`)."""
+    try:
+        return ce_credits_for(user).get(pk=pk)
+    except (CeCredit.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such CE credit.") from exc

@@ -1,0 +1,36 @@
+"""Reads of exam attempts, scoped to who asks (the access layer, DESIGN.md 'Tenancy').
+
+An attempt belongs to an application: the applicant sees their own; county staff those of
+applications filed with their counties; state staff all; anyone else none. Attempts of a draft
+application are left out of staff views like the draft itself (`certification.selectors`),
+although the services only record attempts on approved applications.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from counties.selectors import staff_counties
+from exams.models import ExamAttempt
+
+
+def exam_attempts_for(user: User | AnonymousUser | None) -> QuerySet[ExamAttempt]:
+    """The exam attempts `user` may see, oldest first, with their application loaded."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return ExamAttempt.objects.none()
+    staff_rows = ~Q(application__status="draft")
+    if not user.is_state_staff:
+        staff_rows &= Q(application__county__in=staff_counties(user).values("pk"))
+    return ExamAttempt.objects.filter(Q(application__applicant=user) | staff_rows).select_related(
+        "application"
+    )
+
+
+def exam_attempt_get(user: User | AnonymousUser | None, pk: object) -> ExamAttempt:
+    """One exam attempt `user` may see, or Http404 (also for a malformed `pk`)."""
+    try:
+        return exam_attempts_for(user).get(pk=pk)
+    except (ExamAttempt.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such exam attempt.") from exc
