@@ -1,17 +1,51 @@
+"""Site-specific allauth behaviour, through its adapter (never by copying its views)."""
+
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from accounts.models import Language, User
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Site-specific allauth behaviour: language of emails, landing page after sign-in."""
+    """Landing page after sign-in; new accounts keep the language they signed up in; every
+    account email is written in its recipient's language and signed with the product name."""
 
-    def get_login_redirect_url(self, request):
+    def get_login_redirect_url(self, request) -> str:
         return reverse("dashboard")
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
-        language = getattr(request, "LANGUAGE_CODE", "en")
-        user.preferred_language = "es" if language == "es" else "en"
+        user.preferred_language = _supported(getattr(request, "LANGUAGE_CODE", None))
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render and send in the recipient's preferred language: the account's when the
+        address belongs to one, else the language of the request that caused the email."""
+        with translation.override(_language_for(email, context)):
+            request = allauth_context.request
+            site = SimpleNamespace(
+                name=gettext("CA Peer Certification"),
+                domain=request.get_host() if request is not None else "",
+            )
+            super().send_mail(template_prefix, email, {**context, "current_site": site})
+
+
+def _supported(language: str | None) -> str:
+    code = (language or "").split("-")[0]
+    return code if code in Language.values else Language.ENGLISH
+
+
+def _language_for(email: str, context: dict) -> str:
+    user = context.get("user")
+    if not isinstance(user, User):
+        user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return _supported(user.preferred_language)
+    return _supported(translation.get_language())

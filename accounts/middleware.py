@@ -1,35 +1,57 @@
+from urllib.parse import urlencode
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts import roles
 
-# Paths a staff member without MFA may still reach: enrolling, signing out, static assets.
-_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/verify/")
+# Pages a staff member without MFA may still reach: every allauth page (sign-in and out,
+# email, password, enrolling in MFA), public pages, the API (token-authenticated) and assets.
+_EXEMPT_PREFIXES = ("/static/", "/healthz", "/i18n/", "/verify/", "/api/")
+_EXEMPT_URL_NAMES = {"home"}
+_SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
 class StaffMfaRequiredMiddleware:
-    """When STAFF_MFA_REQUIRED is on, county and state staff without an enrolled
-    authenticator are sent to set one up before any other page."""
+    """When STAFF_MFA_REQUIRED is on, county and state staff who have no authenticator
+    (an app or a security key; recovery codes alone do not count) are sent to set one up
+    before any other page. Applicants are never gated."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._must_enrol(request):
-            return redirect(reverse("mfa_activate_totp") + f"?next={request.path}")
         return self.get_response(request)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not self._must_enrol(request, view_func):
+            return None
+        messages.warning(
+            request,
+            _(
+                "Staff accounts must use two-factor authentication. Set up an authenticator "
+                "app to continue."
+            ),
+        )
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+
     @staticmethod
-    def _must_enrol(request) -> bool:
+    def _must_enrol(request, view_func) -> bool:
         if not settings.STAFF_MFA_REQUIRED or not request.user.is_authenticated:
             return False
-        if request.path.startswith(_MFA_EXEMPT_PREFIXES) or request.path.startswith("/api/"):
+        if getattr(view_func, "__module__", "").startswith("allauth."):
+            return False
+        if request.path.startswith(_EXEMPT_PREFIXES):
+            return False
+        match = request.resolver_match
+        if match is not None and match.url_name in _EXEMPT_URL_NAMES:
             return False
         if not roles.is_program_staff(request.user):
             return False
-        from allauth.mfa.models import Authenticator
-
-        return not Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).exists()
+        return not is_mfa_enabled(request.user, _SECOND_FACTORS)

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 
 import factory
+from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -44,7 +45,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        """Every user's password is `correct-horse-battery` unless `password=` says otherwise."""
+        obj.set_password(extracted or "correct-horse-battery")
+        if create:
+            obj.save(update_fields=["password"])
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        """A verified primary allauth EmailAddress, as after confirming the sign-up email, so
+        the user can sign in (verification is mandatory). `verified_email=False`: none."""
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):

@@ -20,7 +20,6 @@ tests: it would override that. Emails sent by the live server land in `django.co
 
 import json
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,16 +85,6 @@ def page(
     new_page = context.new_page()
     yield new_page
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def _own_cache_namespace(settings) -> None:
-    """Each browser test counts rate limits (sign-in, sign-up) in its own cache namespace, so
-    the many sign-ins of a whole run never trip allauth's per-IP limits."""
-    settings.CACHES = {
-        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
-        for name, config in django_settings.CACHES.items()
-    }
 
 
 def login(page: Page, email: str, password: str) -> None:
