@@ -1,0 +1,35 @@
+"""Rate limits of the API (DESIGN.md: verification is rate-limited per client; tokens get a
+generous limit). Rates come from `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`, read when each
+request is checked so that a changed setting takes effect at once. A refused request answers
+429 with `Retry-After` (seconds)."""
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class _CurrentRateMixin:
+    scope: str
+
+    def get_rate(self) -> str:
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class VerifyThrottle(_CurrentRateMixin, SimpleRateThrottle):
+    """Public verification (the JSON endpoint and the /verify/ pages share one budget):
+    counted per client address, signed in or not."""
+
+    scope = "verify_anon"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class TokenThrottle(_CurrentRateMixin, SimpleRateThrottle):
+    """Staff endpoints: counted per user (one budget across all of a user's keys)."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}

@@ -1,0 +1,244 @@
+"""The REST API of DESIGN.md 'Contracts': roster (JSON and CSV), counties, statistics and the
+public verification. Thin: scope through the access layer, validate parameters, shape rows.
+
+Staff endpoints answer 401 (with `WWW-Authenticate: Token`) without valid credentials and 403
+to anyone signed in who is not county or state staff. Every error is JSON.
+"""
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import is_state_staff
+from certification.api import docs
+from certification.api.figures import county_detail, county_summaries, program_stats
+from certification.api.filters import filter_roster
+from certification.api.pagination import RosterPagination
+from certification.api.permissions import IsProgramStaff
+from certification.api.rows import (
+    public_certification,
+    roster_csv_chunks,
+    roster_row,
+    roster_values,
+    roster_values_list,
+    verification_row,
+)
+from certification.api.throttles import TokenThrottle, VerifyThrottle
+from certification.models import Certification
+from certification.selectors import certifications_for
+from counties.models import County
+from counties.selectors import staff_counties
+
+# Rows fetched per round trip from the server-side cursor of the CSV export.
+CSV_FETCH_SIZE = 5000
+_STAFF_ERRORS = (401, 403, 429)
+
+
+def _refuse_null_characters(request) -> None:
+    """PostgreSQL text cannot hold NUL: such a parameter is invalid input (400), not a 500."""
+    for name, values in request.query_params.lists():
+        if any("\x00" in value for value in values):
+            raise ValidationError({name: [_("Null characters are not allowed.")]})
+
+
+class StaffApiView(GenericAPIView):
+    """County and state staff only; per-user rate limit."""
+
+    permission_classes = [IsAuthenticated, IsProgramStaff]
+    throttle_classes = [TokenThrottle]
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        _refuse_null_characters(request)
+
+
+def roster_certifications(request) -> QuerySet[Certification]:
+    """The certifications on the caller's roster (statewide for state staff, those issued by
+    their own counties for county staff), narrowed by the filters of the request."""
+    certifications = certifications_for(request.user)
+    if not is_state_staff(request.user):
+        certifications = certifications.filter(
+            issuing_county__in=staff_counties(request.user).values("pk")
+        )
+    return filter_roster(certifications, request.query_params)
+
+
+class RosterView(StaffApiView):
+    pagination_class = RosterPagination
+
+    @extend_schema(
+        operation_id="roster_list",
+        summary=_("Roster of certifications"),
+        description=_(
+            "Statewide for state staff, the certifications issued by their own counties for "
+            "county staff. Ordered by a stable key; follow `next` to walk every row once."
+        ),
+        parameters=[*docs.ROSTER_PARAMETERS, docs.RETRY_AFTER],
+        responses={
+            200: docs.RosterCertificationSerializer(many=True),
+            **docs.error_responses(400, *_STAFF_ERRORS),
+        },
+        tags=["roster"],
+    )
+    def get(self, request):
+        page = self.paginate_queryset(roster_values(roster_certifications(request)))
+        today = timezone.localdate()
+        return self.get_paginated_response([roster_row(values, today=today) for values in page])
+
+
+class CsvRenderer(BaseRenderer):
+    """Names the media type of the CSV export; the CSV itself is streamed by the view, never
+    rendered from data."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        raise NotImplementedError("The roster CSV is streamed by its view.")
+
+
+class RosterCsvView(StaffApiView):
+    renderer_classes = [CsvRenderer]
+
+    @extend_schema(
+        operation_id="roster_csv",
+        summary=_("Roster of certifications as CSV"),
+        description=_(
+            "The same rows, filters and scope as the roster, all of them, streamed as UTF-8 "
+            "CSV (RFC 4180) with a header row: certification_number, status, first_name, "
+            "last_name, county_code, county_name, issued_on, expires_on, expiring_soon "
+            "(true/false), specializations (codes joined with ';'), updated_at."
+        ),
+        parameters=[*docs.ROSTER_PARAMETERS, docs.RETRY_AFTER],
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.STR, description=_("The roster as CSV.")
+            ),
+            **docs.error_responses(400, *_STAFF_ERRORS, media_type="application/json"),
+        },
+        tags=["roster"],
+    )
+    def get(self, request):
+        rows = roster_values_list(roster_certifications(request)).order_by("id")
+        today = timezone.localdate()
+        response = StreamingHttpResponse(
+            _csv_stream(rows, today=today), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="roster-{today}.csv"'
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        """A download: CSV whatever the client says it accepts (errors are JSON, below)."""
+        renderer = CsvRenderer()
+        return renderer, renderer.media_type
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response):
+            # Only errors come back as data: they are JSON whatever the client accepts.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+def _csv_stream(rows: QuerySet, *, today):
+    # Inside a transaction the server-side cursor is declared WITHOUT HOLD, so PostgreSQL
+    # streams rows as they are fetched instead of materialising the whole result first.
+    with transaction.atomic():
+        yield from roster_csv_chunks(rows.iterator(chunk_size=CSV_FETCH_SIZE), today=today)
+
+
+class CountyListView(StaffApiView):
+    @extend_schema(
+        operation_id="counties_list",
+        summary=_("Counties with their opt-in status and certification counts"),
+        description=_(
+            "All 58 counties by name, for county and state staff: the open opt-in period per "
+            "delivery system and certification counts by status (null for counties whose "
+            "counts the caller may not read: county staff read only their own counties')."
+        ),
+        parameters=[docs.RETRY_AFTER],
+        responses={200: docs.CountySerializer(many=True), **docs.error_responses(*_STAFF_ERRORS)},
+        tags=["counties"],
+    )
+    def get(self, request):
+        return Response(county_summaries(request.user))
+
+
+class CountyDetailView(StaffApiView):
+    @extend_schema(
+        operation_id="counties_retrieve",
+        summary=_("One county with its opt-in history"),
+        description=_(
+            "The county's entry of the county list, with every opt-in period. An unknown code "
+            "answers 404."
+        ),
+        parameters=[docs.RETRY_AFTER],
+        responses={
+            200: docs.CountyDetailSerializer,
+            **docs.error_responses(*_STAFF_ERRORS, 404),
+        },
+        tags=["counties"],
+    )
+    def get(self, request, code: str):
+        county = County.objects.filter(code=code).first() if "\x00" not in code else None
+        if county is None:
+            raise NotFound(_("No county has this code."))
+        return Response(county_detail(request.user, county))
+
+
+class StatsView(StaffApiView):
+    @extend_schema(
+        operation_id="stats_retrieve",
+        summary=_("Program statistics"),
+        description=_(
+            "Certifications and applications by status, exam pass rate and median days from "
+            "submission to certification: statewide (state staff only) and per county (every "
+            "county for state staff, their own for county staff)."
+        ),
+        parameters=[docs.RETRY_AFTER],
+        responses={200: docs.StatsSerializer, **docs.error_responses(*_STAFF_ERRORS)},
+        tags=["stats"],
+    )
+    def get(self, request):
+        return Response(program_stats(request.user, today=timezone.localdate()))
+
+
+class VerifyView(APIView):
+    """Public: no credentials read, rate-limited per client address."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [VerifyThrottle]
+
+    @extend_schema(
+        operation_id="verify_retrieve",
+        summary=_("Verify a certification"),
+        description=_(
+            "Public, no login. The number, the name, the status (expired, suspended, revoked "
+            "and vacated certifications are shown as such), dates, specializations and issuing "
+            "county; nothing else about the person."
+        ),
+        auth=[],
+        parameters=[docs.RETRY_AFTER],
+        responses={
+            200: docs.VerificationSerializer,
+            **docs.error_responses(404, 429),
+        },
+        tags=["verify"],
+    )
+    def get(self, request, certification_number: str):
+        certification = public_certification(certification_number)
+        if certification is None:
+            raise NotFound(_("No certification has this number."))
+        return Response(verification_row(certification))
