@@ -1,0 +1,320 @@
+"""Forms of the applicant portal. They validate input only: every save goes through a service
+(`certification.services`, `training.services`, `continuing_ed.services`), and a refusal from a
+service (`DomainError`) is put back on the form at its field with `add_domain_error`."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from certification.models import ApplicantProfile, Pathway
+from config import policy
+from config.errors import DomainError
+from continuing_ed.models import CeCategory
+from continuing_ed.rules import hours_text
+from counties.models import County
+from training.models import Course, TrainingProvider
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _widget_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "usa-checkbox__input"
+    if isinstance(widget, forms.RadioSelect):
+        return "usa-radio__input"
+    if isinstance(widget, forms.Select):
+        return "usa-select"
+    if isinstance(widget, forms.Textarea):
+        return "usa-textarea"
+    if isinstance(widget, forms.FileInput):
+        return "portal-file-input"
+    return "usa-input"
+
+
+class PortalForm(forms.Form):
+    """A form rendered with USWDS classes (templates/portal/includes/field.html links each
+    error and hint to its field with aria-describedby)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = _widget_class(field.widget)
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+
+    def add_domain_error(self, error: DomainError, *, field_map: dict[str, str] | None = None):
+        """Show a service's refusal at the field it names (mapped through `field_map` when the
+        service's field name differs from the form's), or above the form."""
+        field = (field_map or {}).get(error.field or "", error.field)
+        self.add_error(field if field in self.fields else None, str(error.message))
+
+
+class PortalModelForm(forms.ModelForm):
+    """A ModelForm used for its fields and labels only: views never call `save()`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = _widget_class(field.widget)
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+
+    add_domain_error = PortalForm.add_domain_error
+
+    def _post_clean(self) -> None:
+        # Model validation belongs to the service; only the form's own fields are checked here.
+        pass
+
+
+class ProfileForm(PortalModelForm):
+    class Meta:
+        model = ApplicantProfile
+        fields = [
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "date_of_birth",
+            "phone",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "county_of_residence",
+            "preferred_language",
+            "lived_experience",
+            "education",
+            "education_attested",
+        ]
+        widgets = {
+            "date_of_birth": DATE_WIDGET,
+            "lived_experience": forms.RadioSelect,
+            "education": forms.RadioSelect,
+            "preferred_language": forms.RadioSelect,
+        }
+        help_texts = {
+            "legal_first_name": _("Exactly as it appears on your government photo ID."),
+            "legal_last_name": _("Exactly as it appears on your government photo ID."),
+            "preferred_name": _("The name you would like us to use, if different."),
+            "state": _("Two letters, for example CA."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].required = True
+        self.fields["lived_experience"].required = True
+        self.fields["education"].required = True
+        self.fields["lived_experience"].choices = [
+            c for c in self.fields["lived_experience"].choices if c[0]
+        ]
+        self.fields["education"].choices = [c for c in self.fields["education"].choices if c[0]]
+        self.fields["county_of_residence"].queryset = County.objects.order_by("name")
+        self.fields["county_of_residence"].empty_label = _("- Select -")
+        self.fields["phone"].widget.attrs.update(type="tel", autocomplete="tel")
+        self.fields["legal_first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["legal_last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["address_line1"].widget.attrs["autocomplete"] = "address-line1"
+        self.fields["address_line2"].widget.attrs["autocomplete"] = "address-line2"
+        self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
+        self.fields["postal_code"].widget.attrs.update(
+            autocomplete="postal-code", inputmode="numeric"
+        )
+        self.fields["date_of_birth"].widget.attrs["autocomplete"] = "bday"
+
+
+class NewApplicationForm(PortalForm):
+    """Step 1 of a new application: the county program and the pathway."""
+
+    county = forms.ModelChoiceField(
+        label=_("County program"),
+        queryset=County.objects.none(),
+        empty_label=_("- Select a county -"),
+        help_text=_("Only counties that offer peer support services are listed."),
+    )
+    pathway = forms.ChoiceField(label=_("Pathway"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, counties, today, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties
+        self.fields["county"].label_from_instance = county_label
+        self.fields["pathway"].choices = open_pathways(today)
+
+
+class PathwayForm(PortalForm):
+    """Step 1 of an existing draft: only the pathway can change (the county is fixed)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    pathway = forms.ChoiceField(label=_("Pathway"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, today, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pathway"].choices = open_pathways(today)
+
+
+def open_pathways(today) -> list[tuple[str, str]]:
+    """The pathways a new application may take on `today` (grandparenting closed in 2022)."""
+    return [
+        (value, label)
+        for value, label in Pathway.choices
+        if value != Pathway.GRANDPARENTING or today <= policy.GRANDPARENTING_CLOSED_ON
+    ]
+
+
+def county_label(county: County) -> str:
+    """ "Alameda (Specialty Mental Health Services, Drug Medi-Cal State Plan)": the county and
+    the delivery systems it has opted in for (`open_opt_ins`, prefetched by the view)."""
+    systems = [period.get_delivery_system_display() for period in county.open_opt_ins]
+    if not systems:
+        return county.name
+    return _("%(county)s (%(systems)s)") % {"county": county.name, "systems": ", ".join(systems)}
+
+
+class EthicsSignForm(PortalForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    ethics_version = forms.IntegerField(widget=forms.HiddenInput)
+    agree = forms.BooleanField(
+        label=_("I have read the Code of Ethics above and I agree to follow it."),
+        error_messages={"required": _("Check the box to sign the Code of Ethics.")},
+    )
+
+
+class AttestationsForm(PortalForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    attest_share_experience = forms.BooleanField(
+        label=_("I am willing to share my lived experience to support others."),
+        error_messages={"required": _("Check the box to confirm this statement.")},
+    )
+    attest_recovery = forms.BooleanField(
+        label=_("I am dedicated to recovery, my own or my family member's."),
+        error_messages={"required": _("Check the box to confirm this statement.")},
+    )
+
+
+class OutOfStateForm(PortalForm):
+    """The out-of-state reciprocity answers (only for that pathway)."""
+
+    other_state = forms.CharField(
+        label=_("State that certified you"),
+        max_length=2,
+        min_length=2,
+        help_text=_("Two letters, for example NV."),
+    )
+    other_state_certification_number = forms.CharField(
+        label=_("Your certification number in that state"), max_length=50
+    )
+    peer_work_hours = forms.IntegerField(
+        label=_("Hours of paid or volunteer peer work"),
+        min_value=0,
+        help_text=_("At least %(hours)s hours are required.")
+        % {"hours": policy.OUT_OF_STATE_PEER_WORK_HOURS},
+    )
+    attest_no_pending_discipline = forms.BooleanField(
+        label=_("I have no pending discipline in any state."),
+        error_messages={"required": _("Check the box to confirm this statement.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["other_state"].widget.attrs.update(
+            {"class": "usa-input usa-input--2xs", "autocomplete": "off"}
+        )
+        self.fields["peer_work_hours"].widget.attrs["class"] = "usa-input usa-input--small"
+
+    def clean_other_state(self) -> str:
+        return self.cleaned_data["other_state"].upper()
+
+
+class OutOfStateAttestationsForm(AttestationsForm, OutOfStateForm):
+    """Attestations and the out-of-state answers on one step."""
+
+
+class DocumentUploadForm(PortalForm):
+    """One document (photo ID or diploma); the kind is the form's prefix. The file is judged
+    by content in the service."""
+
+    file = forms.FileField(
+        help_text=_("PDF, JPEG or PNG, up to %(megabytes)s MB.")
+        % {"megabytes": policy.UPLOAD_MAX_BYTES // (1024 * 1024)},
+        error_messages={"required": _("Choose a file to upload.")},
+    )
+
+    def __init__(self, *args: Any, document_label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("File for: %(document)s") % {"document": document_label}
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
+
+
+class TrainingRecordForm(PortalForm):
+    course = forms.ChoiceField(label=_("Course"), choices=Course.choices)
+    provider = forms.ModelChoiceField(
+        label=_("Training provider"),
+        queryset=TrainingProvider.objects.none(),
+        empty_label=_("- Select an approved provider -"),
+    )
+    hours = forms.DecimalField(
+        label=_("Hours completed"), min_value=0.25, max_digits=6, decimal_places=2
+    )
+    completed_on = forms.DateField(label=_("Completion date"), widget=DATE_WIDGET)
+    certificate = forms.FileField(
+        label=_("Certificate of completion"),
+        help_text=_("PDF, JPEG or PNG, up to %(megabytes)s MB.")
+        % {"megabytes": policy.UPLOAD_MAX_BYTES // (1024 * 1024)},
+        error_messages={"required": _("Upload the certificate of completion.")},
+    )
+
+    def __init__(self, *args: Any, providers, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+        self.fields["hours"].widget.attrs["class"] = "usa-input usa-input--small"
+        self.fields["certificate"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
+
+
+class CeCreditForm(PortalForm):
+    title = forms.CharField(label=_("Course title"), max_length=200)
+    provider_name = forms.CharField(label=_("Provider"), max_length=200)
+    hours = forms.DecimalField(label=_("Hours"), min_value=0.25, max_digits=5, decimal_places=2)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=CeCategory.choices, widget=forms.RadioSelect
+    )
+    completed_on = forms.DateField(label=_("Completion date"), widget=DATE_WIDGET)
+    proof = forms.FileField(
+        label=_("Proof of completion"),
+        help_text=_("PDF, JPEG or PNG, up to %(megabytes)s MB.")
+        % {"megabytes": policy.UPLOAD_MAX_BYTES // (1024 * 1024)},
+        error_messages={"required": _("Upload the proof of completion.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hours"].widget.attrs["class"] = "usa-input usa-input--small"
+        self.fields["proof"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
+
+
+class RenewalForm(PortalForm):
+    ethics_version = forms.IntegerField(widget=forms.HiddenInput)
+    affirm = forms.BooleanField(
+        label=_("I have read the Code of Ethics above and I affirm that I follow it."),
+        error_messages={"required": _("Check the box to affirm the Code of Ethics.")},
+    )
+
+
+class SpecializationForm(PortalForm):
+    training_record = forms.ModelChoiceField(
+        label=_("Verified specialization training"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the training that qualifies you.")},
+    )
+
+    def __init__(self, *args: Any, records, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["training_record"]
+        field.queryset = records
+        field.label_from_instance = lambda record: (
+            _("%(course)s: %(hours)s hours, %(provider)s, completed %(date)s")
+            % {
+                "course": record.get_course_display(),
+                "hours": hours_text(record.hours),
+                "provider": record.provider.name,
+                "date": record.completed_on.isoformat(),
+            }
+        )
