@@ -2,12 +2,17 @@
 state, made with the factories (no services), and a reader of the queued follow-ups."""
 
 import datetime
+import io
+import struct
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import User
 from certification.models import Application, Certification
@@ -135,3 +140,35 @@ def renders(sent: list[tuple[str, dict]]) -> list[int]:
         for name, kwargs in sent
         if name == "certification.tasks.certificate_render"
     ]
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (40, 30)) -> bytes:
+    """A small real image in `fmt` (PNG or JPEG)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width` x `height` pixels, with a tiny data chunk: what a
+    decompression bomb looks like before it is decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def upload(content: bytes, name: str = "scan.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
