@@ -21,6 +21,11 @@ from config import policy
 STATUS_VERIFIED = "verified"
 STATUS_PENDING = "pending"
 CATEGORY_LAW_AND_ETHICS = "law_and_ethics"
+# Certification statuses (certification.models.CertificationStatus, named here by value
+# because this app sits below certification): CE is logged toward the current cycle while the
+# certification is in force, and toward reinstatement once it has expired.
+CERTIFICATION_IN_FORCE = ("active", "suspended")
+CERTIFICATION_EXPIRED = "expired"
 
 
 class CreditLike(Protocol):
@@ -147,3 +152,36 @@ def ce_compliance_problems(
             _("%(hours)s more hours are waiting for review.") % {"hours": hours_text(waiting)}
         )
     return problems
+
+
+def ce_entry_problems(
+    *,
+    completed_on: datetime.date,
+    expires_on: datetime.date,
+    certification_status: str,
+    on: datetime.date,
+) -> list[str]:
+    """Why a CE credit completed on `completed_on` cannot be logged on `on` against a
+    certification expiring on `expires_on`; empty when it can.
+
+    Not in the future, and inside the window the credit can count toward: the current cycle
+    (`cycle_bounds(expires_on)`) while the certification is active or suspended; from that
+    cycle's start through `on` once it has expired (CE toward reinstatement). A revoked or
+    vacated certification takes no CE.
+    """
+    if certification_status not in (*CERTIFICATION_IN_FORCE, CERTIFICATION_EXPIRED):
+        return [_("CE can be logged only for an active, suspended or expired certification.")]
+    if completed_on > on:
+        return [_("The completion date cannot be in the future.")]
+    start, end = cycle_bounds(expires_on)
+    if completed_on < start:
+        return [
+            _("Only CE completed on or after %(start)s counts toward this certification.")
+            % {"start": start.isoformat()}
+        ]
+    if certification_status in CERTIFICATION_IN_FORCE and completed_on > end:
+        return [
+            _("The current CE cycle of this certification ended on %(end)s.")
+            % {"end": end.isoformat()}
+        ]
+    return []

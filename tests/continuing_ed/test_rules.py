@@ -13,6 +13,7 @@ from continuing_ed.rules import (
     CeTotals,
     add_years,
     ce_compliance_problems,
+    ce_entry_problems,
     ce_totals,
     cycle_bounds,
     hours_text,
@@ -181,3 +182,62 @@ def test_custom_requirements_are_honoured():
 )
 def test_hours_text(hours, text):
     assert hours_text(hours) == text
+
+
+TODAY = D(2026, 1, 10)
+
+
+def entry(completed_on, *, status="active", on=TODAY, expires_on=END):
+    return ce_entry_problems(
+        completed_on=completed_on, expires_on=expires_on, certification_status=status, on=on
+    )
+
+
+@pytest.mark.parametrize("status", ["active", "suspended"])
+@pytest.mark.parametrize(
+    ("completed_on", "reasons"),
+    [
+        (
+            START - datetime.timedelta(days=1),
+            ["Only CE completed on or after 2024-03-16 counts toward this certification."],
+        ),
+        (START, []),
+        (D(2026, 1, 10), []),
+        (D(2026, 1, 11), ["The completion date cannot be in the future."]),
+    ],
+    ids=["day-before-cycle", "cycle-start", "today", "tomorrow"],
+)
+def test_ce_entry_while_in_force(status, completed_on, reasons):
+    assert entry(completed_on, status=status) == reasons
+
+
+def test_ce_entry_after_the_cycle_end_while_still_active():
+    late = END + datetime.timedelta(days=1)
+    assert entry(late, on=late) == [
+        "The current CE cycle of this certification ended on 2026-03-15."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "reasons"),
+    [
+        (
+            START - datetime.timedelta(days=1),
+            ["Only CE completed on or after 2024-03-16 counts toward this certification."],
+        ),
+        (START, []),
+        (END + datetime.timedelta(days=1), []),
+        (D(2027, 5, 1), []),
+        (D(2027, 5, 2), ["The completion date cannot be in the future."]),
+    ],
+    ids=["day-before-cycle", "cycle-start", "after-expiry", "today", "tomorrow"],
+)
+def test_ce_entry_toward_reinstatement_once_expired(completed_on, reasons):
+    assert entry(completed_on, status="expired", on=D(2027, 5, 1)) == reasons
+
+
+@pytest.mark.parametrize("status", ["revoked", "vacated"])
+def test_no_ce_entry_for_revoked_or_vacated(status):
+    assert entry(D(2025, 1, 1), status=status) == [
+        "CE can be logged only for an active, suspended or expired certification."
+    ]

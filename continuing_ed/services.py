@@ -1,0 +1,211 @@
+"""Writes for CE credits: the holder logs one (pending), staff of the issuing county verify or
+reject it.
+
+Certifications belong to the `certification` app above this one: they arrive as arguments
+and are re-read under a lock through the credit's own relation, never by importing that app.
+State staff read everything and write nothing; nobody reviews their own CE.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from config.errors import DomainError
+from continuing_ed.models import CeCategory, CeCredit
+from continuing_ed.rules import ce_entry_problems
+from counties.audit import audit_record
+from counties.models import StaffRole
+from counties.selectors import staff_role
+from training.models import ReviewStatus
+from training.services import hours_value
+
+REVIEW_ROLES = (StaffRole.REVIEWER, StaffRole.ADMIN)
+DOCUMENT_KIND = "ce_certificate"
+TEXT_MAX_LENGTH = 200
+
+
+def _required_text(value: str, *, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message, field=field)
+    if len(value) > TEXT_MAX_LENGTH:
+        raise DomainError(
+            _("Use at most %(count)d characters.") % {"count": TEXT_MAX_LENGTH}, field=field
+        )
+    return value
+
+
+def _check_document(document, holder_id: int) -> None:
+    if document.owner_id != holder_id or document.removed_at is not None:
+        raise DomainError(_("Choose one of your own uploaded documents."), field="document")
+    if document.kind != DOCUMENT_KIND:
+        raise DomainError(_("The proof must be uploaded as a CE certificate."), field="document")
+
+
+def _lock_certification(certification):
+    """Re-read the certification under a row lock, with its holder and county, through the
+    CE credit's foreign key (the model lives in the certification app)."""
+    model = CeCredit._meta.get_field("certification").related_model
+    return (
+        model.objects.select_for_update()
+        .select_related("holder", "issuing_county")
+        .get(pk=certification.pk)
+    )
+
+
+def ce_credit_add(
+    *,
+    certification,
+    title: str,
+    provider_name: str,
+    hours: Decimal | int | str,
+    category: str,
+    completed_on: datetime.date,
+    document=None,
+    today: datetime.date | None = None,
+) -> CeCredit:
+    """Log a CE credit against `certification`, pending review.
+
+    The completion date must not be in the future and must fall in the window the credit can
+    count toward (`continuing_ed.rules.ce_entry_problems`: the current cycle, or since its start
+    once the certification has expired). Refuses a revoked or vacated certification, empty
+    title or provider, bad hours, an unknown category, a document that is not the holder's own
+    current CE certificate, and the same course logged twice (same title, provider and date,
+    not rejected). Call only for the holder: the view checks who is asking.
+    """
+    today = today if today is not None else timezone.localdate()
+    title = _required_text(title, field="title", message=_("Enter the course title."))
+    provider_name = _required_text(
+        provider_name, field="provider_name", message=_("Enter who provided the course.")
+    )
+    hours = hours_value(hours)
+    if category not in CeCategory.values:
+        raise DomainError(_("Choose the CE category."), field="category")
+    if completed_on is None:
+        raise DomainError(_("Enter the completion date."), field="completed_on")
+    if document is not None:
+        _check_document(document, certification.holder_id)
+    with transaction.atomic():
+        certification = _lock_certification(certification)
+        problems = ce_entry_problems(
+            completed_on=completed_on,
+            expires_on=certification.expires_on,
+            certification_status=certification.status,
+            on=today,
+        )
+        if problems:
+            raise DomainError(" ".join(problems), field="completed_on")
+        duplicate = (
+            CeCredit.objects.filter(
+                certification=certification,
+                title__iexact=title,
+                provider_name__iexact=provider_name,
+                completed_on=completed_on,
+            )
+            .exclude(status=ReviewStatus.REJECTED)
+            .exists()
+        )
+        if duplicate:
+            raise DomainError(
+                _("This course, completed on %(date)s, is already logged.")
+                % {"date": completed_on.isoformat()},
+                code="conflict",
+            )
+        credit = CeCredit.objects.create(
+            certification=certification,
+            title=title,
+            provider_name=provider_name,
+            hours=hours,
+            category=category,
+            completed_on=completed_on,
+            document=document,
+        )
+        audit_record(
+            actor=certification.holder,
+            verb="ce_credit_add",
+            obj=credit,
+            county=certification.issuing_county,
+            subject=certification.holder,
+            to_state=credit.status,
+            data={"hours": str(hours), "category": category},
+        )
+    return credit
+
+
+def _require_reviewer(actor: User | None, certification) -> None:
+    """Only a reviewer or admin of the issuing county, never the holder nor state staff."""
+    if actor is None or not actor.is_authenticated or actor.is_state_staff:
+        raise PermissionDenied
+    if actor.pk == certification.holder_id:
+        raise PermissionDenied
+    if staff_role(actor, certification.issuing_county) not in REVIEW_ROLES:
+        raise PermissionDenied
+
+
+def _review(
+    *, actor: User, certification, credit: CeCredit, verb: str, to_state: str, reason: str
+) -> CeCredit:
+    """Move a pending credit to `to_state` under a row lock and audit it as `verb`."""
+    with transaction.atomic():
+        locked = CeCredit.objects.select_for_update().get(pk=credit.pk)
+        if locked.status != ReviewStatus.PENDING:
+            raise DomainError(
+                _("This CE credit is already %(status)s.")
+                % {"status": locked.get_status_display().lower()},
+                code="conflict",
+            )
+        locked.status = to_state
+        locked.reviewed_by = actor
+        locked.reviewed_at = timezone.now()
+        locked.reason = reason
+        locked.save(update_fields=("status", "reviewed_by", "reviewed_at", "reason", "updated_at"))
+        audit_record(
+            actor=actor,
+            verb=verb,
+            obj=locked,
+            county=certification.issuing_county,
+            subject=certification.holder,
+            from_state=ReviewStatus.PENDING,
+            to_state=to_state,
+            reason=reason,
+            data={"hours": str(locked.hours), "category": locked.category},
+        )
+    return locked
+
+
+def ce_credit_verify(*, actor: User, credit: CeCredit) -> CeCredit:
+    """pending → verified, by a reviewer or admin of the certification's issuing county
+    (PermissionDenied otherwise; DomainError conflict if no longer pending)."""
+    certification = credit.certification
+    _require_reviewer(actor, certification)
+    return _review(
+        actor=actor,
+        certification=certification,
+        credit=credit,
+        verb="ce_credit_verify",
+        to_state=ReviewStatus.VERIFIED,
+        reason="",
+    )
+
+
+def ce_credit_reject(*, actor: User, credit: CeCredit, reason: str) -> CeCredit:
+    """pending → rejected with a reason the holder will read (required); same reviewers as
+    `ce_credit_verify`."""
+    certification = credit.certification
+    _require_reviewer(actor, certification)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason for rejecting this CE credit."), field="reason")
+    return _review(
+        actor=actor,
+        certification=certification,
+        credit=credit,
+        verb="ce_credit_reject",
+        to_state=ReviewStatus.REJECTED,
+        reason=reason,
+    )

@@ -1,0 +1,303 @@
+"""CE credit services: the holder logs a credit (pending), issuing-county staff verify or
+reject it. Every refusal also asserts that nothing changed."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from certification.models import Certification
+from config.errors import DomainError
+from continuing_ed.models import CeCredit
+from continuing_ed.services import ce_credit_add, ce_credit_reject, ce_credit_verify
+from counties.models import AuditEvent
+from tests.factories import (
+    ApplicationFactory,
+    CeCreditFactory,
+    CertificationFactory,
+    DocumentFactory,
+    MembershipFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+TODAY = D(2025, 6, 1)
+# Issued 2024-03-15, expiring 2026-03-15: the CE cycle runs 2024-03-16 … 2026-03-15.
+CYCLE_START = D(2024, 3, 16)
+
+
+@pytest.fixture
+def certification(cast):
+    return CertificationFactory(
+        holder=cast.applicant,
+        issuing_county=cast.county,
+        issued_on=D(2024, 3, 15),
+        expires_on=D(2026, 3, 15),
+    )
+
+
+def add(certification, **overrides):
+    fields = {
+        "certification": certification,
+        "title": "Ethics and boundaries",
+        "provider_name": "Peer Academy",
+        "hours": "6",
+        "category": "law_and_ethics",
+        "completed_on": D(2025, 5, 1),
+        "today": TODAY,
+    }
+    return ce_credit_add(**(fields | overrides))
+
+
+# Add ------------------------------------------------------------------------------------------
+
+
+def test_add_logs_a_pending_credit_and_audits_it(cast, certification):
+    proof = DocumentFactory(owner=cast.applicant, kind="ce_certificate")
+    credit = add(certification, title="  Ethics and boundaries ", hours="5.75", document=proof)
+
+    credit.refresh_from_db()
+    assert (credit.certification, credit.title, credit.provider_name) == (
+        certification,
+        "Ethics and boundaries",
+        "Peer Academy",
+    )
+    assert (credit.hours, credit.category, credit.completed_on) == (
+        Decimal("5.75"),
+        "law_and_ethics",
+        D(2025, 5, 1),
+    )
+    assert (credit.status, credit.document, credit.reviewed_by) == ("pending", proof, None)
+    event = AuditEvent.objects.get()
+    assert (event.verb, event.actor, event.subject, event.county) == (
+        "ce_credit_add",
+        cast.applicant,
+        cast.applicant,
+        cast.county,
+    )
+    assert (event.object_type, event.object_id, event.to_state) == (
+        "continuing_ed.cecredit",
+        credit.pk,
+        "pending",
+    )
+
+
+@pytest.mark.parametrize("completed_on", [CYCLE_START, TODAY], ids=["cycle-start", "today"])
+def test_add_accepts_the_edges_of_the_window(certification, completed_on):
+    assert add(certification, completed_on=completed_on).completed_on == completed_on
+
+
+def test_add_toward_reinstatement_after_expiry(certification):
+    Certification.objects.filter(pk=certification.pk).update(status="expired")
+    credit = add(certification, completed_on=D(2026, 9, 1), today=D(2026, 10, 1))
+    assert credit.completed_on == D(2026, 9, 1)
+
+
+def assert_refused_add(certification, *, field, message=None, code="invalid", **overrides):
+    with pytest.raises(DomainError) as refused:
+        add(certification, **overrides)
+    assert (refused.value.field, refused.value.code) == (field, code)
+    if message is not None:
+        assert refused.value.message == message
+    assert not CeCredit.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "message"),
+    [
+        (TODAY + datetime.timedelta(days=1), "The completion date cannot be in the future."),
+        (
+            CYCLE_START - datetime.timedelta(days=1),
+            "Only CE completed on or after 2024-03-16 counts toward this certification.",
+        ),
+    ],
+    ids=["tomorrow", "day-before-cycle"],
+)
+def test_add_refuses_dates_outside_the_window(certification, completed_on, message):
+    assert_refused_add(
+        certification, field="completed_on", message=message, completed_on=completed_on
+    )
+
+
+@pytest.mark.parametrize("status", ["revoked", "vacated"])
+def test_add_refuses_a_revoked_or_vacated_certification(certification, status):
+    Certification.objects.filter(pk=certification.pk).update(status=status)
+    assert_refused_add(
+        certification,
+        field="completed_on",
+        message="CE can be logged only for an active, suspended or expired certification.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"title": "  "}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"provider_name": ""}, "provider_name"),
+        ({"hours": "0"}, "hours"),
+        ({"hours": "1.005"}, "hours"),
+        ({"category": "ethics"}, "category"),
+        ({"completed_on": None}, "completed_on"),
+    ],
+    ids=[
+        "blank-title",
+        "long-title",
+        "blank-provider",
+        "zero-hours",
+        "thousandths",
+        "category",
+        "no-date",
+    ],
+)
+def test_add_refuses_bad_input(certification, overrides, field):
+    assert_refused_add(certification, field=field, **overrides)
+
+
+@pytest.mark.parametrize(
+    ("owner", "kind"),
+    [("other_applicant", "ce_certificate"), ("applicant", "training_certificate")],
+    ids=["someone-elses", "wrong-kind"],
+)
+def test_add_refuses_an_unsuitable_document(cast, certification, owner, kind):
+    document = DocumentFactory(owner=getattr(cast, owner), kind=kind)
+    assert_refused_add(certification, field="document", document=document)
+
+
+def test_add_refuses_a_removed_document(cast, certification):
+    document = DocumentFactory(
+        owner=cast.applicant, kind="ce_certificate", removed_at=timezone.now()
+    )
+    assert_refused_add(certification, field="document", document=document)
+
+
+def test_add_refuses_the_same_course_twice(certification):
+    first = add(certification)
+    with pytest.raises(DomainError) as refused:
+        add(certification, title="ETHICS AND BOUNDARIES", hours="3")
+    assert refused.value.code == "conflict"
+    assert refused.value.message == "This course, completed on 2025-05-01, is already logged."
+    assert list(CeCredit.objects.all()) == [first]
+    assert AuditEvent.objects.count() == 1
+
+
+# Verify and reject ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def credit(certification):
+    return CeCreditFactory(certification=certification, hours=6, completed_on=D(2025, 5, 1))
+
+
+def snapshot(credit):
+    credit.refresh_from_db()
+    return (credit.status, credit.reviewed_by_id, credit.reviewed_at, credit.reason)
+
+
+PENDING = ("pending", None, None, "")
+
+
+@pytest.mark.parametrize("who", ["reviewer", "admin"])
+def test_issuing_county_staff_verify(cast, credit, who):
+    actor = getattr(cast, who)
+    returned = ce_credit_verify(actor=actor, credit=credit)
+
+    credit.refresh_from_db()
+    assert (credit.status, credit.reviewed_by, credit.reason) == ("verified", actor, "")
+    assert credit.reviewed_at is not None
+    assert returned.status == "verified"
+    event = AuditEvent.objects.get()
+    assert (event.verb, event.actor, event.county, event.subject) == (
+        "ce_credit_verify",
+        actor,
+        cast.county,
+        cast.applicant,
+    )
+    assert (event.object_type, event.object_id) == ("continuing_ed.cecredit", credit.pk)
+    assert (event.from_state, event.to_state) == ("pending", "verified")
+
+
+def test_issuing_county_staff_reject_with_a_reason(cast, credit):
+    ce_credit_reject(actor=cast.admin, credit=credit, reason=" Not an approved course. ")
+
+    credit.refresh_from_db()
+    assert (credit.status, credit.reviewed_by, credit.reason) == (
+        "rejected",
+        cast.admin,
+        "Not an approved course.",
+    )
+    event = AuditEvent.objects.get()
+    assert (event.verb, event.county, event.subject, event.reason) == (
+        "ce_credit_reject",
+        cast.county,
+        cast.applicant,
+        "Not an approved course.",
+    )
+    assert (event.from_state, event.to_state) == ("pending", "rejected")
+
+
+def assert_denied(action, credit):
+    with pytest.raises(PermissionDenied):
+        action()
+    assert snapshot(credit) == PENDING
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "who", ["anonymous", "applicant", "other_applicant", "other_admin", "state"]
+)
+@pytest.mark.parametrize("verb", ["verify", "reject"])
+def test_others_may_not_review(cast, credit, who, verb):
+    actor = getattr(cast, who)
+    if verb == "verify":
+        assert_denied(lambda: ce_credit_verify(actor=actor, credit=credit), credit)
+    else:
+        assert_denied(lambda: ce_credit_reject(actor=actor, credit=credit, reason=""), credit)
+
+
+def test_state_staff_with_a_membership_still_write_nothing(cast, credit):
+    MembershipFactory(user=cast.state, county=cast.county, role="admin")
+    assert_denied(lambda: ce_credit_verify(actor=cast.state, credit=credit), credit)
+
+
+def test_staff_may_not_review_their_own_ce(cast):
+    own = CertificationFactory(holder=cast.reviewer, issuing_county=cast.county)
+    credit = CeCreditFactory(certification=own)
+    assert_denied(lambda: ce_credit_verify(actor=cast.reviewer, credit=credit), credit)
+
+
+def test_a_county_the_holder_applied_to_but_that_did_not_issue_may_not_review(cast, credit):
+    """CE belongs to the certification: only its issuing county reviews it."""
+    ApplicationFactory(applicant=cast.applicant, county=cast.other_county, status="submitted")
+    assert_denied(lambda: ce_credit_verify(actor=cast.other_admin, credit=credit), credit)
+
+
+@pytest.mark.parametrize("reason", ["", "  ", None])
+def test_reject_needs_a_reason(cast, credit, reason):
+    with pytest.raises(DomainError) as refused:
+        ce_credit_reject(actor=cast.reviewer, credit=credit, reason=reason)
+    assert (refused.value.field, refused.value.message) == (
+        "reason",
+        "Give a reason for rejecting this CE credit.",
+    )
+    assert snapshot(credit) == PENDING
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("done", ["verified", "rejected"])
+@pytest.mark.parametrize("verb", ["verify", "reject"])
+def test_only_pending_credits_are_reviewed(cast, credit, done, verb):
+    CeCredit.objects.filter(pk=credit.pk).update(status=done, reason="earlier")
+    with pytest.raises(DomainError) as refused:
+        if verb == "verify":
+            ce_credit_verify(actor=cast.admin, credit=credit)
+        else:
+            ce_credit_reject(actor=cast.admin, credit=credit, reason="Again")
+    assert refused.value.code == "conflict"
+    assert refused.value.message == f"This CE credit is already {done}."
+    assert snapshot(credit) == (done, None, None, "earlier")
+    assert not AuditEvent.objects.exists()

@@ -1,0 +1,202 @@
+"""Writes for training records: a person adds one (pending), county staff verify or reject it.
+
+Who reviews a record: a reviewer or admin of a county where the person has an application
+that is no longer a draft or holds a certification (the same counties that may read it,
+`training.selectors`). Applications and certifications belong to the `certification` app
+above this one, so they are reached through the person's reverse relations, never imported.
+State staff read everything and write nothing; nobody reviews their own training.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from config.errors import DomainError
+from counties.audit import audit_record
+from counties.models import County
+from counties.selectors import staff_counties
+from training.models import Course, ReviewStatus, TrainingProvider, TrainingRecord
+
+# TrainingRecord.hours is DecimalField(max_digits=6, decimal_places=2).
+HOURS_PLACES = Decimal("0.01")
+HOURS_LIMIT = Decimal("10000")
+CERTIFICATE_KIND = "training_certificate"
+
+
+def hours_value(hours: object, *, field: str = "hours") -> Decimal:
+    """`hours` as a positive Decimal with at most two decimals, or an invalid-input error on
+    `field`. Shared with the CE services."""
+    try:
+        value = Decimal(str(hours).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("Enter the number of hours, such as 80 or 7.5."), field=field) from None
+    if not value.is_finite() or value <= 0:
+        raise DomainError(_("Enter a number of hours greater than zero."), field=field)
+    if value >= HOURS_LIMIT or value != value.quantize(HOURS_PLACES):
+        raise DomainError(
+            _("Enter hours below 10,000 with at most two decimals, such as 7.25."), field=field
+        )
+    return value
+
+
+def _check_certificate(certificate, person: User) -> None:
+    if certificate.owner_id != person.pk or certificate.removed_at is not None:
+        raise DomainError(_("Choose one of your own uploaded documents."), field="certificate")
+    if certificate.kind != CERTIFICATE_KIND:
+        raise DomainError(
+            _("The proof must be uploaded as a training certificate."), field="certificate"
+        )
+
+
+def training_record_add(
+    *,
+    person: User,
+    provider: TrainingProvider,
+    course: str,
+    hours: Decimal | int | str,
+    completed_on: datetime.date,
+    certificate=None,
+    today: datetime.date | None = None,
+) -> TrainingRecord:
+    """Record training `person` completed, pending review.
+
+    Refuses (DomainError on the field) an unknown course, hours that are not positive or have
+    more than two decimals, a completion date after `today`, a provider that does not exist,
+    a certificate that is not the person's own current training certificate, and the same
+    course from the same provider on the same date already recorded and not rejected (it would
+    count twice). Whether the training counts toward the 80 hours is `training.rules`' call.
+    """
+    if person is None or not person.is_authenticated:
+        raise PermissionDenied
+    today = today if today is not None else timezone.localdate()
+    if course not in Course.values:
+        raise DomainError(_("Choose the course you completed."), field="course")
+    hours = hours_value(hours)
+    if completed_on is None or completed_on > today:
+        raise DomainError(_("The completion date cannot be in the future."), field="completed_on")
+    if provider is None or not TrainingProvider.objects.filter(pk=provider.pk).exists():
+        raise DomainError(_("Choose a training provider from the list."), field="provider")
+    if certificate is not None:
+        _check_certificate(certificate, person)
+    with transaction.atomic():
+        # One add at a time per person, so two quick submissions cannot both pass the
+        # duplicate check below.
+        User.objects.select_for_update().get(pk=person.pk)
+        duplicate = (
+            TrainingRecord.objects.filter(
+                person=person, provider=provider, course=course, completed_on=completed_on
+            )
+            .exclude(status=ReviewStatus.REJECTED)
+            .exists()
+        )
+        if duplicate:
+            raise DomainError(
+                _("You already added this course from this provider, completed on %(date)s.")
+                % {"date": completed_on.isoformat()},
+                code="conflict",
+            )
+        record = TrainingRecord.objects.create(
+            person=person,
+            provider=provider,
+            course=course,
+            hours=hours,
+            completed_on=completed_on,
+            certificate=certificate,
+        )
+        audit_record(
+            actor=person,
+            verb="training_record_add",
+            obj=record,
+            subject=person,
+            to_state=record.status,
+            data={"course": course, "hours": str(hours), "provider_id": provider.pk},
+        )
+    return record
+
+
+def reviewing_county(actor: User | None, person: User) -> County:
+    """The county in which `actor` may review `person`'s training (the first by name when
+    several), or PermissionDenied."""
+    if actor is None or not actor.is_authenticated or actor.is_state_staff:
+        raise PermissionDenied
+    if actor.pk == person.pk:
+        raise PermissionDenied
+    applied = person.applications.exclude(status="draft").values("county")
+    certified = person.certifications.values("issuing_county")
+    county = (
+        staff_counties(actor)
+        .filter(Q(pk__in=applied) | Q(pk__in=certified))
+        .order_by("name")
+        .first()
+    )
+    if county is None:
+        raise PermissionDenied
+    return county
+
+
+def _review(
+    *, actor: User, county: County, record: TrainingRecord, verb: str, to_state: str, reason: str
+) -> TrainingRecord:
+    """Move a pending record to `to_state` under a row lock and audit it as `verb`."""
+    with transaction.atomic():
+        locked = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+        if locked.status != ReviewStatus.PENDING:
+            raise DomainError(
+                _("This training record is already %(status)s.")
+                % {"status": locked.get_status_display().lower()},
+                code="conflict",
+            )
+        locked.status = to_state
+        locked.reviewed_by = actor
+        locked.reviewed_at = timezone.now()
+        locked.reason = reason
+        locked.save(update_fields=("status", "reviewed_by", "reviewed_at", "reason", "updated_at"))
+        audit_record(
+            actor=actor,
+            verb=verb,
+            obj=locked,
+            county=county,
+            subject=record.person,
+            from_state=ReviewStatus.PENDING,
+            to_state=to_state,
+            reason=reason,
+            data={"course": locked.course, "hours": str(locked.hours)},
+        )
+    return locked
+
+
+def training_record_verify(*, actor: User, record: TrainingRecord) -> TrainingRecord:
+    """pending → verified, by a reviewer or admin of a county the person applied to or was
+    certified by (PermissionDenied otherwise; DomainError conflict if no longer pending)."""
+    county = reviewing_county(actor, record.person)
+    return _review(
+        actor=actor,
+        county=county,
+        record=record,
+        verb="training_record_verify",
+        to_state=ReviewStatus.VERIFIED,
+        reason="",
+    )
+
+
+def training_record_reject(*, actor: User, record: TrainingRecord, reason: str) -> TrainingRecord:
+    """pending → rejected with a reason the person will read (required); same reviewers as
+    `training_record_verify`."""
+    county = reviewing_county(actor, record.person)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason for rejecting this training."), field="reason")
+    return _review(
+        actor=actor,
+        county=county,
+        record=record,
+        verb="training_record_reject",
+        to_state=ReviewStatus.REJECTED,
+        reason=reason,
+    )
