@@ -3,16 +3,25 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, User, hash_token_key
+from config.errors import DomainError
 
 DEFAULT_TOKEN_DAYS = 90
+# Keys expire within a year at most, so a forgotten key stops working on its own (our choice).
+MAX_TOKEN_DAYS = 365
 
 
 def api_token_create(
     *, user: User, days: int = DEFAULT_TOKEN_DAYS, name: str = ""
 ) -> tuple[ApiToken, str]:
-    """Create a key for `user`. Returns the row and the plain key, which is never stored."""
+    """Create a key for `user`, valid for `days` (1 to MAX_TOKEN_DAYS, else DomainError).
+    Returns the row and the plain key, which is never stored."""
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise DomainError(
+            _("A key is valid for 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}, field="days"
+        )
     key = ApiToken.generate_key()
     token = ApiToken.objects.create(
         user=user,
