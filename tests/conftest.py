@@ -2,7 +2,7 @@ import uuid
 
 import pytest
 
-pytest_plugins = ["tests.cast"]
+pytest_plugins = ["tests.cast", "tests.jobs.worker"]
 
 
 @pytest.fixture(autouse=True)

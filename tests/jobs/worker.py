@@ -1,0 +1,248 @@
+"""Real Celery workers for tests (a pytest plugin, registered in tests/conftest.py).
+
+`celery_worker` starts one worker subprocess for the session, on demand: prefork with one
+child, against the local Redis (settings.CELERY_BROKER_URL) and the pytest test database,
+consuming a queue of this session's own. `celery_workers` starts more (the killed-worker
+tests start and kill their own). Tests using them need
+`@pytest.mark.django_db(transaction=True, serialized_rollback=True)` so the worker sees
+committed rows, and `broker_queue` so what the test process sends goes to that queue.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = ROOT / ".venv" / "bin" / "celery"
+READY_TIMEOUT = 30.0
+
+
+def wait_for(predicate: Callable[[], object], *, timeout: float = 20.0, what: str = "") -> object:
+    """Poll `predicate` until it returns something truthy; fail the test after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out after {timeout}s waiting for {what or predicate}")
+        time.sleep(0.1)
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool children (its own process group)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Warm shutdown (SIGTERM), then SIGKILL if it does not stop in time."""
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+@dataclass
+class Workers:
+    """Starts worker subprocesses on one queue; `stop_all` at the end of the session."""
+
+    queue: str
+    media_root: Path
+    mail_dir: Path
+    log_dir: Path
+    started: list[Worker] = field(default_factory=list)
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",
+            "DATABASE_URL": _database_url(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "TEST_CELERY_QUEUE": self.queue,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+            "STORAGE_BACKEND": "local",
+            "MEDIA_ROOT": str(self.media_root),
+            "SITE_URL": settings.SITE_URL,
+            "CONN_MAX_AGE": "0",
+            **overrides,
+        }
+
+    def start(self, **env_overrides: str) -> Worker:
+        """Start a worker and wait until it consumes. `env_overrides` e.g.
+        CELERY_VISIBILITY_TIMEOUT="3"."""
+        name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        log_path = self.log_dir / f"{name.split('@')[0]}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [
+                    str(CELERY),
+                    "-A",
+                    "config",
+                    "worker",
+                    "-P",
+                    "prefork",
+                    "-c",
+                    "1",
+                    "-n",
+                    name,
+                    "-I",
+                    "tests.jobs.worker_tasks",
+                    "--without-heartbeat",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel=INFO",
+                ],
+                cwd=ROOT,
+                env=self.env(**env_overrides),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        worker = Worker(process=process, log_path=log_path)
+        self.started.append(worker)
+        deadline = time.monotonic() + READY_TIMEOUT
+        while " ready." not in worker.log():
+            if process.poll() is not None or time.monotonic() > deadline:
+                worker.kill()
+                pytest.fail(f"Celery worker did not start:\n{worker.log()[-3000:]}")
+            time.sleep(0.1)
+        return worker
+
+    def stop_all(self) -> None:
+        for worker in self.started:
+            worker.stop()
+
+    def emails_to(self, address: str) -> list:
+        """Emails the workers wrote (file-based backend) addressed to `address`."""
+        messages = []
+        for path in sorted(self.mail_dir.glob("*.log")):
+            for chunk in path.read_bytes().split(b"-" * 79):
+                if chunk.strip():
+                    message = message_from_bytes(chunk.strip())
+                    if message["To"] == address:
+                        messages.append(message)
+        return messages
+
+
+@pytest.fixture(scope="session")
+def celery_workers(django_db_setup, tmp_path_factory) -> Iterator[Workers]:
+    """A factory of real Celery workers on this session's own queue (after `django_db_setup`
+    the connection settings name the test database the workers use)."""
+    base = tmp_path_factory.mktemp("celery")
+    workers = Workers(
+        queue=f"peercert-test-{uuid.uuid4().hex[:12]}",
+        media_root=base / "media",
+        mail_dir=base / "mail",
+        log_dir=base,
+    )
+    workers.media_root.mkdir()
+    workers.mail_dir.mkdir()
+    try:
+        yield workers
+    finally:
+        workers.stop_all()
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        client.delete(workers.queue)
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(celery_workers: Workers) -> Worker:
+    """One real worker shared by the session's tests."""
+    return celery_workers.start()
+
+
+@pytest.fixture
+def broker_queue(celery_workers: Workers, settings) -> Iterator[str]:
+    """Route what this test sends to the test workers' queue, and read worker-written
+    files (certificates) from their media folder."""
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = celery_workers.queue
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": celery_workers.media_root},
+        },
+    }
+    try:
+        yield celery_workers.queue
+    finally:
+        app.conf.task_default_queue = previous
+
+
+@pytest.fixture
+def broker_messages(broker_queue: str) -> Iterator[Callable[[], list[dict]]]:
+    """The messages waiting in the test queue (for tests without a worker), as Celery
+    message headers; the queue is emptied before and after the test."""
+    import json
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.delete(broker_queue)
+
+    def messages() -> list[dict]:
+        return [json.loads(raw)["headers"] for raw in reversed(client.lrange(broker_queue, 0, -1))]
+
+    try:
+        yield messages
+    finally:
+        client.delete(broker_queue)
+        client.close()
+
+
+def closed_port_url() -> str:
+    """A Redis URL on a local port nothing listens on (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+@contextmanager
+def broker_unreachable() -> Iterator[None]:
+    """While inside, the Celery app of this process publishes to a closed port, as if
+    Redis were down (the shared Redis server itself keeps running)."""
+    previous = app.conf.broker_url
+    app.conf.broker_url = closed_port_url()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = previous
