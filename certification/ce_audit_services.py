@@ -1,0 +1,183 @@
+"""Continuing-education audits: a county draws a random share of its peers whose renewal is
+open or recent, asks them for proof of their CE hours, and records whether the proof held up.
+
+Who may be drawn (the pool): active certifications issued by the county whose renewal window
+is open (within `policy.RENEWAL_WINDOW_DAYS` of expiry) or that were renewed within
+`policy.CE_AUDIT_RECENT_RENEWAL_DAYS`, and that have no audit pending. The share defaults to
+`ProgramPolicy.ce_audit_sample_percent`.
+"""
+
+import datetime
+import math
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.notifications import notify
+from certification.models import (
+    CeAudit,
+    CeAuditOutcome,
+    Certification,
+    CertificationStatus,
+    Renewal,
+)
+from config import policy
+from config.errors import DomainError
+from continuing_ed.rules import cycle_bounds
+from counties.audit import audit_record
+from counties.models import County, ProgramPolicy, StaffRole
+from counties.selectors import staff_role
+
+
+def _require_role(actor: User | None, county: County, roles: tuple[str, ...]) -> None:
+    if actor is None or not actor.is_authenticated or actor.is_state_staff:
+        raise PermissionDenied
+    if staff_role(actor, county) not in roles:
+        raise PermissionDenied
+
+
+def ce_audit_pool(county: County, *, today: datetime.date) -> QuerySet[Certification]:
+    """The certifications of `county` that may be drawn on `today`, each annotated with
+    `renewed_cycle_end`: the end of the cycle its recent renewal closed, if any."""
+    recent_renewals = Renewal.objects.filter(
+        certification=OuterRef("pk"),
+        created_at__date__gte=today - datetime.timedelta(days=policy.CE_AUDIT_RECENT_RENEWAL_DAYS),
+    ).order_by("-created_at")
+    window_open = Q(
+        expires_on__gte=today,
+        expires_on__lte=today + datetime.timedelta(days=policy.RENEWAL_WINDOW_DAYS),
+    )
+    return (
+        Certification.objects.filter(issuing_county=county, status=CertificationStatus.ACTIVE)
+        .exclude(ce_audits__outcome=CeAuditOutcome.PENDING)
+        .annotate(renewed_cycle_end=Subquery(recent_renewals.values("cycle_end")[:1]))
+        .filter(window_open | Q(renewed_cycle_end__isnull=False))
+    )
+
+
+def sample_size(pool_size: int, percent: int) -> int:
+    """How many of `pool_size` a `percent` sample draws: rounded up, so a non-empty pool
+    always yields at least one."""
+    return min(pool_size, math.ceil(pool_size * percent / 100))
+
+
+def ce_audit_draw(
+    *,
+    actor: User,
+    county: County,
+    percent: int | None = None,
+    today: datetime.date | None = None,
+) -> list[CeAudit]:
+    """Draw `percent` (default: the program policy's) of `county`'s pool at random, open an
+    audit for each and email each holder asking for proof. By an administrator of the county.
+    Draws of one county run one after the other (the county row is locked), and a
+    certification never has two audits pending (a database constraint)."""
+    _require_role(actor, county, (StaffRole.ADMIN,))
+    if percent is None:
+        percent = ProgramPolicy.current().ce_audit_sample_percent
+    if not 1 <= percent <= 100:
+        raise DomainError(_("Choose a share between 1 and 100 percent."), field="percent")
+    today = today or timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        County.objects.select_for_update().get(pk=county.pk)
+        pool = list(ce_audit_pool(county, today=today).select_related("holder"))
+        if not pool:
+            raise DomainError(
+                _("No certification can be audited now: none has its renewal open or recent."),
+                code="conflict",
+            )
+        drawn = secrets.SystemRandom().sample(pool, sample_size(len(pool), percent))
+        audits = CeAudit.objects.bulk_create(
+            [
+                CeAudit(
+                    county=county,
+                    certification=certification,
+                    cycle_end=certification.renewed_cycle_end or certification.expires_on,
+                    drawn_at=now,
+                    drawn_by=actor,
+                    requested_at=now,
+                )
+                for certification in drawn
+            ]
+        )
+        for audit in audits:
+            _open(audit, actor=actor, pool_size=len(pool), percent=percent)
+    return audits
+
+
+def _open(audit: CeAudit, *, actor: User, pool_size: int, percent: int) -> None:
+    certification = audit.certification
+    cycle_start, cycle_end = cycle_bounds(audit.cycle_end)
+    audit_record(
+        actor=actor,
+        verb="ce_audit_draw",
+        obj=audit,
+        county=audit.county,
+        subject=certification.holder,
+        to_state=CeAuditOutcome.PENDING,
+        data={
+            "certification_id": certification.pk,
+            "pool_size": pool_size,
+            "percent": percent,
+            "cycle_end": cycle_end.isoformat(),
+        },
+    )
+    notify(
+        user=certification.holder,
+        kind="ce_audit_requested",
+        context={
+            "ce_audit_id": audit.pk,
+            "certification_id": certification.pk,
+            "number": certification.number,
+            "county_name": audit.county.name,
+            "cycle_start_on": cycle_start.isoformat(),
+            "cycle_end_on": cycle_end.isoformat(),
+        },
+    )
+
+
+def ce_audit_record_outcome(
+    *, actor: User, audit: CeAudit, outcome: str, note: str = ""
+) -> CeAudit:
+    """pending → passed | failed, by a reviewer or admin of the audit's county. A failure
+    needs a note saying what was missing."""
+    _require_role(actor, audit.county, (StaffRole.REVIEWER, StaffRole.ADMIN))
+    if outcome not in (CeAuditOutcome.PASSED, CeAuditOutcome.FAILED):
+        raise DomainError(_("Choose passed or failed."), field="outcome")
+    note = (note or "").strip()
+    if outcome == CeAuditOutcome.FAILED and not note:
+        raise DomainError(_("Say what was missing."), field="note")
+    with transaction.atomic():
+        audit = (
+            CeAudit.objects.select_for_update()
+            .select_related("county", "certification__holder")
+            .get(pk=audit.pk)
+        )
+        if audit.outcome != CeAuditOutcome.PENDING:
+            raise DomainError(
+                _("This audit was already closed as %(outcome)s.")
+                % {"outcome": audit.get_outcome_display().lower()},
+                code="conflict",
+            )
+        audit.outcome = outcome
+        audit.outcome_note = note
+        audit.decided_by = actor
+        audit.decided_at = timezone.now()
+        audit.save(update_fields=("outcome", "outcome_note", "decided_by", "decided_at"))
+        audit_record(
+            actor=actor,
+            verb="ce_audit_record_outcome",
+            obj=audit,
+            county=audit.county,
+            subject=audit.certification.holder,
+            from_state=CeAuditOutcome.PENDING,
+            to_state=outcome,
+            reason=note,
+        )
+    return audit

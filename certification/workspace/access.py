@@ -1,0 +1,88 @@
+"""Who may open which county's workspace, and what they may do there.
+
+Every workspace page lives under /county/<code>/. A member of that county (reviewer or admin)
+works there; state staff read every county's pages and change nothing (any POST answers 403);
+anyone else gets a 404, as if the county's workspace did not exist. Staff and opt-in
+management is for the county's administrators (reviewers get 403), and state staff may look.
+
+This decides which *pages* open. Which *rows* a page shows is decided by the selectors, and
+whether an *action* is allowed by the services (which check the actor's role again).
+"""
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from accounts import roles
+from counties.models import County, StaffRole
+from counties.selectors import staff_role
+
+
+@dataclass(frozen=True)
+class CountyWorkspace:
+    """The county a workspace page is about and the visitor's standing in it."""
+
+    county: County
+    role: str | None
+
+    @property
+    def read_only(self) -> bool:
+        """State staff (no role here): they see every page and may act on none."""
+        return self.role is None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == StaffRole.ADMIN
+
+    @property
+    def can_act(self) -> bool:
+        return not self.read_only
+
+    @property
+    def sees_management(self) -> bool:
+        """Whether the staff and opt-in pages open: admins, and state staff read-only."""
+        return self.is_admin or self.read_only
+
+
+def county_workspace(user, code: str) -> CountyWorkspace:
+    """The workspace of county `code` for `user`, or Http404 when `user` is neither a member
+    of that county nor state staff (an unknown code answers the same)."""
+    county = County.objects.filter(code=code).first()
+    if county is None:
+        raise Http404("No such county workspace.")
+    if roles.is_state_staff(user):
+        return CountyWorkspace(county=county, role=None)
+    role = staff_role(user, county)
+    if role is None:
+        raise Http404("No such county workspace.")
+    return CountyWorkspace(county=county, role=role)
+
+
+View = Callable[..., HttpResponse]
+
+
+def workspace_view(*, admin_only: bool = False) -> Callable[[View], View]:
+    """Decorate a view taking `(request, workspace, **kwargs)` and mounted under `<code>/`.
+
+    Anonymous visitors go to the sign-in page; outsiders get 404; state staff get 403 on any
+    method other than GET/HEAD; with `admin_only`, reviewers get 403 on every method.
+    """
+
+    def decorator(view: View) -> View:
+        @login_required
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, code: str, **kwargs) -> HttpResponse:
+            workspace = county_workspace(request.user, code)
+            if workspace.read_only and request.method not in ("GET", "HEAD"):
+                raise PermissionDenied
+            if admin_only and not workspace.sees_management:
+                raise PermissionDenied
+            return view(request, workspace, **kwargs)
+
+        return wrapped
+
+    return decorator

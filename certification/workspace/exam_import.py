@@ -1,0 +1,431 @@
+"""The testing vendor's results file: parse it, say what would happen to every row, keep it
+between the preview and the commit, and apply the valid rows through the exam service.
+
+Nothing here decides eligibility on its own: the preview asks `exams.rules` (the same rule the
+service applies), and the commit records each valid row through
+`certification.services.exam_attempt_record(..., source="import")`, which checks everything
+again under a lock. Because a vendor reference is unique per source, importing the same file
+twice records nothing the second time.
+"""
+
+import csv
+import datetime
+import hashlib
+import io
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from certification import services
+from certification.models import Application, ApplicationStatus
+from certification.selectors import applications_for
+from config.errors import DomainError
+from counties.models import County, ProgramPolicy
+from exams import rules as exam_rules
+from exams.models import ExamResult, ExamSource
+from exams.selectors import exam_attempts_for
+
+# Columns of the vendor file, in the order of the downloadable template.
+COLUMNS = ("application_id", "email", "exam_date", "result", "scaled_score", "vendor_reference")
+# The vendor may call our application number its candidate id.
+ID_COLUMNS = ("application_id", "candidate_id")
+REQUIRED_COLUMNS = ("email", "exam_date", "result", "vendor_reference")
+RESULT_SPELLINGS = {
+    "passed": ExamResult.PASSED,
+    "pass": ExamResult.PASSED,
+    "failed": ExamResult.FAILED,
+    "fail": ExamResult.FAILED,
+    "no_show": ExamResult.NO_SHOW,
+    "no show": ExamResult.NO_SHOW,
+    "no-show": ExamResult.NO_SHOW,
+    "noshow": ExamResult.NO_SHOW,
+}
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
+# Technical limits of one upload (not policy): far above a vendor's monthly file.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 50_000
+VENDOR_REFERENCE_MAX_LENGTH = 64
+SCALED_SCORE_MAX = 32767
+# How long a previewed file waits for its commit.
+PREVIEW_TTL_SECONDS = 2 * 3600
+_CACHE_PREFIX = "workspace:exam-import:"
+
+TEMPLATE_ROWS = (
+    COLUMNS,
+    ("1234", "ana.reyes@example.org", "2025-03-14", "passed", "512", "PV-000123"),
+    ("1240", "ben.okafor@example.org", "03/15/2025", "failed", "431", "PV-000124"),
+)
+
+
+class RowOutcome(models.TextChoices):
+    OK = "ok", gettext_lazy("Ready to import")
+    RECORDED = "recorded", gettext_lazy("Recorded")
+    REFUSED = "refused", gettext_lazy("Refused when recording")
+    MALFORMED_ROW = "malformed_row", gettext_lazy("Malformed row")
+    UNKNOWN_CANDIDATE = "unknown_candidate", gettext_lazy("Unknown candidate")
+    EMAIL_MISMATCH = "email_mismatch", gettext_lazy("Email does not match")
+    NOT_ELIGIBLE = "not_eligible", gettext_lazy("Not eligible")
+    DUPLICATE_IN_FILE = "duplicate_in_file", gettext_lazy("Duplicate in this file")
+    ALREADY_IMPORTED = "already_imported", gettext_lazy("Already imported")
+    MALFORMED_DATE = "malformed_date", gettext_lazy("Malformed date")
+    FUTURE_DATE = "future_date", gettext_lazy("Date in the future")
+    BAD_RESULT = "bad_result", gettext_lazy("Unknown result")
+    BAD_SCORE = "bad_score", gettext_lazy("Bad scaled score")
+    MISSING_REFERENCE = "missing_reference", gettext_lazy("Missing vendor reference")
+
+
+@dataclass
+class RowPlan:
+    """One row of the file and what would happen to it."""
+
+    line: int
+    raw: dict[str, str]
+    outcome: str = RowOutcome.OK
+    message: str = ""
+    application_id: int | None = None
+    taken_on: datetime.date | None = None
+    result: str = ""
+    scaled_score: int | None = None
+    vendor_reference: str = ""
+
+    @property
+    def identifier(self) -> str:
+        """The application number as written in the file."""
+        return self.raw.get("application_id") or self.raw.get("candidate_id") or ""
+
+    @property
+    def outcome_label(self) -> str:
+        return str(RowOutcome(self.outcome).label)
+
+    @property
+    def is_ok(self) -> bool:
+        return self.outcome == RowOutcome.OK
+
+
+@dataclass
+class ImportPlan:
+    rows: list[RowPlan]
+    counts: Counter = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.counts = Counter(row.outcome for row in self.rows)
+
+    @property
+    def ok_count(self) -> int:
+        return self.counts[RowOutcome.OK]
+
+    def summary(self) -> list[tuple[str, str, int]]:
+        """(outcome, label, count) for every outcome present, in RowOutcome order."""
+        return [
+            (value, str(label), self.counts[value])
+            for value, label in RowOutcome.choices
+            if self.counts[value]
+        ]
+
+
+class ImportFileError(DomainError):
+    """The file as a whole cannot be read (not CSV, missing columns, too big)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="invalid", field="file")
+
+
+def template_csv() -> str:
+    """The downloadable template: the header and two example rows."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(TEMPLATE_ROWS)
+    return buffer.getvalue()
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class ParsedFile:
+    """A vendor CSV as text: the header names (trimmed, lower-cased) and each data row with
+    its line number. Small and picklable, so it can wait in the cache for the commit."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def parse_file(data: bytes) -> ParsedFile:
+    """Read a vendor CSV. Raises ImportFileError for a file that cannot be read as one (not
+    UTF-8 text, no header, a required column missing, no rows, too large)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The file is not UTF-8 text. Save it as CSV (UTF-8).")) from None
+    if "\x00" in text:
+        raise ImportFileError(_("The file is not a CSV text file."))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise ImportFileError(
+                    _("The file has more than %(count)d rows. Split it.") % {"count": MAX_ROWS}
+                )
+            rows.append((reader.line_num, values))
+    except csv.Error:
+        raise ImportFileError(
+            _("Line %(line)d is not valid CSV.") % {"line": reader.line_num}
+        ) from None
+    if not header:
+        raise ImportFileError(_("The file is empty."))
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if not any(c in header for c in ID_COLUMNS):
+        missing.insert(0, "application_id")
+    if missing:
+        raise ImportFileError(
+            _("Columns missing from the header: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    if not rows:
+        raise ImportFileError(_("The file has a header but no rows."))
+    return ParsedFile(header=header, rows=rows)
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _read_fields(line: int, values: list[str], header: list[str]) -> RowPlan:
+    """The row's values, or the first problem with its shape (no database)."""
+    raw = dict(zip(header, values, strict=False))
+    row = RowPlan(line=line, raw=raw)
+    if len(values) != len(header):
+        row.outcome = RowOutcome.MALFORMED_ROW
+        row.message = _("The row has %(found)d values; the header has %(expected)d.") % {
+            "found": len(values),
+            "expected": len(header),
+        }
+        return row
+    row.vendor_reference = raw.get("vendor_reference", "").strip()
+    identifier = row.identifier.strip()
+    if not identifier.isdigit() or len(identifier) > 12:
+        row.outcome = RowOutcome.UNKNOWN_CANDIDATE
+        row.message = _("“%(value)s” is not an application number.") % {"value": identifier}
+        return row
+    row.application_id = int(identifier)
+    row.taken_on = _parse_date(raw.get("exam_date", "").strip())
+    result_text = raw.get("result", "").strip().lower()
+    score_text = raw.get("scaled_score", "").strip()
+    if row.taken_on is None:
+        row.outcome = RowOutcome.MALFORMED_DATE
+        row.message = _("“%(value)s” is not a date (use YYYY-MM-DD or MM/DD/YYYY).") % {
+            "value": raw.get("exam_date", "")
+        }
+    elif result_text not in RESULT_SPELLINGS:
+        row.outcome = RowOutcome.BAD_RESULT
+        row.message = _("“%(value)s” is not a result (use passed, failed or no_show).") % {
+            "value": raw.get("result", "")
+        }
+    elif score_text and not (score_text.isdigit() and int(score_text) <= SCALED_SCORE_MAX):
+        row.outcome = RowOutcome.BAD_SCORE
+        row.message = _("“%(value)s” is not a scaled score (a whole number).") % {
+            "value": score_text
+        }
+    elif not row.vendor_reference or len(row.vendor_reference) > VENDOR_REFERENCE_MAX_LENGTH:
+        row.outcome = RowOutcome.MISSING_REFERENCE
+        row.message = _("Each row needs a vendor reference of at most %(length)d characters.") % {
+            "length": VENDOR_REFERENCE_MAX_LENGTH
+        }
+    else:
+        row.result = RESULT_SPELLINGS[result_text]
+        row.scaled_score = int(score_text) if score_text else None
+    return row
+
+
+@dataclass
+class _Pending:
+    """An attempt the plan will record: counts towards the next rows' eligibility."""
+
+    taken_on: datetime.date
+    result: str
+
+
+def plan_import(user, county: County, parsed: ParsedFile) -> ImportPlan:
+    """What would happen to each row if the file were committed now, as `user` in `county`.
+
+    Three queries whatever the size of the file: the applications named, their attempts, the
+    vendor references already imported.
+    """
+    today = timezone.localdate()
+    rows = [_read_fields(line, values, parsed.header) for line, values in parsed.rows]
+    ids = {row.application_id for row in rows if row.application_id is not None}
+    applications: dict[int, Application] = {
+        application.pk: application
+        for application in applications_for(user)
+        .filter(county=county, pk__in=ids)
+        .exclude(status=ApplicationStatus.DRAFT)
+    }
+    attempts: dict[int, list[Any]] = defaultdict(list)
+    for attempt in exam_attempts_for(user).filter(application_id__in=applications.keys()):
+        attempts[attempt.application_id].append(attempt)
+    references = {row.vendor_reference for row in rows if row.vendor_reference}
+    imported = set(
+        exam_attempts_for(user)
+        .filter(source=ExamSource.IMPORT, vendor_reference__in=references)
+        .values_list("vendor_reference", flat=True)
+    )
+    min_wait_days = ProgramPolicy.current().exam_min_wait_days
+    seen_references: set[str] = set()
+    for row in rows:
+        duplicate = row.vendor_reference and row.vendor_reference in seen_references
+        seen_references.add(row.vendor_reference)
+        if row.outcome != RowOutcome.OK:
+            continue
+        application = applications.get(row.application_id)
+        if duplicate:
+            row.outcome = RowOutcome.DUPLICATE_IN_FILE
+            row.message = _("Vendor reference %(reference)s appears earlier in this file.") % {
+                "reference": row.vendor_reference
+            }
+        elif row.vendor_reference in imported:
+            row.outcome = RowOutcome.ALREADY_IMPORTED
+            row.message = _("Vendor reference %(reference)s was imported before.") % {
+                "reference": row.vendor_reference
+            }
+        elif application is None:
+            row.outcome = RowOutcome.UNKNOWN_CANDIDATE
+            row.message = _("No application %(number)d in this county.") % {
+                "number": row.application_id
+            }
+        elif row.raw.get("email", "").strip().lower() != application.applicant.email.lower():
+            row.outcome = RowOutcome.EMAIL_MISMATCH
+            row.message = _("The email does not match application %(number)d.") % {
+                "number": application.pk
+            }
+        elif row.taken_on > today:
+            row.outcome = RowOutcome.FUTURE_DATE
+            row.message = _("The exam date is in the future.")
+        else:
+            problems = exam_rules.exam_eligibility_problems(
+                application_status=application.status,
+                window_ends_on=application.window_ends_on,
+                attempts=attempts[application.pk],
+                on=row.taken_on,
+                min_wait_days=min_wait_days,
+            )
+            if application.approved_on and row.taken_on < application.approved_on:
+                problems.append(_("The exam date is before the application was approved."))
+            if problems:
+                row.outcome = RowOutcome.NOT_ELIGIBLE
+                row.message = " ".join(str(problem) for problem in problems)
+            else:
+                attempts[application.pk].append(_Pending(row.taken_on, row.result))
+    return ImportPlan(rows=rows)
+
+
+@dataclass
+class StoredFile:
+    """A previewed file waiting for its commit, bound to who uploaded it and for which county."""
+
+    token: str
+    user_id: int
+    county_id: int
+    filename: str
+    sha256: str
+    parsed: ParsedFile
+    committed: bool = False
+    result_counts: dict[str, int] = field(default_factory=dict)
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def store_file(*, user, county: County, filename: str, data: bytes) -> StoredFile:
+    """Parse `data` and keep it (in the cache, for PREVIEW_TTL_SECONDS) under a new token."""
+    parsed = parse_file(data)
+    stored = StoredFile(
+        token=secrets.token_urlsafe(18),
+        user_id=user.pk,
+        county_id=county.pk,
+        filename=filename[:200],
+        sha256=file_sha256(data),
+        parsed=parsed,
+    )
+    _save(stored)
+    return stored
+
+
+def _save(stored: StoredFile) -> None:
+    cache.set(_CACHE_PREFIX + stored.token, stored, timeout=PREVIEW_TTL_SECONDS)
+
+
+def load_file(*, token: str, user, county: County) -> StoredFile | None:
+    """The stored file `token`, if it exists and belongs to `user` and `county`."""
+    if not token or len(token) > 64:
+        return None
+    stored = cache.get(_CACHE_PREFIX + token)
+    if not isinstance(stored, StoredFile):
+        return None
+    if stored.user_id != user.pk or stored.county_id != county.pk:
+        return None
+    return stored
+
+
+def commit_file(*, user, county: County, stored: StoredFile) -> StoredFile:
+    """Record every row that is valid now (the plan is made again: things may have changed
+    since the preview), one service call per row. Rows the service refuses are kept with its
+    message. Safe to run twice: recorded vendor references are skipped the second time."""
+    plan = plan_import(user, county, stored.parsed)
+    applications = {
+        application.pk: application
+        for application in applications_for(user).filter(
+            county=county, pk__in={row.application_id for row in plan.rows if row.is_ok}
+        )
+    }
+    counts: Counter = Counter()
+    refused: list[tuple[int, str]] = []
+    for row in plan.rows:
+        if not row.is_ok:
+            counts[row.outcome] += 1
+            continue
+        try:
+            services.exam_attempt_record(
+                actor=user,
+                application=applications[row.application_id],
+                taken_on=row.taken_on,
+                result=row.result,
+                scaled_score=row.scaled_score,
+                source=ExamSource.IMPORT,
+                vendor_reference=row.vendor_reference,
+            )
+        except DomainError as error:
+            counts[RowOutcome.REFUSED] += 1
+            refused.append((row.line, str(error.message)))
+        else:
+            counts[RowOutcome.RECORDED] += 1
+    stored.committed = True
+    stored.result_counts = dict(counts)
+    stored.refused = refused
+    _save(stored)
+    return stored
+
+
+def result_summary(stored: StoredFile) -> list[tuple[str, int]]:
+    """(label, count) of a committed file, in RowOutcome order."""
+    return [
+        (str(label), stored.result_counts[value])
+        for value, label in RowOutcome.choices
+        if stored.result_counts.get(value)
+    ]

@@ -1,0 +1,224 @@
+"""Inviting people to a county's staff by email, and accepting the invitation.
+
+An administrator of the county invites an email address with a role. The email carries a link
+with a random token (only its hash is stored). Whoever signs in with that email address and
+opens the link joins the county's staff through `counties.services.membership_set`, acting as
+the administrator who invited them: if that person is no longer an administrator of the county,
+the invitation no longer works.
+"""
+
+import datetime
+import hashlib
+import logging
+import secrets
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from config import policy
+from config.errors import DomainError
+from counties.audit import audit_record
+from counties.models import County, CountyMembership, StaffInvitation, StaffRole
+from counties.selectors import staff_role
+from counties.services import membership_set
+
+logger = logging.getLogger(__name__)
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _require_admin(actor: User | None, county: County) -> None:
+    """Only an administrator of `county` manages its staff; state staff write nothing."""
+    if actor is None or not actor.is_authenticated or actor.is_state_staff:
+        raise PermissionDenied
+    if staff_role(actor, county) != StaffRole.ADMIN:
+        raise PermissionDenied
+
+
+def accept_url(token: str) -> str:
+    return settings.SITE_URL + reverse("workspace:invitation_accept", args=[token])
+
+
+def _send_invitation_email(*, invitation_id: int, token: str) -> None:
+    """Send the invitation (after commit). A failure is logged, not raised: the administrator
+    sees the invitation as pending and can invite again, which sends a new link."""
+    invitation = StaffInvitation.objects.select_related("county", "invited_by").get(
+        pk=invitation_id
+    )
+    context = {
+        "county_name": invitation.county.name,
+        "role": invitation.get_role_display(),
+        "inviter": invitation.invited_by.get_full_name(),
+        "accept_url": accept_url(token),
+        "expires_on": timezone.localdate(invitation.expires_at),
+        "site_url": settings.SITE_URL,
+    }
+    subject = render_to_string("emails/staff_invitation.subject.txt", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string("emails/staff_invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.email],
+    )
+    message.attach_alternative(render_to_string("emails/staff_invitation.html", context), "text/html")
+    try:
+        message.send()
+    except OSError:
+        logger.exception("Staff invitation %s could not be emailed", invitation_id)
+
+
+def staff_invite(
+    *, actor: User, county: County, email: str, role: str
+) -> tuple[StaffInvitation, str]:
+    """Invite `email` to `county`'s staff with `role`, by an administrator of the county.
+
+    A pending invitation of the same address to the same county is replaced (its link stops
+    working). Someone already on the county's staff cannot be invited. Returns the invitation
+    and its token (the only time the token exists outside the email). The email is sent in
+    the inviting administrator's language once the transaction commits.
+    """
+    _require_admin(actor, county)
+    email = (email or "").strip().lower()
+    if not email or "@" not in email:
+        raise DomainError(_("Enter an email address."), field="email")
+    if role not in StaffRole.values:
+        raise DomainError(_("Choose a role."), field="role")
+    if CountyMembership.objects.filter(county=county, user__email__iexact=email).exists():
+        raise DomainError(
+            _("%(email)s is already on this county's staff.") % {"email": email},
+            code="conflict",
+            field="email",
+        )
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        replaced = list(
+            StaffInvitation.objects.select_for_update().filter(
+                county=county, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+            )
+        )
+        for old in replaced:
+            old.revoked_at = now
+            old.save(update_fields=("revoked_at",))
+        invitation = StaffInvitation.objects.create(
+            county=county,
+            email=email,
+            role=role,
+            token_hash=invitation_token_hash(token),
+            invited_by=actor,
+            created_at=now,
+            expires_at=now + datetime.timedelta(days=policy.STAFF_INVITATION_VALID_DAYS),
+        )
+        audit_record(
+            actor=actor,
+            verb="staff_invite",
+            obj=invitation,
+            county=county,
+            to_state=role,
+            data={"email": email, "replaced": [old.pk for old in replaced]},
+        )
+        transaction.on_commit(
+            partial(_send_invitation_email, invitation_id=invitation.pk, token=token), robust=True
+        )
+    return invitation, token
+
+
+def staff_invitation_find(token: str) -> StaffInvitation | None:
+    """The invitation whose link carries `token`, in any state, or None."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        StaffInvitation.objects.select_related("county", "invited_by")
+        .filter(token_hash=invitation_token_hash(token))
+        .first()
+    )
+
+
+def invitation_problem(invitation: StaffInvitation | None, user: User) -> str | None:
+    """Why `user` cannot accept `invitation` now, or None when they can."""
+    if invitation is None:
+        return _("This invitation link is not valid.")
+    if invitation.revoked_at is not None:
+        return _("This invitation was withdrawn or replaced by a newer one.")
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been accepted.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask the county for a new one.")
+    if user.email.lower() != invitation.email.lower():
+        return _(
+            "This invitation was sent to another email address. Sign in with that address "
+            "to accept it."
+        )
+    if user.is_state_staff:
+        return _("State staff cannot join a county's staff.")
+    return None
+
+
+def staff_invitation_accept(*, user: User, token: str) -> CountyMembership:
+    """`user` accepts the invitation `token`: they join the county's staff with the invited
+    role (someone already on the staff keeps their current role). Refused with a DomainError
+    when the link is unknown, withdrawn, used, expired or for another address."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied
+    with transaction.atomic():
+        invitation = (
+            StaffInvitation.objects.select_for_update()
+            .filter(token_hash=invitation_token_hash(token or ""))
+            .first()
+        )
+        problem = invitation_problem(invitation, user)
+        if problem:
+            raise DomainError(problem, code="conflict")
+        county = invitation.county
+        if staff_role(user, county) is None:
+            try:
+                membership_set(
+                    actor=invitation.invited_by, county=county, user=user, role=invitation.role
+                )
+            except PermissionDenied:
+                raise DomainError(
+                    _("The person who invited you can no longer add staff. Ask for a new invitation."),
+                    code="conflict",
+                ) from None
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=("accepted_at", "accepted_by"))
+        audit_record(
+            actor=user,
+            verb="staff_invitation_accept",
+            obj=invitation,
+            county=county,
+            subject=user,
+            to_state=invitation.role,
+        )
+        return CountyMembership.objects.get(county=county, user=user)
+
+
+def staff_invitation_revoke(*, actor: User, invitation: StaffInvitation) -> StaffInvitation:
+    """Withdraw a pending invitation, by an administrator of its county. Its link stops
+    working."""
+    _require_admin(actor, invitation.county)
+    with transaction.atomic():
+        invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None or invitation.revoked_at is not None:
+            raise DomainError(_("This invitation is no longer pending."), code="conflict")
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=("revoked_at",))
+        audit_record(
+            actor=actor,
+            verb="staff_invitation_revoke",
+            obj=invitation,
+            county=invitation.county,
+            data={"email": invitation.email},
+        )
+    return invitation

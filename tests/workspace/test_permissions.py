@@ -1,0 +1,219 @@
+"""The permission matrix over EVERY URL of the county workspace.
+
+`SPECS` must name every pattern of `certification.workspace.urls`: a new URL without a line
+here fails `test_every_workspace_url_has_a_spec`. For each county-scoped URL, against the cast:
+
+- anonymous → the sign-in page (GET and POST);
+- applicant, other-county admin (Fresno) → 404 (GET and POST), for an Alameda object;
+- reviewer → 403 on staff and opt-in management (GET and POST), 200 elsewhere (GET);
+- admin → 200 (GET);
+- state staff → 200 (GET), 403 (POST): read-only.
+
+Every denied request also asserts that nothing in the database changed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, reverse
+from django.utils import timezone
+
+from certification.models import Application, CeAudit, Certification, Document
+from certification.workspace import exam_import
+from certification.workspace.urls import urlpatterns
+from counties.models import AuditEvent, CountyMembership, OptInPeriod, StaffInvitation
+from exams.models import ExamAttempt
+from training.models import TrainingRecord
+
+PAGE = "page"  # read-only page: GET
+ACTION = "action"  # GET shows the confirmation (or the form), POST acts
+ADMIN = "admin"  # county administration: reviewers get 403 on every method
+SPECIAL = "special"  # not county-scoped: tested in test_pick_and_invitations.py
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str
+    args: Callable[[Any, Any], list] = lambda world, user: []
+    post: Callable[[Any], dict] = field(default=lambda world: {})
+
+
+def _version(application: Application) -> dict:
+    return {"version": application.version}
+
+
+def _import_token(world, user) -> list:
+    """A previewed file of the requesting user (tokens are bound to who uploaded them)."""
+    owner = user if user.is_authenticated else world.approved.applicant
+    stored = exam_import.store_file(
+        user=owner,
+        county=world.submitted.county,
+        filename="results.csv",
+        data=_csv(world).encode(),
+    )
+    return [stored.token]
+
+
+def _csv(world) -> str:
+    application = world.approved
+    return (
+        "application_id,email,exam_date,result,scaled_score,vendor_reference\n"
+        f"{application.pk},{application.applicant.email},{timezone.localdate()},passed,520,PV-1\n"
+    )
+
+
+SPECS: dict[str, Spec] = {
+    "pick": Spec(SPECIAL),
+    "invitation_accept": Spec(SPECIAL),
+    "dashboard": Spec(PAGE),
+    "application": Spec(PAGE, lambda w, u: [w.submitted.pk]),
+    "application_start_review": Spec(
+        ACTION, lambda w, u: [w.submitted.pk], lambda w: _version(w.submitted)
+    ),
+    "application_request_changes": Spec(
+        ACTION,
+        lambda w, u: [w.in_review.pk],
+        lambda w: {**_version(w.in_review), "parts": ["photo_id"], "message": "Unreadable."},
+    ),
+    "application_approve": Spec(
+        ACTION, lambda w, u: [w.in_review.pk], lambda w: _version(w.in_review)
+    ),
+    "application_deny": Spec(
+        ACTION,
+        lambda w, u: [w.submitted.pk],
+        lambda w: {**_version(w.submitted), "reason": "Not eligible."},
+    ),
+    "exam_record": Spec(
+        ACTION,
+        lambda w, u: [w.approved.pk],
+        lambda w: {"taken_on": timezone.localdate().isoformat(), "result": "passed"},
+    ),
+    "certification_issue": Spec(ACTION, lambda w, u: [w.approved.pk]),
+    "document_review": Spec(
+        ACTION, lambda w, u: [w.submitted.pk, w.document.pk], lambda w: {"decision": "verify"}
+    ),
+    "training_review": Spec(
+        ACTION,
+        lambda w, u: [w.submitted.pk, w.training_record.pk],
+        lambda w: {"decision": "verify"},
+    ),
+    "document": Spec(PAGE, lambda w, u: [w.document.pk]),
+    "roster": Spec(PAGE),
+    "roster_csv": Spec(PAGE),
+    "certification": Spec(PAGE, lambda w, u: [w.active.pk]),
+    "certification_suspend": Spec(
+        ACTION, lambda w, u: [w.active.pk], lambda w: {"reason": "Complaint upheld."}
+    ),
+    "certification_lift_suspension": Spec(ACTION, lambda w, u: [w.suspended.pk]),
+    "certification_revoke": Spec(
+        ACTION, lambda w, u: [w.active.pk], lambda w: {"reason": "Fraud."}
+    ),
+    "certification_reinstate": Spec(
+        ACTION, lambda w, u: [w.expired.pk], lambda w: {"ethics_affirmed": "on"}
+    ),
+    "exam_import": Spec(
+        ACTION, post=lambda w: {"file": SimpleUploadedFile("r.csv", _csv(w).encode())}
+    ),
+    "exam_import_template": Spec(PAGE),
+    "exam_import_preview": Spec(ACTION, _import_token),
+    "ce_audits": Spec(PAGE),
+    "ce_audit_draw": Spec(ADMIN, post=lambda w: {"percent": 100}),
+    "ce_audit": Spec(
+        ACTION, lambda w, u: [w.ce_audit.pk], lambda w: {"outcome": "passed", "note": "Fine."}
+    ),
+    "opt_in": Spec(
+        ADMIN,
+        post=lambda w: {
+            "delivery_system": "smhs",
+            "opted_in": "false",
+            "effective_from": timezone.localdate().isoformat(),
+            "reason": "Board resolution 12.",
+        },
+    ),
+    "staff": Spec(ADMIN, post=lambda w: {"email": "someone@example.org", "role": "reviewer"}),
+    "membership_role": Spec(
+        ADMIN, lambda w, u: [w.reviewer_membership.pk], lambda w: {"role": "admin"}
+    ),
+    "membership_remove": Spec(ADMIN, lambda w, u: [w.reviewer_membership.pk]),
+    "invitation_revoke": Spec(ADMIN, lambda w, u: [w.invitation.pk]),
+}
+
+
+def snapshot() -> tuple:
+    """Everything a workspace action could change."""
+    return (
+        list(Application.objects.order_by("pk").values_list("pk", "status", "version")),
+        list(Certification.objects.order_by("pk").values_list("pk", "status", "expires_on")),
+        list(Document.objects.order_by("pk").values_list("pk", "review_status")),
+        list(TrainingRecord.objects.order_by("pk").values_list("pk", "status")),
+        ExamAttempt.objects.count(),
+        list(CeAudit.objects.order_by("pk").values_list("pk", "outcome")),
+        list(CountyMembership.objects.order_by("pk").values_list("user_id", "county_id", "role")),
+        list(StaffInvitation.objects.order_by("pk").values_list("pk", "revoked_at", "accepted_at")),
+        list(OptInPeriod.objects.order_by("pk").values_list("pk", "effective_to")),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_every_workspace_url_has_a_spec():
+    names = {pattern.name for pattern in urlpatterns if isinstance(pattern, URLPattern)}
+    assert names == set(SPECS), (
+        f"URLs without a permission spec: {sorted(names - set(SPECS))}; "
+        f"specs without a URL: {sorted(set(SPECS) - names)}"
+    )
+
+
+def _request(client, user, method: str, url: str, data: dict):
+    client.logout()
+    if user.is_authenticated:
+        client.force_login(user)
+    if method == "get":
+        return client.get(url)
+    return client.post(url, data)
+
+
+def _expected(spec: Spec, who: str, method: str) -> int:
+    if who in ("applicant", "other_admin"):
+        return 404
+    if who == "state":
+        return 200 if method == "get" else 403
+    if who == "reviewer" and spec.kind == ADMIN:
+        return 403
+    return 200
+
+
+COUNTY_SCOPED = sorted(name for name, spec in SPECS.items() if spec.kind != SPECIAL)
+
+
+@pytest.mark.parametrize("name", COUNTY_SCOPED)
+def test_permission_matrix(name, cast, world, client):
+    spec = SPECS[name]
+    denials = []
+    for who in ("anonymous", "applicant", "other_admin", "reviewer", "admin", "state"):
+        user = getattr(cast, who)
+        url = reverse(f"workspace:{name}", args=[cast.county.code, *spec.args(world, user)])
+        methods = ["get", "post"] if who != "admin" else ["get"]
+        if who == "reviewer" and spec.kind != ADMIN:
+            methods = ["get"]
+        for method in methods:
+            before = snapshot()
+            response = _request(client, user, method, url, spec.post(world))
+            if who == "anonymous":
+                assert response.status_code == 302, (name, who, method)
+                assert response["Location"].startswith(reverse("account_login")), (name, who)
+            else:
+                expected = _expected(spec, who, method)
+                assert response.status_code == expected, (name, who, method, expected)
+            if response.status_code != 200:
+                denials.append((who, method))
+                assert snapshot() == before, f"{name}: a denied {method} by {who} changed data"
+    assert ("state", "post") in denials
+
+
+def test_unknown_county_is_404_for_everyone(cast, client):
+    for who in ("reviewer", "admin", "state"):
+        client.force_login(getattr(cast, who))
+        assert client.get("/county/atlantis/").status_code == 404
