@@ -1,0 +1,656 @@
+"""The certification life cycle: issue, suspend, lift, revoke, expire, vacate, renew,
+reinstate and specializations; allowed and refused, each with its audit event."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from certification.models import Certification, Renewal
+from certification.rules import certification_expiry, vacate_date
+from certification.services import (
+    certification_add_specialization,
+    certification_expire,
+    certification_issue,
+    certification_lift_suspension,
+    certification_reinstate,
+    certification_renew,
+    certification_revoke,
+    certification_suspend,
+    certification_vacate,
+)
+from config.errors import DomainError
+from counties.models import AuditEvent
+from tests.certification.builders import (
+    applicant_with_profile,
+    approved_application,
+    audit_events,
+    certification_in,
+    emails,
+    follow_ups,
+    issuable_application,
+    last_event,
+    renders,
+    today,
+)
+from tests.factories import (
+    CeCreditFactory,
+    EthicsVersionFactory,
+    ExamAttemptFactory,
+    SpecializationFactory,
+    TrainingRecordFactory,
+)
+
+pytestmark = pytest.mark.django_db
+RENDER = "certification.tasks.certificate_render"
+
+
+def snapshot(certification: Certification) -> dict:
+    certification.refresh_from_db()
+    return {
+        "status": certification.status,
+        "status_reason": certification.status_reason,
+        "expires_on": certification.expires_on,
+        "updated_at": certification.updated_at,
+        "specializations": sorted(certification.specializations.values_list("code", flat=True)),
+        "renewals": certification.renewals.count(),
+        "events": len(audit_events(certification)),
+    }
+
+
+def assert_event(certification, *, verb, actor, from_state, to_state, reason=""):
+    event = last_event(certification)
+    assert (event.verb, event.from_state, event.to_state, event.reason) == (
+        verb,
+        from_state,
+        to_state,
+        reason,
+    )
+    assert event.actor_id == (actor.pk if actor else None)
+    assert event.county_id == certification.issuing_county_id
+    assert event.subject_id == certification.holder_id
+
+
+# --- issue ----------------------------------------------------------------------------------
+
+
+def test_issue_creates_the_certification_from_the_approved_application(cast):
+    application = issuable_application(cast.applicant)
+    with follow_ups() as sent:
+        certification = certification_issue(actor=cast.reviewer, application=application)
+    assert re.fullmatch(r"PSS-\d{7}", certification.number)
+    assert (certification.first_name, certification.last_name) == ("Ana", "Reyes")
+    assert (certification.holder, certification.issuing_county) == (cast.applicant, cast.county)
+    assert (certification.status, certification.issued_on) == ("active", today())
+    assert certification.expires_on == certification_expiry(today())
+    application.refresh_from_db()
+    assert (application.status, application.version) == ("certified", 2)
+    app_event = last_event(application)
+    assert (app_event.verb, app_event.from_state, app_event.to_state) == (
+        "certification_issue",
+        "approved",
+        "certified",
+    )
+    assert_event(
+        certification,
+        verb="certification_issue",
+        actor=cast.reviewer,
+        from_state="",
+        to_state="active",
+    )
+    assert emails(sent) == [
+        (
+            "certification_issued",
+            cast.applicant.pk,
+            {
+                "certification_id": certification.pk,
+                "number": certification.number,
+                "status": "active",
+                "county_name": "Alameda",
+                "issued_on": today().isoformat(),
+                "expires_on": certification.expires_on.isoformat(),
+            },
+        )
+    ]
+    assert renders(sent) == [certification.pk]
+
+
+def test_issued_numbers_increase_and_are_never_reused(cast):
+    first = certification_issue(actor=cast.admin, application=issuable_application(cast.applicant))
+    second = certification_issue(
+        actor=cast.admin, application=issuable_application(cast.other_applicant)
+    )
+    assert int(second.number[4:]) > int(first.number[4:])
+
+
+def test_issue_copies_the_legal_name_not_the_account_name(cast):
+    person = applicant_with_profile(legal_first_name="María José", legal_last_name="Núñez")
+    certification = certification_issue(
+        actor=cast.reviewer, application=issuable_application(person)
+    )
+    assert (certification.first_name, certification.last_name) == ("María José", "Núñez")
+
+
+def assert_not_issued(application, status="approved"):
+    application.refresh_from_db()
+    assert application.status == status
+    assert not Certification.objects.filter(application=application).exists()
+    assert not AuditEvent.objects.filter(verb="certification_issue").exists()
+
+
+def test_issue_requires_a_passed_exam_and_training(cast):
+    application = approved_application(cast.applicant)
+    ExamAttemptFactory(application=application, result="failed", taken_on=today())
+    TrainingRecordFactory(person=cast.applicant, status="pending")
+    with pytest.raises(DomainError) as error:
+        certification_issue(actor=cast.reviewer, application=application)
+    assert error.value.code == "invalid"
+    assert "exam has not been passed" in error.value.message
+    assert "80" in error.value.message
+    assert_not_issued(application)
+
+
+def test_issue_refused_after_the_window(cast):
+    application = issuable_application(cast.applicant)
+    with pytest.raises(DomainError, match="window of this application ended"):
+        certification_issue(
+            actor=cast.reviewer,
+            application=application,
+            today=application.window_ends_on + datetime.timedelta(days=1),
+        )
+    assert_not_issued(application)
+
+
+def test_issue_twice_is_a_conflict(cast):
+    application = issuable_application(cast.applicant)
+    certification_issue(actor=cast.reviewer, application=application)
+    with pytest.raises(DomainError, match="already certified") as error:
+        certification_issue(actor=cast.reviewer, application=application)
+    assert error.value.code == "conflict"
+    assert Certification.objects.filter(holder=cast.applicant).count() == 1
+
+
+def test_issue_refused_when_the_person_holds_a_live_certification(cast):
+    held = certification_in("suspended", holder=cast.applicant, number="PSS-0000007")
+    application = issuable_application(cast.applicant)
+    with pytest.raises(DomainError, match="already holds certification PSS-0000007") as error:
+        certification_issue(actor=cast.reviewer, application=application)
+    assert error.value.code == "conflict"
+    assert list(Certification.objects.filter(holder=cast.applicant)) == [held]
+    application.refresh_from_db()
+    assert application.status == "approved"
+
+
+@pytest.mark.parametrize("who", ["applicant", "other_applicant", "other_admin", "state"])
+def test_issue_by_anyone_but_county_staff_is_denied(cast, who):
+    application = issuable_application(cast.applicant)
+    with pytest.raises(PermissionDenied):
+        certification_issue(actor=getattr(cast, who), application=application)
+    assert_not_issued(application)
+
+
+# --- suspend, lift, revoke --------------------------------------------------------------------
+
+
+def test_suspend_then_lift(cast):
+    certification = certification_in("active", holder=cast.applicant)
+    with follow_ups() as sent:
+        certification_suspend(actor=cast.admin, certification=certification, reason="Complaint.")
+    assert snapshot(certification)["status"] == "suspended"
+    assert certification.status_reason == "Complaint."
+    assert_event(
+        certification,
+        verb="certification_suspend",
+        actor=cast.admin,
+        from_state="active",
+        to_state="suspended",
+        reason="Complaint.",
+    )
+    assert [kind for kind, _u, _c in emails(sent)] == ["certification_suspended"]
+    assert emails(sent)[0][2]["reason"] == "Complaint."
+    assert renders(sent) == [certification.pk]
+
+    with follow_ups() as sent:
+        certification_lift_suspension(
+            actor=cast.admin, certification=certification, reason="Resolved."
+        )
+    assert snapshot(certification)["status"] == "active"
+    assert_event(
+        certification,
+        verb="certification_lift_suspension",
+        actor=cast.admin,
+        from_state="suspended",
+        to_state="active",
+        reason="Resolved.",
+    )
+    assert [kind for kind, _u, _c in emails(sent)] == ["certification_suspension_lifted"]
+    assert renders(sent) == [certification.pk]
+
+
+def test_lifting_a_suspension_past_the_expiry_date_expires_it(cast):
+    certification = certification_in(
+        "suspended",
+        holder=cast.applicant,
+        issued_on=today() - datetime.timedelta(days=800),
+        expires_on=today() - datetime.timedelta(days=70),
+    )
+    certification_lift_suspension(actor=cast.admin, certification=certification)
+    assert snapshot(certification)["status"] == "expired"
+    lift, expire = audit_events(certification)[-2:]
+    assert (lift.verb, lift.to_state, lift.actor) == (
+        "certification_lift_suspension",
+        "active",
+        cast.admin,
+    )
+    assert (expire.verb, expire.from_state, expire.to_state, expire.actor) == (
+        "certification_expire",
+        "active",
+        "expired",
+        None,
+    )
+
+
+@pytest.mark.parametrize("status", ["active", "suspended"])
+def test_revoke(cast, status):
+    certification = certification_in(status, holder=cast.applicant)
+    with follow_ups() as sent:
+        certification_revoke(actor=cast.admin, certification=certification, reason="Fraud.")
+    assert snapshot(certification)["status"] == "revoked"
+    assert_event(
+        certification,
+        verb="certification_revoke",
+        actor=cast.admin,
+        from_state=status,
+        to_state="revoked",
+        reason="Fraud.",
+    )
+    assert [kind for kind, _u, _c in emails(sent)] == ["certification_revoked"]
+
+
+DISCIPLINE = {
+    "suspend": (certification_suspend, "active", {"reason": "Complaint."}),
+    "lift": (certification_lift_suspension, "suspended", {}),
+    "revoke": (certification_revoke, "active", {"reason": "Fraud."}),
+    "reinstate": (certification_reinstate, "expired", {"ethics_version": None}),
+}
+
+
+@pytest.mark.parametrize("action", DISCIPLINE)
+@pytest.mark.parametrize(
+    "who", ["reviewer", "applicant", "other_applicant", "other_admin", "state"]
+)
+def test_discipline_is_for_county_admins_only(cast, action, who):
+    service, status, kwargs = DISCIPLINE[action]
+    certification = certification_in(status, holder=cast.applicant)
+    before = snapshot(certification)
+    with pytest.raises(PermissionDenied):
+        service(actor=getattr(cast, who), certification=certification, **kwargs)
+    assert snapshot(certification) == before
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "message"),
+    [
+        ("suspend", "suspended", "is already suspended"),
+        ("suspend", "expired", "is expired, so this cannot be done now"),
+        ("lift", "active", "is already active"),
+        ("revoke", "revoked", "is already revoked"),
+        ("revoke", "expired", "is expired"),
+        ("revoke", "vacated", "is vacated"),
+    ],
+)
+def test_discipline_from_the_wrong_state_is_a_conflict(cast, action, status, message):
+    service, _status, kwargs = DISCIPLINE[action]
+    certification = certification_in(status, holder=cast.applicant)
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match=message) as error:
+        service(actor=cast.admin, certification=certification, **kwargs)
+    assert error.value.code == "conflict"
+    assert snapshot(certification) == before
+
+
+@pytest.mark.parametrize("action", ["suspend", "revoke"])
+def test_suspend_and_revoke_need_a_reason(cast, action):
+    service, status, _kwargs = DISCIPLINE[action]
+    certification = certification_in(status, holder=cast.applicant)
+    before = snapshot(certification)
+    with pytest.raises(DomainError) as error:
+        service(actor=cast.admin, certification=certification, reason="  ")
+    assert error.value.field == "reason"
+    assert snapshot(certification) == before
+
+
+# --- expire and vacate (system) ----------------------------------------------------------------
+
+
+def test_expire_the_day_after_the_expiry_date(cast):
+    certification = certification_in("active", holder=cast.applicant)
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="is valid until") as error:
+        certification_expire(certification=certification, today=certification.expires_on)
+    assert error.value.code == "conflict"
+    assert snapshot(certification) == before
+    with follow_ups() as sent:
+        certification_expire(
+            certification=certification,
+            today=certification.expires_on + datetime.timedelta(days=1),
+        )
+    assert snapshot(certification)["status"] == "expired"
+    assert_event(
+        certification,
+        verb="certification_expire",
+        actor=None,
+        from_state="active",
+        to_state="expired",
+    )
+    assert (emails(sent), renders(sent)) == ([], [certification.pk])
+
+
+def test_expire_refused_for_a_suspended_certification(cast):
+    certification = certification_in("suspended", holder=cast.applicant)
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="is suspended"):
+        certification_expire(
+            certification=certification, today=certification.expires_on + datetime.timedelta(1)
+        )
+    assert snapshot(certification) == before
+
+
+def test_vacate_on_the_vacate_date_not_before(cast):
+    certification = certification_in(
+        "expired",
+        holder=cast.applicant,
+        issued_on=datetime.date(2020, 3, 15),
+        expires_on=datetime.date(2022, 3, 15),
+    )
+    vacate_on = vacate_date(certification.expires_on)
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match=f"reinstated until {vacate_on.isoformat()}"):
+        certification_vacate(
+            certification=certification, today=vacate_on - datetime.timedelta(days=1)
+        )
+    assert snapshot(certification) == before
+    certification_vacate(certification=certification, today=vacate_on)
+    assert snapshot(certification)["status"] == "vacated"
+    assert_event(
+        certification,
+        verb="certification_vacate",
+        actor=None,
+        from_state="expired",
+        to_state="vacated",
+    )
+
+
+def test_vacate_refused_for_an_active_certification(cast):
+    certification = certification_in("active", holder=cast.applicant)
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="is active") as error:
+        certification_vacate(certification=certification, today=datetime.date(2099, 1, 1))
+    assert error.value.code == "conflict"
+    assert snapshot(certification) == before
+
+
+# --- renew and reinstate ----------------------------------------------------------------------
+
+
+def ce(certification, hours, category, completed_on, status="verified"):
+    return CeCreditFactory(
+        certification=certification,
+        hours=hours,
+        category=category,
+        completed_on=completed_on,
+        status=status,
+    )
+
+
+def renewable(holder, days_to_expiry=30):
+    expires_on = today() + datetime.timedelta(days=days_to_expiry)
+    certification = certification_in(
+        "active",
+        holder=holder,
+        issued_on=expires_on.replace(year=expires_on.year - 2),
+        expires_on=expires_on,
+    )
+    ce(certification, 14, "general", today() - datetime.timedelta(days=100))
+    ce(certification, 6, "law_and_ethics", today() - datetime.timedelta(days=50))
+    return certification
+
+
+def test_renew_extends_by_two_years_with_the_same_number(cast):
+    ethics = EthicsVersionFactory()
+    certification = renewable(cast.applicant)
+    number, old_expiry = certification.number, certification.expires_on
+    with follow_ups() as sent:
+        renewal = certification_renew(
+            actor=cast.applicant, certification=certification, ethics_version=ethics
+        )
+    certification.refresh_from_db()
+    assert (certification.number, certification.status) == (number, "active")
+    assert certification.expires_on == certification_expiry(old_expiry)
+    assert (renewal.kind, renewal.previous_expires_on, renewal.new_expires_on) == (
+        "renewal",
+        old_expiry,
+        certification.expires_on,
+    )
+    assert (renewal.ce_total_hours, renewal.ce_law_and_ethics_hours) == (
+        Decimal("20"),
+        Decimal("6"),
+    )
+    assert renewal.cycle_end == old_expiry
+    assert (renewal.ethics_version, renewal.decided_by) == (ethics, cast.applicant)
+    assert renewal.fee_cents == 8000
+    assert_event(
+        certification,
+        verb="certification_renew",
+        actor=cast.applicant,
+        from_state="active",
+        to_state="active",
+    )
+    assert [kind for kind, _u, _c in emails(sent)] == ["certification_renewed"]
+    assert emails(sent)[0][2]["previous_expires_on"] == old_expiry.isoformat()
+    assert renders(sent) == [certification.pk]
+
+
+def test_county_staff_may_record_a_renewal(cast):
+    certification = renewable(cast.applicant)
+    renewal = certification_renew(
+        actor=cast.reviewer, certification=certification, ethics_version=EthicsVersionFactory()
+    )
+    assert renewal.decided_by == cast.reviewer
+
+
+def test_renew_refused_before_the_window_and_without_ce(cast):
+    ethics = EthicsVersionFactory()
+    early = renewable(cast.applicant, days_to_expiry=91)
+    before = snapshot(early)
+    with pytest.raises(DomainError, match="Renewal opens on") as error:
+        certification_renew(actor=cast.applicant, certification=early, ethics_version=ethics)
+    assert error.value.code == "invalid"
+    assert snapshot(early) == before
+
+    short = renewable(cast.other_applicant)
+    short.ce_credits.filter(category="law_and_ethics").update(hours=Decimal("5.75"))
+    before = snapshot(short)
+    with pytest.raises(DomainError, match="law and ethics"):
+        certification_renew(actor=cast.other_applicant, certification=short, ethics_version=ethics)
+    assert snapshot(short) == before
+    assert not Renewal.objects.exists()
+
+
+def test_renew_refused_for_a_suspended_certification_and_for_strangers(cast):
+    ethics = EthicsVersionFactory()
+    certification = renewable(cast.applicant)
+    for who in ("other_applicant", "other_admin", "state"):
+        with pytest.raises(PermissionDenied):
+            certification_renew(
+                actor=getattr(cast, who), certification=certification, ethics_version=ethics
+            )
+    Certification.objects.filter(pk=certification.pk).update(status="suspended")
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="is suspended") as error:
+        certification_renew(
+            actor=cast.applicant, certification=certification, ethics_version=ethics
+        )
+    assert error.value.code == "conflict"
+    assert snapshot(certification) == before
+
+
+def test_renew_requires_the_current_code_of_ethics(cast):
+    old = EthicsVersionFactory(version="2020.1", effective_on=datetime.date(2020, 1, 1))
+    EthicsVersionFactory(version="2025.1", effective_on=datetime.date(2025, 1, 1))
+    certification = renewable(cast.applicant)
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="version 2025.1") as error:
+        certification_renew(actor=cast.applicant, certification=certification, ethics_version=old)
+    assert error.value.field == "ethics_version"
+    assert snapshot(certification) == before
+
+
+def expired_certification(holder, days_since_expiry=200):
+    expires_on = today() - datetime.timedelta(days=days_since_expiry)
+    certification = certification_in(
+        "expired",
+        holder=holder,
+        issued_on=expires_on.replace(year=expires_on.year - 2),
+        expires_on=expires_on,
+    )
+    ce(certification, 14, "general", today() - datetime.timedelta(days=20))
+    ce(certification, 6, "law_and_ethics", today() - datetime.timedelta(days=10))
+    return certification
+
+
+def test_reinstate_an_expired_certification(cast):
+    ethics = EthicsVersionFactory()
+    certification = expired_certification(cast.applicant)
+    old_expiry = certification.expires_on
+    with follow_ups() as sent:
+        renewal = certification_reinstate(
+            actor=cast.admin, certification=certification, ethics_version=ethics
+        )
+    certification.refresh_from_db()
+    assert certification.status == "active"
+    assert certification.expires_on == certification_expiry(today())
+    assert (renewal.kind, renewal.previous_expires_on, renewal.cycle_end) == (
+        "reinstatement",
+        old_expiry,
+        today(),
+    )
+    assert (renewal.ce_total_hours, renewal.fee_cents) == (Decimal("20"), 8000)
+    assert_event(
+        certification,
+        verb="certification_reinstate",
+        actor=cast.admin,
+        from_state="expired",
+        to_state="active",
+    )
+    assert [kind for kind, _u, _c in emails(sent)] == ["certification_reinstated"]
+    assert renders(sent) == [certification.pk]
+
+
+def test_reinstate_refused_without_ce_and_from_other_states(cast):
+    ethics = EthicsVersionFactory()
+    certification = expired_certification(cast.applicant)
+    certification.ce_credits.update(status="pending")
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="waiting for review") as error:
+        certification_reinstate(
+            actor=cast.admin, certification=certification, ethics_version=ethics
+        )
+    assert error.value.code == "invalid"
+    assert snapshot(certification) == before
+    active = certification_in("active", holder=cast.other_applicant)
+    before = snapshot(active)
+    with pytest.raises(DomainError, match="is already active") as error:
+        certification_reinstate(actor=cast.admin, certification=active, ethics_version=ethics)
+    assert error.value.code == "conflict"
+    assert snapshot(active) == before
+
+
+def test_reinstate_refused_on_the_vacate_date(cast):
+    ethics = EthicsVersionFactory()
+    certification = expired_certification(cast.applicant)
+    with pytest.raises(DomainError, match="is vacated|vacated"):
+        certification_reinstate(
+            actor=cast.admin,
+            certification=certification,
+            ethics_version=ethics,
+            today=vacate_date(certification.expires_on),
+        )
+    assert snapshot(certification)["status"] == "expired"
+
+
+# --- specializations --------------------------------------------------------------------------
+
+
+def test_add_a_specialization_from_verified_training(cast):
+    certification = certification_in("active", holder=cast.applicant)
+    record = TrainingRecordFactory(
+        person=cast.applicant, course="crisis", hours=40, status="verified"
+    )
+    with follow_ups() as sent:
+        specialization = certification_add_specialization(
+            actor=cast.reviewer, certification=certification, training_record=record
+        )
+    assert (specialization.code, specialization.training_record) == ("crisis", record)
+    assert specialization.added_on == today()
+    event = last_event(certification)
+    assert (event.verb, event.actor, event.data["code"]) == (
+        "certification_add_specialization",
+        cast.reviewer,
+        "crisis",
+    )
+    assert renders(sent) == [certification.pk]
+
+
+def test_the_holder_may_add_a_specialization(cast):
+    certification = certification_in("active", holder=cast.applicant)
+    record = TrainingRecordFactory(
+        person=cast.applicant, course="unhoused", hours=40, status="verified"
+    )
+    certification_add_specialization(
+        actor=cast.applicant, certification=certification, training_record=record
+    )
+    assert snapshot(certification)["specializations"] == ["unhoused"]
+
+
+@pytest.mark.parametrize(
+    ("record_fields", "message"),
+    [
+        ({"status": "pending"}, "must be verified first"),
+        ({"hours": Decimal("39.5")}, "40 hours"),
+        ({"course": "core_80"}, "not a specialization course"),
+        ({"course": "justice_involved"}, "already holds"),
+    ],
+)
+def test_add_a_specialization_refused_by_the_rules(cast, record_fields, message):
+    certification = certification_in("active", holder=cast.applicant)
+    SpecializationFactory(certification=certification, code="justice_involved")
+    fields = {"course": "crisis", "hours": 40, "status": "verified", **record_fields}
+    record = TrainingRecordFactory(person=cast.applicant, **fields)
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match=message) as error:
+        certification_add_specialization(
+            actor=cast.reviewer, certification=certification, training_record=record
+        )
+    assert error.value.field == "training_record"
+    assert snapshot(certification) == before
+
+
+def test_add_a_specialization_refused_for_others(cast):
+    certification = certification_in("active", holder=cast.applicant)
+    record = TrainingRecordFactory(
+        person=cast.other_applicant, course="crisis", hours=40, status="verified"
+    )
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="belongs to someone else"):
+        certification_add_specialization(
+            actor=cast.reviewer, certification=certification, training_record=record
+        )
+    for who in ("other_applicant", "other_admin", "state"):
+        with pytest.raises(PermissionDenied):
+            certification_add_specialization(
+                actor=getattr(cast, who), certification=certification, training_record=record
+            )
+    assert snapshot(certification) == before
