@@ -5,8 +5,11 @@ read every county but hold no membership and so are not "staff of" any county he
 and inactive users see nothing.
 """
 
+import datetime
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from counties.models import (
@@ -60,14 +63,22 @@ def county_memberships(county: County) -> QuerySet[CountyMembership]:
     )
 
 
-def county_opt_in_current(county: County) -> dict[str, OptInPeriod | None]:
-    """The open opt-in period of `county` for each delivery system (None when it has never
-    been set), keyed by delivery-system code in `DeliverySystem` order. One query."""
-    open_periods = {
+def _in_effect_on(day: datetime.date) -> Q:
+    return Q(effective_from__lte=day) & (Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+
+
+def county_opt_in_current(
+    county: County, *, on: datetime.date | None = None
+) -> dict[str, OptInPeriod | None]:
+    """The opt-in period of `county` in effect on `on` (default today) for each delivery
+    system (None when none is), keyed by delivery-system code in `DeliverySystem` order.
+    One query."""
+    day = on or timezone.localdate()
+    in_effect = {
         period.delivery_system: period
-        for period in OptInPeriod.objects.filter(county=county, effective_to__isnull=True)
+        for period in OptInPeriod.objects.filter(_in_effect_on(day), county=county)
     }
-    return {code: open_periods.get(code) for code in DeliverySystem.values}
+    return {code: in_effect.get(code) for code in DeliverySystem.values}
 
 
 def county_opt_in_history(county: County) -> QuerySet[OptInPeriod]:
@@ -79,12 +90,12 @@ def county_opt_in_history(county: County) -> QuerySet[OptInPeriod]:
     )
 
 
-def opted_in_counties() -> QuerySet[County]:
-    """Counties opted in for at least one delivery system today (an open opted-in period)."""
-    open_opt_in = OptInPeriod.objects.filter(
-        county=OuterRef("pk"), effective_to__isnull=True, opted_in=True
-    )
-    return County.objects.filter(Exists(open_opt_in))
+def opted_in_counties(*, on: datetime.date | None = None) -> QuerySet[County]:
+    """Counties opted in for at least one delivery system on `on` (default today): an
+    opted-in period in effect that day (normally the open one)."""
+    day = on or timezone.localdate()
+    opted_in = OptInPeriod.objects.filter(_in_effect_on(day), county=OuterRef("pk"), opted_in=True)
+    return County.objects.filter(Exists(opted_in))
 
 
 def audit_events_for(user: User | AnonymousUser | None) -> QuerySet[AuditEvent]:

@@ -89,3 +89,13 @@ def test_audit_events_state_staff_all_county_admins_their_counties_others_none()
     assert not selectors.audit_events_for(reviewer).exists()
     assert not selectors.audit_events_for(UserFactory()).exists()
     assert not selectors.audit_events_for(AnonymousUser()).exists()
+
+
+def test_a_future_change_takes_effect_on_its_date():
+    _period("alameda", "smhs", True, datetime.date(2023, 1, 1), datetime.date(2030, 6, 30))
+    _period("alameda", "smhs", False, datetime.date(2030, 7, 1))
+    today = datetime.date(2026, 1, 1)
+
+    assert selectors.county_opt_in_current(county("alameda"), on=today)["smhs"].opted_in
+    assert "alameda" in selectors.opted_in_counties(on=today).values_list("code", flat=True)
+    assert not selectors.opted_in_counties(on=datetime.date(2030, 7, 1)).exists()
