@@ -9,11 +9,11 @@ only events whose subject is that same person.
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, When
 
 from accounts.models import User
 from certification.models import ApplicantProfile, Application, CodeOfEthicsVersion
-from counties.models import AuditEvent, County, OptInPeriod
+from counties.models import AuditEvent, County, DeliverySystem, OptInPeriod
 from counties.selectors import opted_in_counties
 from training.models import TrainingProvider
 
@@ -36,9 +36,14 @@ TIMELINE_VERBS = (
 
 def counties_taking_applications() -> QuerySet[County]:
     """Counties opted in for at least one delivery system today, by name, each with
-    `open_opt_ins`: its open opted-in periods (which delivery systems). Two queries."""
+    `open_opt_ins`: its open opted-in periods (which delivery systems, in the order of
+    `DeliverySystem`). Two queries."""
+    declared_order = Case(
+        *(When(delivery_system=code, then=index) for index, code in enumerate(DeliverySystem)),
+        default=len(DeliverySystem),
+    )
     open_opt_ins = OptInPeriod.objects.filter(effective_to__isnull=True, opted_in=True).order_by(
-        "delivery_system"
+        declared_order
     )
     return (
         opted_in_counties()

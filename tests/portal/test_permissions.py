@@ -1,0 +1,135 @@
+"""The permission matrix over every portal URL (generated from the URLconf: a new URL without
+a row here fails `test_every_portal_url_is_in_the_matrix`).
+
+The portal is each person's own space: anonymous visitors are sent to sign in; the applicant
+sees their own objects; anyone else (another applicant, county staff, state staff) gets 404
+for the applicant's objects (staff read them in the county workspace) and their own, empty,
+pages otherwise. A refused write changes nothing.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+
+from certification.models import Application, Document
+from certification.portal import urls as portal_urls
+from counties.models import AuditEvent
+from tests.factories import CertificationFactory
+from tests.portal.conftest import client_for, complete_application
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Case:
+    # "own": the URL names one of the applicant's objects; "person": a page of whoever asks;
+    # "certified": a page of whoever asks that needs their own certification; "public": open.
+    scope: str
+    obj: str = ""  # "application" or "document": which of the applicant's objects
+    get_status: int = 200  # what the applicant gets on GET
+    methods: tuple[str, ...] = ("GET",)
+
+
+MATRIX = {
+    "home": Case("person"),
+    "profile": Case("person", methods=("GET", "POST")),
+    "language": Case("public", get_status=405, methods=("POST",)),
+    "application_new": Case("person", methods=("GET", "POST")),
+    "application": Case("own", "application", get_status=302),
+    "application_program": Case("own", "application", methods=("GET", "POST")),
+    "application_details": Case("own", "application", methods=("GET", "POST")),
+    "application_ethics": Case("own", "application", methods=("GET", "POST")),
+    "application_attestations": Case("own", "application", methods=("GET", "POST")),
+    "application_documents": Case("own", "application", methods=("GET", "POST")),
+    "application_review": Case("own", "application", methods=("GET", "POST")),
+    "application_status": Case("own", "application"),
+    "document": Case("own", "document"),
+    "document_remove": Case("own", "document", get_status=405, methods=("POST",)),
+    "training": Case("person", methods=("GET", "POST")),
+    "certification": Case("person"),
+    "ce_log": Case("certified", methods=("GET", "POST")),
+    "renewal": Case("certified", methods=("GET", "POST")),
+    "specializations": Case("certified", methods=("GET", "POST")),
+}
+OTHERS = ("other_applicant", "reviewer", "admin", "other_admin", "state")
+
+
+def test_every_portal_url_is_in_the_matrix():
+    assert {pattern.name for pattern in portal_urls.urlpatterns} == set(MATRIX)
+
+
+@pytest.fixture
+def world(cast, ethics, opted_in):
+    application = complete_application(cast.applicant, ethics)
+    document = application.documents.get(kind="photo_id")
+    CertificationFactory(holder=cast.applicant)
+    return {"application": application, "document": document}
+
+
+def _url(name: str, world) -> str:
+    case = MATRIX[name]
+    args = [world[case.obj].pk] if case.obj else []
+    return reverse(f"portal:{name}", args=args)
+
+
+def _snapshot(world) -> tuple:
+    application = Application.objects.get(pk=world["application"].pk)
+    return (
+        application.version,
+        application.status,
+        list(Document.objects.order_by("pk").values_list("pk", "removed_at")),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous_is_sent_to_sign_in_and_changes_nothing(name, cast, world):
+    url = _url(name, world)
+    before = _snapshot(world)
+    client = client_for(cast.anonymous)
+    for method in MATRIX[name].methods:
+        response = getattr(client, method.lower())(url, {"next": "/"} if name == "language" else {})
+        if name == "language":
+            assert response.status_code == 302 and response["Location"] == "/"
+            continue
+        assert response.status_code == 302, method
+        assert response["Location"].startswith("/accounts/login/?next=" + quote(url, safe="/"))
+    assert _snapshot(world) == before
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_applicant_opens_their_own_pages(name, cast, world):
+    response = client_for(cast.applicant).get(_url(name, world))
+    assert response.status_code == MATRIX[name].get_status
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in MATRIX.items() if c.scope == "own"))
+def test_anyone_else_gets_404_for_the_applicants_objects_and_changes_nothing(name, cast, world):
+    url = _url(name, world)
+    before = _snapshot(world)
+    for member in OTHERS:
+        client = client_for(getattr(cast, member))
+        for method in MATRIX[name].methods:
+            response = getattr(client, method.lower())(url, {"kind": "photo_id", "agree": "on"})
+            assert response.status_code == 404, (member, method)
+    assert _snapshot(world) == before
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in MATRIX.items() if c.scope == "person"))
+def test_anyone_signed_in_sees_their_own_version_of_person_pages(name, cast, world):
+    for member in OTHERS:
+        response = client_for(getattr(cast, member)).get(_url(name, world))
+        assert response.status_code == 200, member
+        assert cast.applicant.applicant_profile.legal_last_name not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in MATRIX.items() if c.scope == "certified"))
+def test_pages_of_a_certification_are_404_for_someone_without_one(name, cast, world):
+    before = _snapshot(world)
+    for member in OTHERS:
+        client = client_for(getattr(cast, member))
+        for method in MATRIX[name].methods:
+            assert getattr(client, method.lower())(_url(name, world)).status_code == 404, member
+    assert _snapshot(world) == before
