@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from accounts.roles import is_county_staff
 from continuing_ed.models import CeCredit
 from counties.selectors import staff_counties
 
@@ -23,6 +24,8 @@ def ce_credits_for(user: User | AnonymousUser | None) -> QuerySet[CeCredit]:
     credits = CeCredit.objects.select_related("certification")
     if user.is_state_staff:
         return credits
+    if not is_county_staff(user):
+        return credits.filter(certification__holder=user)
     return credits.filter(
         Q(certification__holder=user)
         | Q(certification__issuing_county__in=staff_counties(user).values("pk"))

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from accounts.roles import is_county_staff
 from counties.selectors import staff_counties
 from exams.models import ExamAttempt
 
@@ -20,12 +21,14 @@ def exam_attempts_for(user: User | AnonymousUser | None) -> QuerySet[ExamAttempt
     """The exam attempts `user` may see, oldest first, with their application loaded."""
     if not (user is not None and user.is_authenticated and user.is_active):
         return ExamAttempt.objects.none()
-    staff_rows = ~Q(application__status="draft")
-    if not user.is_state_staff:
-        staff_rows &= Q(application__county__in=staff_counties(user).values("pk"))
-    return ExamAttempt.objects.filter(Q(application__applicant=user) | staff_rows).select_related(
-        "application"
-    )
+    visible = Q(application__applicant=user)
+    if user.is_state_staff:
+        visible |= ~Q(application__status="draft")
+    elif is_county_staff(user):
+        visible |= ~Q(application__status="draft") & Q(
+            application__county__in=staff_counties(user).values("pk")
+        )
+    return ExamAttempt.objects.filter(visible).select_related("application")
 
 
 def exam_attempt_get(user: User | AnonymousUser | None, pk: object) -> ExamAttempt:

@@ -15,6 +15,7 @@ from django.contrib.auth import authenticate
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.roles import is_county_staff
 from certification.selectors import (
     application_get,
     applications_for,
@@ -260,6 +261,7 @@ def test_malformed_or_missing_pk_is_404(cast, world, bad_pk):
 
 def test_lists_take_one_query_each(cast, world, django_assert_num_queries):
     for user in (cast.applicant, cast.admin, cast.state):
+        is_county_staff(user)  # asked once per request (cached on the user), not per list
         with django_assert_num_queries(1):
             [(a.applicant.email, a.county.code) for a in applications_for(user)]
         with django_assert_num_queries(1):
@@ -284,3 +286,24 @@ def test_public_lookup_by_number_finds_any_status(world):
 @pytest.mark.parametrize("number", ["", "   ", "PSS-9999999", "x" * 500, None, 12])
 def test_public_lookup_of_unknown_or_malformed_number_is_none(world, number):
     assert certification_by_number_public(number) is None
+
+
+def test_people_who_are_not_staff_get_a_plain_filter_on_their_own_rows(cast, world):
+    """No OR with a subquery (which makes PostgreSQL scan the whole table) for applicants."""
+    for queryset in (
+        applications_for(cast.applicant),
+        documents_for(cast.applicant),
+        certifications_for(cast.applicant),
+    ):
+        assert "SELECT" not in str(queryset.query).split("WHERE", 1)[1]
+    assert "SELECT" in str(documents_for(cast.admin).query).split("WHERE", 1)[1]
+
+
+def test_a_fresh_staff_user_object_asks_for_its_memberships_once(
+    cast, world, django_assert_num_queries
+):
+    admin = type(cast.admin).objects.get(pk=cast.admin.pk)
+    with django_assert_num_queries(2):
+        list(applications_for(admin))
+    with django_assert_num_queries(1):
+        list(documents_for(admin))

