@@ -1,0 +1,25 @@
+"""`manage.py seed_demo`: the demo data of DESIGN.md 'Contracts' (certification/demo_data.py).
+
+Idempotent: a second run finds everything in place and adds nothing. Refuses when DEBUG is off,
+because it creates accounts whose password is public (settings.DEMO_PASSWORD).
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from certification.demo_data import DemoSeeder
+
+
+class Command(BaseCommand):
+    help = "Load demo counties' opt-ins, accounts, applications and certifications (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts with a publicly known password and only runs "
+                "with DEBUG on. Do not load demo data into a production database."
+            )
+        with transaction.atomic():
+            summary = DemoSeeder(password=settings.DEMO_PASSWORD).run()
+        self.stdout.write(str(summary))
