@@ -1,0 +1,95 @@
+"""Pinned query counts: the portal's pages cost the same number of queries however many
+documents, events, attempts or credits a person has (no query per row)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from certification import services
+from tests.factories import (
+    CeCreditFactory,
+    CertificationFactory,
+    SpecializationFactory,
+    TrainingRecordFactory,
+)
+from tests.portal.conftest import complete_application, pdf_file
+
+pytestmark = pytest.mark.django_db
+
+# Every signed-in page: the session, the user, and the "is county staff" check of the menu.
+BASE = 3
+
+
+@pytest.fixture
+def approved(cast, ethics, opted_in):
+    application = complete_application(cast.applicant, ethics)
+    for _ in range(3):  # replaced photo IDs stay as removed rows
+        services.document_upload(
+            owner=cast.applicant, kind="photo_id", uploaded_file=pdf_file(), application=application
+        )
+    services.application_submit(actor=cast.applicant, application=application)
+    services.application_start_review(actor=cast.reviewer, application=application)
+    for document in application.documents.filter(removed_at__isnull=True):
+        services.document_review(actor=cast.reviewer, document=document, verified=True)
+    application = services.application_approve(
+        actor=cast.reviewer,
+        application=application,
+        today=timezone.localdate() - datetime.timedelta(days=10),
+    )
+    for days, result in ((5, "failed"), (2, "no_show")):
+        services.exam_attempt_record(
+            actor=cast.reviewer,
+            application=application,
+            taken_on=timezone.localdate() - datetime.timedelta(days=days),
+            result=result,
+        )
+    TrainingRecordFactory.create_batch(3, person=cast.applicant)
+    return application
+
+
+def test_dashboard(cast, approved, applicant_client, django_assert_num_queries):
+    # profile, applications, certifications, and the approved one's attempts and training
+    with django_assert_num_queries(BASE + 5):
+        response = applicant_client.get(reverse("dashboard"))
+    assert response.status_code == 200
+
+
+def test_portal_home(cast, approved, applicant_client, django_assert_num_queries):
+    with django_assert_num_queries(BASE + 5):
+        response = applicant_client.get(reverse("portal:home"))
+    assert response.context["summary"].next_step.text.startswith("Take the certification exam")
+
+
+def test_application_review(cast, approved, applicant_client, django_assert_num_queries):
+    # application, profile, documents, the ethics version signed
+    with django_assert_num_queries(BASE + 4):
+        response = applicant_client.get(reverse("portal:application_review", args=[approved.pk]))
+    assert response.status_code == 200
+
+
+def test_status_page(cast, approved, applicant_client, django_assert_num_queries):
+    # application, timeline, attempts, training records
+    with django_assert_num_queries(BASE + 4):
+        response = applicant_client.get(reverse("portal:application_status", args=[approved.pk]))
+    assert len(response.context["timeline"]) == 7 and len(response.context["attempts"]) == 2
+
+
+def test_ce_log(cast, applicant_client, django_assert_num_queries):
+    certification = CertificationFactory(holder=cast.applicant)
+    SpecializationFactory(certification=certification, code="crisis")
+    SpecializationFactory(certification=certification, code="unhoused")
+    CeCreditFactory.create_batch(6, certification=certification, status="verified")
+    # certification (+ its specializations), credits with their proof
+    with django_assert_num_queries(BASE + 3):
+        response = applicant_client.get(reverse("portal:ce_log"))
+    assert len(response.context["credits"]) == 6
+
+
+def test_training_page(cast, applicant_client, django_assert_num_queries):
+    TrainingRecordFactory.create_batch(5, person=cast.applicant)
+    # approved providers (the form's choices), records with provider and certificate
+    with django_assert_num_queries(BASE + 2):
+        response = applicant_client.get(reverse("portal:training"))
+    assert len(response.context["records"]) == 5
