@@ -70,7 +70,8 @@ def _send_invitation_email(*, invitation_id: int, token: str) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invitation.email],
     )
-    message.attach_alternative(render_to_string("emails/staff_invitation.html", context), "text/html")
+    html = render_to_string("emails/staff_invitation.html", context)
+    message.attach_alternative(html, "text/html")
     try:
         message.send()
     except OSError:
@@ -104,7 +105,10 @@ def staff_invite(
     with transaction.atomic():
         replaced = list(
             StaffInvitation.objects.select_for_update().filter(
-                county=county, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+                county=county,
+                email__iexact=email,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
             )
         )
         for old in replaced:
@@ -187,7 +191,10 @@ def staff_invitation_accept(*, user: User, token: str) -> CountyMembership:
                 )
             except PermissionDenied:
                 raise DomainError(
-                    _("The person who invited you can no longer add staff. Ask for a new invitation."),
+                    _(
+                        "The person who invited you can no longer add staff. "
+                        "Ask for a new invitation."
+                    ),
                     code="conflict",
                 ) from None
         invitation.accepted_at = timezone.now()

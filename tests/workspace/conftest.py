@@ -102,7 +102,10 @@ def world(cast) -> World:
         expires_on=today - datetime.timedelta(days=70),
     )
     ce_audit = CeAudit.objects.create(
-        county=alameda, certification=active, cycle_end=active.expires_on, requested_at=timezone.now()
+        county=alameda,
+        certification=active,
+        cycle_end=active.expires_on,
+        requested_at=timezone.now(),
     )
     invitation = StaffInvitation.objects.create(
         county=alameda,

@@ -19,9 +19,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     problem = invitation_services.invitation_problem(invitation, request.user)
     if request.method == "POST" and problem is None:
         try:
-            membership = invitation_services.staff_invitation_accept(
-                user=request.user, token=token
-            )
+            membership = invitation_services.staff_invitation_accept(user=request.user, token=token)
         except DomainError as error:
             problem = error.message
         else:

@@ -18,9 +18,7 @@ from counties.services import county_opt_in_change
 def opt_in(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     county = workspace.county
     labels = dict(DeliverySystem.choices)
-    current = [
-        (labels[code], period) for code, period in county_opt_in_current(county).items()
-    ]
+    current = [(labels[code], period) for code, period in county_opt_in_current(county).items()]
     history = [(labels[p.delivery_system], p) for p in county_opt_in_history(county)]
     return run_action(
         request,
