@@ -91,7 +91,7 @@ def login(page: Page, email: str, password: str) -> None:
     """Sign in through the real login form and wait until the signed-in page has loaded."""
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("link", name="Sign out")).to_be_visible()
 

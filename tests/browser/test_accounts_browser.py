@@ -1,9 +1,15 @@
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, login
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
+
+PASSWORD = "correct-horse-battery"
 
 
 def test_live_server_serves_pages_and_static_files(page):
@@ -33,3 +39,44 @@ def test_axe_check_fails_with_a_readable_list(page):
 
     assert "[critical] label: Form elements must have labels" in str(failure.value)
     assert "#unlabelled" in str(failure.value)
+
+
+def test_sign_up_verify_by_the_emailed_link_and_land_signed_in(page, live_server):
+    page.goto("/accounts/signup/")
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Email").fill("new.peer@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    assert_no_axe_violations(page)
+    assert [message.to for message in mail.outbox] == [["new.peer@example.org"]]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[0].body).group(0)
+    assert link.startswith(live_server.url)
+
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Email Address")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page).to_have_url(f"{live_server.url}/dashboard/")
+    expect(page.get_by_role("link", name="Sign out")).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_sign_in_page_is_accessible_and_the_login_helper_works(page, live_server):
+    UserFactory(email="peer@example.org")
+
+    page.goto("/accounts/login/")
+    assert_no_axe_violations(page)
+    page.get_by_label("Email").fill("peer@example.org")
+    page.get_by_label("Password", exact=True).fill("wrong-password")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("alert")).to_contain_text("are not correct")
+    assert_no_axe_violations(page)
+
+    login(page, "peer@example.org", PASSWORD)
+
+    expect(page).to_have_url(f"{live_server.url}/dashboard/")
