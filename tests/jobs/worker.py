@@ -29,10 +29,11 @@ from config.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
-READY_TIMEOUT = 30.0
+# Generous: on a loaded machine a worker takes a while to import Django and WeasyPrint.
+READY_TIMEOUT = 90.0
 
 
-def wait_for(predicate: Callable[[], object], *, timeout: float = 20.0, what: str = "") -> object:
+def wait_for(predicate: Callable[[], object], *, timeout: float = 60.0, what: str = "") -> object:
     """Poll `predicate` until it returns something truthy; fail the test after `timeout`."""
     deadline = time.monotonic() + timeout
     while True:
@@ -55,11 +56,20 @@ def _database_url() -> str:
 
 @dataclass
 class Worker:
+    name: str
     process: subprocess.Popen
     log_path: Path
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while " ready." not in self.log():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                pytest.fail(f"Celery worker did not start:\n{self.log()[-3000:]}")
+            time.sleep(0.1)
 
     def kill(self) -> None:
         """SIGKILL the worker and its pool children (its own process group)."""
@@ -105,11 +115,12 @@ class Workers:
             **overrides,
         }
 
-    def start(self, **env_overrides: str) -> Worker:
-        """Start a worker and wait until it consumes. `env_overrides` e.g.
-        CELERY_VISIBILITY_TIMEOUT="3"."""
-        name = f"test-{uuid.uuid4().hex[:8]}@%h"
-        log_path = self.log_dir / f"{name.split('@')[0]}.log"
+    def launch(self, *, queue: str | None = None, **env_overrides: str) -> Worker:
+        """Start a worker process (consuming `queue`, default the session's) without waiting.
+        `env_overrides` e.g. CELERY_VISIBILITY_TIMEOUT="3"."""
+        name = f"test-{uuid.uuid4().hex[:8]}"
+        log_path = self.log_dir / f"{name}.log"
+        env = self.env(TEST_CELERY_QUEUE=queue or self.queue, **env_overrides)
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 [
@@ -122,7 +133,7 @@ class Workers:
                     "-c",
                     "1",
                     "-n",
-                    name,
+                    f"{name}@%h",
                     "-I",
                     "tests.jobs.worker_tasks",
                     "--without-heartbeat",
@@ -131,20 +142,21 @@ class Workers:
                     "--loglevel=INFO",
                 ],
                 cwd=ROOT,
-                env=self.env(**env_overrides),
+                env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        worker = Worker(process=process, log_path=log_path)
+        worker = Worker(name=name, process=process, log_path=log_path)
         self.started.append(worker)
-        deadline = time.monotonic() + READY_TIMEOUT
-        while " ready." not in worker.log():
-            if process.poll() is not None or time.monotonic() > deadline:
-                worker.kill()
-                pytest.fail(f"Celery worker did not start:\n{worker.log()[-3000:]}")
-            time.sleep(0.1)
         return worker
+
+    def start(self, count: int = 1, **options: str) -> list[Worker]:
+        """Start `count` workers at once (see `launch`) and wait until all consume."""
+        workers = [self.launch(**options) for _ in range(count)]
+        for worker in workers:
+            worker.wait_ready()
+        return workers
 
     def stop_all(self) -> None:
         for worker in self.started:
@@ -187,7 +199,8 @@ def celery_workers(django_db_setup, tmp_path_factory) -> Iterator[Workers]:
 @pytest.fixture(scope="session")
 def celery_worker(celery_workers: Workers) -> Worker:
     """One real worker shared by the session's tests."""
-    return celery_workers.start()
+    [worker] = celery_workers.start()
+    return worker
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """A task only the test workers load (`celery worker -I tests.jobs.worker_tasks`): it does
 half its work, then on its first delivery blocks until the test kills the worker."""
 
+import os
 import time
 from pathlib import Path
 
@@ -15,7 +16,8 @@ def render_then_block(
     self, certification_id: int, user_id: int, context: dict, marker: str
 ) -> None:
     """Render the wall certificate and email the holder, then (first delivery only) write
-    `marker` and sleep until killed; finally render the remaining certificate kinds."""
+    `marker` and sleep until killed; finally render the remaining certificate kinds.
+    Redelivered, it redoes everything: the idempotent services must make it count once."""
     certificate_render(certification_id=certification_id, kinds=["wall"])
     email_deliver(
         user_id=user_id,
@@ -26,7 +28,8 @@ def render_then_block(
     )
     first_delivery = Path(marker)
     if not first_delivery.exists():
-        first_delivery.write_text(self.request.hostname or "")
+        # Tell the test who is running it: the worker's node name and the pool process id.
+        first_delivery.write_text(f"{self.request.hostname} {os.getpid()}")
         time.sleep(120)
     certificate_render(certification_id=certification_id)
 

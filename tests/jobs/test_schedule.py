@@ -1,0 +1,20 @@
+"""The beat schedule: in code, naming tasks that exist."""
+
+from celery.schedules import crontab
+
+from config.celery import app
+
+
+def test_the_beat_schedule_names_registered_tasks():
+    schedule = app.conf.beat_schedule
+    app.loader.import_default_modules()
+
+    assert {name: entry["task"] for name, entry in schedule.items()} == {
+        "expiry-scan-daily": "certification.tasks.expiry_scan",
+        "outbox-relay": "jobs.tasks.outbox_relay",
+        "failed-jobs-retry": "jobs.tasks.failed_jobs_retry",
+        "outbox-prune": "jobs.tasks.outbox_prune",
+    }
+    assert all(entry["task"] in app.tasks for entry in schedule.values())
+    assert schedule["expiry-scan-daily"]["schedule"] == crontab(hour=1, minute=30)
+    assert schedule["outbox-relay"]["schedule"] == 60.0
