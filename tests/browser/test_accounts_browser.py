@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.accounts.mfa_helpers import totp_code
 from tests.browser.conftest import assert_no_axe_violations, login
 from tests.factories import UserFactory
 
@@ -80,3 +81,66 @@ def test_sign_in_page_is_accessible_and_the_login_helper_works(page, live_server
     login(page, "peer@example.org", PASSWORD)
 
     expect(page).to_have_url(f"{live_server.url}/dashboard/")
+
+
+def test_mfa_pages_enrol_and_sign_in_with_a_recovery_code(page, live_server):
+    UserFactory(email="admin@example.org")
+    login(page, "admin@example.org", PASSWORD)
+
+    page.goto("/accounts/2fa/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Activate").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Access")
+    assert_no_axe_violations(page)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activate Authenticator App")
+    assert_no_axe_violations(page)
+    secret = page.get_by_label("Authenticator secret").input_value()
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recovery Codes")
+    assert_no_axe_violations(page)
+    recovery_code = page.get_by_label("Unused codes").input_value().split()[0]
+    page.goto("/accounts/logout/")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Sign Out").click()
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("admin@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    assert_no_axe_violations(page)
+    page.get_by_label("Code").fill(recovery_code)
+    page.get_by_role("button", name="Sign In").click()
+
+    expect(page).to_have_url(f"{live_server.url}/dashboard/")
+
+
+def test_password_reset_pages(page, live_server):
+    UserFactory(email="peer@example.org")
+
+    page.goto("/accounts/password/reset/")
+    assert_no_axe_violations(page)
+    page.get_by_label("Email").fill("peer@example.org")
+    page.get_by_role("button", name="Reset My Password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Password Reset")
+    assert_no_axe_violations(page)
+
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.outbox[0].body)
+    page.goto(link.group(0))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change Password")
+    assert_no_axe_violations(page)
+    page.get_by_label("New Password", exact=True).fill("a-new-long-passphrase-7")
+    page.get_by_label("New Password (again)").fill("a-new-long-passphrase-7")
+    page.get_by_role("button", name="Change Password").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change Password")
+    expect(page.get_by_text("Your password is now changed.")).to_be_visible()
+    assert_no_axe_violations(page)
+    login(page, "peer@example.org", "a-new-long-passphrase-7")
