@@ -43,6 +43,7 @@ from certification.services._common import (
     require_staff,
     today_or,
 )
+from config import policy
 from config.errors import DomainError
 from counties.audit import audit_record
 from counties.models import County
@@ -427,6 +428,7 @@ def application_approve(
             "application_approved",
             approved_on=application.approved_on.isoformat(),
             window_ends_on=application.window_ends_on.isoformat(),
+            exam_attempts_allowed=policy.MAX_EXAM_ATTEMPTS,
         )
     return application
 

@@ -44,6 +44,7 @@ from certification.services._common import (
     require_staff,
     today_or,
 )
+from config import policy
 from config.errors import DomainError
 from config.jobs import enqueue
 from continuing_ed import rules as ce_rules
@@ -76,6 +77,15 @@ def _certification_context(certification: Certification, **extra: Any) -> dict[s
         "issued_on": certification.issued_on.isoformat(),
         "expires_on": certification.expires_on.isoformat(),
         **extra,
+    }
+
+
+def _renewal_context(certification: Certification) -> dict[str, Any]:
+    """What the holder needs to know to renew: when renewal opens and the CE it needs."""
+    return {
+        "renewal_opens_on": rules.renewal_window_opens(certification.expires_on).isoformat(),
+        "ce_hours": ce_rules.hours_text(policy.CE_HOURS_REQUIRED),
+        "law_and_ethics_hours": ce_rules.hours_text(policy.CE_LAW_AND_ETHICS_HOURS_REQUIRED),
     }
 
 
@@ -193,7 +203,7 @@ def certification_issue(
             to_state=C.ACTIVE,
             data={"application_id": application.pk, "number": certification.number},
         )
-        _after_change(certification, "certification_issued")
+        _after_change(certification, "certification_issued", **_renewal_context(certification))
     return certification
 
 
@@ -395,6 +405,7 @@ def certification_renew(
             certification,
             "certification_renewed",
             previous_expires_on=previous_expires_on.isoformat(),
+            **_renewal_context(certification),
         )
     return renewal
 
@@ -447,6 +458,7 @@ def certification_reinstate(
             certification,
             "certification_reinstated",
             previous_expires_on=previous_expires_on.isoformat(),
+            **_renewal_context(certification),
         )
     return renewal
 

@@ -503,6 +503,7 @@ def test_approve_opens_the_exam_window_and_emails(cast):
                 "county_name": "Alameda",
                 "approved_on": "2026-03-15",
                 "window_ends_on": "2027-03-14",
+                "exam_attempts_allowed": 3,
             },
         )
     ]

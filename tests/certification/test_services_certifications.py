@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from certification.models import Certification, Renewal
-from certification.rules import certification_expiry, vacate_date
+from certification.rules import certification_expiry, renewal_window_opens, vacate_date
 from certification.services import (
     certification_add_specialization,
     certification_expire,
@@ -111,6 +111,9 @@ def test_issue_creates_the_certification_from_the_approved_application(cast):
                 "county_name": "Alameda",
                 "issued_on": today().isoformat(),
                 "expires_on": certification.expires_on.isoformat(),
+                "renewal_opens_on": renewal_window_opens(certification.expires_on).isoformat(),
+                "ce_hours": "20",
+                "law_and_ethics_hours": "6",
             },
         )
     ]
