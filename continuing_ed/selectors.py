@@ -11,9 +11,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from accounts.roles import is_county_staff
 from continuing_ed.models import CeCredit
-from counties.selectors import staff_counties
+from training.selectors import staff_county_ids
 
 
 def ce_credits_for(user: User | AnonymousUser | None) -> QuerySet[CeCredit]:
@@ -24,12 +23,11 @@ def ce_credits_for(user: User | AnonymousUser | None) -> QuerySet[CeCredit]:
     credits = CeCredit.objects.select_related("certification")
     if user.is_state_staff:
         return credits
-    if not is_county_staff(user):
-        return credits.filter(certification__holder=user)
-    return credits.filter(
-        Q(certification__holder=user)
-        | Q(certification__issuing_county__in=staff_counties(user).values("pk"))
-    )
+    if county_ids := staff_county_ids(user):
+        return credits.filter(
+            Q(certification__holder=user) | Q(certification__issuing_county_id__in=county_ids)
+        )
+    return credits.filter(certification__holder=user)
 
 
 def ce_credit_get(user: User | AnonymousUser | None, pk: object) -> CeCredit:

@@ -12,9 +12,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from accounts.roles import is_county_staff
-from counties.selectors import staff_counties
 from exams.models import ExamAttempt
+from training.selectors import staff_county_ids
 
 
 def exam_attempts_for(user: User | AnonymousUser | None) -> QuerySet[ExamAttempt]:
@@ -24,10 +23,8 @@ def exam_attempts_for(user: User | AnonymousUser | None) -> QuerySet[ExamAttempt
     visible = Q(application__applicant=user)
     if user.is_state_staff:
         visible |= ~Q(application__status="draft")
-    elif is_county_staff(user):
-        visible |= ~Q(application__status="draft") & Q(
-            application__county__in=staff_counties(user).values("pk")
-        )
+    elif county_ids := staff_county_ids(user):
+        visible |= ~Q(application__status="draft") & Q(application__county_id__in=county_ids)
     return ExamAttempt.objects.filter(visible).select_related("application")
 
 

@@ -15,7 +15,6 @@ from django.contrib.auth import authenticate
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.roles import is_county_staff
 from certification.selectors import (
     application_get,
     applications_for,
@@ -35,6 +34,7 @@ from tests.factories import (
     UserFactory,
     county,
 )
+from training.selectors import staff_county_ids
 
 APPROVED = {
     "status": "approved",
@@ -261,7 +261,7 @@ def test_malformed_or_missing_pk_is_404(cast, world, bad_pk):
 
 def test_lists_take_one_query_each(cast, world, django_assert_num_queries):
     for user in (cast.applicant, cast.admin, cast.state):
-        is_county_staff(user)  # asked once per request (cached on the user), not per list
+        staff_county_ids(user)  # asked once per request (cached on the user), not per list
         with django_assert_num_queries(1):
             [(a.applicant.email, a.county.code) for a in applications_for(user)]
         with django_assert_num_queries(1):

@@ -5,10 +5,10 @@ from types import SimpleNamespace
 import pytest
 from django.http import Http404
 
-from accounts.roles import is_county_staff
 from continuing_ed.selectors import ce_credit_get, ce_credits_for
 from tests.factories import CeCreditFactory, CertificationFactory, MembershipFactory, UserFactory
 from tests.factories import county as county_named
+from training.selectors import staff_county_ids
 
 
 @pytest.fixture
@@ -75,6 +75,6 @@ def test_malformed_pk_is_404(cast, credits, bad_pk):
 
 def test_list_is_one_query(cast, credits, django_assert_num_queries):
     for user in (cast.applicant, cast.admin, cast.state):
-        is_county_staff(user)  # asked once per request (cached on the user), not per list
+        staff_county_ids(user)  # asked once per request (cached on the user), not per list
         with django_assert_num_queries(1):
             [c.certification.number for c in ce_credits_for(user)]

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 import pytest
 from django.http import Http404
 
-from accounts.roles import is_county_staff
 from exams.selectors import exam_attempt_get, exam_attempts_for
 from tests.factories import ApplicationFactory, ExamAttemptFactory, MembershipFactory, UserFactory
 from tests.factories import county as county_named
+from training.selectors import staff_county_ids
 
 APPROVED = {
     "status": "approved",
@@ -90,6 +90,6 @@ def test_malformed_pk_is_404(cast, attempts, bad_pk):
 
 def test_list_is_one_query(cast, attempts, django_assert_num_queries):
     for user in (cast.applicant, cast.admin, cast.state):
-        is_county_staff(user)  # asked once per request (cached on the user), not per list
+        staff_county_ids(user)  # asked once per request (cached on the user), not per list
         with django_assert_num_queries(1):
             [a.application.status for a in exam_attempts_for(user)]

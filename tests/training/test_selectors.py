@@ -11,7 +11,6 @@ from types import SimpleNamespace
 import pytest
 from django.http import Http404
 
-from accounts.roles import is_county_staff
 from tests.factories import (
     ApplicationFactory,
     CertificationFactory,
@@ -20,7 +19,7 @@ from tests.factories import (
     UserFactory,
     county,
 )
-from training.selectors import training_record_get, training_records_for
+from training.selectors import staff_county_ids, training_record_get, training_records_for
 
 
 @pytest.fixture
@@ -105,6 +104,6 @@ def test_malformed_pk_is_404(cast, records, bad_pk):
 
 def test_list_is_one_query(cast, records, django_assert_num_queries):
     for user in (cast.applicant, cast.other_admin, cast.state):
-        is_county_staff(user)  # asked once per request (cached on the user), not per list
+        staff_county_ids(user)  # asked once per request (cached on the user), not per list
         with django_assert_num_queries(1):
             [(r.person.email, r.provider.name) for r in training_records_for(user)]
