@@ -72,6 +72,14 @@ class ApplicantProfile(models.Model):
                 condition=Q(lived_experience__in=[*LivedExperience.values, ""]),
                 name="profile_lived_experience_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(education__in=[*Education.values, ""]),
+                name="profile_education_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(preferred_language__in=Language.values),
+                name="profile_language_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,6 +212,10 @@ class Application(models.Model):
                 condition=~Q(status="approved")
                 | (Q(approved_on__isnull=False) & Q(window_ends_on__isnull=False)),
                 name="application_approved_has_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(changes_requested_parts__contained_by=ApplicationPart.values),
+                name="application_requested_parts_valid",
             ),
         ]
         indexes = [
@@ -402,6 +414,22 @@ class Renewal(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["certification", "previous_expires_on"], name="renewal_once_per_cycle"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RenewalKind.values), name="renewal_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_expires_on__gt=models.F("previous_expires_on")),
+                name="renewal_extends_expiry",
+            ),
+            models.CheckConstraint(
+                condition=Q(cycle_end__gte=models.F("cycle_start")),
+                name="renewal_cycle_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(ce_law_and_ethics_hours__gte=0)
+                & Q(ce_total_hours__gte=models.F("ce_law_and_ethics_hours")),
+                name="renewal_ce_hours_consistent",
             ),
         ]
 
