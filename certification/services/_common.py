@@ -84,7 +84,7 @@ def application_state_conflict(application: Application, target: str) -> DomainE
     if application.status == target:
         message = _("This application is already %(status)s.")
     else:
-        message = _("This application is %(status)s, so this cannot be done now.")
+        message = _("This application’s status is “%(status)s”, so this cannot be done now.")
     return DomainError(
         message % {"status": application.get_status_display().lower()}, code="conflict"
     )
