@@ -11,12 +11,14 @@ whatever the number of certifications:
 4. renewal reminders at `ProgramPolicy.current().reminder_days` (90, 60, 30 and 7) before
    expiry, for active certifications with `expires_on - d <= today < expires_on`.
 
-Each transition is one `UPDATE ... RETURNING` statement that sets `updated_at`; its audit
-events (actor None: the system) are inserted with one `bulk_create`; the certificate
-re-render of every changed certification and the emails are queued with one outbox INSERT
-each. Rows are locked in id order (`SELECT ... ORDER BY id FOR UPDATE`) and re-checked after
-waiting, so a scan never changes a row a service changed meanwhile, and two scans at once
-do not deadlock.
+Each transition is one statement: `UPDATE ... RETURNING` (setting `updated_at`, and the
+application's `version`) with the audit events of the changed rows (actor None: the system,
+same verbs as the per-row services) inserted from its RETURNING in the same statement. The
+certificate re-render of every changed certification and the emails are queued with one
+outbox COPY each. Rows are locked in id order (`SELECT ... ORDER BY id FOR UPDATE`) and
+re-checked after waiting, so a scan never changes a row a service changed meanwhile, and two
+scans at once do not deadlock. Nothing is done per row in Python except building the email
+payloads: at 200,000 certifications the scan stays within seconds (benchmarks/RESULTS.md).
 
 Reminders are claimed before they are sent: one `INSERT ... ON CONFLICT DO NOTHING RETURNING`
 writes a `RenewalReminder` per (certification, cycle, threshold) due, and only the rows this
@@ -76,139 +78,149 @@ class ScanReport:
     renders_queued: int = 0
 
 
-def _tables() -> dict[str, str]:
-    return {
-        "certification": Certification._meta.db_table,
-        "application": Application._meta.db_table,
-        "county": County._meta.db_table,
-        "reminder": RenewalReminder._meta.db_table,
-    }
+_TRANSITION = """
+WITH locked AS (
+    SELECT id FROM {table}
+    WHERE status = %(from)s AND {condition}
+    ORDER BY id FOR UPDATE
+),
+changed AS (
+    UPDATE {table} t
+    SET {assignments}
+    FROM locked
+    WHERE t.id = locked.id AND t.status = %(from)s
+    RETURNING t.id, t.{subject} AS subject_id, t.{county_fk} AS county_id,
+              t.{day} AS day, t.{label} AS label
+),
+audit AS (
+    INSERT INTO {audit} ({audit_columns})
+    SELECT NULL, %(verb)s, %(object_type)s, id, county_id, subject_id, %(from)s, %(to)s, '',
+           jsonb_build_object(%(day_name)s, day, 'source', 'expiry_scan'), %(now)s
+    FROM changed
+)
+SELECT changed.id, changed.subject_id, changed.day, changed.label, k.name
+FROM changed JOIN {county} k ON k.id = changed.county_id
+"""
+_AUDIT_FIELDS = (
+    "actor",
+    "verb",
+    "object_type",
+    "object_id",
+    "county",
+    "subject",
+    "from_state",
+    "to_state",
+    "reason",
+    "data",
+    "created_at",
+)
 
 
-def _fetch(sql: str, params: dict[str, Any]) -> list[tuple]:
+@dataclass(frozen=True)
+class _Transition:
+    model: type
+    from_state: str
+    to_state: str
+    verb: str
+    condition: str
+    assignments: str
+    subject: str
+    county_fk: str
+    day: str
+    label: str
+
+
+# "Past expiry": in force through the expiry (or window end) date itself.
+# The vacate date: PostgreSQL's `date + interval 'N years'` turns 29 February into 28 February
+# in a common year, exactly like `rules.vacate_date`.
+EXPIRE_APPLICATIONS = _Transition(
+    model=Application,
+    from_state=ApplicationStatus.APPROVED,
+    to_state=ApplicationStatus.EXPIRED,
+    verb="application_expire",
+    condition="window_ends_on < %(today)s",
+    assignments="status = %(to)s, version = t.version + 1, updated_at = %(now)s",
+    subject="applicant_id",
+    county_fk="county_id",
+    day="window_ends_on",
+    label="id",
+)
+EXPIRE_CERTIFICATIONS = _Transition(
+    model=Certification,
+    from_state=CertificationStatus.ACTIVE,
+    to_state=CertificationStatus.EXPIRED,
+    verb="certification_expire",
+    condition="expires_on < %(today)s",
+    assignments="status = %(to)s, status_reason = '', updated_at = %(now)s",
+    subject="holder_id",
+    county_fk="issuing_county_id",
+    day="expires_on",
+    label="number",
+)
+VACATE_CERTIFICATIONS = _Transition(
+    model=Certification,
+    from_state=CertificationStatus.EXPIRED,
+    to_state=CertificationStatus.VACATED,
+    verb="certification_vacate",
+    condition="(expires_on + make_interval(years => %(years)s))::date <= %(today)s",
+    assignments="status = %(to)s, status_reason = '', updated_at = %(now)s",
+    subject="holder_id",
+    county_fk="issuing_county_id",
+    day="expires_on",
+    label="number",
+)
+
+
+def _transition(transition: _Transition, *, today: datetime.date, now) -> list[tuple]:
+    """Apply `transition` to every row due on `today` and write one audit event per changed
+    row (actor None: the system), in one statement. Returns (id, subject id, date, label,
+    county name) per changed row."""
+    audit_columns = ", ".join(AuditEvent._meta.get_field(f).column for f in _AUDIT_FIELDS)
+    sql = _TRANSITION.format(
+        table=transition.model._meta.db_table,
+        condition=transition.condition,
+        assignments=transition.assignments,
+        subject=transition.subject,
+        county_fk=transition.county_fk,
+        day=transition.day,
+        label=transition.label,
+        audit=AuditEvent._meta.db_table,
+        audit_columns=audit_columns,
+        county=County._meta.db_table,
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(**_tables()), params)
+        cursor.execute(
+            sql,
+            {
+                "from": transition.from_state,
+                "to": transition.to_state,
+                "verb": transition.verb,
+                "object_type": transition.model._meta.label_lower,
+                "day_name": transition.day,
+                "today": today,
+                "now": now,
+                "years": policy.VACATE_AFTER_EXPIRY_YEARS,
+            },
+        )
         return cursor.fetchall()
 
 
-def _audit_rows(
-    rows: list[tuple], *, verb: str, object_type: str, from_state: str, to_state: str, now
-) -> list[AuditEvent]:
-    """Audit events for rows of (id, subject_id, county_id, date_field_name, date)."""
-    return [
-        AuditEvent(
-            actor=None,
-            verb=verb,
-            object_type=object_type,
-            object_id=object_id,
-            county_id=county_id,
-            subject_id=subject_id,
-            from_state=from_state,
-            to_state=to_state,
-            data={date_name: date_value.isoformat(), "source": "expiry_scan"},
-            created_at=now,
-        )
-        for object_id, subject_id, county_id, date_name, date_value in rows
-    ]
-
-
-_EXPIRE_APPLICATIONS = """
-WITH locked AS (
-    SELECT id FROM {application}
-    WHERE status = %(from)s AND window_ends_on < %(today)s
-    ORDER BY id FOR UPDATE
-)
-UPDATE {application} a
-SET status = %(to)s, version = a.version + 1, updated_at = %(now)s
-FROM locked, {county} k
-WHERE a.id = locked.id AND k.id = a.county_id AND a.status = %(from)s
-RETURNING a.id, a.applicant_id, a.county_id, a.window_ends_on, k.name
-"""
-
-
-def _expire_applications(today: datetime.date, now, report: ScanReport) -> list[tuple]:
-    rows = _fetch(
-        _EXPIRE_APPLICATIONS,
+def _application_notice(row: tuple) -> tuple[int, str, dict[str, Any]]:
+    application_id, applicant_id, window_ends_on, _label, county_name = row
+    return (
+        applicant_id,
+        APPLICATION_EXPIRED_KIND,
         {
-            "from": ApplicationStatus.APPROVED,
-            "to": ApplicationStatus.EXPIRED,
-            "today": today,
-            "now": now,
+            "application_id": application_id,
+            "county_name": county_name,
+            "window_ends_on": window_ends_on.isoformat(),
+            "approval_window_months": policy.APPROVAL_WINDOW_MONTHS,
         },
     )
-    report.applications_expired = sorted(row[0] for row in rows)
-    AuditEvent.objects.bulk_create(
-        _audit_rows(
-            [(r[0], r[1], r[2], "window_ends_on", r[3]) for r in rows],
-            verb="application_expire",
-            object_type=Application._meta.label_lower,
-            from_state=ApplicationStatus.APPROVED,
-            to_state=ApplicationStatus.EXPIRED,
-            now=now,
-        )
-    )
-    return [
-        (
-            applicant_id,
-            APPLICATION_EXPIRED_KIND,
-            {
-                "application_id": application_id,
-                "county_name": county_name,
-                "window_ends_on": window_ends_on.isoformat(),
-                "approval_window_months": policy.APPROVAL_WINDOW_MONTHS,
-            },
-        )
-        for application_id, applicant_id, _county_id, window_ends_on, county_name in rows
-    ]
-
-
-_CERTIFICATION_TRANSITION = """
-WITH locked AS (
-    SELECT id FROM {certification}
-    WHERE status = %(from)s AND {condition}
-    ORDER BY id FOR UPDATE
-)
-UPDATE {certification} c
-SET status = %(to)s, status_reason = '', updated_at = %(now)s
-FROM locked, {county} k
-WHERE c.id = locked.id AND k.id = c.issuing_county_id AND c.status = %(from)s
-RETURNING c.id, c.holder_id, c.issuing_county_id, c.expires_on, c.number, k.name
-"""
-# "Past expiry": the certification is in force through its expiry date.
-_PAST_EXPIRY = "expires_on < %(today)s"
-# On or after the vacate date. PostgreSQL's `date + interval 'N years'` turns 29 February
-# into 28 February in a common year, exactly like `rules.vacate_date`.
-_PAST_VACATE_DATE = "(expires_on + make_interval(years => %(years)s))::date <= %(today)s"
-
-
-def _transition_certifications(
-    *, condition: str, from_state: str, to_state: str, verb: str, today, now
-) -> list[tuple]:
-    rows = _fetch(
-        _CERTIFICATION_TRANSITION.replace("{condition}", condition),
-        {
-            "from": from_state,
-            "to": to_state,
-            "today": today,
-            "now": now,
-            "years": policy.VACATE_AFTER_EXPIRY_YEARS,
-        },
-    )
-    AuditEvent.objects.bulk_create(
-        _audit_rows(
-            [(r[0], r[1], r[2], "expires_on", r[3]) for r in rows],
-            verb=verb,
-            object_type=Certification._meta.label_lower,
-            from_state=from_state,
-            to_state=to_state,
-            now=now,
-        )
-    )
-    return rows
 
 
 def _expired_notice(row: tuple) -> tuple[int, str, dict[str, Any]]:
-    certification_id, holder_id, _county_id, expires_on, number, county_name = row
+    certification_id, holder_id, expires_on, number, county_name = row
     return (
         holder_id,
         CERTIFICATION_EXPIRED_KIND,
@@ -260,16 +272,23 @@ def _claim_reminders(
 ) -> list[tuple[int, str, dict[str, Any]]]:
     if not days:
         return []
-    rows = _fetch(
-        _CLAIM_REMINDERS,
-        {
-            "days": days,
-            "active": CertificationStatus.ACTIVE,
-            "today": today,
-            "horizon": today + datetime.timedelta(days=max(days)),
-            "now": now,
-        },
+    sql = _CLAIM_REMINDERS.format(
+        certification=Certification._meta.db_table,
+        reminder=RenewalReminder._meta.db_table,
+        county=County._meta.db_table,
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "days": days,
+                "active": CertificationStatus.ACTIVE,
+                "today": today,
+                "horizon": today + datetime.timedelta(days=max(days)),
+                "now": now,
+            },
+        )
+        rows = cursor.fetchall()
     notices = []
     for days_before, emailed, cert_id, holder_id, number, expires_on, county_name in rows:
         if not emailed:
@@ -303,28 +322,16 @@ def expiry_scan_run(*, today: datetime.date, dry_run: bool = False) -> ScanRepor
     now = timezone.now()
     reminder_days = sorted({int(d) for d in ProgramPolicy.current().reminder_days if d > 0})
     with transaction.atomic():
-        notices = _expire_applications(today, now, report)
-        expired = _transition_certifications(
-            condition=_PAST_EXPIRY,
-            from_state=CertificationStatus.ACTIVE,
-            to_state=CertificationStatus.EXPIRED,
-            verb="certification_expire",
-            today=today,
-            now=now,
-        )
-        vacated = _transition_certifications(
-            condition=_PAST_VACATE_DATE,
-            from_state=CertificationStatus.EXPIRED,
-            to_state=CertificationStatus.VACATED,
-            verb="certification_vacate",
-            today=today,
-            now=now,
-        )
+        applications = _transition(EXPIRE_APPLICATIONS, today=today, now=now)
+        expired = _transition(EXPIRE_CERTIFICATIONS, today=today, now=now)
+        vacated = _transition(VACATE_CERTIFICATIONS, today=today, now=now)
         vacated_ids = {row[0] for row in vacated}
+        notices = [_application_notice(row) for row in applications]
         notices += [_expired_notice(row) for row in expired if row[0] not in vacated_ids]
         notices += _claim_reminders(today, now, reminder_days, report)
-        report.certifications_expired = sorted(row[4] for row in expired)
-        report.certifications_vacated = sorted(row[4] for row in vacated)
+        report.applications_expired = sorted(row[0] for row in applications)
+        report.certifications_expired = sorted(row[3] for row in expired)
+        report.certifications_vacated = sorted(row[3] for row in vacated)
         changed_ids = sorted({row[0] for row in expired} | vacated_ids)
         report.emails_queued = notify_many(notices)
         report.renders_queued = enqueue_many(

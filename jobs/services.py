@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -69,13 +69,21 @@ def outbox_enqueue(
 
 
 def outbox_enqueue_many(messages: Iterable[tuple[str, dict[str, Any]]]) -> int:
-    """Write many outbox rows (task name, kwargs) with one INSERT in the current transaction;
-    after commit, ask a worker to run the sweeper rather than relaying them here one by one.
-    Returns the number of rows written."""
-    rows = [OutboxMessage(task_name=name, kwargs=kwargs) for name, kwargs in messages]
+    """Write many outbox rows (task name, kwargs) with one COPY statement in the current
+    transaction; after commit, ask a worker to run the sweeper rather than relaying them here
+    one by one. Returns the number of rows written.
+
+    COPY rather than `bulk_create`: with tens of thousands of JSON payloads (a mass expiry)
+    it is an order of magnitude faster, and it is still one statement whatever the count."""
+    now = timezone.now()
+    rows = [(name, "[]", json.dumps(kwargs), "", now, 0, "") for name, kwargs in messages]
     if not rows:
         return 0
-    OutboxMessage.objects.bulk_create(rows)
+    columns = ("task_name", "args", "kwargs", "task_id", "created_at", "attempts", "last_error")
+    statement = f"COPY {OutboxMessage._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
     transaction.on_commit(_request_sweep, robust=True)
     return len(rows)
 

@@ -8,6 +8,7 @@ tests start and kill their own). Tests using them need
 committed rows, and `broker_queue` so what the test process sends goes to that queue.
 """
 
+import json
 import os
 import signal
 import socket
@@ -223,21 +224,23 @@ def broker_queue(celery_workers: Workers, settings) -> Iterator[str]:
 
 
 @pytest.fixture
-def broker_messages(broker_queue: str) -> Iterator[Callable[[], list[dict]]]:
-    """The messages waiting in the test queue (for tests without a worker), as Celery
-    message headers; the queue is emptied before and after the test."""
-    import json
-
+def broker_messages() -> Iterator[Callable[[], list[dict]]]:
+    """For tests without a worker: what this test sends goes to a queue of its own that no
+    worker consumes; the fixture returns the waiting messages' Celery headers, oldest first.
+    The queue is deleted afterwards."""
+    queue = f"peercert-test-inspect-{uuid.uuid4().hex[:12]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.delete(broker_queue)
 
     def messages() -> list[dict]:
-        return [json.loads(raw)["headers"] for raw in reversed(client.lrange(broker_queue, 0, -1))]
+        return [json.loads(raw)["headers"] for raw in reversed(client.lrange(queue, 0, -1))]
 
     try:
         yield messages
     finally:
-        client.delete(broker_queue)
+        app.conf.task_default_queue = previous
+        client.delete(queue)
         client.close()
 
 
