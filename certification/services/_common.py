@@ -11,10 +11,15 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from accounts.models import User
-from certification.models import Application, Certification, CodeOfEthicsVersion
+from certification.models import (
+    Application,
+    ApplicationStatus,
+    Certification,
+    CodeOfEthicsVersion,
+)
 from config.errors import DomainError
 from counties.models import County, StaffRole
 from counties.selectors import staff_role
@@ -79,15 +84,23 @@ def check_version(application: Application, expected_version: int | None) -> Non
         )
 
 
+# How a state reads in "This application is …", where the status label alone would not.
+APPLICATION_STATE_PHRASES = {
+    ApplicationStatus.DRAFT: gettext_lazy("a draft"),
+    ApplicationStatus.CHANGES_REQUESTED: gettext_lazy("waiting for the applicant’s changes"),
+}
+
+
 def application_state_conflict(application: Application, target: str) -> DomainError:
     """The conflict raised when `application` cannot move to `target` from where it is."""
+    status = APPLICATION_STATE_PHRASES.get(
+        application.status, application.get_status_display().lower()
+    )
     if application.status == target:
         message = _("This application is already %(status)s.")
     else:
-        message = _("This application’s status is “%(status)s”, so this cannot be done now.")
-    return DomainError(
-        message % {"status": application.get_status_display().lower()}, code="conflict"
-    )
+        message = _("This application is %(status)s, so this cannot be done now.")
+    return DomainError(message % {"status": status}, code="conflict")
 
 
 def certification_state_conflict(certification: Certification, target: str) -> DomainError:

@@ -77,7 +77,7 @@ def test_actions_report_refusals_and_change_nothing(client, operator, cast):
     verify_documents(fresno)
     response = act(client, "application", "approve", [draft, fresno])
     content = response.content.decode()
-    assert "This application’s status is “draft”" in content
+    assert "This application is a draft, so" in content
     assert "you need the right staff role in its county" in content
     assert set(Application.objects.values_list("status", flat=True)) == {"draft", "in_review"}
 
