@@ -18,9 +18,10 @@ from accounts.roles import is_state_staff
 from certification.models import ApplicationStatus, CertificationStatus
 from certification.selectors import applications_for, certifications_for
 from counties.models import County, DeliverySystem, OptInPeriod
-from counties.selectors import county_opt_in_history, staff_counties
+from counties.selectors import county_opt_in_history
 from exams.models import ExamResult
 from exams.selectors import exam_attempts_for
+from training.selectors import staff_county_ids
 
 # Applications still in draft belong to the applicant alone and are counted nowhere.
 COUNTED_APPLICATION_STATUSES = tuple(
@@ -51,11 +52,14 @@ def _days_from_submission_to_issue() -> Func:
     )
 
 
-def visible_counties(user: User) -> QuerySet[County]:
-    """The counties whose figures `user` may read: all of them for state staff, their own for
-    county staff, none for anyone else. By name."""
-    counties = County.objects.all() if is_state_staff(user) else staff_counties(user)
-    return counties.order_by("name")
+def visible_county_ids(user: User) -> list[int] | None:
+    """Ids of the counties whose figures `user` may read: None (every county) for state staff,
+    their own for county staff, none for anyone else."""
+    return None if is_state_staff(user) else staff_county_ids(user)
+
+
+def _in_counties(rows: QuerySet, field: str, county_ids: list[int] | None) -> QuerySet:
+    return rows if county_ids is None else rows.filter(**{f"{field}__in": county_ids})
 
 
 def _grouped_counts(rows: QuerySet) -> dict[int, dict[str, int]]:
@@ -65,16 +69,13 @@ def _grouped_counts(rows: QuerySet) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _certification_counts(user: User, county_ids: list[int]) -> dict[int, dict[str, int]]:
-    rows = (
-        certifications_for(user)
-        .prefetch_related(None)
-        .filter(issuing_county_id__in=county_ids)
-        .values_list("issuing_county_id", "status")
-        .annotate(number=Count("id"))
-        .order_by()
+def _certification_counts(user: User, county_ids: list[int] | None) -> dict[int, dict[str, int]]:
+    rows = _in_counties(
+        certifications_for(user).prefetch_related(None), "issuing_county_id", county_ids
     )
-    return _grouped_counts(rows)
+    return _grouped_counts(
+        rows.values_list("issuing_county_id", "status").annotate(number=Count("id")).order_by()
+    )
 
 
 def _counts(found: dict[str, int], keys: tuple[str, ...] | list[str]) -> dict[str, int]:
@@ -95,13 +96,13 @@ def _period(values: dict[str, Any]) -> dict[str, Any]:
 def county_summaries(user: User, *, county: County | None = None) -> list[dict[str, Any]]:
     """Every county (or only `county`) by name: code, name, FIPS, the open opt-in period per
     delivery system (null when never recorded) and certification counts by status, null for
-    a county whose counts `user` may not read. Four queries at most."""
+    a county whose counts `user` may not read. Three queries (plus the caller's county ids)."""
     counties = County.objects.order_by("name")
     periods = OptInPeriod.objects.filter(effective_to__isnull=True)
     if county is not None:
         counties = counties.filter(pk=county.pk)
         periods = periods.filter(county=county)
-    counted_ids = list(visible_counties(user).values_list("id", flat=True))
+    counted_ids = visible_county_ids(user)
     counts = _certification_counts(user, counted_ids)
     open_periods: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for values in periods.values(*_PERIOD_FIELDS):
@@ -117,7 +118,7 @@ def county_summaries(user: User, *, county: County | None = None) -> list[dict[s
             },
             "certifications": (
                 _counts(counts.get(values["id"], {}), statuses)
-                if values["id"] in counted_ids
+                if counted_ids is None or values["id"] in counted_ids
                 else None
             ),
         }
@@ -166,31 +167,28 @@ def program_stats(user: User, *, today: datetime.date) -> dict[str, Any]:
     """Certifications and applications by status, exam pass rate and median days from
     submission to certification: per county for every county `user` may read, and statewide
     for state staff only (null for anyone else). A fixed number of queries."""
-    counties = list(visible_counties(user).values(*_COUNTY_FIELDS))
-    county_ids = [values["id"] for values in counties]
+    county_ids = visible_county_ids(user)
+    counties = list(
+        _in_counties(County.objects.order_by("name"), "id", county_ids).values(*_COUNTY_FIELDS)
+    )
     certifications = _certification_counts(user, county_ids)
     applications = _grouped_counts(
-        applications_for(user)
-        .filter(county_id__in=county_ids, status__in=COUNTED_APPLICATION_STATUSES)
+        _in_counties(applications_for(user), "county_id", county_ids)
+        .filter(status__in=COUNTED_APPLICATION_STATUSES)
         .values_list("county_id", "status")
         .annotate(number=Count("id"))
         .order_by()
     )
     exams = _grouped_counts(
-        exam_attempts_for(user)
-        .filter(
-            application__county_id__in=county_ids,
-            result__in=[ExamResult.PASSED, ExamResult.FAILED],
-        )
+        _in_counties(exam_attempts_for(user), "application__county_id", county_ids)
+        .filter(result__in=[ExamResult.PASSED, ExamResult.FAILED])
         .values_list("application__county_id", "result")
         .annotate(number=Count("id"))
         .order_by()
     )
-    issued_from_applications = (
-        certifications_for(user)
-        .prefetch_related(None)
-        .filter(issuing_county_id__in=county_ids, application__submitted_at__isnull=False)
-    )
+    issued_from_applications = _in_counties(
+        certifications_for(user).prefetch_related(None), "issuing_county_id", county_ids
+    ).filter(application__submitted_at__isnull=False)
     medians = dict(
         issued_from_applications.values_list("issuing_county_id")
         .annotate(median=Median(_days_from_submission_to_issue()))

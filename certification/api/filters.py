@@ -5,10 +5,14 @@ key: `{"status": ["Select a valid choice. ..."]}`. Filters narrow what the calle
 see: a county outside a county staff member's counties gives no rows, not an error.
 """
 
+import datetime
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError as FormValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from rest_framework.exceptions import ValidationError
 
 from certification.models import Certification, CertificationSpecialization, CertificationStatus
@@ -19,6 +23,25 @@ DATE_FORMAT = "%Y-%m-%d"
 MAX_QUERY_LENGTH = 100
 # More words than this in `q` cannot be one person's name.
 _MAX_NAME_TERMS = 5
+
+
+class _UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date or date-time, returned in UTC. PostgreSQL refuses offsets beyond
+    ±15:59 that Python accepts, and a moment outside years 1 to 9999 in UTC is no date at
+    all: both are invalid input here, never a database error."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError as exc:
+            raise FormValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _UtcDateTimeField
 
 
 class RosterFilter(django_filters.FilterSet):
@@ -38,7 +61,7 @@ class RosterFilter(django_filters.FilterSet):
     expires_after = django_filters.DateFilter(
         field_name="expires_on", lookup_expr="gt", input_formats=[DATE_FORMAT]
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     q = django_filters.CharFilter(method="filter_q", max_length=MAX_QUERY_LENGTH)
 
     class Meta:

@@ -15,15 +15,6 @@ from certification.models import Certification, CertificationSpecialization
 from counties.models import County
 
 
-@pytest.fixture(autouse=True)
-def _own_cache_namespace(settings):
-    """Throttle counters live in the real Redis cache; a key prefix per test keeps each test's
-    counters apart without flushing a database other tests may be using."""
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
-    }
-
-
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

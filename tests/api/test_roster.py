@@ -338,15 +338,30 @@ def test_a_state_page_costs_two_queries_whatever_its_size(
 
 
 @pytest.mark.parametrize("rows", [10, 1000])
-def test_a_county_page_costs_three_queries_whatever_its_size(
+def test_a_county_page_costs_four_queries_whatever_its_size(
     cast, client_for, rows, django_assert_num_queries
 ):
     bulk_certifications(rows, cast.county, specializations=("crisis",))
     bulk_certifications(rows, cast.other_county)
     reviewer = client_for(cast.reviewer)
 
-    # The token lookup, whether the user is county staff, then the page.
-    with django_assert_num_queries(3):
+    # The token lookup, whether the user is county staff, their county ids, then the page.
+    with django_assert_num_queries(4):
         response = reviewer.get(URL, {"page_size": 1000, "status": "active"})
 
     assert len(response.json()["results"]) == rows
+
+
+def test_an_offset_postgresql_would_refuse_is_read_in_utc(state, spread):
+    # 2025-04-02T00:30+16:00 is 2025-04-01T08:30Z: the Los Angeles row's exact moment.
+    response = state.get(URL, {"updated_since": "2025-04-02T00:30:00+16:00"})
+
+    assert numbers(response) == [spread["crisis"].number]
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_an_updated_since_outside_the_calendar_in_utc_answers_400(state, spread, moment):
+    response = state.get(URL, {"updated_since": moment})
+
+    assert response.status_code == 400
+    assert response.json() == {"updated_since": ["Enter a valid date/time."]}

@@ -1,0 +1,154 @@
+"""The public verification pages: /verify/ (search by number) and /verify/<number> (the QR
+code's target): live status, clearly marked when not current, nothing else about the person."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from certification.models import Certification
+from config import policy
+from tests.factories import CertificationFactory, SpecializationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def peer(cast):
+    cert = CertificationFactory(
+        number="PSS-0001000",
+        holder=cast.other_applicant,
+        issuing_county=cast.other_county,
+        first_name="Ben",
+        last_name="Okafor",
+        issued_on=datetime.date(2024, 2, 1),
+        expires_on=datetime.date(2099, 2, 1),
+        status_reason="Private discipline notes.",
+    )
+    SpecializationFactory(certification=cert, code="crisis")
+    SpecializationFactory(certification=cert, code="justice_involved")
+    return cert
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_the_search_page_has_a_labelled_field(client):
+    response = client.get("/verify/")
+
+    assert response.status_code == 200
+    html = text(response)
+    assert '<label class="usa-label" for="id_number">Certification number</label>' in html
+    assert 'aria-describedby="id_number-hint"' in html
+
+
+@pytest.mark.parametrize("typed", ["PSS-0001000", " pss-0001000 "])
+def test_a_number_redirects_to_its_page(client, typed):
+    response = client.get("/verify/", {"number": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/verify/PSS-0001000"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter a certification number."),
+        ("PSS/0001000", "A certification number has only letters, digits and hyphens"),
+        ("<script>", "A certification number has only letters, digits and hyphens"),
+    ],
+)
+def test_a_bad_number_is_an_error_linked_to_the_field(client, typed, message):
+    response = client.get("/verify/", {"number": typed})
+
+    assert response.status_code == 400
+    html = text(response)
+    assert message in html
+    assert 'aria-describedby="id_number-hint id_number-error"' in html
+    assert 'aria-invalid="true"' in html
+    assert "<script>" not in html.split("<main", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "path", ["/verify/PSS-0001000", "/verify/PSS-0001000/", "/verify/pss-0001000"]
+)
+def test_the_page_shows_the_registry_entry_and_nothing_else(client, peer, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    html = text(response)
+    assert "Active: this certification is current" in html
+    assert 'data-status="active"' in html
+    for shown in ("PSS-0001000", "Ben Okafor", "Fresno", "Crisis Services", "Justice-Involved"):
+        assert shown in html
+    for hidden in ("other@cast.test", "1985", "510-555-0100", "1 Main St", "Private discipline"):
+        assert hidden not in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
+@pytest.mark.parametrize(
+    ("status", "alert", "heading"),
+    [
+        ("expired", "usa-alert--warning", "Expired: this certification is not current"),
+        ("suspended", "usa-alert--error", "Suspended: this certification is not current"),
+        ("revoked", "usa-alert--error", "Revoked: this certification is not valid"),
+        ("vacated", "usa-alert--error", "Vacated: this certification is no longer valid"),
+    ],
+)
+def test_a_certification_that_is_not_current_is_clearly_marked(
+    client, peer, status, alert, heading
+):
+    Certification.objects.filter(pk=peer.pk).update(status=status)
+
+    html = text(client.get("/verify/PSS-0001000"))
+
+    assert f'<div class="usa-alert {alert}" role="status" data-status="{status}">' in html
+    assert heading in html
+    assert "Active: this certification is current" not in html
+
+
+def test_an_active_certification_near_expiry_is_tagged(client, peer):
+    expires = timezone.localdate() + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS)
+    Certification.objects.filter(pk=peer.pk).update(expires_on=expires)
+
+    html = text(client.get("/verify/PSS-0001000"))
+
+    assert "Expiring soon" in html
+    assert "unless it is renewed" in html
+
+
+@pytest.mark.parametrize("number", ["PSS-9999999", "nothing", "PSS%00"])
+def test_an_unknown_number_gets_a_friendly_404_that_reveals_nothing(client, peer, number):
+    response = client.get(f"/verify/{number}")
+
+    assert response.status_code == 404
+    html = text(response)
+    assert "No certification in the registry has this number." in html
+    assert "Okafor" not in html
+    assert 'name="number"' in html
+
+
+def test_a_lookup_costs_two_queries(client, peer, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        assert client.get("/verify/PSS-0001000").status_code == 200
+
+
+def test_lookups_share_the_verification_rate_limit(client, peer, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "verify_anon": "2/min",
+        },
+    }
+
+    page = client.get("/verify/PSS-0001000")
+    api = client.get("/api/v1/verify/PSS-0001000/")
+    refused = client.get("/verify/PSS-0001000")
+
+    assert (page.status_code, api.status_code) == (200, 200)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "Too many lookups" in text(refused)
+    assert "Okafor" not in text(refused)
