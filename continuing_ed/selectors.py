@@ -12,13 +12,13 @@ from django.http import Http404
 
 from accounts.models import User
 from continuing_ed.models import CeCredit
-from training.selectors import staff_county_ids
+from training.selectors import can_read, staff_county_ids
 
 
 def ce_credits_for(user: User | AnonymousUser | None) -> QuerySet[CeCredit]:
     """The CE credits `user` may see, newest completion first, with their certification
     loaded."""
-    if not (user is not None and user.is_authenticated and user.is_active):
+    if not can_read(user):
         return CeCredit.objects.none()
     credits = CeCredit.objects.select_related("certification")
     if user.is_state_staff:

@@ -13,12 +13,12 @@ from django.http import Http404
 
 from accounts.models import User
 from exams.models import ExamAttempt
-from training.selectors import staff_county_ids
+from training.selectors import can_read, staff_county_ids
 
 
 def exam_attempts_for(user: User | AnonymousUser | None) -> QuerySet[ExamAttempt]:
     """The exam attempts `user` may see, oldest first, with their application loaded."""
-    if not (user is not None and user.is_authenticated and user.is_active):
+    if not can_read(user):
         return ExamAttempt.objects.none()
     visible = Q(application__applicant=user)
     if user.is_state_staff:
