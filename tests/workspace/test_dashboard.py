@@ -107,11 +107,11 @@ def test_dashboard_query_count_does_not_grow_with_rows(
     assert len(small.captured_queries) == len(large.captured_queries)
 
 
-# Session read + user, membership role and "is county staff" (not for state staff), county,
+# Session read + user, county, membership role and staff county ids (not for state staff),
 # application counts, certification counts, queue count + page, training count + list,
-# expiring count + list, open audits, and the idle-timeout session save (savepoint, update,
-# release).
-QUERIES = {"reviewer": 17, "state": 15}
+# expiring count + list, open audits, the header's "is county staff" check, and the
+# idle-timeout session save (savepoint, update, release).
+QUERIES = {"reviewer": 18, "state": 16}
 
 
 def test_pick_county_redirects_one_membership_and_lists_several(cast, client):

@@ -1,0 +1,116 @@
+"""A certification's page and its discipline actions: suspend, lift, revoke (reason required,
+confirmation page), reinstate; administrators only."""
+
+from django.urls import reverse
+
+from certification.models import Certification, Renewal
+from counties.models import AuditEvent
+from tests.factories import CeCreditFactory, EthicsVersionFactory
+
+
+def _url(name: str, *args) -> str:
+    return reverse(f"workspace:{name}", args=["alameda", *args])
+
+
+def _status(certification: Certification) -> str:
+    return Certification.objects.get(pk=certification.pk).status
+
+
+def test_suspend_shows_a_confirmation_then_needs_a_reason(cast, world, client):
+    client.force_login(cast.admin)
+    confirm = client.get(_url("certification_suspend", world.active.pk))
+    assert confirm.status_code == 200
+    assert b"Suspend the certification" in confirm.content
+    assert _status(world.active) == "active"
+
+    response = client.post(_url("certification_suspend", world.active.pk), {"reason": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    assert _status(world.active) == "active"
+
+    response = client.post(
+        _url("certification_suspend", world.active.pk), {"reason": "Complaint upheld."}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _url("certification", world.active.pk)
+    certification = Certification.objects.get(pk=world.active.pk)
+    assert (certification.status, certification.status_reason) == (
+        "suspended",
+        "Complaint upheld.",
+    )
+
+
+def test_lift_then_revoke(cast, world, client):
+    client.force_login(cast.admin)
+    response = client.post(_url("certification_lift_suspension", world.suspended.pk), {})
+    assert response.status_code == 302
+    assert _status(world.suspended) == "active"
+    response = client.post(_url("certification_revoke", world.suspended.pk), {"reason": "Fraud."})
+    assert response.status_code == 302
+    assert _status(world.suspended) == "revoked"
+    # Revoked is final: a second revocation is a conflict, told, nothing changes.
+    events = AuditEvent.objects.count()
+    response = client.post(_url("certification_revoke", world.suspended.pk), {"reason": "Again."})
+    assert response.status_code == 302
+    assert AuditEvent.objects.count() == events
+
+
+def test_reviewers_cannot_discipline(cast, world, client):
+    client.force_login(cast.reviewer)
+    page = client.get(_url("certification", world.active.pk))
+    assert _url("certification_suspend", world.active.pk).encode() not in page.content
+    assert "Only the county's administrators" in page.content.decode()
+    events = AuditEvent.objects.count()
+    for name, data in (
+        ("certification_suspend", {"reason": "x"}),
+        ("certification_revoke", {"reason": "x"}),
+    ):
+        assert client.post(_url(name, world.active.pk), data).status_code == 403
+    assert client.post(_url("certification_lift_suspension", world.suspended.pk)).status_code == 403
+    assert _status(world.active) == "active"
+    assert _status(world.suspended) == "suspended"
+    assert AuditEvent.objects.count() == events
+
+
+def test_reinstate_refused_without_ce_then_allowed_with_it(cast, world, client):
+    EthicsVersionFactory()
+    client.force_login(cast.admin)
+    page = client.get(_url("certification", world.expired.pk))
+    assert page.context["reinstatement_problems"]
+    response = client.post(
+        _url("certification_reinstate", world.expired.pk), {"ethics_affirmed": "on"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert _status(world.expired) == "expired"
+
+    CeCreditFactory(certification=world.expired, hours=14, category="general", status="verified")
+    CeCreditFactory(
+        certification=world.expired, hours=6, category="law_and_ethics", status="verified"
+    )
+    page = client.get(_url("certification", world.expired.pk))
+    assert page.context["reinstatement_problems"] == []
+    response = client.post(
+        _url("certification_reinstate", world.expired.pk), {"ethics_affirmed": "on"}
+    )
+    assert response.status_code == 302
+    assert _status(world.expired) == "active"
+    assert Renewal.objects.get(certification=world.expired).kind == "reinstatement"
+
+
+def test_reinstate_needs_the_affirmation_box(cast, world, client):
+    client.force_login(cast.admin)
+    response = client.post(_url("certification_reinstate", world.expired.pk), {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["ethics_affirmed"]
+    assert _status(world.expired) == "expired"
+
+
+def test_other_county_certification_is_404(cast, world, client):
+    client.force_login(cast.admin)
+    assert client.get(_url("certification", world.fresno_certification.pk)).status_code == 404
+    response = client.post(
+        _url("certification_suspend", world.fresno_certification.pk), {"reason": "x"}
+    )
+    assert response.status_code == 404
+    assert _status(world.fresno_certification) == "active"

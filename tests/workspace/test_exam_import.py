@@ -1,0 +1,265 @@
+"""Importing the vendor's exam results: every row's outcome in the preview, nothing saved
+before the commit, only valid rows recorded, the same file twice changes nothing, and a
+10,000-row file."""
+
+import datetime
+import sys
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from certification.models import Application
+from certification.workspace import exam_import
+from certification.workspace.exam_import import RowOutcome
+from counties.models import AuditEvent
+from exams.models import ExamAttempt
+from tests.workspace.conftest import approved_application, person
+
+HEADER = "application_id,email,exam_date,result,scaled_score,vendor_reference"
+
+
+def _upload(client, user, text: str, name: str = "results.csv"):
+    client.force_login(user)
+    return client.post(
+        reverse("workspace:exam_import", args=["alameda"]),
+        {"file": SimpleUploadedFile(name, text.encode(), content_type="text/csv")},
+    )
+
+
+def _outcomes(plan) -> list[str]:
+    return [row.outcome for row in plan.rows]
+
+
+@pytest.fixture
+def candidates(cast, world):
+    """Three approved Alameda applications and one approved Fresno one."""
+    alameda = [world.approved] + [
+        approved_application(
+            person(f"cand{n}@example.org", "Cand", f"N{n}", cast.county), cast.county
+        )
+        for n in range(2)
+    ]
+    fresno = approved_application(
+        person("fresno.cand@example.org", "Fay", "Cand", cast.other_county), cast.other_county
+    )
+    return alameda, fresno
+
+
+def _mixed_file(world, candidates) -> str:
+    (a, b, c), fresno = candidates
+    today = timezone.localdate().isoformat()
+    lines = [
+        HEADER,
+        f"{a.pk},{a.applicant.email},{today},passed,520,PV-1",  # ok
+        f"{b.pk},{b.applicant.email.upper()},{today},Fail,401,PV-2",  # ok (case-insensitive)
+        f"999999,nobody@example.org,{today},passed,500,PV-3",  # unknown candidate
+        f"{fresno.pk},{fresno.applicant.email},{today},passed,500,PV-4",  # other county
+        f"{c.pk},wrong@example.org,{today},passed,500,PV-5",  # email mismatch
+        f"{world.submitted.pk},{world.submitted.applicant.email},{today},passed,500,PV-6",
+        f"{c.pk},{c.applicant.email},{today},passed,500,PV-1",  # duplicate in file
+        f"{c.pk},{c.applicant.email},2025-13-45,passed,500,PV-7",  # malformed date
+        f"{c.pk},{c.applicant.email},{today},maybe,500,PV-8",  # bad result
+        f"{c.pk},{c.applicant.email},{today},passed,abc,PV-9",  # bad score
+        f"{c.pk},{c.applicant.email},{today},passed,500,",  # missing reference
+        f"{c.pk},{c.applicant.email},2099-01-01,passed,500,PV-10",  # future date
+        f"{c.pk},{c.applicant.email},{today},passed",  # malformed row
+        f"abc,{c.applicant.email},{today},passed,500,PV-11",  # not a number
+    ]
+    return "\n".join(lines) + "\n"
+
+
+EXPECTED = [
+    RowOutcome.OK,
+    RowOutcome.OK,
+    RowOutcome.UNKNOWN_CANDIDATE,
+    RowOutcome.UNKNOWN_CANDIDATE,
+    RowOutcome.EMAIL_MISMATCH,
+    RowOutcome.NOT_ELIGIBLE,
+    RowOutcome.DUPLICATE_IN_FILE,
+    RowOutcome.MALFORMED_DATE,
+    RowOutcome.BAD_RESULT,
+    RowOutcome.BAD_SCORE,
+    RowOutcome.MISSING_REFERENCE,
+    RowOutcome.FUTURE_DATE,
+    RowOutcome.MALFORMED_ROW,
+    RowOutcome.UNKNOWN_CANDIDATE,
+]
+
+
+def test_preview_commit_and_reimport(cast, world, candidates, client):
+    text = _mixed_file(world, candidates)
+    events = AuditEvent.objects.count()
+    response = _upload(client, cast.reviewer, text)
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    assert preview.status_code == 200
+    assert _outcomes(preview.context["plan"]) == EXPECTED
+    assert preview.context["plan"].ok_count == 2
+    assert b"Import 2 valid rows" in preview.content
+    # Nothing is saved by the preview.
+    assert ExamAttempt.objects.count() == 0
+    assert AuditEvent.objects.count() == events
+
+    committed = client.post(response["Location"])
+    assert committed.status_code == 302
+    attempts = ExamAttempt.objects.order_by("vendor_reference")
+    (a, b, _c), _fresno = candidates
+    assert [
+        (x.application_id, x.result, x.scaled_score, x.source, x.vendor_reference) for x in attempts
+    ] == [
+        (a.pk, "passed", 520, "import", "PV-1"),
+        (b.pk, "failed", 401, "import", "PV-2"),
+    ]
+    result = client.get(committed["Location"])
+    assert result.status_code == 200
+    assert ("Recorded", 2) in result.context["result_summary"]
+
+    # A second commit of the same upload, and the same file uploaded again, change nothing.
+    client.post(response["Location"])
+    again = _upload(client, cast.reviewer, text)
+    plan = client.get(again["Location"]).context["plan"]
+    assert plan.ok_count == 0
+    assert _outcomes(plan)[:2] == [RowOutcome.ALREADY_IMPORTED, RowOutcome.ALREADY_IMPORTED]
+    client.post(again["Location"])
+    assert ExamAttempt.objects.count() == 2
+
+
+def test_candidate_id_column_and_us_dates(cast, world, candidates):
+    (a, _b, _c), _fresno = candidates
+    today = timezone.localdate()
+    text = (
+        "Candidate_ID,Email,Exam_Date,Result,Vendor_Reference\n"
+        f"{a.pk},{a.applicant.email},{today:%m/%d/%Y},No Show,VR-1\n"
+    )
+    parsed = exam_import.parse_file(text.encode())
+    plan = exam_import.plan_import(cast.reviewer, cast.county, parsed)
+    assert _outcomes(plan) == [RowOutcome.OK]
+    assert (plan.rows[0].taken_on, plan.rows[0].result) == (today, "no_show")
+
+
+def test_rows_after_the_third_attempt_are_not_eligible(cast, world, candidates):
+    (a, _b, _c), _fresno = candidates
+    day = timezone.localdate()
+    rows = [HEADER] + [
+        f"{a.pk},{a.applicant.email},{day - datetime.timedelta(days=n)},failed,300,F-{n}"
+        for n in range(4, 0, -1)
+    ]
+    plan = exam_import.plan_import(
+        cast.reviewer, cast.county, exam_import.parse_file("\n".join(rows).encode())
+    )
+    assert _outcomes(plan) == [RowOutcome.OK] * 3 + [RowOutcome.NOT_ELIGIBLE]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"email,exam_date\nx@y.z,2025-01-01\n", "Columns missing"),
+        (HEADER.encode() + b"\n", "no rows"),
+        (b"\xff\xfe\x00bad", "not UTF-8"),
+    ],
+)
+def test_unreadable_files_are_refused_on_the_form(content, message, cast, client):
+    client.force_login(cast.reviewer)
+    response = client.post(
+        reverse("workspace:exam_import", args=["alameda"]),
+        {"file": SimpleUploadedFile("bad.csv", content)},
+    )
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors["file"])
+
+
+def test_a_preview_belongs_to_who_uploaded_it(cast, world, candidates, client):
+    response = _upload(client, cast.reviewer, _mixed_file(world, candidates))
+    client.force_login(cast.admin)
+    assert client.get(response["Location"]).status_code == 404
+    assert client.post(response["Location"]).status_code == 404
+    assert ExamAttempt.objects.count() == 0
+
+
+def test_template_download(cast, client):
+    client.force_login(cast.reviewer)
+    response = client.get(reverse("workspace:exam_import_template", args=["alameda"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="exam-results-template.csv"'
+    assert response.content.decode().splitlines()[0] == HEADER
+
+
+def _bulk_candidates(county, count: int) -> list[Application]:
+    """`count` approved applications, created in bulk (the factories are too slow for this)."""
+    users = User.objects.bulk_create(
+        [
+            User(email=f"bulk{n}@example.org", first_name="Bulk", last_name=f"N{n}")
+            for n in range(count)
+        ]
+    )
+    approved_on = timezone.localdate() - datetime.timedelta(days=30)
+    window_ends_on = approved_on + datetime.timedelta(days=300)
+    return Application.objects.bulk_create(
+        [
+            Application(
+                applicant=user,
+                county=county,
+                status="approved",
+                submitted_at=timezone.now(),
+                approved_on=approved_on,
+                window_ends_on=window_ends_on,
+            )
+            for user in users
+        ]
+    )
+
+
+VALID_ROWS = 500
+TOTAL_ROWS = 10_000
+
+
+def test_a_10000_row_file_previews_and_commits(cast, client, capsys):
+    """10,000 rows: 500 valid, the rest unknown candidates, duplicates and malformed dates.
+    The preview is paginated; the commit records the valid rows; the times are reported."""
+    applications = _bulk_candidates(cast.county, VALID_ROWS)
+    today = timezone.localdate().isoformat()
+    lines = [HEADER]
+    for n in range(TOTAL_ROWS):
+        if n < VALID_ROWS:
+            application = applications[n]
+            lines.append(f"{application.pk},bulk{n}@example.org,{today},passed,500,BIG-{n}")
+        elif n % 3 == 0:
+            lines.append(f"{9_000_000 + n},x{n}@example.org,{today},passed,500,BIG-{n}")
+        elif n % 3 == 1:
+            lines.append(f"{applications[0].pk},bulk0@example.org,{today},passed,500,BIG-0")
+        else:
+            lines.append(f"{applications[1].pk},bulk1@example.org,31/31/2025,passed,500,BIG-{n}")
+    text = "\n".join(lines) + "\n"
+
+    started = time.monotonic()
+    response = _upload(client, cast.reviewer, text)
+    preview = client.get(response["Location"])
+    preview_seconds = time.monotonic() - started
+    plan = preview.context["plan"]
+    assert len(plan.rows) == TOTAL_ROWS
+    assert plan.ok_count == VALID_ROWS
+    assert len(preview.context["page_obj"].object_list) == 100
+    assert preview.context["page_obj"].paginator.num_pages == TOTAL_ROWS // 100
+
+    started = time.monotonic()
+    client.post(response["Location"])
+    commit_seconds = time.monotonic() - started
+    assert ExamAttempt.objects.filter(source="import").count() == VALID_ROWS
+
+    started = time.monotonic()
+    again = _upload(client, cast.reviewer, text)
+    assert client.get(again["Location"]).context["plan"].ok_count == 0
+    client.post(again["Location"])
+    reimport_seconds = time.monotonic() - started
+    assert ExamAttempt.objects.filter(source="import").count() == VALID_ROWS
+    with capsys.disabled():
+        sys.stdout.write(
+            f"\n10,000-row exam import: upload+preview {preview_seconds:.1f}s, "
+            f"commit of {VALID_ROWS} valid rows {commit_seconds:.1f}s, "
+            f"re-import (no-op) {reimport_seconds:.1f}s\n"
+        )

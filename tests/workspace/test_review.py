@@ -1,0 +1,404 @@
+"""The review page and the decisions taken from it, through the views: start review, request
+changes, approve, deny, documents and training review, exam attempts by hand, issuing, and
+stale forms refused."""
+
+import io
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from certification.models import Application, Certification
+from counties.models import AuditEvent
+from exams.models import ExamAttempt
+from tests.factories import DocumentFactory, ExamAttemptFactory, TrainingRecordFactory
+from tests.workspace.conftest import person, submitted_application
+from training.models import TrainingRecord
+
+
+def _url(name: str, *args) -> str:
+    return reverse(f"workspace:{name}", args=["alameda", *args])
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_review_page_shows_person_documents_inline_training_and_actions(cast, world, client):
+    png = _png()
+    DocumentFactory(
+        owner=cast.applicant,
+        application=world.submitted,
+        kind="other",
+        file=ContentFile(png, name="x.png"),
+        content_type="image/png",
+        size=len(png),
+        original_name="letter.png",
+    )
+    client.force_login(cast.reviewer)
+    response = client.get(_url("application", world.submitted.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ana Reyes" in html and "applicant@cast.test" in html
+    assert html.count("<iframe") == 2  # the photo ID and the diploma (PDFs)
+    assert html.count('<img src="/county/alameda/documents/') == 1  # the PNG
+    assert _url("document", world.document.pk) in html
+    assert _url("training_review", world.submitted.pk, world.training_record.pk) in html
+    assert _url("application_start_review", world.submitted.pk) in html
+    assert 'data-confirm="' in html
+    assert f'name="version" value="{world.submitted.version}"' in html
+
+
+def test_state_staff_see_the_review_page_without_any_action(cast, world, client):
+    client.force_login(cast.state)
+    response = client.get(_url("application", world.submitted.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<iframe" in html
+    assert 'method="post"' not in html.split('id="main-content"')[1]
+
+
+def test_document_view_serves_inline_with_safe_headers(cast, world, client):
+    client.force_login(cast.reviewer)
+    response = client.get(_url("document", world.document.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="photo_id-{world.document.pk}.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_document_of_other_county_or_of_a_draft_is_404(cast, world, client):
+    fresno_document = world.fresno_application.documents.first()
+    drafter = person("draft@example.org", "Dee", "Draft", cast.county)
+    draft = submitted_application(drafter, cast.county, status="draft")
+    client.force_login(cast.admin)
+    assert client.get(_url("document", fresno_document.pk)).status_code == 404
+    assert client.get(_url("document", draft.documents.first().pk)).status_code == 404
+    assert client.get(_url("application", draft.pk)).status_code == 404
+    assert client.get(_url("application", world.fresno_application.pk)).status_code == 404
+
+
+def _post(client, user, name, *args, data):
+    client.force_login(user)
+    return client.post(_url(name, *args), data)
+
+
+def test_start_review_then_request_changes_with_parts_and_message(cast, world, client):
+    application = world.submitted
+    response = _post(
+        client,
+        cast.reviewer,
+        "application_start_review",
+        application.pk,
+        data={"version": application.version},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "in_review"
+    assert _messages(response) == ["Review started."]
+
+    # The message is required: nothing changes without it.
+    response = _post(
+        client,
+        cast.reviewer,
+        "application_request_changes",
+        application.pk,
+        data={"version": application.version, "parts": ["photo_id"], "message": "  "},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["message"]
+    application.refresh_from_db()
+    assert application.status == "in_review"
+
+    response = _post(
+        client,
+        cast.reviewer,
+        "application_request_changes",
+        application.pk,
+        data={
+            "version": application.version,
+            "parts": ["photo_id", "diploma"],
+            "message": "The photo ID is blurry.",
+        },
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "changes_requested"
+    assert application.changes_requested_parts == ["photo_id", "diploma"]
+    assert application.changes_requested_message == "The photo ID is blurry."
+    page = client.get(_url("application", application.pk)).content.decode()
+    assert "Photo ID, Diploma or equivalent" in page
+
+
+def test_deny_requires_a_reason(cast, world, client):
+    application = world.submitted
+    response = _post(
+        client,
+        cast.admin,
+        "application_deny",
+        application.pk,
+        data={"version": application.version, "reason": ""},
+    )
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+    response = _post(
+        client,
+        cast.admin,
+        "application_deny",
+        application.pk,
+        data={"version": application.version, "reason": "Not 18 yet."},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert (application.status, application.decision_reason) == ("denied", "Not 18 yet.")
+
+
+def _verify_documents(client, user, application: Application) -> None:
+    for document in application.documents.all():
+        response = _post(
+            client,
+            user,
+            "document_review",
+            application.pk,
+            document.pk,
+            data={"decision": "verify", "reason": ""},
+        )
+        assert response.status_code == 302, response.content
+
+
+def test_approve_needs_verified_documents_then_opens_the_window(cast, world, client):
+    application = world.in_review
+    response = _post(
+        client,
+        cast.reviewer,
+        "application_approve",
+        application.pk,
+        data={"version": application.version},
+    )
+    assert response.status_code == 200
+    assert "Verify the government photo id" in str(response.context["form"].non_field_errors())
+    application.refresh_from_db()
+    assert application.status == "in_review"
+
+    _verify_documents(client, cast.reviewer, application)
+    response = _post(
+        client,
+        cast.reviewer,
+        "application_approve",
+        application.pk,
+        data={"version": application.version},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "approved"
+    assert application.approved_on == timezone.localdate()
+
+
+def test_document_rejection_needs_a_reason(cast, world, client):
+    response = _post(
+        client,
+        cast.reviewer,
+        "document_review",
+        world.submitted.pk,
+        world.document.pk,
+        data={"decision": "reject", "reason": ""},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    world.document.refresh_from_db()
+    assert world.document.review_status == "pending"
+
+
+def test_two_reviewers_deciding_at_once_one_decision_the_other_told(cast, world, client):
+    """Both open the page at version v; the reviewer approves first; the admin's denial,
+    still carrying v, is refused and nothing is overwritten."""
+    application = world.in_review
+    _verify_documents(client, cast.admin, application)
+    application.refresh_from_db()
+    seen_version = application.version
+    first = _post(
+        client,
+        cast.reviewer,
+        "application_approve",
+        application.pk,
+        data={"version": seen_version},
+    )
+    assert first.status_code == 302
+    events_before = AuditEvent.objects.count()
+
+    second = _post(
+        client,
+        cast.admin,
+        "application_deny",
+        application.pk,
+        data={"version": seen_version, "reason": "Late objection."},
+    )
+    assert second.status_code == 302
+    assert second["Location"] == _url("application", application.pk)
+    assert _messages(second)[-1] == (
+        "Someone else changed this application since you opened it. Reload the page to see "
+        "its current state, then try again."
+    )
+    application.refresh_from_db()
+    assert application.status == "approved"
+    assert application.decision_reason == ""
+    assert application.decided_by == cast.reviewer
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_stale_start_review_is_refused(cast, world, client):
+    application = world.submitted
+    response = _post(
+        client,
+        cast.reviewer,
+        "application_start_review",
+        application.pk,
+        data={"version": application.version - 1 or 99},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_training_record_verify_and_reject_with_reason(cast, world, client):
+    record = world.training_record
+    response = _post(
+        client,
+        cast.reviewer,
+        "training_review",
+        world.submitted.pk,
+        record.pk,
+        data={"decision": "reject", "reason": ""},
+    )
+    assert response.status_code == 200
+    record.refresh_from_db()
+    assert record.status == "pending"
+
+    other = TrainingRecordFactory(person=cast.applicant, hours=8)
+    response = _post(
+        client,
+        cast.reviewer,
+        "training_review",
+        world.submitted.pk,
+        other.pk,
+        data={"decision": "reject", "reason": "Not an approved course."},
+    )
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert (other.status, other.reason) == ("rejected", "Not an approved course.")
+
+    response = _post(
+        client,
+        cast.reviewer,
+        "training_review",
+        world.submitted.pk,
+        record.pk,
+        data={"decision": "verify"},
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert (record.status, record.reviewed_by) == ("verified", cast.reviewer)
+
+
+def test_training_record_of_someone_else_is_404(cast, world, client):
+    stranger = TrainingRecordFactory(person=cast.other_applicant)
+    response = _post(
+        client,
+        cast.reviewer,
+        "training_review",
+        world.submitted.pk,
+        stranger.pk,
+        data={"decision": "verify"},
+    )
+    assert response.status_code == 404
+    assert TrainingRecord.objects.get(pk=stranger.pk).status == "pending"
+
+
+def test_record_exam_by_hand_then_issue_when_the_rules_hold(cast, world, client):
+    application = world.approved
+    client.force_login(cast.reviewer)
+    page = client.get(_url("application", application.pk))
+    problems = page.context["issue_problems"]
+    assert "The certification exam has not been passed yet." in problems
+    assert any("80" in str(problem) for problem in problems)
+    assert _url("certification_issue", application.pk).encode() not in page.content
+
+    response = _post(
+        client,
+        cast.reviewer,
+        "exam_record",
+        application.pk,
+        data={
+            "taken_on": timezone.localdate().isoformat(),
+            "result": "passed",
+            "scaled_score": 510,
+        },
+    )
+    assert response.status_code == 302
+    attempt = ExamAttempt.objects.get(application=application)
+    assert (attempt.result, attempt.scaled_score, attempt.source) == ("passed", 510, "manual")
+
+    # Issuing is refused while training is missing: the rule is named, nothing is created.
+    response = _post(client, cast.reviewer, "certification_issue", application.pk, data={})
+    assert response.status_code == 200
+    assert not Certification.objects.filter(application=application).exists()
+
+    TrainingRecordFactory(person=application.applicant, status="verified")
+    page = client.get(_url("application", application.pk))
+    assert page.context["issue_problems"] == []
+    response = _post(client, cast.reviewer, "certification_issue", application.pk, data={})
+    assert response.status_code == 302
+    certification = Certification.objects.get(application=application)
+    assert certification.status == "active"
+    assert certification.issuing_county == cast.county
+    application.refresh_from_db()
+    assert application.status == "certified"
+
+
+def test_exam_form_errors_stay_on_the_form(cast, world, client):
+    response = _post(
+        client,
+        cast.reviewer,
+        "exam_record",
+        world.approved.pk,
+        data={"taken_on": "2099-01-01", "result": "passed"},
+    )
+    assert response.status_code == 200
+    assert "future" in str(response.context["form"].errors["taken_on"])
+    assert not ExamAttempt.objects.filter(application=world.approved).exists()
+
+
+@pytest.mark.parametrize("attempts", [3])
+def test_exam_record_refused_when_attempts_are_used_up(attempts, cast, world, client):
+    for _n in range(attempts):
+        ExamAttemptFactory(
+            application=world.approved, result="failed", taken_on=timezone.localdate()
+        )
+    client.force_login(cast.reviewer)
+    page = client.get(_url("application", world.approved.pk))
+    assert page.context["exam_problems"]
+    assert _url("exam_record", world.approved.pk).encode() not in page.content
+    response = _post(
+        client,
+        cast.reviewer,
+        "exam_record",
+        world.approved.pk,
+        data={"taken_on": timezone.localdate().isoformat(), "result": "passed"},
+    )
+    assert response.status_code == 200
+    assert ExamAttempt.objects.filter(application=world.approved).count() == attempts
