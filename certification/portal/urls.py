@@ -32,6 +32,7 @@ urlpatterns = [
     path("documents/<int:pk>/remove/", documents.document_remove, name="document_remove"),
     path("training/", training.training, name="training"),
     path("certification/", certified.certification, name="certification"),
+    path("certification/certificate/", certified.certificate, name="certificate"),
     path("certification/ce/", certified.ce_log, name="ce_log"),
     path("certification/renew/", certified.renewal, name="renewal"),
     path("certification/specializations/", certified.specializations, name="specializations"),

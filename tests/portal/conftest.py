@@ -7,12 +7,13 @@ import struct
 import zlib
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
 from certification import services
-from certification.models import Application
+from certification.models import Application, CertificateFile, Certification
 from counties.models import OptInPeriod
 from tests.factories import MINIMAL_PDF, EthicsVersionFactory, county
 
@@ -131,3 +132,14 @@ def complete_application(user, ethics_version, code: str = "alameda") -> Applica
         )
     application.refresh_from_db()
     return application
+
+
+def rendered_certificate(certification: Certification, kind: str = "wall") -> CertificateFile:
+    """A stored certificate file, as the render task leaves it (without rendering)."""
+    return CertificateFile.objects.create(
+        certification=certification,
+        kind=kind,
+        content_hash=f"test-{kind}",
+        file=ContentFile(MINIMAL_PDF, name="certificate.pdf"),
+        size=len(MINIMAL_PDF),
+    )

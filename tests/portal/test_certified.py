@@ -10,13 +10,14 @@ from django.utils import timezone
 from certification.models import Certification, CertificationSpecialization, Renewal
 from continuing_ed.models import CeCredit
 from tests.factories import (
+    MINIMAL_PDF,
     CeCreditFactory,
     CertificationFactory,
     ProviderFactory,
     SpecializationFactory,
     TrainingRecordFactory,
 )
-from tests.portal.conftest import bomb_png, pdf_file
+from tests.portal.conftest import bomb_png, pdf_file, rendered_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,37 @@ def test_the_card_shows_number_status_dates_specializations_and_verification(
     assert "Active" in html and "Crisis Services" in html
     assert certified.issued_on.strftime("%Y") in html
     assert 'href="/verify/PSS-0004242"' in html
+
+
+def test_the_certificate_is_offered_once_rendered_and_served_as_a_pdf(
+    cast, certified, applicant_client
+):
+    page = reverse("portal:certification")
+    assert "Your certificate is being prepared." in applicant_client.get(page).content.decode()
+    rendered_certificate(certified, "wall")
+
+    html = applicant_client.get(page).content.decode()
+    assert 'href="/me/certification/certificate/"' in html
+    assert "?kind=wallet" not in html
+
+    response = applicant_client.get(reverse("portal:certificate"))
+    assert b"".join(response.streaming_content) == MINIMAL_PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'inline; filename="certificate-PSS-0004242-wall.pdf"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert applicant_client.get(reverse("portal:certificate") + "?kind=wallet").status_code == 404
+    assert applicant_client.get(reverse("portal:certificate") + "?kind=../x").status_code == 404
+
+
+def test_no_certificate_is_served_for_a_suspended_certification(cast, certified, applicant_client):
+    rendered_certificate(certified, "wall")
+    Certification.objects.filter(pk=certified.pk).update(status="suspended")
+
+    assert applicant_client.get(reverse("portal:certificate")).status_code == 404
+    html = applicant_client.get(reverse("portal:certification")).content.decode()
+    assert 'href="/me/certification/certificate/"' not in html
 
 
 def test_someone_not_certified_is_told_it_will_appear(cast, applicant_client):

@@ -17,7 +17,7 @@ from certification.models import Application, Document
 from certification.portal import urls as portal_urls
 from counties.models import AuditEvent
 from tests.factories import CertificationFactory
-from tests.portal.conftest import client_for, complete_application
+from tests.portal.conftest import client_for, complete_application, rendered_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,7 @@ MATRIX = {
     "document_remove": Case("own", "document", get_status=405, methods=("POST",)),
     "training": Case("person", methods=("GET", "POST")),
     "certification": Case("person"),
+    "certificate": Case("certified"),
     "ce_log": Case("certified", methods=("GET", "POST")),
     "renewal": Case("certified", methods=("GET", "POST")),
     "specializations": Case("certified", methods=("GET", "POST")),
@@ -64,7 +65,7 @@ def test_every_portal_url_is_in_the_matrix():
 def world(cast, ethics, opted_in):
     application = complete_application(cast.applicant, ethics)
     document = application.documents.get(kind="photo_id")
-    CertificationFactory(holder=cast.applicant)
+    rendered_certificate(CertificationFactory(holder=cast.applicant))
     return {"application": application, "document": document}
 
 

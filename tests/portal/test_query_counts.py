@@ -18,8 +18,9 @@ from tests.portal.conftest import complete_application, pdf_file
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in page: the session, the user, and the "is county staff" check of the menu.
-BASE = 3
+# Every signed-in page: the session, the user, the "is county staff" check of the menu, and
+# the access layer's read of the person's staff counties (once per request).
+BASE = 4
 
 
 @pytest.fixture

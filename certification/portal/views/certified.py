@@ -4,7 +4,7 @@ rules' reasons."""
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certification import rules, services
-from certification.models import CertificationStatus, DocumentKind
+from certification.certificates import certificate_latest
+from certification.models import CertificateKind, CertificationStatus, DocumentKind
 from certification.portal.forms import CeCreditForm, RenewalForm, SpecializationForm
 from certification.portal.queries import ethics_version_current
 from certification.portal.stash import portal_login_required, restore_into
@@ -35,11 +36,16 @@ def certification(request: HttpRequest) -> HttpResponse:
     if certification is None:
         return render(request, "portal/certification.html", {"certification": None})
     today = timezone.localdate()
+    active = certification.status == CertificationStatus.ACTIVE
     return render(
         request,
         "portal/certification.html",
         {
             "certification": certification,
+            "certificate_available": active
+            and certificate_latest(certification, CertificateKind.WALL) is not None,
+            "wallet_available": active
+            and certificate_latest(certification, CertificateKind.WALLET) is not None,
             "specializations": list(certification.specializations.all()),
             "expiring_soon": rules.is_expiring_soon(certification.expires_on, on=today),
             "renewal_opens": rules.renewal_window_opens(certification.expires_on),
@@ -47,6 +53,33 @@ def certification(request: HttpRequest) -> HttpResponse:
             and today >= rules.renewal_window_opens(certification.expires_on),
         },
     )
+
+
+@portal_login_required()
+@require_GET
+def certificate(request: HttpRequest) -> HttpResponse:
+    """The latest rendered certificate (`?kind=wallet` for the wallet card) of the person's
+    active certification, as a PDF; 404 before it has been rendered."""
+    certification = own_certification_or_404(request)
+    kind = request.GET.get("kind", CertificateKind.WALL)
+    if kind not in CertificateKind.values or certification.status != CertificationStatus.ACTIVE:
+        raise Http404("No such certificate.")
+    rendered = certificate_latest(certification, kind)
+    if rendered is None:
+        raise Http404("The certificate has not been rendered yet.")
+    try:
+        handle = rendered.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The certificate file is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"certificate-{certification.number}-{kind}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @portal_login_required(stash=True)
