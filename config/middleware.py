@@ -1,6 +1,7 @@
 """Site-wide request middleware that belongs to no single app."""
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 
 from accounts import roles
 
@@ -15,6 +16,9 @@ class StaffSessionIdleTimeoutMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and roles.is_program_staff(user):
+        # Only sessions that carry a login: an API request authenticated by token has none,
+        # and must not create one.
+        signed_in_by_session = SESSION_KEY in getattr(request, "session", {})
+        if signed_in_by_session and user.is_authenticated and roles.is_program_staff(user):
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return response

@@ -34,3 +34,17 @@ def test_applicant_sessions_keep_the_default_age(client, settings):
     client.force_login(UserFactory())
     client.get("/")
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+@pytest.mark.django_db
+def test_token_requests_do_not_create_a_session(client):
+    from django.contrib.sessions.models import Session
+
+    from accounts.services import api_token_create
+
+    staff = MembershipFactory(role="admin").user
+    _token, key = api_token_create(user=staff, days=1)
+    response = client.get("/api/v1/roster/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert Session.objects.count() == 0
