@@ -79,7 +79,10 @@ class RosterCertificationSerializer(serializers.Serializer):
         help_text=_("Codes of the specializations held, in alphabetical order."),
     )
     updated_at = serializers.DateTimeField(
-        help_text=_("Last change of the certification, for `updated_since`.")
+        help_text=_(
+            "Last change of the certification, in UTC with microseconds "
+            "(2025-03-04T05:06:07.123456Z); pass it back as `updated_since`."
+        )
     )
 
 

@@ -30,8 +30,7 @@ from certification.api.rows import (
     public_certification,
     roster_csv_chunks,
     roster_row,
-    roster_values,
-    roster_values_list,
+    roster_rows,
     verification_row,
 )
 from certification.api.throttles import TokenThrottle, VerifyThrottle
@@ -92,9 +91,9 @@ class RosterView(StaffApiView):
         tags=["roster"],
     )
     def get(self, request):
-        page = self.paginate_queryset(roster_values(roster_certifications(request)))
+        page = self.paginate_queryset(roster_rows(roster_certifications(request)))
         today = timezone.localdate()
-        return self.get_paginated_response([roster_row(values, today=today) for values in page])
+        return self.get_paginated_response([roster_row(row, today=today) for row in page])
 
 
 class CsvRenderer(BaseRenderer):
@@ -131,7 +130,7 @@ class RosterCsvView(StaffApiView):
         tags=["roster"],
     )
     def get(self, request):
-        rows = roster_values_list(roster_certifications(request)).order_by("id")
+        rows = roster_rows(roster_certifications(request)).order_by("id")
         today = timezone.localdate()
         chunks = roster_csv_chunks(rows.iterator(chunk_size=CSV_FETCH_SIZE), today=today)
         # The first chunk runs the query: a database error is an error answer, not a CSV

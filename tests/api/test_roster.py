@@ -107,7 +107,7 @@ def test_an_update_through_updated_at_shows_at_once(state, ana):
 
     (row,) = state.get(URL).json()["results"]
 
-    assert (row["status"], row["updated_at"]) == ("suspended", "2025-06-01T12:00:00Z")
+    assert (row["status"], row["updated_at"]) == ("suspended", "2025-06-01T12:00:00.000000Z")
 
 
 # Filters ------------------------------------------------------------------------------------
