@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from config.jobs import enqueue, enqueue_many
+from jobs.mail import KIND_HEADER, LOGGED_HEADER
 from jobs.models import EmailLog, EmailStatus
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,8 @@ def email_deliver(
             log.to = user.email
             message = email_render(user=user, kind=kind, context=context)
             log.subject = message.subject[:255]
+            message.extra_headers[LOGGED_HEADER] = idempotency_key
+            message.extra_headers[KIND_HEADER] = kind
             message.send()
         except OSError as exc:  # SMTP and connection errors: worth retrying
             failure = exc

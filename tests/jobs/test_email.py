@@ -1,11 +1,12 @@
 """Sending emails: rendering, idempotency, retries with backoff, the log and the dead letter."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core import mail
 
-from accounts.notifications import notify
+from accounts.notifications import email_render, notify
 from accounts.tasks import EMAIL_MAX_RETRIES, email_send
 from jobs.models import EmailLog, FailedJob, OutboxMessage
 from jobs.services import failed_jobs_retry_due
@@ -171,3 +172,71 @@ def test_a_missing_template_fails_at_once_without_retries(peer):
     assert log.error.startswith("TemplateDoesNotExist")
     job = FailedJob.objects.get()
     assert job.error.startswith("TemplateDoesNotExist")
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "emails"
+KINDS = sorted(path.name.removesuffix(".subject.txt") for path in TEMPLATES.glob("*.subject.txt"))
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_email_kind_renders_with_a_one_line_subject(peer, kind, language):
+    peer.preferred_language = language
+    context = {**CONTEXT, "reinstate_until_on": "2031-03-14", "window_ends_on": "2027-01-31"}
+
+    message = email_render(user=peer, kind=kind, context=context)
+
+    assert message.subject.strip() == message.subject
+    assert "\n" not in message.subject
+    assert message.body.strip()
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert f'lang="{language}"' in html or "<html" not in html
+
+
+@pytest.fixture
+def logged_backend(settings):
+    settings.EMAIL_BACKEND = "jobs.mail.LoggedEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_emails_sent_outside_the_task_are_logged_by_the_backend(peer, logged_backend):
+    mail.send_mail("Confirm your email", "Click the link.", None, ["ana@example.test"])
+
+    assert len(mail.outbox) == 1
+    log = EmailLog.objects.get()
+    assert (log.to, log.user, log.kind, log.subject, log.status, log.attempts) == (
+        "ana@example.test",
+        peer,
+        "direct",
+        "Confirm your email",
+        "sent",
+        1,
+    )
+
+
+def test_a_failed_direct_send_is_logged_and_raised(peer, logged_backend, settings):
+    settings.EMAIL_DELIVERY_BACKEND = "tests.jobs.backends.FailingBackend"
+    message = mail.EmailMessage("Invitation", "Join", to=["someone@example.test"])
+    message.extra_headers["X-Peercert-Kind"] = "staff_invitation"
+
+    with pytest.raises(OSError):
+        message.send()
+
+    log = EmailLog.objects.get()
+    assert (log.to, log.user, log.kind, log.status) == (
+        "someone@example.test",
+        None,
+        "staff_invitation",
+        "failed",
+    )
+    assert log.error == "SMTPServerDisconnected: Connection unexpectedly closed"
+
+
+def test_task_emails_are_logged_once_through_the_backend(peer, logged_backend):
+    send(peer)
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["X-Peercert-Kind"] == REMINDER
+    log = EmailLog.objects.get()
+    assert (log.idempotency_key, log.status) == ("task-1", "sent")
