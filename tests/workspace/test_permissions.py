@@ -6,7 +6,7 @@ here fails `test_every_workspace_url_has_a_spec`. For each county-scoped URL, ag
 - anonymous → the sign-in page (GET and POST);
 - applicant, other-county admin (Fresno) → 404 (GET and POST), for an Alameda object;
 - reviewer → 403 on staff and opt-in management (GET and POST), 200 elsewhere (GET);
-- admin → 200 (GET);
+- admin → 200 (GET), 405 for a POST to a read-only page;
 - state staff → 200 (GET), 403 (POST): read-only.
 
 Every denied request also asserts that nothing in the database changed.
@@ -182,6 +182,8 @@ def _expected(spec: Spec, who: str, method: str) -> int:
         return 200 if method == "get" else 403
     if who == "reviewer" and spec.kind == ADMIN:
         return 403
+    if method == "post" and spec.kind == PAGE:
+        return 405  # read-only pages answer GET only
     return 200
 
 
@@ -195,7 +197,7 @@ def test_permission_matrix(name, cast, world, client):
     for who in ("anonymous", "applicant", "other_admin", "reviewer", "admin", "state"):
         user = getattr(cast, who)
         url = reverse(f"workspace:{name}", args=[cast.county.code, *spec.args(world, user)])
-        methods = ["get", "post"] if who != "admin" else ["get"]
+        methods = ["get", "post"] if who != "admin" or spec.kind == PAGE else ["get"]
         if who == "reviewer" and spec.kind != ADMIN:
             methods = ["get"]
         for method in methods:

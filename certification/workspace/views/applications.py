@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from certification import rules, services
 from certification.models import (
@@ -73,6 +74,7 @@ def _profile(application: Application) -> ApplicantProfile | None:
 
 
 @workspace_view()
+@require_safe
 def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
     user = request.user
     application = county_application(request, workspace, pk)

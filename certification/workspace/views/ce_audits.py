@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from certification import ce_audit_services
 from certification.ce_audit_selectors import ce_audit_get, ce_audits_for
@@ -22,6 +23,7 @@ def _audits_url(workspace: CountyWorkspace) -> str:
 
 
 @workspace_view()
+@require_safe
 def ce_audit_list(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     audits = (
         ce_audits_for(request.user)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from certification import rules, services
 from certification.models import Certification, CertificationStatus
@@ -39,6 +40,7 @@ def certification_url(workspace: CountyWorkspace, certification: Certification) 
 
 
 @workspace_view()
+@require_safe
 def certification_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
     user = request.user
     certification = county_certification(request, workspace, pk)

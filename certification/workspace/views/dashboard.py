@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from certification.ce_audit_selectors import ce_audits_for
 from certification.models import (
@@ -94,6 +95,7 @@ def _expiring(user, workspace: CountyWorkspace, today: datetime.date):
 
 
 @workspace_view()
+@require_safe
 def dashboard(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     user = request.user
     today = timezone.localdate()

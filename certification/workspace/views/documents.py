@@ -6,6 +6,7 @@ import mimetypes
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_safe
 
 from certification import services
 from certification.models import Document
@@ -49,6 +50,7 @@ def download_name(document: Document) -> str:
 
 @xframe_options_sameorigin
 @workspace_view()
+@require_safe
 def document_file(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
     """The file, inline (previewed in the review page's frame), with the content type checked
     at upload, `nosniff`, and no caching by shared proxies."""

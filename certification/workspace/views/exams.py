@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from certification.workspace import exam_import
 from certification.workspace.access import CountyWorkspace, workspace_view
@@ -55,6 +56,7 @@ def exam_import_upload(request: HttpRequest, workspace: CountyWorkspace) -> Http
 
 
 @workspace_view()
+@require_safe
 def exam_import_template(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     response = HttpResponse(exam_import.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="exam-results-template.csv"'

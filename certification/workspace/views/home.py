@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from accounts import roles
 from counties.models import County
@@ -11,6 +12,7 @@ from counties.selectors import staff_counties
 
 
 @login_required
+@require_safe
 def pick_county(request: HttpRequest) -> HttpResponse:
     """The counties the visitor works for (state staff: all of them, read-only). With exactly
     one membership, straight to that county's dashboard. Anyone else: 403."""

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from certification.models import Certification, CertificationSpecialization, CertificationStatus
 from certification.selectors import certifications_for
@@ -75,6 +76,7 @@ def roster_rows(user, workspace: CountyWorkspace, filters: dict) -> QuerySet[Cer
 
 
 @workspace_view()
+@require_safe
 def roster(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     filter_form = RosterFilterForm(request.GET)
     page = paginate(request, roster_rows(request.user, workspace, filter_form.values()))
@@ -127,6 +129,7 @@ def _csv_lines(rows: QuerySet[Certification]):
 
 
 @workspace_view()
+@require_safe
 def roster_csv(request: HttpRequest, workspace: CountyWorkspace) -> StreamingHttpResponse:
     """The filtered roster as CSV, streamed row by row from a server-side cursor."""
     rows = roster_rows(request.user, workspace, RosterFilterForm(request.GET).values())
