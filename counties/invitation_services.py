@@ -29,6 +29,7 @@ from counties.audit import audit_record
 from counties.models import County, CountyMembership, StaffInvitation, StaffRole
 from counties.selectors import staff_role
 from counties.services import membership_set
+from jobs.mail import KIND_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ def _send_invitation_email(*, invitation_id: int, token: str) -> None:
         body=render_to_string("emails/staff_invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invitation.email],
+        headers={KIND_HEADER: "staff_invitation"},
     )
     html = render_to_string("emails/staff_invitation.html", context)
     message.attach_alternative(html, "text/html")

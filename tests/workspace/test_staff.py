@@ -43,6 +43,7 @@ def test_invite_by_email_from_the_staff_page(cast, client, django_capture_on_com
     assert message.to == ["new.person@example.org"]
     assert "Alameda" in message.subject
     assert "/county/invitations/" in message.body
+    assert message.extra_headers["X-Peercert-Kind"] == "staff_invitation"
     page = client.get(_url("staff"))
     assert [i.pk for i in page.context["invitations"]] == [invitation.pk]
 
