@@ -2,9 +2,11 @@
 (`certification.services`, `training.services`, `continuing_ed.services`), and a refusal from a
 service (`DomainError`) is put back on the form at its field with `add_domain_error`."""
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import ApplicantProfile, Pathway
@@ -13,7 +15,7 @@ from config.errors import DomainError
 from continuing_ed.models import CeCategory
 from continuing_ed.rules import hours_text
 from counties.models import County
-from training.models import Course, TrainingProvider
+from training.models import Course, TrainingProvider, TrainingRecord
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,7 +44,9 @@ class PortalForm(forms.Form):
             css = _widget_class(field.widget)
             field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
 
-    def add_domain_error(self, error: DomainError, *, field_map: dict[str, str] | None = None):
+    def add_domain_error(
+        self, error: DomainError, *, field_map: dict[str, str] | None = None
+    ) -> None:
         """Show a service's refusal at the field it names (mapped through `field_map` when the
         service's field name differs from the form's), or above the form."""
         field = (field_map or {}).get(error.field or "", error.field)
@@ -132,7 +136,9 @@ class NewApplicationForm(PortalForm):
     )
     pathway = forms.ChoiceField(label=_("Pathway"), widget=forms.RadioSelect)
 
-    def __init__(self, *args: Any, counties, today, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, counties: QuerySet[County], today: datetime.date, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties
         self.fields["county"].label_from_instance = county_label
@@ -145,12 +151,12 @@ class PathwayForm(PortalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     pathway = forms.ChoiceField(label=_("Pathway"), widget=forms.RadioSelect)
 
-    def __init__(self, *args: Any, today, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pathway"].choices = open_pathways(today)
 
 
-def open_pathways(today) -> list[tuple[str, str]]:
+def open_pathways(today: datetime.date) -> list[tuple[str, str]]:
     """The pathways a new application may take on `today` (grandparenting closed in 2022)."""
     return [
         (value, label)
@@ -261,7 +267,7 @@ class TrainingRecordForm(PortalForm):
         error_messages={"required": _("Upload the certificate of completion.")},
     )
 
-    def __init__(self, *args: Any, providers, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, providers: QuerySet[TrainingProvider], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
         self.fields["hours"].widget.attrs["class"] = "usa-input usa-input--small"
@@ -305,7 +311,7 @@ class SpecializationForm(PortalForm):
         error_messages={"required": _("Choose the training that qualifies you.")},
     )
 
-    def __init__(self, *args: Any, records, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, records: QuerySet[TrainingRecord], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["training_record"]
         field.queryset = records

@@ -207,7 +207,9 @@ def application_next_step(
     )
 
 
-def approved_details(user: User, application: Application, *, today: datetime.date):
+def approved_details(
+    user: User, application: Application, *, today: datetime.date
+) -> tuple[list[ExamAttempt], list[str]]:
     """The exam attempts of `application` and the training reasons still open (two queries)."""
     attempts = list(exam_attempts_for(user).filter(application=application).order_by("taken_on"))
     records = list(training_records_for(user).filter(person=user))

@@ -51,7 +51,7 @@ class WizardState:
     """What every step page shows: the application, the person's profile and current
     documents, and each step's state."""
 
-    def __init__(self, request: HttpRequest, application: Application, current: steps.Step):
+    def __init__(self, request: HttpRequest, application: Application, current: steps.Step) -> None:
         self.today = timezone.localdate()
         self.application = application
         self.current = current
