@@ -58,15 +58,20 @@ def is_holder(actor: User | None, certification: Certification) -> bool:
 
 
 def lock_application(application: Application) -> Application:
-    """Re-read `application` under a row lock (call inside a transaction)."""
-    return Application.objects.select_for_update().select_related("county").get(pk=application.pk)
+    """Re-read `application` under a row lock (call inside a transaction). Only the
+    application row is locked (`of=self`), not the county joined in."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("county")
+        .get(pk=application.pk)
+    )
 
 
 def lock_certification(certification: Certification) -> Certification:
     """Re-read `certification` under a row lock (call inside a transaction, after any
-    application lock)."""
+    application lock). Only the certification row is locked, not its county or holder."""
     return (
-        Certification.objects.select_for_update()
+        Certification.objects.select_for_update(of=("self",))
         .select_related("issuing_county", "holder")
         .get(pk=certification.pk)
     )

@@ -127,7 +127,7 @@ def _lock_document(document: Document) -> tuple[Document, Application | None]:
     """Lock the document's application (first, by the house order), then the document."""
     application = None
     if document.application_id is not None:
-        application = Application.objects.select_for_update().select_related("county")
+        application = Application.objects.select_for_update(of=("self",)).select_related("county")
         application = application.get(pk=document.application_id)
     document = Document.objects.select_for_update().get(pk=document.pk)
     return document, application

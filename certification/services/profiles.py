@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -93,7 +93,15 @@ def profile_save(*, user: User, **fields: Any) -> ApplicantProfile:
         except ValidationError as error:
             field, messages = next(iter(error.message_dict.items()))
             raise DomainError(" ".join(messages), field=field) from None
-        profile.save()
+        try:
+            # A savepoint: two first saves at once (two tabs) meet on the one-profile rule.
+            with transaction.atomic():
+                profile.save()
+        except IntegrityError:
+            raise DomainError(
+                _("Your details were just saved from another window. Reload and try again."),
+                code="conflict",
+            ) from None
         audit_record(
             actor=user,
             verb="profile_save",

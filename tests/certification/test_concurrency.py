@@ -9,7 +9,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import User
 from certification.models import ApplicantProfile, Application, Certification
@@ -20,13 +20,15 @@ from certification.services import (
     certification_issue,
     exam_attempt_record,
 )
+from certification.services._common import lock_application, lock_certification
 from config.celery import app as celery_app
 from config.errors import DomainError
-from counties.models import AuditEvent
+from counties.models import AuditEvent, County
 from exams.models import ExamAttempt
 from tests.certification.builders import (
     application_in,
     approved_application,
+    certification_in,
     today,
     verify_documents,
 )
@@ -208,3 +210,33 @@ def test_two_drafts_opened_at_once_give_one(cast):
     (error,) = [value for kind, value in outcomes if kind == "error"]
     assert isinstance(error, DomainError)
     assert Application.objects.filter(applicant=cast.applicant).count() == 1
+
+
+def test_a_transition_locks_its_row_not_the_county_or_the_person(cast):
+    """Row locks take the changed rows only: a busy application must not stall the rest of
+    its county (the county row is joined in for messages, not locked)."""
+    application = application_in("submitted", cast.applicant)
+    certification = certification_in("active", holder=cast.other_applicant)
+    locked = threading.Event()
+    checked = threading.Event()
+
+    def hold_locks() -> None:
+        with transaction.atomic():
+            lock_application(application)
+            lock_certification(certification)
+            locked.set()
+            checked.wait(timeout=10)
+
+    def lock_the_joined_rows() -> list[str]:
+        locked.wait(timeout=10)
+        try:
+            with transaction.atomic():
+                County.objects.select_for_update(nowait=True).get(pk=cast.county.pk)
+                User.objects.select_for_update(nowait=True).get(pk=cast.applicant.pk)
+                User.objects.select_for_update(nowait=True).get(pk=cast.other_applicant.pk)
+            return ["free"]
+        finally:
+            checked.set()
+
+    outcomes = at_once([hold_locks, lock_the_joined_rows])
+    assert outcomes[1] == ("ok", ["free"]), outcomes
