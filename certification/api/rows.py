@@ -1,6 +1,10 @@
-"""Roster rows built from `values_list()` and plain functions: one query per page, no per-row
-queries and no serializer per row (issue 6 'Speed'). The documentation serializers in
-`certification.api.docs` describe the same shapes for the OpenAPI schema.
+"""Roster rows written by PostgreSQL, and the public registry entry.
+
+The roster is the API's hot path (issue 6 'Speed'): one query per page or export, no per-row
+query, and no serializer per row. PostgreSQL writes each JSON result itself
+(`json_build_object`) and every CSV field as text, in the same statement that filters and
+orders the rows; Python only joins the pieces. `certification.api.docs` describes the same
+shapes for the OpenAPI schema, and the contract tests pin them.
 """
 
 import csv
@@ -10,25 +14,25 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Func, OuterRef, QuerySet, TextField
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 
 from certification.models import Certification, CertificationSpecialization, CertificationStatus
 from certification.rules import is_expiring_soon
 from certification.selectors import certification_by_number_public
-
-_ROW_FIELDS = (
-    "id",
-    "number",
-    "status",
-    "first_name",
-    "last_name",
-    "issuing_county__code",
-    "issuing_county__name",
-    "issued_on",
-    "expires_on",
-    "updated_at_iso",
-    "specialization_codes",
-)
+from config import policy
 
 CSV_HEADER = (
     "certification_number",
@@ -48,32 +52,6 @@ CSV_SPECIALIZATION_SEPARATOR = ";"
 _CSV_ROWS_PER_CHUNK = 1000
 
 
-class _UtcIsoText(Func):
-    """A timestamp as ISO 8601 text in UTC with microseconds and `Z`, written by PostgreSQL:
-    cheaper than loading a timezone-aware datetime into Python only to format it again."""
-
-    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-    output_field = TextField()
-
-
-def roster_rows(certifications: QuerySet[Certification]) -> QuerySet:
-    """`certifications` as named tuples (`_ROW_FIELDS`) holding everything a roster row needs:
-    specialization codes gathered by a subquery and `updated_at` formatted, all in the same
-    statement. Still unordered and unsliced."""
-    codes = (
-        CertificationSpecialization.objects.filter(certification=OuterRef("pk"))
-        .order_by("code")
-        .values("code")
-    )
-    return (
-        certifications.prefetch_related(None)
-        .annotate(
-            specialization_codes=ArraySubquery(codes), updated_at_iso=_UtcIsoText("updated_at")
-        )
-        .values_list(*_ROW_FIELDS, named=True)
-    )
-
-
 def expiring_soon(status: str, expires_on: datetime.date, *, today: datetime.date) -> bool:
     """Derived, not a status: an active certification within `EXPIRING_SOON_DAYS` of its
     expiry (`certification.rules.is_expiring_soon`). Never true for a certification that is
@@ -81,50 +59,124 @@ def expiring_soon(status: str, expires_on: datetime.date, *, today: datetime.dat
     return status == CertificationStatus.ACTIVE and is_expiring_soon(expires_on, on=today)
 
 
-def roster_row(row: Any, *, today: datetime.date) -> dict[str, Any]:
-    """One roster result (DESIGN.md 'Contracts') from a `roster_rows` tuple, every value
-    already a JSON type (dates as ISO 8601 text)."""
-    return {
-        "certification_number": row.number,
-        "status": row.status,
-        "first_name": row.first_name,
-        "last_name": row.last_name,
-        "county": {"code": row.issuing_county__code, "name": row.issuing_county__name},
-        "issued_on": row.issued_on.isoformat(),
-        "expires_on": row.expires_on.isoformat(),
-        "expiring_soon": expiring_soon(row.status, row.expires_on, today=today),
-        "specializations": row.specialization_codes,
-        "updated_at": row.updated_at_iso,
-    }
+def _expiring_soon_condition(today: datetime.date) -> Q:
+    """`expiring_soon` as a filter PostgreSQL evaluates for every row: the same rule (active,
+    expiry from today through `EXPIRING_SOON_DAYS` days ahead, both ends included)."""
+    horizon = today + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS)
+    return Q(status=CertificationStatus.ACTIVE, expires_on__gte=today, expires_on__lte=horizon)
 
 
-def _csv_record(row: Any, today: datetime.date) -> tuple:
-    soon = expiring_soon(row.status, row.expires_on, today=today)
+class _JsonObject(Func):
+    """`json_build_object(key, value, ...)`: keys in the order given."""
+
+    function = "json_build_object"
+    output_field = JSONField()
+
+    def __init__(self, **fields: Any) -> None:
+        pairs = [part for key, value in fields.items() for part in (Value(key), value)]
+        super().__init__(*pairs)
+
+
+class _IsoDate(Func):
+    """A date as `YYYY-MM-DD` text, whatever the session's DateStyle."""
+
+    template = "to_char(%(expressions)s, 'YYYY-MM-DD')"
+    output_field = TextField()
+
+
+class _UtcIsoText(Func):
+    """A timestamp as ISO 8601 text in UTC with microseconds and `Z`."""
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    output_field = TextField()
+
+
+def _specialization_codes() -> ArraySubquery:
+    codes = (
+        CertificationSpecialization.objects.filter(certification=OuterRef("pk"))
+        .order_by("code")
+        .values("code")
+    )
+    return ArraySubquery(codes)
+
+
+def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
+    """`certifications` as dicts `{"id", "row"}`, `row` being one roster result (DESIGN.md
+    'Contracts') as JSON text; still unordered and unsliced, for the paginator."""
+    row = _JsonObject(
+        certification_number=F("number"),
+        status=F("status"),
+        first_name=F("first_name"),
+        last_name=F("last_name"),
+        county=_JsonObject(code=F("issuing_county__code"), name=F("issuing_county__name")),
+        issued_on=_IsoDate("issued_on"),
+        expires_on=_IsoDate("expires_on"),
+        expiring_soon=Case(
+            When(_expiring_soon_condition(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        specializations=_specialization_codes(),
+        updated_at=_UtcIsoText("updated_at"),
+    )
     return (
-        row.number,
-        row.status,
-        row.first_name,
-        row.last_name,
-        row.issuing_county__code,
-        row.issuing_county__name,
-        row.issued_on.isoformat(),
-        row.expires_on.isoformat(),
-        "true" if soon else "false",
-        CSV_SPECIALIZATION_SEPARATOR.join(row.specialization_codes),
-        row.updated_at_iso,
+        certifications.prefetch_related(None)
+        .annotate(row=Cast(row, TextField()))
+        .values("id", "row")
     )
 
 
-def roster_csv_chunks(rows: Iterable[Any], *, today: datetime.date) -> Iterator[bytes]:
+def roster_json_page(rows: Iterable[dict[str, Any]]) -> str:
+    """The `results` array of a page of `roster_json_rows`."""
+    return "[" + ",".join(values["row"] for values in rows) + "]"
+
+
+def roster_csv_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
+    """`certifications` as tuples of text in `CSV_HEADER` order, still unordered."""
+    return (
+        certifications.prefetch_related(None)
+        .annotate(
+            csv_issued_on=_IsoDate("issued_on"),
+            csv_expires_on=_IsoDate("expires_on"),
+            csv_expiring_soon=Case(
+                When(_expiring_soon_condition(today), then=Value("true")),
+                default=Value("false"),
+                output_field=TextField(),
+            ),
+            csv_specializations=Func(
+                _specialization_codes(),
+                Value(CSV_SPECIALIZATION_SEPARATOR),
+                function="array_to_string",
+                output_field=TextField(),
+            ),
+            csv_updated_at=_UtcIsoText("updated_at"),
+        )
+        .values_list(
+            "number",
+            "status",
+            "first_name",
+            "last_name",
+            "issuing_county__code",
+            "issuing_county__name",
+            "csv_issued_on",
+            "csv_expires_on",
+            "csv_expiring_soon",
+            "csv_specializations",
+            "csv_updated_at",
+        )
+    )
+
+
+def roster_csv_chunks(rows: Iterable[tuple[str, ...]]) -> Iterator[bytes]:
     """UTF-8 CSV (RFC 4180: CRLF line ends, fields with commas, quotes or line breaks quoted,
-    quotes doubled) of `roster_rows` tuples, header first, in chunks of a bounded
-    size so that memory stays constant whatever the number of rows."""
+    quotes doubled) of `roster_csv_rows` tuples, header first, in chunks of a bounded size so
+    that memory stays constant whatever the number of rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    batch: list[tuple] = []
+    batch: list[tuple[str, ...]] = []
     for row in rows:
-        batch.append(_csv_record(row, today))
+        batch.append(row)
         if len(batch) == _CSV_ROWS_PER_CHUNK:
             writer.writerows(batch)
             batch.clear()

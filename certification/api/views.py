@@ -5,10 +5,11 @@ Staff endpoints answer 401 (with `WWW-Authenticate: Token`) without valid creden
 to anyone signed in who is not county or state staff. Every error is JSON.
 """
 
+import json
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -29,8 +30,9 @@ from certification.api.permissions import IsProgramStaff
 from certification.api.rows import (
     public_certification,
     roster_csv_chunks,
-    roster_row,
-    roster_rows,
+    roster_csv_rows,
+    roster_json_page,
+    roster_json_rows,
     verification_row,
 )
 from certification.api.throttles import TokenThrottle, VerifyThrottle
@@ -91,9 +93,14 @@ class RosterView(StaffApiView):
         tags=["roster"],
     )
     def get(self, request):
-        page = self.paginate_queryset(roster_rows(roster_certifications(request)))
-        today = timezone.localdate()
-        return self.get_paginated_response([roster_row(row, today=today) for row in page])
+        rows = roster_json_rows(roster_certifications(request), today=timezone.localdate())
+        page = self.paginate_queryset(rows)
+        # The rows are JSON already (written by PostgreSQL): only the envelope is encoded here.
+        links = json.dumps(
+            {"next": self.paginator.get_next_link(), "previous": self.paginator.get_previous_link()}
+        )
+        body = f'{links[:-1]},"results":{roster_json_page(page)}}}'
+        return HttpResponse(body.encode(), content_type="application/json")
 
 
 class CsvRenderer(BaseRenderer):
@@ -130,9 +137,9 @@ class RosterCsvView(StaffApiView):
         tags=["roster"],
     )
     def get(self, request):
-        rows = roster_rows(roster_certifications(request)).order_by("id")
         today = timezone.localdate()
-        chunks = roster_csv_chunks(rows.iterator(chunk_size=CSV_FETCH_SIZE), today=today)
+        rows = roster_csv_rows(roster_certifications(request), today=today).order_by("id")
+        chunks = roster_csv_chunks(rows.iterator(chunk_size=CSV_FETCH_SIZE))
         # The first chunk runs the query: a database error is an error answer, not a CSV
         # cut off after its status line.
         first = next(chunks)
