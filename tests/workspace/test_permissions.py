@@ -7,7 +7,7 @@ here fails `test_every_workspace_url_has_a_spec`. For each county-scoped URL, ag
 - applicant, other-county admin (Fresno) → 404 (GET and POST), for an Alameda object;
 - reviewer → 403 on staff and opt-in management (GET and POST), 200 elsewhere (GET);
 - admin → 200 (GET), 405 for a POST to a read-only page;
-- state staff → 200 (GET), 403 (POST): read-only.
+- state staff → 200 (GET) with no action form on the page, 403 (POST): read-only.
 
 Every denied request also asserts that nothing in the database changed.
 """
@@ -187,6 +187,10 @@ def _expected(spec: Spec, who: str, method: str) -> int:
     return 200
 
 
+def _is_html(response) -> bool:
+    return response.get("Content-Type", "").startswith("text/html") and not response.streaming
+
+
 COUNTY_SCOPED = sorted(name for name, spec in SPECS.items() if spec.kind != SPECIAL)
 
 
@@ -209,6 +213,9 @@ def test_permission_matrix(name, cast, world, client):
             else:
                 expected = _expected(spec, who, method)
                 assert response.status_code == expected, (name, who, method, expected)
+            if who == "state" and method == "get" and _is_html(response):
+                main = response.content.decode().split('id="main-content"')[1]
+                assert 'method="post"' not in main, f"{name}: an action form for state staff"
             if response.status_code != 200:
                 denials.append((who, method))
                 assert snapshot() == before, f"{name}: a denied {method} by {who} changed data"
