@@ -7,12 +7,13 @@ refused before they are decoded); PDFs must start with `%PDF-` and end with `%%E
 
 import hashlib
 import os
+import threading
 import unicodedata
 import warnings
 from typing import IO
 
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageFile
 
 from config import policy
 from config.errors import DomainError
@@ -67,6 +68,22 @@ def _check_pdf(file: IO[bytes], size: int) -> None:
         raise _refuse(_("This PDF is damaged or incomplete. Save it again, then upload it."))
 
 
+# WeasyPrint sets Pillow's process-wide ImageFile.LOAD_TRUNCATED_IMAGES to True when it is
+# imported, which makes a truncated upload decode "successfully" (padded with grey). Uploads
+# are decoded with it off, one at a time in this process, and the previous value restored.
+_strict_decoding = threading.Lock()
+
+
+def _load_strictly(image: Image.Image) -> None:
+    with _strict_decoding:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _check_image(file: IO[bytes], content_type: str) -> None:
     too_large = _refuse(
         _("This image has more than %(megapixels)s million pixels. Upload a smaller photo.")
@@ -88,7 +105,7 @@ def _check_image(file: IO[bytes], content_type: str) -> None:
             # them all is what finds a truncated file.
             file.seek(0)
             with Image.open(file, formats=[PILLOW_FORMATS[content_type]]) as image:
-                image.load()
+                _load_strictly(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large from None
     except DomainError:

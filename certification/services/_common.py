@@ -59,10 +59,10 @@ def is_holder(actor: User | None, certification: Certification) -> bool:
 
 def lock_application(application: Application) -> Application:
     """Re-read `application` under a row lock (call inside a transaction). Only the
-    application row is locked (`of=self`), not the county joined in."""
+    application row is locked (`of=self`), not the county and applicant joined in."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("county")
+        .select_related("county", "applicant")
         .get(pk=application.pk)
     )
 

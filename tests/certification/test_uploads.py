@@ -134,3 +134,13 @@ def test_sniffing_reads_only_the_magic_bytes():
 def test_original_names_are_kept_for_display_only(name, expected):
     assert safe_original_name(name) == expected
     assert len(safe_original_name(name)) <= 255
+
+
+def test_truncated_images_are_refused_even_after_weasyprint_relaxed_pillow(monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    content = image_bytes("JPEG", size=(300, 200))
+    with pytest.raises(DomainError, match="image is damaged or incomplete"):
+        validated_upload(upload(content[: len(content) // 2], name="id.jpg"))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
