@@ -6,6 +6,7 @@ status. Database constraints back the invariants that matter.
 
 import uuid
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from counties.triggers import append_only
 from training.models import ReviewStatus, Specialization
 
 
@@ -145,6 +147,7 @@ class ApplicationPart(models.TextChoices):
     OUT_OF_STATE = "out_of_state", _("Out-of-state certification")
 
 
+@pghistory.track()
 class Application(models.Model):
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
@@ -241,6 +244,7 @@ def document_upload_to(instance: "Document", filename: str) -> str:
     return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
+@pghistory.track()
 class Document(models.Model):
     """An uploaded file (ID, diploma, training or CE proof). Never hard-deleted: a removed
     document keeps its row with `removed_at` set."""
@@ -301,6 +305,7 @@ class CertificationStatus(models.TextChoices):
 TERMINAL_CERTIFICATION_STATUSES = ("revoked", "vacated")
 
 
+@pghistory.track()
 class Certification(models.Model):
     """A person's certification: a public fact once issued (the registry). Its number comes
     from a PostgreSQL sequence (`certification_number_seq`), is unique and never reused."""
@@ -566,3 +571,44 @@ class CertificateFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.certification} ({self.content_hash[:12]})"
+
+
+class DocumentViewChannel(models.TextChoices):
+    PORTAL = "portal", _("Applicant portal")
+    WORKSPACE = "workspace", _("County workspace")
+    ADMIN = "admin", _("Administration")
+
+
+class DocumentView(models.Model):
+    """One opening of an uploaded document's file (`certification.document_views`): who
+    opened which document, when, and through which part of the site; from the county
+    workspace, also in which county's workspace. Append-only in the database."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="views")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    via = models.CharField(max_length=10, choices=DocumentViewChannel.choices)
+    county = models.ForeignKey(
+        "counties.County",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The county workspace the document was opened in, if any."),
+    )
+    viewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(via__in=DocumentViewChannel.values), name="document_view_via_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["county", "viewed_at"], name="document_view_county_idx"),
+            models.Index(fields=["document", "viewed_at"], name="document_view_document_idx"),
+        ]
+        triggers = [append_only("document_view_append_only")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} viewed by {self.viewer_id} via {self.via}"

@@ -7,6 +7,8 @@ real SECRET_KEY. `.env.example` lists every variable.
 from pathlib import Path
 
 import environ
+import pghistory
+import pgtrigger
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,9 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Database triggers (append-only audit) and field-level history written by them.
+    "pgtrigger",
+    "pghistory",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -64,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Attaches the acting user and the request URL to every history row the request writes.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -282,6 +289,15 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     },
 }
+
+# Field-level history (django-pghistory): database triggers write a row for every insert and
+# every change of the tracked tables, bulk UPDATEs and COPY included, carrying the request's
+# or task's context (acting user, URL, task) as JSON on the row itself. History rows reject
+# UPDATE and DELETE. Statement-level triggers: one INSERT ... SELECT from the statement's
+# transition tables, so a bulk UPDATE or COPY of N rows costs one trigger call, not N.
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+PGHISTORY_APPEND_ONLY = True
+PGHISTORY_LEVEL = pgtrigger.Statement
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-password-1")
 

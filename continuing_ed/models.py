@@ -1,5 +1,6 @@
 """Continuing-education credits logged against a certification's current cycle."""
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,7 @@ class CeCategory(models.TextChoices):
     LAW_AND_ETHICS = "law_and_ethics", _("Law and ethics")
 
 
+@pghistory.track()
 class CeCredit(models.Model):
     certification = models.ForeignKey(
         "certification.Certification", on_delete=models.PROTECT, related_name="ce_credits"

@@ -1,6 +1,7 @@
 """Counties (the tenants), county staff, delivery-system opt-in with history, the
 operator-editable program policy and the append-only audit trail."""
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config import policy
+from counties.triggers import append_only
 
 
 class County(models.Model):
@@ -67,6 +69,7 @@ class DeliverySystem(models.TextChoices):
     DMC = "dmc", _("Drug Medi-Cal State Plan")
 
 
+@pghistory.track()
 class OptInPeriod(models.Model):
     """One period of a county's opt-in status for one delivery system.
 
@@ -187,6 +190,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["county", "created_at"], name="audit_county_time_idx"),
         ]
+        # Append-only in the database itself: no code path can rewrite or remove an event.
+        triggers = [append_only("audit_append_only")]
 
     def __str__(self) -> str:
         return f"{self.verb} {self.object_type}#{self.object_id}"

@@ -1,5 +1,6 @@
 """Certification exam attempts, recorded by hand or imported from the testing vendor."""
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +19,7 @@ class ExamSource(models.TextChoices):
     IMPORT = "import", _("Vendor import")
 
 
+@pghistory.track()
 class ExamAttempt(models.Model):
     """At most 3 per approved application: enforced by the service under a row lock on the
     application (config.policy.MAX_EXAM_ATTEMPTS)."""

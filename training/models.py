@@ -1,5 +1,6 @@
 """Approved training providers and each person's training records with their proof."""
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -50,6 +51,7 @@ class TrainingProvider(models.Model):
         return self.name
 
 
+@pghistory.track()
 class TrainingRecord(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_records"
