@@ -639,3 +639,23 @@ def test_expire_refused_on_the_last_day_and_for_other_states(cast):
         application_expire(application=in_review, today=today())
     assert error.value.code == "conflict"
     assert not AuditEvent.objects.filter(verb="application_expire").exists()
+
+
+def test_sign_ethics_refused_for_others_and_after_submission(cast):
+    current = EthicsVersionFactory()
+    draft = draft_application(cast.applicant, ethics_version=None, ethics_signed_at=None)
+    before = snapshot(draft)
+    for who in ("other_applicant", "reviewer", "state"):
+        with pytest.raises(PermissionDenied):
+            application_sign_ethics(
+                actor=getattr(cast, who), application=draft, ethics_version=current
+            )
+    assert snapshot(draft) == before
+    submitted = application_in("submitted", cast.other_applicant)
+    before = snapshot(submitted)
+    with pytest.raises(DomainError, match="This application is submitted, so") as error:
+        application_sign_ethics(
+            actor=cast.other_applicant, application=submitted, ethics_version=current
+        )
+    assert error.value.code == "conflict"
+    assert snapshot(submitted) == before
