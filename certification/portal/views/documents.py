@@ -16,6 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certification import services
+from certification.document_views import document_view_record
 from certification.models import Document, DocumentKind
 from certification.portal import steps
 from certification.portal.forms import DocumentUploadForm
@@ -59,6 +60,7 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
+    document_view_record(viewer=request.user, document=document, via="portal")
     response = FileResponse(
         handle,
         as_attachment=request.GET.get("download") == "1",

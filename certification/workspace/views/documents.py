@@ -9,6 +9,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
 from certification import services
+from certification.document_views import document_view_record
 from certification.models import Document
 from certification.selectors import applications_for, certifications_for, document_get
 from certification.workspace.access import CountyWorkspace, workspace_view
@@ -59,6 +60,9 @@ def document_file(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> 
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404("The file is missing from storage.") from exc
+    document_view_record(
+        viewer=request.user, document=document, via="workspace", county=workspace.county
+    )
     response = FileResponse(
         handle, content_type=document.content_type, filename=download_name(document)
     )
