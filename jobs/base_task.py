@@ -9,6 +9,7 @@ message goes back to the queue.
 import logging
 from typing import Any
 
+import pghistory
 from celery import Task
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,12 @@ class RecordedTask(Task):
     """
 
     retry_failed_later = False
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Field-history rows written by the task name it (the database triggers store the
+        # context with each row); the task acts for the system unless a service says who.
+        with pghistory.context(task=self.name, system=True):
+            return super().__call__(*args, **kwargs)
 
     def on_failure(
         self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
