@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -17,6 +18,25 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("dashboard")
+
+    def post_login(self, request, user, **kwargs):
+        """Sign-in follows the person's language: a choice made with the language switch
+        before signing in becomes their preference; otherwise their saved preference is
+        applied to this browser."""
+        from accounts.services import user_language_set
+
+        response = super().post_login(request, user, **kwargs)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in Language.values:
+            user_language_set(user=user, language=chosen)
+        elif response is not None:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                _supported(user.preferred_language),
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+            )
+        return response
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

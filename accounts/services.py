@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, User, hash_token_key
+from accounts.models import ApiToken, Language, User, hash_token_key
 from config.errors import DomainError
 
 DEFAULT_TOKEN_DAYS = 90
@@ -40,3 +40,18 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
             revoked_at=timezone.now()
         )
     )
+
+
+def user_language_set(*, user: User, language: str) -> bool:
+    """Remember `language` ("en" or "es") as the person's preferred language: the language of
+    their emails and of the site when they sign in on another browser. Returns True when it
+    changed."""
+    if language not in Language.values:
+        raise ValueError(f"unsupported language {language!r}")
+    changed = (
+        User.objects.filter(pk=user.pk)
+        .exclude(preferred_language=language)
+        .update(preferred_language=language)
+    )
+    user.preferred_language = language
+    return bool(changed)

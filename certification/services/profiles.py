@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import user_language_set
 from certification.models import ApplicantProfile, Application, ApplicationPart, ApplicationStatus
 from config.errors import DomainError
 from counties.audit import audit_record
@@ -102,6 +103,8 @@ def profile_save(*, user: User, **fields: Any) -> ApplicantProfile:
                 _("Your details were just saved from another window. Reload and try again."),
                 code="conflict",
             ) from None
+        if "preferred_language" in changed:
+            user_language_set(user=user, language=profile.preferred_language)
         audit_record(
             actor=user,
             verb="profile_save",

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.i18n import set_language
 
 from accounts.models import Language
+from accounts.services import user_language_set
 from certification import rules, services
 from certification.models import ApplicantProfile
 from certification.portal.forms import ProfileForm
@@ -67,6 +68,7 @@ def language(request: HttpRequest) -> HttpResponse:
     choice saved as their preferred language too."""
     choice = request.POST.get("language")
     if request.user.is_authenticated and choice in Language.values:
+        user_language_set(user=request.user, language=choice)
         saved_profile = profile_of(request.user)
         if saved_profile is not None and saved_profile.preferred_language != choice:
             services.profile_save(user=request.user, preferred_language=choice)
