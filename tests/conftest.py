@@ -1,6 +1,10 @@
+import datetime
 import uuid
 
 import pytest
+
+from counties.models import OptInPeriod
+from tests.factories import county
 
 pytest_plugins = ["tests.cast", "tests.jobs.worker"]
 
@@ -38,3 +42,18 @@ def _own_cache_namespace(settings):
         name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
         for name, config in settings.CACHES.items()
     }
+
+
+@pytest.fixture
+def opted_in(db):
+    """Alameda opted in for SMHS and DMC-ODS, Fresno for SMHS, Kern opted out."""
+    start = datetime.date(2023, 7, 1)
+    for code, system, opted in (
+        ("alameda", "smhs", True),
+        ("alameda", "dmc_ods", True),
+        ("fresno", "smhs", True),
+        ("kern", "smhs", False),
+    ):
+        OptInPeriod.objects.create(
+            county=county(code), delivery_system=system, opted_in=opted, effective_from=start
+        )

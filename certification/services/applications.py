@@ -47,6 +47,7 @@ from config import policy
 from config.errors import DomainError
 from counties.audit import audit_record
 from counties.models import County
+from counties.selectors import opted_in_counties
 
 S = ApplicationStatus
 
@@ -129,13 +130,23 @@ def application_create(
 ) -> Application:
     """Open a draft application for `applicant` with `county`.
 
-    Refused when the person already has an open application with that county or holds a
-    certification that is not revoked or vacated (they renew or reinstate it instead).
+    Refused when the county has not opted in for any delivery system, when the person
+    already has an open application with that county, or when they hold a certification
+    that is not revoked or vacated (they renew or reinstate it instead).
     """
     if applicant is None or not applicant.is_authenticated:
         raise PermissionDenied
     if pathway not in Pathway.values:
         raise DomainError(_("Choose a pathway."), field="pathway")
+    if not opted_in_counties().filter(pk=county.pk).exists():
+        raise DomainError(
+            _(
+                "%(county)s does not offer peer support services through Medi-Cal at the "
+                "moment, so it is not taking applications. Choose another county's program."
+            )
+            % {"county": county.name},
+            field="county",
+        )
     with transaction.atomic():
         live = (
             Certification.objects.filter(holder=applicant)

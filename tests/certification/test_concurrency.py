@@ -202,7 +202,7 @@ def test_one_vendor_result_imported_twice_at_once_is_recorded_once(cast):
     assert ExamAttempt.objects.filter(vendor_reference="PV-SAME").count() == 1
 
 
-def test_two_drafts_opened_at_once_give_one(cast):
+def test_two_drafts_opened_at_once_give_one(cast, opted_in):
     outcomes = at_once(
         [lambda: application_create(applicant=cast.applicant, county=cast.county)] * 2
     )

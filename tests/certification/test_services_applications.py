@@ -36,7 +36,7 @@ from tests.certification.builders import (
     today,
     verify_documents,
 )
-from tests.factories import EthicsVersionFactory
+from tests.factories import EthicsVersionFactory, county
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def assert_event(application, *, verb, actor, from_state, to_state, reason=""):
 # --- create -------------------------------------------------------------------------------
 
 
-def test_create_opens_a_draft(cast):
+def test_create_opens_a_draft(cast, opted_in):
     application = application_create(applicant=cast.applicant, county=cast.county)
     assert (application.status, application.pathway, application.version) == (
         "draft",
@@ -90,7 +90,7 @@ def test_create_opens_a_draft(cast):
     )
 
 
-def test_create_refuses_a_second_open_application_in_the_county(cast):
+def test_create_refuses_a_second_open_application_in_the_county(cast, opted_in):
     draft_application(cast.applicant)
     with pytest.raises(DomainError) as error:
         application_create(applicant=cast.applicant, county=cast.county)
@@ -99,13 +99,13 @@ def test_create_refuses_a_second_open_application_in_the_county(cast):
     assert Application.objects.filter(applicant=cast.applicant).count() == 1
 
 
-def test_create_allows_another_county_and_after_a_denial(cast):
+def test_create_allows_another_county_and_after_a_denial(cast, opted_in):
     application_in("denied", cast.applicant)
     assert application_create(applicant=cast.applicant, county=cast.county).status == "draft"
     assert application_create(applicant=cast.applicant, county=cast.other_county).pk
 
 
-def test_create_refuses_a_person_holding_a_live_certification(cast):
+def test_create_refuses_a_person_holding_a_live_certification(cast, opted_in):
     certification_in("expired", holder=cast.applicant, number="PSS-0000042")
     with pytest.raises(DomainError, match="PSS-0000042") as error:
         application_create(applicant=cast.applicant, county=cast.county)
@@ -113,7 +113,7 @@ def test_create_refuses_a_person_holding_a_live_certification(cast):
     assert not Application.objects.filter(applicant=cast.applicant).exists()
 
 
-def test_create_refuses_unknown_pathway_and_anonymous(cast):
+def test_create_refuses_unknown_pathway_and_anonymous(cast, opted_in):
     with pytest.raises(DomainError) as error:
         application_create(applicant=cast.applicant, county=cast.county, pathway="shortcut")
     assert error.value.field == "pathway"
@@ -659,3 +659,12 @@ def test_sign_ethics_refused_for_others_and_after_submission(cast):
         )
     assert error.value.code == "conflict"
     assert snapshot(submitted) == before
+
+
+def test_create_refuses_a_county_that_has_not_opted_in(cast, opted_in):
+    kern = county("kern")  # opted out of SMHS in the `opted_in` fixture
+    with pytest.raises(DomainError, match="not taking applications") as refused:
+        application_create(applicant=cast.applicant, county=kern)
+    assert refused.value.field == "county"
+    assert not Application.objects.filter(applicant=cast.applicant).exists()
+    assert not AuditEvent.objects.filter(verb="application_create").exists()

@@ -14,7 +14,6 @@ from PIL import Image
 
 from certification import services
 from certification.models import Application, CertificateFile, Certification
-from counties.models import OptInPeriod
 from tests.factories import MINIMAL_PDF, EthicsVersionFactory, county
 
 ETHICS_EN = "Hope.\n\nWe respect every person's own path to recovery."
@@ -29,21 +28,6 @@ def ethics(db):
         text_en=ETHICS_EN,
         text_es=ETHICS_ES,
     )
-
-
-@pytest.fixture
-def opted_in(db):
-    """Alameda opted in for SMHS and DMC-ODS, Fresno for SMHS, Kern opted out."""
-    start = datetime.date(2023, 7, 1)
-    for code, system, opted in (
-        ("alameda", "smhs", True),
-        ("alameda", "dmc_ods", True),
-        ("fresno", "smhs", True),
-        ("kern", "smhs", False),
-    ):
-        OptInPeriod.objects.create(
-            county=county(code), delivery_system=system, opted_in=opted, effective_from=start
-        )
 
 
 def client_for(user) -> Client:
