@@ -8,7 +8,7 @@ It starts gunicorn (one sync worker, DEBUG off, a real SECRET_KEY) on 127.0.0.1 
 over HTTP with a keep-alive connection and a state staff token:
 
 - `GET /api/v1/roster/?page_size=1000`, the first page and a page deep in the cursor, median
-  and p95 of `--runs` requests each;
+  and p95 of `--runs` requests each (and a 1-row page: the fixed cost of any request);
 - the floor: PostgreSQL building the same 1,000 rows as JSON with `json_agg` over the same
   joins (client-side time of the query, JSON text received);
 - a plain DRF baseline: a `ModelSerializer` with a nested county serializer over the access
@@ -403,6 +403,7 @@ def main() -> None:
         results.update(
             _interleaved(
                 {
+                    "api_one_row": _http(client, "/api/v1/roster/?page_size=1"),
                     "api_first": _http(client, roster),
                     "floor_first": _floor_query(0),
                     "plain_first": _http(client, plain),
@@ -455,6 +456,10 @@ def _report(results: dict) -> None:
             f"{api / results[f'floor_{page}']['median_ms']:.2f}x the json_agg floor, "
             f"{results[f'plain_{page}']['median_ms'] / api:.1f}x faster than plain DRF\n"
         )
+    out(
+        f"fixed cost of a request (1-row page): {results['api_one_row']['median_ms']:.1f} ms "
+        "median\n"
+    )
     csv = results["csv"]
     out(
         f"CSV: {csv['median_s']:.2f} s median, "

@@ -10,6 +10,7 @@ shapes for the OpenAPI schema, and the contract tests pin them.
 import csv
 import datetime
 import io
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -126,9 +127,14 @@ def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime
     )
 
 
-def roster_json_page(rows: Iterable[dict[str, Any]]) -> str:
-    """The `results` array of a page of `roster_json_rows`."""
-    return "[" + ",".join(values["row"] for values in rows) + "]"
+def roster_page_json(
+    rows: Iterable[dict[str, Any]], *, next_link: str | None, previous_link: str | None
+) -> bytes:
+    """The page document `{"next", "previous", "results"}` of a page of `roster_json_rows`:
+    only the links are encoded here, the results are the JSON text PostgreSQL wrote."""
+    results = ",".join(values["row"] for values in rows)
+    links = f'"next":{json.dumps(next_link)},"previous":{json.dumps(previous_link)}'
+    return f'{{{links},"results":[{results}]}}'.encode()
 
 
 def roster_csv_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:

@@ -5,7 +5,6 @@ Staff endpoints answer 401 (with `WWW-Authenticate: Token`) without valid creden
 to anyone signed in who is not county or state staff. Every error is JSON.
 """
 
-import json
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
@@ -31,8 +30,8 @@ from certification.api.rows import (
     public_certification,
     roster_csv_chunks,
     roster_csv_rows,
-    roster_json_page,
     roster_json_rows,
+    roster_page_json,
     verification_row,
 )
 from certification.api.throttles import TokenThrottle, VerifyThrottle
@@ -95,12 +94,12 @@ class RosterView(StaffApiView):
     def get(self, request):
         rows = roster_json_rows(roster_certifications(request), today=timezone.localdate())
         page = self.paginate_queryset(rows)
-        # The rows are JSON already (written by PostgreSQL): only the envelope is encoded here.
-        links = json.dumps(
-            {"next": self.paginator.get_next_link(), "previous": self.paginator.get_previous_link()}
+        body = roster_page_json(
+            page,
+            next_link=self.paginator.get_next_link(),
+            previous_link=self.paginator.get_previous_link(),
         )
-        body = f'{links[:-1]},"results":{roster_json_page(page)}}}'
-        return HttpResponse(body.encode(), content_type="application/json")
+        return HttpResponse(body, content_type="application/json")
 
 
 class CsvRenderer(BaseRenderer):

@@ -6,7 +6,10 @@ import io
 
 import pytest
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
+from certification.api.rows import expiring_soon
+from config import policy
 from tests.api.conftest import bulk_certifications
 from tests.factories import CertificationFactory, SpecializationFactory
 
@@ -135,3 +138,32 @@ def test_anonymous_gets_401_in_json(api):
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
     assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_expiring_soon_in_csv_and_json_agrees_with_the_rule(state, cast):
+    today = timezone.localdate()
+    cases = [
+        (status, days)
+        for status in ("active", "suspended", "expired")
+        for days in (-1, 0, 1, policy.EXPIRING_SOON_DAYS, policy.EXPIRING_SOON_DAYS + 1)
+    ]
+    for n, (status, days) in enumerate(cases):
+        expires_on = today + datetime.timedelta(days=days)
+        CertificationFactory(
+            number=f"PSS-S{n:03d}",
+            issuing_county=cast.county,
+            status=status,
+            issued_on=expires_on - datetime.timedelta(days=730),
+            expires_on=expires_on,
+        )
+    expected = {
+        f"PSS-S{n:03d}": expiring_soon(status, today + datetime.timedelta(days=days), today=today)
+        for n, (status, days) in enumerate(cases)
+    }
+
+    rows = csv.DictReader(io.StringIO(body(state.get(URL))))
+    results = state.get("/api/v1/roster/", {"page_size": 100}).json()["results"]
+
+    assert {r["certification_number"]: r["expiring_soon"] == "true" for r in rows} == expected
+    assert {r["certification_number"]: r["expiring_soon"] for r in results} == expected
+    assert sum(expected.values()) == 3
