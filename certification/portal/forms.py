@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import ApplicantProfile, Pathway
@@ -16,6 +17,18 @@ from continuing_ed.models import CeCategory
 from continuing_ed.rules import hours_text
 from counties.models import County
 from training.models import Course, TrainingProvider, TrainingRecord
+
+
+def _lazy_format(message: Any, **values: Any) -> str:
+    """Interpolate a lazily translated message when it is shown, not when the module loads:
+    class-level help texts would otherwise be frozen in the language of the first import."""
+    return lazy(lambda: str(message) % values, str)()
+
+
+UPLOAD_HELP = _lazy_format(
+    _("PDF, JPEG or PNG, up to %(megabytes)s MB."),
+    megabytes=policy.UPLOAD_MAX_BYTES // (1024 * 1024),
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -210,8 +223,10 @@ class OutOfStateForm(PortalForm):
     peer_work_hours = forms.IntegerField(
         label=_("Hours of paid or volunteer peer work"),
         min_value=0,
-        help_text=_("At least %(hours)s hours are required.")
-        % {"hours": policy.OUT_OF_STATE_PEER_WORK_HOURS},
+        help_text=_lazy_format(
+            _("At least %(hours)s hours are required."),
+            hours=policy.OUT_OF_STATE_PEER_WORK_HOURS,
+        ),
     )
     attest_no_pending_discipline = forms.BooleanField(
         label=_("I have no pending discipline in any state."),
@@ -238,8 +253,7 @@ class DocumentUploadForm(PortalForm):
     by content in the service."""
 
     file = forms.FileField(
-        help_text=_("PDF, JPEG or PNG, up to %(megabytes)s MB.")
-        % {"megabytes": policy.UPLOAD_MAX_BYTES // (1024 * 1024)},
+        help_text=UPLOAD_HELP,
         error_messages={"required": _("Choose a file to upload.")},
     )
 
@@ -262,8 +276,7 @@ class TrainingRecordForm(PortalForm):
     completed_on = forms.DateField(label=_("Completion date"), widget=DATE_WIDGET)
     certificate = forms.FileField(
         label=_("Certificate of completion"),
-        help_text=_("PDF, JPEG or PNG, up to %(megabytes)s MB.")
-        % {"megabytes": policy.UPLOAD_MAX_BYTES // (1024 * 1024)},
+        help_text=UPLOAD_HELP,
         error_messages={"required": _("Upload the certificate of completion.")},
     )
 
@@ -284,8 +297,7 @@ class CeCreditForm(PortalForm):
     completed_on = forms.DateField(label=_("Completion date"), widget=DATE_WIDGET)
     proof = forms.FileField(
         label=_("Proof of completion"),
-        help_text=_("PDF, JPEG or PNG, up to %(megabytes)s MB.")
-        % {"megabytes": policy.UPLOAD_MAX_BYTES // (1024 * 1024)},
+        help_text=UPLOAD_HELP,
         error_messages={"required": _("Upload the proof of completion.")},
     )
 
