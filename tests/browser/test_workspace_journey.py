@@ -170,14 +170,14 @@ def _admin_disciplines(page: Page, certification: Certification) -> None:
     assert_no_axe_violations(page)
     page.fill("#id_reason", "Complaint under investigation.")
     page.get_by_role("button", name="Suspend").click()
-    expect(page.locator(".status-tag")).to_have_text("Suspended")
+    expect(page.locator(".certification-status")).to_have_text("Suspended")
     page.get_by_role("link", name="Lift the suspension").click()
     page.get_by_role("button", name="Lift the suspension").click()
-    expect(page.locator(".status-tag")).to_have_text("Active")
+    expect(page.locator(".certification-status")).to_have_text("Active")
     page.get_by_role("link", name="Revoke").click()
     page.fill("#id_reason", "Complaint upheld.")
     page.get_by_role("button", name="Revoke").click()
-    expect(page.locator(".status-tag")).to_have_text("Revoked")
+    expect(page.locator(".certification-status")).to_have_text("Revoked")
     assert_no_axe_violations(page)
     assert Certification.objects.get(pk=certification.pk).status == "revoked"
 
