@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from certification.models import ApplicantProfile, Pathway
 from config import policy
 from config.errors import DomainError
@@ -336,3 +337,46 @@ class SpecializationForm(PortalForm):
                 "date": record.completed_on.isoformat(),
             }
         )
+
+
+class AccountCloseForm(PortalForm):
+    """Closing one's own account: an explicit confirmation and the password again, checked
+    only while `password_attempts_left` (the view counts attempts with allauth's rate limit)."""
+
+    understand = forms.BooleanField(
+        label=_(
+            "I understand that I will not be able to sign in again, that my open applications "
+            "will be withdrawn, and that my records are kept as described above."
+        ),
+        error_messages={"required": _("Check the box to confirm that you want to close it.")},
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password to confirm it is you.")},
+    )
+    reason = forms.CharField(
+        label=_("Why are you closing your account? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(
+        self, *args: Any, user: User, password_attempts_left: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.password_attempts_left = password_attempts_left
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.password_attempts_left:
+            raise forms.ValidationError(
+                _("Too many attempts. Wait a minute, then enter your password again.")
+            )
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

@@ -4,7 +4,15 @@ permission matrix in tests/portal/test_permissions.py, which fails for a URL it 
 
 from django.urls import path
 
-from certification.portal.views import certified, documents, home, status, training, wizard
+from certification.portal.views import (
+    certified,
+    documents,
+    home,
+    privacy,
+    status,
+    training,
+    wizard,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -36,4 +44,7 @@ urlpatterns = [
     path("certification/ce/", certified.ce_log, name="ce_log"),
     path("certification/renew/", certified.renewal, name="renewal"),
     path("certification/specializations/", certified.specializations, name="specializations"),
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("privacy/download/", privacy.privacy_download, name="privacy_download"),
+    path("privacy/close/", privacy.privacy_close, name="privacy_close"),
 ]

@@ -7,6 +7,9 @@ for the applicant's objects (staff read them in the county workspace) and their 
 pages otherwise. A refused write changes nothing.
 """
 
+import io
+import json
+import zipfile
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -25,7 +28,8 @@ pytestmark = pytest.mark.django_db
 @dataclass(frozen=True)
 class Case:
     # "own": the URL names one of the applicant's objects; "person": a page of whoever asks;
-    # "certified": a page of whoever asks that needs their own certification; "public": open.
+    # "certified": a page of whoever asks that needs their own certification; "public": open;
+    # "self": an action on whoever asks (their own data, never the applicant's).
     scope: str
     obj: str = ""  # "application" or "document": which of the applicant's objects
     get_status: int = 200  # what the applicant gets on GET
@@ -53,6 +57,9 @@ MATRIX = {
     "ce_log": Case("certified", methods=("GET", "POST")),
     "renewal": Case("certified", methods=("GET", "POST")),
     "specializations": Case("certified", methods=("GET", "POST")),
+    "privacy": Case("person"),
+    "privacy_download": Case("self", get_status=405, methods=("POST",)),
+    "privacy_close": Case("person", methods=("GET", "POST")),
 }
 OTHERS = ("other_applicant", "reviewer", "admin", "other_admin", "state")
 
@@ -134,3 +141,18 @@ def test_pages_of_a_certification_are_404_for_someone_without_one(name, cast, wo
         for method in MATRIX[name].methods:
             assert getattr(client, method.lower())(_url(name, world)).status_code == 404, member
     assert _snapshot(world) == before
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in MATRIX.items() if c.scope == "self"))
+def test_actions_on_oneself_act_on_whoever_asks_never_the_applicant(name, cast, world):
+    for member in OTHERS:
+        user = getattr(cast, member)
+        response = client_for(user).post(_url(name, world))
+        assert response.status_code == 200, member
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+        data = json.loads(archive.read("personal-data.json"))
+        assert data["account"]["email"] == user.email
+        assert data["applications"] == [] and data["documents"] == []
+        assert cast.applicant.applicant_profile.legal_last_name.encode() not in b"".join(
+            archive.read(entry) for entry in archive.namelist()
+        )
