@@ -5,6 +5,7 @@ from django.urls import path
 
 from certification.workspace.views import (
     applications,
+    audit,
     ce_audits,
     certifications,
     dashboard,
@@ -118,6 +119,7 @@ urlpatterns = [
     # County administration: opt-in and staff.
     path("<slug:code>/opt-in/", opt_in.opt_in, name="opt_in"),
     path("<slug:code>/staff/", staff.staff, name="staff"),
+    path("<slug:code>/audit/", audit.audit_trail, name="audit"),
     path(
         "<slug:code>/staff/<int:pk>/role/",
         staff.membership_role,

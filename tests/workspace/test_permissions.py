@@ -134,6 +134,7 @@ SPECS: dict[str, Spec] = {
         },
     ),
     "staff": Spec(ADMIN, post=lambda w: {"email": "someone@example.org", "role": "reviewer"}),
+    "audit": Spec(ADMIN),
     "membership_role": Spec(
         ADMIN, lambda w, u: [w.reviewer_membership.pk], lambda w: {"role": "admin"}
     ),
