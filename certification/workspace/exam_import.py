@@ -14,19 +14,24 @@ import hashlib
 import io
 import secrets
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from certification import services
 from certification.models import Application, ApplicationStatus
 from certification.selectors import applications_for
 from config.errors import DomainError
+from config.jobs import enqueue
 from counties.models import County, ProgramPolicy
 from exams import rules as exam_rules
 from exams.models import ExamResult, ExamSource
@@ -53,8 +58,13 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 VENDOR_REFERENCE_MAX_LENGTH = 64
 SCALED_SCORE_MAX = 32767
-# How long a previewed file waits for its commit.
-PREVIEW_TTL_SECONDS = 2 * 3600
+# How long a previewed file waits for its commit (and a committed one shows its summary).
+PREVIEW_TTL_SECONDS = 6 * 3600
+# A commit with more valid rows than this runs in the background, this many rows per task
+# (each task well inside the worker's time limit), so no web request runs for minutes.
+BACKGROUND_THRESHOLD_ROWS = 200
+BACKGROUND_CHUNK_ROWS = 500
+
 _CACHE_PREFIX = "workspace:exam-import:"
 
 TEMPLATE_ROWS = (
@@ -337,9 +347,17 @@ def plan_import(user, county: County, parsed: ParsedFile) -> ImportPlan:
     return ImportPlan(rows=rows)
 
 
+class ImportState(models.TextChoices):
+    PREVIEWED = "previewed", gettext_lazy("Previewed")
+    QUEUED = "queued", gettext_lazy("Importing in the background")
+    DONE = "done", gettext_lazy("Imported")
+
+
 @dataclass
 class StoredFile:
-    """A previewed file waiting for its commit, bound to who uploaded it and for which county."""
+    """A previewed file and, once committed, what became of it; bound to who uploaded it and
+    for which county. `recorded` and `refused` hold line numbers already tried, so a commit
+    in several steps never tries a row twice."""
 
     token: str
     user_id: int
@@ -347,9 +365,19 @@ class StoredFile:
     filename: str
     sha256: str
     parsed: ParsedFile
-    committed: bool = False
-    result_counts: dict[str, int] = field(default_factory=dict)
+    state: str = ImportState.PREVIEWED
+    ok_at_commit: int = 0
+    recorded: list[int] = field(default_factory=list)
     refused: list[tuple[int, str]] = field(default_factory=list)
+    result_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def committed(self) -> bool:
+        return self.state == ImportState.DONE
+
+    @property
+    def tried(self) -> int:
+        return len(self.recorded) + len(self.refused)
 
 
 def store_file(*, user, county: County, filename: str, data: bytes) -> StoredFile:
@@ -371,35 +399,42 @@ def _save(stored: StoredFile) -> None:
     cache.set(_CACHE_PREFIX + stored.token, stored, timeout=PREVIEW_TTL_SECONDS)
 
 
-def load_file(*, token: str, user, county: County) -> StoredFile | None:
-    """The stored file `token`, if it exists and belongs to `user` and `county`."""
+def _load(token: str) -> StoredFile | None:
     if not token or len(token) > 64:
         return None
     stored = cache.get(_CACHE_PREFIX + token)
-    if not isinstance(stored, StoredFile):
-        return None
-    if stored.user_id != user.pk or stored.county_id != county.pk:
+    return stored if isinstance(stored, StoredFile) else None
+
+
+def load_file(*, token: str, user, county: County) -> StoredFile | None:
+    """The stored file `token`, if it exists and belongs to `user` and `county`."""
+    stored = _load(token)
+    if stored is None or stored.user_id != user.pk or stored.county_id != county.pk:
         return None
     return stored
 
 
-def commit_file(*, user, county: County, stored: StoredFile) -> StoredFile:
-    """Record every row that is valid now (the plan is made again: things may have changed
-    since the preview), one service call per row. Rows the service refuses are kept with its
-    message. Safe to run twice: recorded vendor references are skipped the second time."""
+def commit_step(*, user, county: County, stored: StoredFile, limit: int | None = None) -> bool:
+    """Record up to `limit` (default: all) of the rows that are valid now and not tried yet,
+    one `exam_attempt_record` call per row; rows the service refuses keep its message. The
+    plan is made again first: things may have changed since the preview. Returns whether
+    valid rows remain; when none do, the file is done and its summary is kept.
+
+    Safe to run twice or after a crash: rows already recorded are "already imported" in the
+    new plan (vendor references are unique), and rows tried are never tried again."""
     plan = plan_import(user, county, stored.parsed)
+    tried = set(stored.recorded) | {line for line, _message in stored.refused}
+    todo = [row for row in plan.rows if row.is_ok and row.line not in tried]
+    if stored.state == ImportState.PREVIEWED:
+        stored.ok_at_commit = len(todo)
+    batch = todo if limit is None else todo[:limit]
     applications = {
         application.pk: application
         for application in applications_for(user).filter(
-            county=county, pk__in={row.application_id for row in plan.rows if row.is_ok}
+            county=county, pk__in={row.application_id for row in batch}
         )
     }
-    counts: Counter = Counter()
-    refused: list[tuple[int, str]] = []
-    for row in plan.rows:
-        if not row.is_ok:
-            counts[row.outcome] += 1
-            continue
+    for row in batch:
         try:
             services.exam_attempt_record(
                 actor=user,
@@ -411,15 +446,98 @@ def commit_file(*, user, county: County, stored: StoredFile) -> StoredFile:
                 vendor_reference=row.vendor_reference,
             )
         except DomainError as error:
-            counts[RowOutcome.REFUSED] += 1
-            refused.append((row.line, str(error.message)))
+            stored.refused.append((row.line, str(error.message)))
         else:
-            counts[RowOutcome.RECORDED] += 1
-    stored.committed = True
-    stored.result_counts = dict(counts)
-    stored.refused = refused
+            stored.recorded.append(row.line)
+    remaining = len(todo) > len(batch)
+    if remaining:
+        stored.state = ImportState.QUEUED
+    else:
+        stored.state = ImportState.DONE
+        stored.result_counts = _final_counts(plan, stored)
     _save(stored)
-    return stored
+    return remaining
+
+
+def _final_counts(plan: ImportPlan, stored: StoredFile) -> dict[str, int]:
+    recorded = set(stored.recorded)
+    refused = {line for line, _message in stored.refused}
+    counts: Counter = Counter()
+    for row in plan.rows:
+        if row.line in recorded:
+            counts[RowOutcome.RECORDED] += 1
+        elif row.line in refused:
+            counts[RowOutcome.REFUSED] += 1
+        else:
+            counts[row.outcome] += 1
+    return dict(counts)
+
+
+@contextmanager
+def _claim(token: str) -> Iterator[bool]:
+    """Whether this process may commit `token` now: one commit step at a time per file (a
+    double click, a redelivered task). Held at most as long as a task may run."""
+    key = f"{_CACHE_PREFIX}{token}:claim"
+    claimed = cache.add(key, 1, timeout=settings.CELERY_TASK_TIME_LIMIT)
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            cache.delete(key)
+
+
+def commit_file(*, user, county: County, stored: StoredFile) -> StoredFile:
+    """Commit every valid row now, in this process, unless the file is already committed
+    or being committed. Returns the file as it now stands."""
+    with _claim(stored.token) as claimed:
+        current = _load(stored.token)
+        if not claimed or current is None or current.state != ImportState.PREVIEWED:
+            return current or stored
+        commit_step(user=user, county=county, stored=current)
+        return current
+
+
+def commit_queue(*, stored: StoredFile, ok_count: int) -> None:
+    """Hand the commit of a file with `ok_count` valid rows (as last previewed) to a
+    background worker (`certification.workspace.tasks`), which records BACKGROUND_CHUNK_ROWS
+    rows per task and queues the next task until done."""
+    stored.state = ImportState.QUEUED
+    stored.ok_at_commit = ok_count
+    _save(stored)
+    enqueue(
+        "certification.workspace.tasks.exam_import_commit",
+        token=stored.token,
+        user_id=stored.user_id,
+        county_id=stored.county_id,
+    )
+
+
+def commit_in_background(*, token: str, user_id: int, county_id: int) -> int:
+    """One background step of the commit of `token`: record the next chunk of rows and queue
+    the next step when rows remain. Returns the number of rows tried so far (0 when there is
+    nothing to do: unknown or finished file, or a step already running for it, such as a
+    redelivered message)."""
+    stored = _load(token)
+    if stored is None or stored.user_id != user_id or stored.county_id != county_id:
+        return 0
+    with _claim(token) as claimed:
+        stored = _load(token) if claimed else None
+        if stored is None or stored.committed:
+            return 0
+        remaining = commit_step(
+            user=User.objects.get(pk=user_id),
+            county=County.objects.get(pk=county_id),
+            stored=stored,
+            limit=BACKGROUND_CHUNK_ROWS,
+        )
+    if remaining:
+        enqueue(
+            "certification.workspace.tasks.exam_import_commit",
+            token=token,
+            user_id=user_id,
+            county_id=county_id,
+        )
+    return stored.tried
 
 
 def result_summary(stored: StoredFile) -> list[tuple[str, int]]:

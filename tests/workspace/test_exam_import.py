@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from certification.models import Application
-from certification.workspace import exam_import
+from certification.workspace import exam_import, tasks
 from certification.workspace.exam_import import RowOutcome
 from counties.models import AuditEvent
 from exams.models import ExamAttempt
+from jobs.models import OutboxMessage
 from tests.workspace.conftest import approved_application, person
 
 HEADER = "application_id,email,exam_date,result,scaled_score,vendor_reference"
@@ -218,9 +219,30 @@ VALID_ROWS = 500
 TOTAL_ROWS = 10_000
 
 
-def test_a_10000_row_file_previews_and_commits(cast, client, capsys):
+def _run_queued_import_tasks() -> int:
+    """Play the worker: run every queued import step (steps queue the next one) until none
+    is left. Returns the number of steps run."""
+    steps = 0
+    while True:
+        queued = list(
+            OutboxMessage.objects.filter(task_name=IMPORT_TASK, sent_at__isnull=True).order_by("pk")
+        )
+        if not queued:
+            return steps
+        for message in queued:
+            OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now())
+            tasks.exam_import_commit(**message.kwargs)
+            steps += 1
+
+
+IMPORT_TASK = "certification.workspace.tasks.exam_import_commit"
+
+
+def test_a_10000_row_file_previews_and_commits_in_the_background(cast, client, capsys, monkeypatch):
     """10,000 rows: 500 valid, the rest unknown candidates, duplicates and malformed dates.
-    The preview is paginated; the commit records the valid rows; the times are reported."""
+    The preview is paginated; the commit goes to the background worker in chunks; the times
+    are reported."""
+    monkeypatch.setattr(exam_import, "BACKGROUND_CHUNK_ROWS", 200)
     applications = _bulk_candidates(cast.county, VALID_ROWS)
     today = timezone.localdate().isoformat()
     lines = [HEADER]
@@ -248,8 +270,14 @@ def test_a_10000_row_file_previews_and_commits(cast, client, capsys):
 
     started = time.monotonic()
     client.post(response["Location"])
+    progress = client.get(response["Location"])
+    assert b"0 of 500 valid rows handled so far." in progress.content
+    assert ExamAttempt.objects.count() == 0
+    assert _run_queued_import_tasks() == 3  # 200 + 200 + 100 rows
     commit_seconds = time.monotonic() - started
     assert ExamAttempt.objects.filter(source="import").count() == VALID_ROWS
+    result = client.get(response["Location"])
+    assert ("Recorded", VALID_ROWS) in result.context["result_summary"]
 
     started = time.monotonic()
     again = _upload(client, cast.reviewer, text)
@@ -263,3 +291,41 @@ def test_a_10000_row_file_previews_and_commits(cast, client, capsys):
             f"commit of {VALID_ROWS} valid rows {commit_seconds:.1f}s, "
             f"re-import (no-op) {reimport_seconds:.1f}s\n"
         )
+
+
+def test_background_steps_are_safe_to_run_twice(cast, world, candidates, monkeypatch):
+    monkeypatch.setattr(exam_import, "BACKGROUND_CHUNK_ROWS", 1)
+    stored = exam_import.store_file(
+        user=cast.reviewer,
+        county=cast.county,
+        filename="r.csv",
+        data=_mixed_file(world, candidates).encode(),
+    )
+    exam_import.commit_queue(stored=stored, ok_count=2)
+    kwargs = {"token": stored.token, "user_id": cast.reviewer.pk, "county_id": cast.county.pk}
+    # A step for another user or county does nothing.
+    assert tasks.exam_import_commit(**{**kwargs, "user_id": cast.admin.pk}) == 0
+    assert _run_queued_import_tasks() == 2
+    assert ExamAttempt.objects.count() == 2
+    # A redelivered message after the end records nothing more.
+    assert tasks.exam_import_commit(**kwargs) == 0
+    assert ExamAttempt.objects.count() == 2
+    done = exam_import.load_file(token=stored.token, user=cast.reviewer, county=cast.county)
+    assert done.committed
+    assert done.result_counts[RowOutcome.RECORDED] == 2
+    assert done.result_counts[RowOutcome.UNKNOWN_CANDIDATE] == 3
+
+
+def test_a_commit_already_running_is_not_started_twice(cast, world, candidates):
+    stored = exam_import.store_file(
+        user=cast.reviewer,
+        county=cast.county,
+        filename="r.csv",
+        data=_mixed_file(world, candidates).encode(),
+    )
+    with exam_import._claim(stored.token) as claimed:
+        assert claimed
+        exam_import.commit_file(user=cast.reviewer, county=cast.county, stored=stored)
+    assert ExamAttempt.objects.count() == 0
+    exam_import.commit_file(user=cast.reviewer, county=cast.county, stored=stored)
+    assert ExamAttempt.objects.count() == 2

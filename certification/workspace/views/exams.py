@@ -9,12 +9,32 @@ from django.views.decorators.http import require_safe
 
 from certification.workspace import exam_import
 from certification.workspace.access import CountyWorkspace, workspace_view
-from certification.workspace.exam_import import RowOutcome
+from certification.workspace.exam_import import ImportState
 from certification.workspace.forms import ConfirmForm, ExamImportForm
 from certification.workspace.views.common import querystring_without_page
 from config import policy
 
 PREVIEW_PAGE_SIZE = 100
+
+
+def _commit(request: HttpRequest, workspace: CountyWorkspace, stored) -> None:
+    """Commit now, or hand a large file to the background worker."""
+    if stored.state != ImportState.PREVIEWED:
+        messages.info(request, _("This file is already imported or being imported."))
+        return
+    plan = exam_import.plan_import(request.user, workspace.county, stored.parsed)
+    if plan.ok_count > exam_import.BACKGROUND_THRESHOLD_ROWS:
+        exam_import.commit_queue(stored=stored, ok_count=plan.ok_count)
+        messages.info(
+            request,
+            _("%(count)d rows are being imported in the background. This page shows progress.")
+            % {"count": plan.ok_count},
+        )
+        return
+    stored = exam_import.commit_file(user=request.user, county=workspace.county, stored=stored)
+    messages.success(
+        request, _("%(count)d exam results recorded.") % {"count": len(stored.recorded)}
+    )
 
 
 @workspace_view()
@@ -72,22 +92,14 @@ def exam_import_preview(
     if stored is None:
         raise Http404("No such import, or it has expired.")
     if request.method == "POST":
-        if stored.committed:
-            messages.info(request, _("This file was already imported."))
-        else:
-            stored = exam_import.commit_file(
-                user=request.user, county=workspace.county, stored=stored
-            )
-            recorded = stored.result_counts.get(RowOutcome.RECORDED, 0)
-            messages.success(
-                request,
-                _("%(count)d exam results recorded.") % {"count": recorded},
-            )
+        _commit(request, workspace, stored)
         return redirect("workspace:exam_import_preview", workspace.county.code, stored.token)
     context = {"workspace": workspace, "nav": "exams", "stored": stored}
     if stored.committed:
         context["result_summary"] = exam_import.result_summary(stored)
         return render(request, "workspace/exam_import_result.html", context)
+    if stored.state == ImportState.QUEUED:
+        return render(request, "workspace/exam_import_progress.html", context)
     plan = exam_import.plan_import(request.user, workspace.county, stored.parsed)
     problems_only = request.GET.get("show") == "problems"
     rows = [row for row in plan.rows if not row.is_ok] if problems_only else plan.rows
