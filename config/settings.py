@@ -273,6 +273,12 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# No script reads the CSRF or language cookie (forms carry the CSRF token), so they are
+# HttpOnly like the session cookie; in production the language cookie is Secure too.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 
 # Content-Security-Policy (django-csp): no inline script or style anywhere; confirmation
 # dialogs and other behaviour live in static/js/.
