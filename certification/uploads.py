@@ -3,13 +3,29 @@
 Accepted: PDF, JPEG and PNG, not empty, at most `policy.UPLOAD_MAX_BYTES`. Images must open
 and decode completely and stay under `policy.UPLOAD_MAX_IMAGE_PIXELS` (decompression bombs are
 refused before they are decoded); PDFs must start with `%PDF-` and end with `%%EOF`.
+
+PDFs with active content are refused: JavaScript (`/JS`, `/JavaScript`), launch actions,
+embedded files, rich media and XFA forms, wherever their names appear: spelled with `#xx`
+escapes, or inside Flate-compressed streams such as the object streams where PDF 1.5 files
+keep their dictionaries (`_check_pdf_active_content`). Scanned documents and certificates
+never need them, and a reader opening the file (a reviewer's PDF reader after download) would
+run them. This is a keyword check in the manner of pdfid, not a full parser: names inside
+streams encoded with other filters (ASCII85, LZW), inside an encrypted PDF, or hidden from the
+keyword scan by a file crafted against it are not seen.
+
+What keeps every stored file harmless whatever it contains: it is served only as
+the type its first bytes name (a JPEG with a PDF or HTML appended is served as `image/jpeg`),
+with `X-Content-Type-Options: nosniff`, a download name with that type's extension, and the
+site's Content-Security-Policy; browsers' PDF viewers run no script with the site's rights.
 """
 
 import hashlib
 import os
+import re
 import threading
 import unicodedata
 import warnings
+import zlib
 from typing import IO
 
 from django.utils.translation import gettext as _
@@ -66,6 +82,125 @@ def _check_pdf(file: IO[bytes], size: int) -> None:
     file.seek(max(0, size - PDF_EOF_SEARCH_BYTES))
     if b"%%EOF" not in file.read():
         raise _refuse(_("This PDF is damaged or incomplete. Save it again, then upload it."))
+    file.seek(0)
+    _check_pdf_active_content(file.read())
+
+
+# PDF names that make a document act rather than show (PDF 32000-1 §12.6, §7.11.4, §12.7.8):
+# every JavaScript action names its type `/JavaScript`; `/JS` holds its script.
+PDF_ACTIVE_NAMES = frozenset(
+    {b"JS", b"JavaScript", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia", b"XFA"}
+)
+# The ones long enough never to occur by chance in binary data (image bytes, compressed data),
+# looked for inside streams too.
+PDF_ACTIVE_LONG_NAMES = frozenset(name for name in PDF_ACTIVE_NAMES if len(name) >= 6)
+# A name: a solidus and the regular characters after it (PDF 32000-1 §7.3.5).
+_PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}\x00]+)")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"(?<![A-Za-z])stream\r?\n")
+# How far before its data a stream's dictionary is looked for, and how much Flate-compressed
+# data is decompressed in all to be checked (a PDF needing more is refused).
+PDF_STREAM_DICTIONARY_BYTES = 4096
+PDF_INFLATE_MAX_BYTES = 128 * 1024 * 1024
+_NAME_OVERLAP_BYTES = 64
+
+
+def _pdf_names(data: bytes | memoryview) -> set[bytes]:
+    """The names in `data`, `#xx` escapes decoded (`/J#53` is `/JS`)."""
+    names = set()
+    for match in _PDF_NAME.finditer(data):
+        name = match.group(1)
+        if b"#" in name:
+            name = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+        names.add(name)
+    return names
+
+
+def _holds_name(data: bytes | memoryview, wanted: frozenset[bytes]) -> bool:
+    for match in _PDF_NAME.finditer(data):
+        name = match.group(1)
+        if b"#" in name:
+            name = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+        if name in wanted:
+            return True
+    return False
+
+
+class _Inflater:
+    """Decompresses Flate streams piece by piece within one PDF's budget."""
+
+    def __init__(self) -> None:
+        self.budget = PDF_INFLATE_MAX_BYTES
+
+    def holds_name(self, body: memoryview, wanted: frozenset[bytes]) -> bool:
+        """Whether `body`, decompressed, holds a name of `wanted` (False when it is not
+        Flate-compressed data). Raises the refusal when the budget runs out."""
+        decompressor = zlib.decompressobj()
+        carried = b""
+        position = 0
+        try:
+            while not decompressor.eof and (position < len(body) or decompressor.unconsumed_tail):
+                piece = decompressor.unconsumed_tail or body[position : position + CHUNK_BYTES]
+                if not decompressor.unconsumed_tail:
+                    position += CHUNK_BYTES
+                output = decompressor.decompress(piece, CHUNK_BYTES)
+                self.budget -= len(output)
+                if self.budget < 0:
+                    raise _refuse(
+                        _(
+                            "This PDF could not be checked for scripts. Print it to a new "
+                            "PDF (Print, then Save as PDF) or scan the paper document, then "
+                            "upload it."
+                        )
+                    )
+                if _holds_name(carried + output, wanted):
+                    return True
+                carried = output[-_NAME_OVERLAP_BYTES:]
+        except zlib.error:
+            return False
+        return False
+
+
+def _pdf_holds_active_content(data: bytes) -> bool:
+    """Whether the PDF `data` names active content (module docstring). Outside streams every
+    name of PDF_ACTIVE_NAMES counts. Inside a stream (as stored, and decompressed when it is
+    Flate-compressed) only the long names count, except in object streams, which hold
+    dictionaries and are checked for all of them; streams that are images are not
+    decompressed."""
+    view = memoryview(data)
+    inflater = _Inflater()
+    outside_from = 0
+    for match in _PDF_STREAM.finditer(data):
+        if match.start() < outside_from:
+            continue  # the word "stream" inside a stream's data
+        if _holds_name(view[outside_from : match.start()], PDF_ACTIVE_NAMES):
+            return True
+        end = data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end
+        body = view[match.end() : end]
+        dictionary = _pdf_names(
+            view[max(outside_from, match.start() - PDF_STREAM_DICTIONARY_BYTES) : match.start()]
+        )
+        object_stream = b"ObjStm" in dictionary
+        wanted = PDF_ACTIVE_NAMES if object_stream else PDF_ACTIVE_LONG_NAMES
+        if _holds_name(body, PDF_ACTIVE_LONG_NAMES):
+            return True
+        if (object_stream or b"Image" not in dictionary) and inflater.holds_name(body, wanted):
+            return True
+        outside_from = end
+    return _holds_name(view[outside_from:], PDF_ACTIVE_NAMES)
+
+
+def _check_pdf_active_content(data: bytes) -> None:
+    """Refuse a PDF naming active content (module docstring)."""
+    if _pdf_holds_active_content(data):
+        raise _refuse(
+            _(
+                "This PDF contains scripts, attachments or interactive forms, which are not "
+                "accepted. Print it to a new PDF (Print, then Save as PDF) or scan the paper "
+                "document, then upload it."
+            )
+        )
 
 
 # WeasyPrint sets Pillow's process-wide ImageFile.LOAD_TRUNCATED_IMAGES to True when it is
