@@ -19,3 +19,6 @@ urlpatterns = [
 
 admin.site.site_header = "CA Peer Certification – operators"
 admin.site.site_title = "CA Peer Certification"
+
+# A dependency down (database or Redis restarting) answers 503 with Retry-After, not 500.
+handler500 = "config.outage.server_error"

@@ -1,0 +1,138 @@
+"""A dependency restarting answers 503 with Retry-After (never 500), and the next request
+after it is back succeeds without restarting anything (config/outage.py).
+
+The outage is real: the connection's next connect goes to a closed port on 127.0.0.1 and the
+driver's "connection refused" travels up as it would in production. The test client
+re-raises request exceptions by default; these tests ask it not to, as gunicorn would not.
+"""
+
+import contextlib
+from collections.abc import Iterator
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client, RequestFactory
+
+from accounts.services import api_token_create
+from certification.models import Certification
+from config.outage import RETRY_AFTER_SECONDS, is_dependency_outage, server_error
+from tests.factories import CertificationFactory
+
+# Counties come from a data migration: serialized_rollback keeps them for every test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+CLOSED_PORT = "1"
+UNAVAILABLE = "The service is temporarily unavailable. Please try again in a moment."
+
+
+@contextlib.contextmanager
+def database_unreachable() -> Iterator[None]:
+    """Until the block ends, connecting to PostgreSQL is refused."""
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = CLOSED_PORT
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
+
+
+@pytest.fixture
+def browser() -> Client:
+    return Client(raise_request_exception=False)
+
+
+def assert_unavailable_page(response) -> None:
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert "no-cache" in response["Cache-Control"]
+    assert response["Content-Type"].startswith("text/html")
+    assert "The service is temporarily unavailable" in response.content.decode()
+
+
+def assert_unavailable_json(response) -> None:
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert response.json() == {"detail": UNAVAILABLE}
+
+
+def test_public_verify_page_answers_503_while_the_database_is_down_then_recovers(browser):
+    certification = CertificationFactory()
+
+    with database_unreachable():
+        assert_unavailable_page(browser.get(f"/verify/{certification.number}"))
+
+    response = browser.get(f"/verify/{certification.number}")
+    assert response.status_code == 200
+    assert certification.number in response.content.decode()
+
+
+def test_roster_api_answers_503_json_while_the_database_is_down_then_recovers(browser, cast):
+    CertificationFactory()
+    _, key = api_token_create(user=cast.state, days=1, name="outage test")
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}", "HTTP_ACCEPT": "application/json"}
+
+    with database_unreachable():
+        assert_unavailable_json(browser.get("/api/v1/roster/?page_size=100", **headers))
+
+    response = browser.get("/api/v1/roster/?page_size=100", **headers)
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+
+
+def test_an_outage_met_in_middleware_is_503_too(browser, cast):
+    """A signed-in page first needs the database to load the session, in middleware, before
+    any view runs."""
+    browser.force_login(cast.admin)
+
+    with database_unreachable():
+        assert_unavailable_page(browser.get(f"/county/{cast.county.code}/"))
+
+    assert browser.get(f"/county/{cast.county.code}/").status_code == 200
+
+
+def test_a_change_posted_during_the_outage_answers_503_and_changes_nothing(browser, cast):
+    certification = CertificationFactory(issuing_county=cast.county)
+    browser.force_login(cast.admin)
+    path = f"/county/{cast.county.code}/certifications/{certification.pk}/suspend/"
+
+    with database_unreachable():
+        assert_unavailable_page(browser.post(path, {"reason": "Posted during the outage"}))
+
+    certification.refresh_from_db()
+    assert (certification.status, certification.status_reason) == ("active", "")
+    assert not Certification.objects.filter(status="suspended").exists()
+
+
+def test_rate_limited_api_answers_503_while_redis_is_down(browser, settings):
+    """The verify API counts its rate limit in the cache, which lives in Redis."""
+    certification = CertificationFactory()
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{CLOSED_PORT}/0"}
+    }
+
+    assert_unavailable_json(browser.get(f"/api/v1/verify/{certification.number}/"))
+
+
+def test_other_errors_stay_500():
+    request = RequestFactory().get("/verify/PSS-0000001")
+    try:
+        raise ValueError("a bug, not an outage")
+    except ValueError:
+        response = server_error(request)
+
+    assert response.status_code == 500
+    assert not response.has_header("Retry-After")
+
+
+def test_an_error_raised_from_a_connection_failure_counts_as_an_outage():
+    try:
+        try:
+            raise OperationalError("connection refused")
+        except OperationalError as exc:
+            raise RuntimeError("wrapped by a library") from exc
+    except RuntimeError as wrapped:
+        assert is_dependency_outage(wrapped)
+    assert not is_dependency_outage(ValueError("bad input"))
+    assert not is_dependency_outage(None)
