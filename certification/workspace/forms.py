@@ -64,7 +64,7 @@ class UswdsForm(forms.Form):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} usa-input--error".strip()
 
 
-def _required_text(label, help_text=""):
+def _required_text(label: str, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,

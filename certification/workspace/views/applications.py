@@ -1,6 +1,8 @@
 """The review page of one application and the decisions taken on it."""
 
-from django.db.models import Q
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,7 +34,7 @@ from certification.workspace.forms import (
 from certification.workspace.timeline import timeline_entries
 from certification.workspace.views.common import run_action
 from config import policy
-from counties.models import ProgramPolicy
+from counties.models import AuditEvent, ProgramPolicy
 from counties.selectors import audit_events_for
 from exams import rules as exam_rules
 from exams.selectors import exam_attempts_for
@@ -55,7 +57,7 @@ def application_url(workspace: CountyWorkspace, application: Application) -> str
     return reverse("workspace:application", args=[workspace.county.code, application.pk])
 
 
-def _timeline(user, application: Application):
+def _timeline(user, application: Application) -> QuerySet[AuditEvent]:
     return (
         audit_events_for(user)
         .filter(
@@ -137,7 +139,9 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
     return render(request, "workspace/application_detail.html", context)
 
 
-def _action_context(application: Application, title: str, intro: str, submit: str, **extra):
+def _action_context(
+    application: Application, title: str, intro: str, submit: str, **extra: Any
+) -> dict[str, Any]:
     return {
         "nav": "dashboard",
         "title": title,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from certification import rules, services
-from certification.models import Certification, CertificationStatus
+from certification.models import Certification, CertificationStatus, Renewal
 from certification.selectors import certification_get
 from certification.services._common import current_ethics_version
 from certification.workspace.access import CountyWorkspace, workspace_view
@@ -174,7 +174,7 @@ def certification_revoke(request: HttpRequest, workspace: CountyWorkspace, pk: i
     )
 
 
-def _reinstate(request: HttpRequest, certification: Certification):
+def _reinstate(request: HttpRequest, certification: Certification) -> Renewal:
     ethics = current_ethics_version(timezone.localdate())
     if ethics is None:
         raise DomainError(_("No Code of Ethics is in effect, so none can be affirmed."))

@@ -3,7 +3,7 @@ certifications expiring soon and open CE audits."""
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,8 +11,10 @@ from django.views.decorators.http import require_safe
 
 from certification.ce_audit_selectors import ce_audits_for
 from certification.models import (
+    Application,
     ApplicationStatus,
     CeAuditOutcome,
+    Certification,
     CertificationStatus,
 )
 from certification.selectors import applications_for, certifications_for
@@ -21,7 +23,7 @@ from certification.workspace.forms import QueueFilterForm
 from certification.workspace.search import name_or_number
 from certification.workspace.views.common import paginate, querystring_without_page
 from config import policy
-from training.models import ReviewStatus
+from training.models import ReviewStatus, TrainingRecord
 from training.selectors import training_records_for
 
 QUEUE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
@@ -34,7 +36,7 @@ def _counts(rows, statuses) -> list[tuple[str, int]]:
     return [(label, by_status.get(value, 0)) for value, label in statuses]
 
 
-def county_applications(user, workspace: CountyWorkspace):
+def county_applications(user, workspace: CountyWorkspace) -> QuerySet[Application]:
     """The county's submitted applications (never drafts) visible to `user`."""
     return (
         applications_for(user)
@@ -43,7 +45,7 @@ def county_applications(user, workspace: CountyWorkspace):
     )
 
 
-def _queue(user, workspace: CountyWorkspace, filters: dict):
+def _queue(user, workspace: CountyWorkspace, filters: dict) -> QuerySet[Application]:
     status = filters.get("status")
     query = (filters.get("q") or "").strip()
     number = Q(pk=int(query)) if query.isdigit() and len(query) < 12 else None
@@ -66,7 +68,7 @@ def _queue(user, workspace: CountyWorkspace, filters: dict):
     )
 
 
-def _training_awaiting(user, workspace: CountyWorkspace):
+def _training_awaiting(user, workspace: CountyWorkspace) -> QuerySet[TrainingRecord]:
     """Pending training records of people with an application in this county, each with the
     number of that application (the page where it is verified)."""
     applications = county_applications(user, workspace).filter(applicant=OuterRef("person"))
@@ -80,7 +82,7 @@ def _training_awaiting(user, workspace: CountyWorkspace):
     )
 
 
-def _expiring(user, workspace: CountyWorkspace, today: datetime.date):
+def _expiring(user, workspace: CountyWorkspace, today: datetime.date) -> QuerySet[Certification]:
     return (
         certifications_for(user)
         .prefetch_related(None)

@@ -3,6 +3,7 @@ streamed CSV file of any size."""
 
 import csv
 import datetime
+from collections.abc import Iterator
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -108,7 +109,7 @@ class _Echo:
         return value
 
 
-def _csv_lines(rows: QuerySet[Certification]):
+def _csv_lines(rows: QuerySet[Certification]) -> Iterator[str]:
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS)
     writer = csv.writer(_Echo())
