@@ -151,7 +151,10 @@ class Stack:
                 "--bind", f"{HOST}:{self.port}",
                 "--workers", str(self.workers),
                 *worker_class,
-                "--timeout", "60",
+                # Django is imported once, in the master, before the workers fork: a worker
+                # boots at once even on a busy machine (and shares the imported code).
+                "--preload",
+                "--timeout", "120",
                 "--graceful-timeout", "10",
                 "--no-control-socket",
                 "--chdir", str(ROOT),
@@ -178,10 +181,14 @@ class Stack:
                 ],
                 "celery-beat.log",
             )  # fmt: skip
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
-    def wait_ready(self, timeout: float = 90) -> None:
+    def wait_ready(self, timeout: float = 300) -> None:
         """Until /healthz answers 200 and (with Celery) the worker says it is ready."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
