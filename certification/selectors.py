@@ -107,7 +107,8 @@ def certification_by_number_public(number: str) -> Certification | None:
     if not isinstance(number, str):
         return None
     normalized = number.strip().upper()
-    if not normalized or len(normalized) > _MAX_NUMBER_LENGTH:
+    # PostgreSQL refuses NUL in text: such a number cannot exist, so do not ask.
+    if not normalized or len(normalized) > _MAX_NUMBER_LENGTH or "\x00" in normalized:
         return None
     return (
         Certification.objects.select_related("issuing_county")

@@ -108,6 +108,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # request per worker afterwards.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The non-owner role requests and tasks act as, under row-level security (config/rls.py);
+# "" turns the switch off. Migrations run as the owner (MIGRATE_DATABASE_URL in the Makefile).
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="peercert_app")
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
@@ -246,6 +249,9 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Behind a load balancer, the number of proxies in front: the per-client throttle of the
+    # public verification reads the client address from X-Forwarded-For accordingly.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=None) if env("NUM_PROXIES", default="") else None,
     "DEFAULT_THROTTLE_RATES": {
         "verify_anon": env("THROTTLE_VERIFY_ANON", default="60/min"),
         "token": env("THROTTLE_TOKEN", default="6000/min"),
