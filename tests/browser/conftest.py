@@ -81,7 +81,8 @@ def page(
     """A page in a fresh browser context (no cookies) whose relative URLs go to the live
     server."""
     context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(10_000)
+    # Generous: the first page of a session compiles templates and imports every view.
+    context.set_default_timeout(30_000)
     new_page = context.new_page()
     yield new_page
     context.close()
