@@ -81,9 +81,7 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
     user = request.user
     application = county_application(request, workspace, pk)
     today = timezone.localdate()
-    documents = list(
-        documents_for(user).filter(owner_id=application.applicant_id).order_by("kind", "-pk")
-    )
+    documents = list(documents_for(user).filter(application=application).order_by("kind", "-pk"))
     training_records = list(
         training_records_for(user)
         .filter(person_id=application.applicant_id)
@@ -109,11 +107,8 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         "application": application,
         "profile": _profile(application),
         "application_documents": [
-            (d, ReviewDecisionForm(auto_id=f"document{d.pk}_%s"))
-            for d in documents
-            if d.application_id == application.pk
+            (d, ReviewDecisionForm(auto_id=f"document{d.pk}_%s")) for d in documents
         ],
-        "other_documents": [d for d in documents if d.application_id != application.pk],
         "training_records": [
             (r, ReviewDecisionForm(auto_id=f"training{r.pk}_%s")) for r in training_records
         ],
