@@ -242,7 +242,13 @@ class OutOfStateForm(PortalForm):
         self.fields["peer_work_hours"].widget.attrs["class"] = "usa-input usa-input--small"
 
     def clean_other_state(self) -> str:
-        return self.cleaned_data["other_state"].upper()
+        # Two ASCII letters: upper-casing other letters can lengthen them ("ß" → "SS").
+        state = self.cleaned_data["other_state"].upper()
+        if not (len(state) == 2 and state.isascii() and state.isalpha()):
+            raise forms.ValidationError(
+                _("Enter the two-letter code of the state, for example NV.")
+            )
+        return state
 
 
 class OutOfStateAttestationsForm(AttestationsForm, OutOfStateForm):
