@@ -232,7 +232,9 @@ def _read_fields(line: int, values: list[str], header: list[str]) -> RowPlan:
         return row
     row.vendor_reference = raw.get("vendor_reference", "").strip()
     identifier = row.identifier.strip()
-    if not identifier.isdigit() or len(identifier) > 12:
+    # ASCII digits only: str.isdigit() also accepts "²" (which int() refuses) and other scripts'
+    # digits (which int() reads, but no vendor writes).
+    if not (identifier.isascii() and identifier.isdigit()) or len(identifier) > 12:
         row.outcome = RowOutcome.UNKNOWN_CANDIDATE
         row.message = _("“%(value)s” is not an application number.") % {"value": identifier}
         return row
@@ -250,7 +252,9 @@ def _read_fields(line: int, values: list[str], header: list[str]) -> RowPlan:
         row.message = _("“%(value)s” is not a result (use passed, failed or no_show).") % {
             "value": raw.get("result", "")
         }
-    elif score_text and not (score_text.isdigit() and int(score_text) <= SCALED_SCORE_MAX):
+    elif score_text and not (
+        score_text.isascii() and score_text.isdigit() and int(score_text) <= SCALED_SCORE_MAX
+    ):
         row.outcome = RowOutcome.BAD_SCORE
         row.message = _("“%(value)s” is not a scaled score (a whole number).") % {
             "value": score_text
