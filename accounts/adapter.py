@@ -34,7 +34,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 settings.LANGUAGE_COOKIE_NAME,
                 _supported(user.preferred_language),
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )
         return response
 

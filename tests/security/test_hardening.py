@@ -355,3 +355,20 @@ def test_error_pages_follow_the_language(client):
     assert '<html lang="es">' in html
     response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="es")
     assert '<html lang="es">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_language_cookies_are_httponly_and_secure_in_production(client, settings):
+    settings.LANGUAGE_COOKIE_SECURE = True
+    user = UserFactory(email="peer@example.org", preferred_language="es")
+
+    signed_in = client.post(
+        reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"}
+    )
+    switched = client.post(reverse("portal:language"), {"language": "en", "next": "/"})
+
+    for response in (signed_in, switched):
+        cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+        assert cookie["httponly"] is True
+        assert cookie["secure"] is True
+        assert cookie["samesite"] == "Lax"
