@@ -51,6 +51,7 @@ def test_queue_filters_by_status_and_searches_name_or_number(cast, world, client
         world.submitted.pk
     ]
     assert _queue_numbers(_dashboard(client, cast.admin, q="nobody")) == []
+    assert _queue_numbers(_dashboard(client, cast.admin, q="²")) == []
     # Nonsense filters are ignored, never an error page.
     response = _dashboard(client, cast.admin, status="hacked", page="x")
     assert response.status_code == 200

@@ -48,7 +48,8 @@ def county_applications(user, workspace: CountyWorkspace) -> QuerySet[Applicatio
 def _queue(user, workspace: CountyWorkspace, filters: dict) -> QuerySet[Application]:
     status = filters.get("status")
     query = (filters.get("q") or "").strip()
-    number = Q(pk=int(query)) if query.isdigit() and len(query) < 12 else None
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    number = Q(pk=int(query)) if query.isascii() and query.isdigit() and len(query) < 12 else None
     return (
         county_applications(user, workspace)
         .filter(status__in=[status] if status else QUEUE_STATUSES)
