@@ -141,6 +141,16 @@ def test_filter_by_date_range_uses_local_calendar_days(cast, client):
     assert "Three days ago." not in html
 
 
+def test_the_widest_date_range_is_answered(cast, client):
+    event(cast.county, reason="Within any range.")
+    client.force_login(cast.admin)
+
+    response = client.get(audit_url(cast.county, start="0001-01-01", end="9999-12-31"))
+
+    assert response.status_code == 200
+    assert "Within any range." in main(response)
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [

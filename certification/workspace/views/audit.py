@@ -112,7 +112,8 @@ def _in_range(rows: QuerySet, field: str, filters: dict) -> QuerySet:
     timestamps so the (county, time) indexes serve the range."""
     if filters.get("start"):
         rows = rows.filter(**{f"{field}__gte": _day_start(filters["start"])})
-    if filters.get("end"):
+    # The last day a date field accepts (9999-12-31) has no next day: no upper bound then.
+    if filters.get("end") and filters["end"] < datetime.date.max:
         next_day = filters["end"] + datetime.timedelta(days=1)
         rows = rows.filter(**{f"{field}__lt": _day_start(next_day)})
     return rows
