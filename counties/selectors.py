@@ -99,8 +99,10 @@ def opted_in_counties(*, on: datetime.date | None = None) -> QuerySet[County]:
 
 
 def audit_events_for(user: User | AnonymousUser | None) -> QuerySet[AuditEvent]:
-    """Audit events `user` may read: state staff all of them; county administrators those of
-    their counties; everyone else none. Newest first, with actor and county loaded."""
+    """Audit events `user` may read: state staff all of them; county staff (reviewers and
+    administrators) those of their counties, so a reviewer sees an application's timeline;
+    everyone else none. Newest first, with actor and county loaded. The county audit-trail
+    page itself is for administrators only (certification/workspace/views/audit.py)."""
     if not _is_active(user):
         return AuditEvent.objects.none()
     events = AuditEvent.objects.select_related("actor", "county", "subject").order_by(
@@ -108,7 +110,5 @@ def audit_events_for(user: User | AnonymousUser | None) -> QuerySet[AuditEvent]:
     )
     if user.is_state_staff:
         return events
-    admin_county_ids = CountyMembership.objects.filter(user=user, role=StaffRole.ADMIN).values(
-        "county_id"
-    )
-    return events.filter(county_id__in=admin_county_ids)
+    staff_county_ids = CountyMembership.objects.filter(user=user).values("county_id")
+    return events.filter(county_id__in=staff_county_ids)

@@ -33,6 +33,7 @@ from certification.models import (
 )
 from certification.services._common import (
     ADMIN_ROLES,
+    REVIEW_ROLES,
     application_state_conflict,
     certification_state_conflict,
     is_holder,
@@ -210,8 +211,9 @@ def certification_issue(
 def certification_suspend(
     *, actor: User, certification: Certification, reason: str
 ) -> Certification:
-    """active → suspended, by an admin of the issuing county, with a reason."""
-    require_staff(actor, certification.issuing_county, ADMIN_ROLES)
+    """active → suspended, by county staff (reviewer or admin) of the issuing county, with a
+    reason (DESIGN.md: county reviewers and admins suspend or revoke)."""
+    require_staff(actor, certification.issuing_county, REVIEW_ROLES)
     reason = require_reason(reason)
     with transaction.atomic():
         certification = lock_certification(certification)
@@ -235,9 +237,9 @@ def certification_lift_suspension(
     reason: str = "",
     today: datetime.date | None = None,
 ) -> Certification:
-    """suspended → active, by an admin of the issuing county. A certification whose expiry
+    """suspended → active, by county staff of the issuing county. A certification whose expiry
     date passed while it was suspended moves straight on to expired (two audit events)."""
-    require_staff(actor, certification.issuing_county, ADMIN_ROLES)
+    require_staff(actor, certification.issuing_county, REVIEW_ROLES)
     today = today_or(today)
     with transaction.atomic():
         certification = lock_certification(certification)
@@ -259,8 +261,8 @@ def certification_lift_suspension(
 def certification_revoke(
     *, actor: User, certification: Certification, reason: str
 ) -> Certification:
-    """active or suspended → revoked (terminal), by an admin of the issuing county."""
-    require_staff(actor, certification.issuing_county, ADMIN_ROLES)
+    """active or suspended → revoked (terminal), by county staff of the issuing county."""
+    require_staff(actor, certification.issuing_county, REVIEW_ROLES)
     reason = require_reason(reason)
     with transaction.atomic():
         certification = lock_certification(certification)

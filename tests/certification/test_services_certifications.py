@@ -280,11 +280,18 @@ DISCIPLINE = {
 }
 
 
-@pytest.mark.parametrize("action", DISCIPLINE)
 @pytest.mark.parametrize(
-    "who", ["reviewer", "applicant", "other_applicant", "other_admin", "state"]
+    ("action", "who"),
+    [
+        (action, who)
+        for action in DISCIPLINE
+        for who in ["applicant", "other_applicant", "other_admin", "state"]
+    ]
+    + [("reinstate", "reviewer")],
 )
-def test_discipline_is_for_county_admins_only(cast, action, who):
+def test_discipline_is_for_the_issuing_countys_staff_and_reinstatement_for_admins(
+    cast, action, who
+):
     service, status, kwargs = DISCIPLINE[action]
     certification = certification_in(status, holder=cast.applicant)
     before = snapshot(certification)
@@ -657,3 +664,21 @@ def test_add_a_specialization_refused_for_others(cast):
                 actor=getattr(cast, who), certification=certification, training_record=record
             )
     assert snapshot(certification) == before
+
+
+@pytest.mark.parametrize("action", ["suspend", "lift", "revoke"])
+def test_a_reviewer_of_the_issuing_county_may_discipline(cast, action):
+    service, status, kwargs = DISCIPLINE[action]
+    certification = certification_in(status, holder=cast.applicant)
+    service(actor=cast.reviewer, certification=certification, **kwargs)
+    certification.refresh_from_db()
+    assert (
+        certification.status
+        == {"suspend": "suspended", "lift": "active", "revoke": "revoked"}[action]
+    )
+    event = AuditEvent.objects.filter(object_id=certification.pk).latest("id")
+    assert (event.actor, event.from_state, event.to_state) == (
+        cast.reviewer,
+        status,
+        certification.status,
+    )

@@ -402,3 +402,19 @@ def test_exam_record_refused_when_attempts_are_used_up(attempts, cast, world, cl
     )
     assert response.status_code == 200
     assert ExamAttempt.objects.filter(application=world.approved).count() == attempts
+
+
+def test_a_reviewer_sees_the_applications_timeline(cast, world, client):
+    application = world.submitted
+    _post(
+        client,
+        cast.reviewer,
+        "application_start_review",
+        application.pk,
+        data={"version": application.version},
+    )
+    page = client.get(_url("application", application.pk)).content.decode()
+    assert "Review started" in page
+    assert AuditEvent.objects.filter(
+        verb="application_start_review", object_id=application.pk, actor=cast.reviewer
+    ).exists()
