@@ -12,6 +12,7 @@ import csv
 import datetime
 import hashlib
 import io
+import re
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -66,6 +67,8 @@ BACKGROUND_THRESHOLD_ROWS = 200
 BACKGROUND_CHUNK_ROWS = 500
 
 _CACHE_PREFIX = "workspace:exam-import:"
+# What `secrets.token_urlsafe` makes: anything else in the URL is no token of ours.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
 
 TEMPLATE_ROWS = (
     COLUMNS,
@@ -404,7 +407,7 @@ def _save(stored: StoredFile) -> None:
 
 
 def _load(token: str) -> StoredFile | None:
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or not _TOKEN_SHAPE.fullmatch(token):
         return None
     stored = cache.get(_CACHE_PREFIX + token)
     return stored if isinstance(stored, StoredFile) else None
