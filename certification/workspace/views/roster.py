@@ -102,6 +102,16 @@ def roster(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     )
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"): a
+# name typed as "=HYPERLINK(...)" must reach the county's spreadsheet as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """`value` as a spreadsheet reads it as text: a leading apostrophe before a formula."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
 class _Echo:
     """A file-like object whose write() returns what it is given, for csv.writer."""
 
@@ -119,8 +129,8 @@ def _csv_lines(rows: QuerySet[Certification]) -> Iterator[str]:
             (
                 row.number,
                 row.status,
-                row.first_name,
-                row.last_name,
+                spreadsheet_text(row.first_name),
+                spreadsheet_text(row.last_name),
                 row.issued_on.isoformat(),
                 row.expires_on.isoformat(),
                 "yes" if row.status == "active" and today <= row.expires_on <= soon else "no",
