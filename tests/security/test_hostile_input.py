@@ -4,9 +4,12 @@ surrounding spaces forms strip) or it is refused, never cut short by the databas
 NUL (which PostgreSQL cannot store) is refused by the form."""
 
 import datetime
+import importlib
 
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -401,3 +404,51 @@ def test_closing_an_account_keeps_the_reason_exactly_or_refuses_it(
     else:
         assert_refused_clearly(response)
         assert User.objects.get(pk=cast.applicant.pk).is_active
+
+
+FORM_MODULES = (
+    "accounts.admin",
+    "accounts.forms",
+    "certification.admin",
+    "certification.api.filters",
+    "certification.portal.forms",
+    "certification.views_public",
+    "certification.workspace.forms",
+)
+# Text that goes to an unbounded column (TextField) or is only hashed needs no length limit.
+UNBOUNDED = {
+    ("certification.admin", "ReasonForm", "reason"),
+    ("certification.admin", "OptionalReasonForm", "reason"),
+    ("certification.admin", "ChangesForm", "message"),
+    ("accounts.admin", "UserCreationAdminForm", "password1"),
+    ("accounts.admin", "UserCreationAdminForm", "password2"),
+}
+
+
+def _form_classes():
+    for module in FORM_MODULES:
+        importlib.import_module(module)
+    pending, found = [forms.BaseForm], set()
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            pending.append(subclass)
+            if subclass.__module__ in FORM_MODULES:
+                found.add(subclass)
+    return sorted(found, key=lambda c: (c.__module__, c.__name__))
+
+
+def test_every_text_field_of_the_products_forms_refuses_nul_and_overlong_text():
+    text_fields = [
+        (form.__module__, form.__name__, name, field)
+        for form in _form_classes()
+        for name, field in form.base_fields.items()
+        if isinstance(field, forms.CharField)
+    ]
+
+    assert len(text_fields) >= 30  # the forms were found
+    for module, form, name, field in text_fields:
+        assert any(isinstance(v, ProhibitNullCharactersValidator) for v in field.validators), (
+            form,
+            name,
+        )
+        assert field.max_length is not None or (module, form, name) in UNBOUNDED, (form, name)
