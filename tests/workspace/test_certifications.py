@@ -55,20 +55,26 @@ def test_lift_then_revoke(cast, world, client):
     assert AuditEvent.objects.count() == events
 
 
-def test_reviewers_cannot_discipline(cast, world, client):
+def test_reviewers_suspend_lift_and_revoke_but_cannot_reinstate(cast, world, client):
     client.force_login(cast.reviewer)
     page = client.get(_url("certification", world.active.pk))
-    assert _url("certification_suspend", world.active.pk).encode() not in page.content
-    assert "Only the county's administrators" in page.content.decode()
+    assert _url("certification_suspend", world.active.pk).encode() in page.content
+    response = client.post(_url("certification_suspend", world.active.pk), {"reason": "Complaint."})
+    assert response.status_code == 302
+    assert _status(world.active) == "suspended"
+    assert AuditEvent.objects.filter(
+        verb="certification_suspend", object_id=world.active.pk, actor=cast.reviewer
+    ).exists()
+
+    page = client.get(_url("certification", world.expired.pk)).content.decode()
+    assert _url("certification_reinstate", world.expired.pk) not in page
+    assert "Only the county's administrators can reinstate" in page
     events = AuditEvent.objects.count()
-    for name, data in (
-        ("certification_suspend", {"reason": "x"}),
-        ("certification_revoke", {"reason": "x"}),
-    ):
-        assert client.post(_url(name, world.active.pk), data).status_code == 403
-    assert client.post(_url("certification_lift_suspension", world.suspended.pk)).status_code == 403
-    assert _status(world.active) == "active"
-    assert _status(world.suspended) == "suspended"
+    response = client.post(
+        _url("certification_reinstate", world.expired.pk), {"ethics_affirmed": "on"}
+    )
+    assert response.status_code == 403
+    assert _status(world.expired) == "expired"
     assert AuditEvent.objects.count() == events
 
 
