@@ -373,8 +373,9 @@ def _certifications(user: User) -> tuple[list[dict], list[tuple[CertificateFile,
     return rows, files
 
 
-def _document_views(user: User, staff: dict[int, dict]) -> list[dict]:
-    views = DocumentView.objects.filter(document__owner=user).select_related("county")
+def _document_view_rows(
+    views: list[DocumentView], user: User, staff: dict[int, dict]
+) -> list[dict]:
     return [
         {
             "document_id": view.document_id,
@@ -383,7 +384,7 @@ def _document_views(user: User, staff: dict[int, dict]) -> list[dict]:
             "via": view.via,
             "county": view.county.name if view.county_id else None,
         }
-        for view in views.order_by("viewed_at", "pk")
+        for view in views
     ]
 
 
@@ -393,8 +394,12 @@ def personal_data(user: User) -> tuple[dict[str, Any], list[tuple[Any, str]]]:
     if not can_read(user):
         raise PermissionDenied
     events = _own_audit_events(user)
-    views = list(DocumentView.objects.filter(document__owner=user).values_list("viewer_id"))
-    acting = {e.actor_id for e in events if e.actor_id} | {v[0] for v in views}
+    views = list(
+        DocumentView.objects.filter(document__owner=user)
+        .select_related("county")
+        .order_by("viewed_at", "pk")
+    )
+    acting = {e.actor_id for e in events if e.actor_id} | {v.viewer_id for v in views}
     staff = _staff_roles(acting - {user.pk})
     events_by_object: dict[tuple[str, int], list] = defaultdict(list)
     for event in events:
@@ -423,8 +428,12 @@ def personal_data(user: User) -> tuple[dict[str, Any], list[tuple[Any, str]]]:
         ],
         "certifications": certifications,
         "certificate_files": [
-            {"certification_id": f.certification_id, "kind": f.kind, "created_at": f.created_at}
-            | {"file_in_archive": name}
+            {
+                "certification_id": f.certification_id,
+                "kind": f.kind,
+                "created_at": f.created_at,
+                "file_in_archive": name,
+            }
             for f, name in certificate_files
         ],
         "ce_credits": [
@@ -440,7 +449,7 @@ def personal_data(user: User) -> tuple[dict[str, Any], list[tuple[Any, str]]]:
                 "created_at", "pk"
             )
         ],
-        "document_views": _document_views(user, staff),
+        "document_views": _document_view_rows(views, user, staff),
     }
     return data, [*documents, *certificate_files]
 
