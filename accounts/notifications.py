@@ -111,6 +111,11 @@ def email_deliver(
         try:
             user = User.objects.get(pk=user_id)
             log.to = user.email
+            if not user.is_active:
+                # A closed account gets no more email (reminders, decisions): logged, not sent.
+                log.status = EmailStatus.SKIPPED
+                log.save()
+                return log
             message = email_render(user=user, kind=kind, context=context)
             log.subject = message.subject[:255]
             message.extra_headers[LOGGED_HEADER] = idempotency_key

@@ -86,6 +86,7 @@ class EmailStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     RETRYING = "retrying", _("Failed, will retry")
     FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Not sent: the account is closed")
 
 
 class EmailLog(models.Model):

@@ -240,3 +240,13 @@ def test_task_emails_are_logged_once_through_the_backend(peer, logged_backend):
     assert mail.outbox[0].extra_headers["X-Peercert-Kind"] == REMINDER
     log = EmailLog.objects.get()
     assert (log.idempotency_key, log.status) == ("task-1", "sent")
+
+
+def test_a_closed_account_gets_no_more_email(peer):
+    peer.is_active = False
+    peer.save(update_fields=["is_active"])
+    send(peer, task_id="closed")
+
+    assert mail.outbox == []
+    log = EmailLog.objects.get()
+    assert (log.status, log.to, log.kind) == ("skipped", "ana@example.test", REMINDER)
