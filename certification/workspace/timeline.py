@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import ApplicationStatus, CeAuditOutcome, CertificationStatus
-from counties.models import AuditEvent
+from counties.models import AuditEvent, StaffRole
 from exams.models import ExamResult
 from training.models import ReviewStatus
 
@@ -51,6 +51,9 @@ STATE_LABELS = {
     **dict(ReviewStatus.choices),
     **dict(ExamResult.choices),
     **dict(CeAuditOutcome.choices),
+    **dict(StaffRole.choices),
+    "opted_in": _("Opted in"),
+    "opted_out": _("Opted out"),
 }
 
 

@@ -213,3 +213,16 @@ def test_query_count_does_not_grow_with_rows(who, cast, client, django_assert_nu
         )
     with django_assert_num_queries(AUDIT_PAGE_QUERIES[who]):
         assert client.get(audit_url(cast.county)).status_code == 200
+
+
+def test_records_and_changes_are_named_in_words():
+    from certification.workspace.timeline import STATE_LABELS
+    from certification.workspace.views.audit import _object_label
+
+    assert _object_label("certification.application") == "Application"
+    assert _object_label("counties.countymembership") == "Staff membership"
+    assert _object_label("gone.model") == "gone.model"
+    assert (str(STATE_LABELS["admin"]), str(STATE_LABELS["opted_out"])) == (
+        "Administrator",
+        "Opted out",
+    )

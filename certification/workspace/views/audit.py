@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -57,6 +58,33 @@ class AuditRow:
     from_state: str
     to_state: str
     object_url: str | None
+    object_label: str
+
+
+OBJECT_LABELS = {
+    "certification.application": _("Application"),
+    "certification.certification": _("Certification"),
+    "certification.document": _("Document"),
+    "certification.applicantprofile": _("Applicant profile"),
+    "certification.ceaudit": _("CE audit"),
+    "training.trainingrecord": _("Training record"),
+    "exams.examattempt": _("Exam attempt"),
+    "continuing_ed.cecredit": _("CE credit"),
+    "counties.optinperiod": _("Opt-in status"),
+    "counties.countymembership": _("Staff membership"),
+    "counties.staffinvitation": _("Staff invitation"),
+    "accounts.user": _("Account"),
+}
+
+
+def _object_label(object_type: str) -> str:
+    """What kind of record an event is about, in the reader's language."""
+    if object_type in OBJECT_LABELS:
+        return str(OBJECT_LABELS[object_type])
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name).capitalize()
+    except (LookupError, ValueError):
+        return object_type
 
 
 def audit_rows(events, workspace: CountyWorkspace) -> list[AuditRow]:
@@ -74,6 +102,7 @@ def audit_rows(events, workspace: CountyWorkspace) -> list[AuditRow]:
                 from_state=str(STATE_LABELS.get(event.from_state, event.from_state)),
                 to_state=str(STATE_LABELS.get(event.to_state, event.to_state)),
                 object_url=url,
+                object_label=_object_label(event.object_type),
             )
         )
     return rows
