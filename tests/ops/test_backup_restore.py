@@ -38,7 +38,8 @@ def _counts(url: str) -> dict[str, int]:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
-@pytest.mark.django_db(transaction=True)
+# Counties come from a data migration: serialized_rollback restores them for later tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restores_every_row_and_file_into_a_fresh_database(tmp_path, settings):
     profile = ProfileFactory()
     application = ApplicationFactory(applicant=profile.user)
