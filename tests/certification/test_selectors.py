@@ -283,7 +283,9 @@ def test_public_lookup_by_number_finds_any_status(world):
     assert certification_by_number_public(f"  {revoked.number.lower()} ") == revoked
 
 
-@pytest.mark.parametrize("number", ["", "   ", "PSS-9999999", "x" * 500, None, 12, "PSS-\x000001000"])
+@pytest.mark.parametrize(
+    "number", ["", "   ", "PSS-9999999", "x" * 500, None, 12, "PSS-\x000001000"]
+)
 def test_public_lookup_of_unknown_or_malformed_number_is_none(world, number):
     assert certification_by_number_public(number) is None
 
