@@ -464,11 +464,15 @@ class WorkspaceActor:
 
 
 def active_certification_ids(count: int) -> list[int]:
-    """`count` random active certifications of the dashboard county. Needs django_setup()."""
+    """`count` random active certifications of the dashboard county that have no certificate
+    file yet (one suspended and lifted by an earlier run would render a state it already has,
+    storing nothing). Needs django_setup()."""
     from certification.models import Certification
 
     return list(
-        Certification.objects.filter(issuing_county__code=DASHBOARD_COUNTY, status="active")
+        Certification.objects.filter(
+            issuing_county__code=DASHBOARD_COUNTY, status="active", certificate_files__isnull=True
+        )
         .order_by("?")
         .values_list("pk", flat=True)[:count]
     )
