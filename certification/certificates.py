@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -31,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from certification.models import (
     CertificateFile,
@@ -127,13 +129,26 @@ def _context(state: CertificateState) -> dict:
     }
 
 
+_fonts = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration per thread, reused for every PDF: WeasyPrint builds a new one
+    per document otherwise, and a long-lived worker's memory grows by about 0.45 MiB per
+    render (benchmarks/RESULTS.md, "Soak")."""
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
 def certificate_pdf(state: CertificateState, kind: str) -> bytes:
     """Render the `kind` certificate (wall or wallet) of `state` as PDF bytes."""
     if kind not in CertificateKind.values:
         raise ValueError(f"Unknown certificate kind {kind!r}")
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(f"certificates/{kind}.html", _context(state))
-        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+        document = HTML(string=html, base_url=str(settings.BASE_DIR))
+        return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=_font_config())
 
 
 def _store(certification: Certification, kind: str, digest: str, pdf: bytes):
