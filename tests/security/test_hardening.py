@@ -46,7 +46,15 @@ def run_in_production(
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "STAFF_MFA_REQUIRED")
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for Playwright.
+        if name
+        not in (
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "STAFF_MFA_REQUIRED",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
         and not name.startswith("SECURE_")
     }
     env.update(
