@@ -3,16 +3,23 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 UV := .venv/bin/uv
+# Migrations, demo data, tests and backups run as the owner of the tables, which row-level
+# security does not apply to (SECURITY.md). Where the application logs in as the non-owner role
+# (DATABASE_URL=postgres://peercert_app@...), MIGRATE_DATABASE_URL is the owner's URL (from the
+# environment or .env; .env.example). By default both are the owner.
+MIGRATE_DATABASE_URL ?= $(shell sed -n 's/^MIGRATE_DATABASE_URL=//p' .env 2>/dev/null)
+OWNER_URL := $(or $(MIGRATE_DATABASE_URL),$(DATABASE_URL))
+AS_OWNER := $(if $(OWNER_URL),DATABASE_URL=$(OWNER_URL))
 
 .PHONY: run test venv assets services chromium messages lint migrate seed check-migrations backup restore
 
 run: venv assets services messages
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(AS_OWNER) $(PY) manage.py migrate --noinput
+	$(AS_OWNER) $(PY) manage.py seed_demo
 	./scripts/run_all.sh
 
 test: venv assets services chromium messages lint check-migrations
-	CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q $(PYTEST_ARGS)
+	$(AS_OWNER) CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q $(PYTEST_ARGS)
 
 venv: .venv/.installed
 
@@ -46,16 +53,16 @@ lint: venv
 	.venv/bin/ruff check .
 
 check-migrations: venv services
-	$(PY) manage.py makemigrations --check --dry-run
+	$(AS_OWNER) $(PY) manage.py makemigrations --check --dry-run
 
 migrate: venv services
-	$(PY) manage.py migrate --noinput
+	$(AS_OWNER) $(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(AS_OWNER) $(PY) manage.py seed_demo
 
 backup: services
-	./scripts/backup.sh
+	$(AS_OWNER) ./scripts/backup.sh
 
 restore: services
-	./scripts/restore.sh
+	$(AS_OWNER) ./scripts/restore.sh

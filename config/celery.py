@@ -9,12 +9,23 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_init
+
+from config.rls import worker_context_install
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("peercert", task_cls="jobs.base_task:RecordedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _tasks_act_for_the_system(**kwargs) -> None:
+    """Row-level security: every task runs as the application role acting for the system
+    (config/rls.py, `worker_context_install`)."""
+    worker_context_install()
+
 
 app.conf.beat_schedule = {
     # Reminders, expiries, vacated certifications and expired applications (set-based).

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Row-level security: the rest of the request runs in one transaction acting for its user.
+    "config.rls.RowLevelSecurityMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
     "config.middleware.StaffSessionIdleTimeoutMiddleware",
 ]

@@ -7,6 +7,8 @@ PGHOST=127.0.0.1
 PGPORT=5432
 DB_NAME=${PEERCERT_DB_NAME:-peercert}
 DB_ROLE=${PEERCERT_DB_ROLE:-peercert}
+# The application role: owns nothing, bypasses no row-level security (config/rls.py).
+APP_ROLE=${DATABASE_APP_ROLE:-peercert_app}
 
 pg_up() { pg_isready -h "$PGHOST" -p "$PGPORT" -q; }
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
@@ -40,4 +42,13 @@ if [ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE'")" != "1" 
 fi
 if [ "$(psql_admin "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != "1" ]; then
   psql_admin "CREATE DATABASE $DB_NAME OWNER $DB_ROLE"
+fi
+if [ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname = '$APP_ROLE'")" != "1" ]; then
+  psql_admin "CREATE ROLE $APP_ROLE LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
+fi
+psql_admin "ALTER ROLE $APP_ROLE NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
+# The owner may act as the application role (SET LOCAL ROLE per request, SET ROLE in workers).
+if [ "$(psql_admin "SELECT 1 FROM pg_auth_members WHERE roleid = '$APP_ROLE'::regrole
+                    AND member = '$DB_ROLE'::regrole")" != "1" ]; then
+  psql_admin "GRANT $APP_ROLE TO $DB_ROLE"
 fi
