@@ -5,13 +5,14 @@ from typing import Any
 from celery import shared_task
 
 from accounts.notifications import email_deliver
+from jobs.base_task import DATABASE_OUTAGE
 
 EMAIL_MAX_RETRIES = 5
 
 
 @shared_task(
     bind=True,
-    autoretry_for=(OSError,),
+    autoretry_for=(OSError, *DATABASE_OUTAGE),
     max_retries=EMAIL_MAX_RETRIES,
     retry_backoff=30,
     retry_backoff_max=1800,
@@ -21,9 +22,10 @@ EMAIL_MAX_RETRIES = 5
 )
 def email_send(self, user_id: int, kind: str, context: dict[str, Any]) -> None:
     """Send email `kind` to user `user_id`. Idempotent per task id (a redelivered or
-    relayed-twice message sends once). SMTP or connection errors are retried up to
-    EMAIL_MAX_RETRIES times, 30 s, 60 s, 120 s... apart; after the last one the email is logged
-    as failed and a FailedJob is recorded, which the scheduled retry picks up later."""
+    relayed-twice message sends once). SMTP and connection errors, and the database
+    restarting, are retried up to EMAIL_MAX_RETRIES times, 30 s, 60 s, 120 s... apart; after
+    the last one the email is logged as failed and a FailedJob is recorded, which the
+    scheduled retry picks up later."""
     email_deliver(
         user_id=user_id,
         kind=kind,

@@ -10,9 +10,14 @@ import logging
 from typing import Any
 
 import pghistory
-from celery import Task
+from celery import Task, states
+from django.db import InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
+
+# The database restarting (connection refused, or terminated under a query): worth retrying
+# the task a little later rather than failing it. Tasks name it in `autoretry_for`.
+DATABASE_OUTAGE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 
 
 class RecordedTask(Task):
@@ -29,6 +34,17 @@ class RecordedTask(Task):
         # context with each row); the task acts for the system unless a service says who.
         with pghistory.context(task=self.name, system=True):
             return super().__call__(*args, **kwargs)
+
+    def after_return(
+        self, status: str, retval: Any, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        """A task that ended (not one waiting for a retry) finishes its outbox row, so the
+        sweeper does not relay it again (`jobs.services.outbox_finish`)."""
+        if status in (states.SUCCESS, states.FAILURE):
+            from jobs.services import outbox_finish
+
+            outbox_finish(task_id=task_id)
+        super().after_return(status, retval, task_id, args, kwargs, einfo)
 
     def on_failure(
         self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any

@@ -19,6 +19,9 @@ class OutboxMessage(models.Model):
     to the broker (at once, and by the periodic sweeper if the broker was down); `sent_at`
     marks it relayed. The task id sent is `task_id` when set (a retried failed job keeps its
     id), else `outbox-<pk>`, so a message relayed twice carries the same id both times.
+    `finished_at` marks the task done (succeeded, or failed for good and recorded as a
+    FailedJob): a row relayed long ago and still not finished was lost with the broker (a
+    Redis restart without persistence) and is relayed again (`jobs.services`).
     """
 
     task_name = models.CharField(max_length=200)
@@ -27,6 +30,7 @@ class OutboxMessage(models.Model):
     task_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
@@ -38,6 +42,12 @@ class OutboxMessage(models.Model):
                 fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx"
             ),
             models.Index(fields=["sent_at"], name="outbox_sent_at_idx"),
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(sent_at__isnull=False, finished_at__isnull=True),
+                name="outbox_unfinished_idx",
+            ),
+            models.Index(fields=["task_id"], condition=~Q(task_id=""), name="outbox_task_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,12 @@ task; tasks are written to be idempotent anyway.
 
 Relaying claims rows with `SELECT ... FOR UPDATE SKIP LOCKED`: two sweepers (or a sweeper and
 an on-commit attempt) never take the same row.
+
+Relayed is not done: a message handed to a Redis that keeps nothing on disk is lost if Redis
+restarts before a worker takes it. Every task reports its end (`jobs.base_task.RecordedTask`
+calls `outbox_finish`: succeeded, or failed for good and recorded as a FailedJob), and the
+sweeper relays again, with the same task id, a row relayed more than REDELIVER_AFTER ago and
+never finished. Tasks are idempotent, so a message that was only slow costs a no-op run.
 """
 
 import datetime
@@ -20,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from jobs.models import FailedJob, OutboxMessage
@@ -32,6 +38,10 @@ RELAY_TASK = "jobs.tasks.outbox_relay"
 # well before the next one starts (beat sends one a minute).
 RELAY_BATCH_SIZE = 500
 RELAY_TIME_BUDGET = datetime.timedelta(seconds=45)
+# A relayed message not finished after this long is taken as lost by the broker and relayed
+# again: longer than any queue backlog plus task run seen (a mass expiry's emails drain in
+# minutes, benchmarks/RESULTS.md).
+REDELIVER_AFTER = datetime.timedelta(hours=1)
 # Relayed messages are kept this long for support, then pruned.
 OUTBOX_RETENTION = datetime.timedelta(days=14)
 # Failed jobs whose task allows it are retried automatically this long after failing, at
@@ -114,17 +124,30 @@ def _broker_send(messages: Sequence[OutboxMessage]) -> tuple[list[int], Exceptio
 
 
 def _relay_batch(queryset: QuerySet[OutboxMessage], limit: int) -> tuple[int, int, str]:
-    """Claim up to `limit` unsent rows of `queryset`, publish them and mark them sent, in one
-    transaction. Publishing happens while the rows are locked: if this process dies before
-    commit, the rows stay unsent and are published again later with the same task ids."""
+    """Claim up to `limit` rows of `queryset` that are unsent, or relayed over REDELIVER_AFTER
+    ago and never finished; publish them and mark them sent, in one transaction. Publishing
+    happens while the rows are locked: if this process dies before commit, the rows stay as
+    they were and are published again later with the same task ids."""
+    lost_before = timezone.now() - REDELIVER_AFTER
     with transaction.atomic():
         batch = list(
-            queryset.filter(sent_at__isnull=True)
+            queryset.filter(
+                Q(sent_at__isnull=True) | Q(finished_at__isnull=True, sent_at__lt=lost_before)
+            )
             .select_for_update(skip_locked=True)
             .order_by("id")[:limit]
         )
         if not batch:
             return 0, 0, ""
+        lost = [m.pk for m in batch if m.sent_at is not None]
+        if lost:
+            logger.warning(
+                "Relaying again %d outbox messages relayed over %s ago and never finished "
+                "(lost by the broker?): %s",
+                len(lost),
+                REDELIVER_AFTER,
+                lost[:20],
+            )
         sent_ids, error = _broker_send(batch)
         if sent_ids:
             OutboxMessage.objects.filter(pk__in=sent_ids).update(
@@ -139,13 +162,31 @@ def _relay_batch(queryset: QuerySet[OutboxMessage], limit: int) -> tuple[int, in
     return len(sent_ids), len(unsent_ids), error_text
 
 
+def outbox_finish(*, task_id: str) -> int:
+    """Mark the outbox row of task `task_id` finished (the task succeeded, or failed for good
+    and was recorded). Task ids `outbox-<pk>` name their row; a retried failed job's row keeps
+    its own id. Returns the rows marked (0 for a task not sent through the outbox). Never
+    raises: an unmarked row is only relayed once more."""
+    prefix, _sep, pk = task_id.partition("-")
+    if prefix == "outbox" and pk.isdigit():
+        rows = OutboxMessage.objects.filter(pk=int(pk), task_id="")
+    else:
+        rows = OutboxMessage.objects.filter(task_id=task_id)
+    try:
+        return rows.filter(finished_at__isnull=True).update(finished_at=timezone.now())
+    except Exception as exc:  # the database restarting: the sweeper relays it once more
+        logger.warning("Could not mark outbox task %s finished: %s", task_id, exc)
+        return 0
+
+
 def outbox_relay(
     *,
     batch_size: int = RELAY_BATCH_SIZE,
     time_budget: datetime.timedelta = RELAY_TIME_BUDGET,
 ) -> RelayReport:
-    """The sweeper: relay unsent outbox rows, oldest first, in batches, until none is left,
-    the broker fails, or `time_budget` is spent. Safe to run in several processes at once."""
+    """The sweeper: relay unsent outbox rows (and lost ones, see `_relay_batch`), oldest
+    first, in batches, until none is left, the broker fails, or `time_budget` is spent. Safe
+    to run in several processes at once."""
     report = RelayReport()
     deadline = timezone.now() + time_budget
     while True:
@@ -193,9 +234,15 @@ def _request_sweep() -> None:
 
 def outbox_prune(*, now: datetime.datetime | None = None) -> int:
     """Delete relayed outbox rows older than OUTBOX_RETENTION (infrastructure rows, not
-    domain records). Unsent rows are never pruned. Returns the number deleted."""
+    domain records). Unsent rows are never pruned; a row still unfinished after all that
+    time (relayed again every REDELIVER_AFTER) is given up, with a warning. Returns the
+    number deleted."""
     cutoff = (now or timezone.now()) - OUTBOX_RETENTION
-    deleted, _by_model = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
+    old = OutboxMessage.objects.filter(sent_at__lt=cutoff)
+    unfinished = list(old.filter(finished_at__isnull=True).values_list("pk", flat=True)[:20])
+    if unfinished:
+        logger.warning("Pruning outbox messages that never finished: %s", unfinished)
+    deleted, _by_model = old.delete()
     return deleted
 
 

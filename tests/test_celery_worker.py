@@ -5,16 +5,20 @@ import os
 import signal
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
+import redis
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.notifications import notify
 from certification.models import CertificateFile
 from config.celery import app
 from config.jobs import enqueue
 from jobs.models import EmailLog, OutboxMessage
-from jobs.services import outbox_relay
+from jobs.services import REDELIVER_AFTER, outbox_relay
 from tests.factories import CertificationFactory, UserFactory
 from tests.jobs.worker import broker_unreachable, wait_for
 
@@ -140,3 +144,37 @@ def test_work_queued_while_redis_is_down_runs_once_when_it_is_back(
     assert EmailLog.objects.count() == 1
     assert CertificateFile.objects.count() == 2
     assert len(celery_workers.emails_to("down@example.test")) == 1
+
+
+def test_work_lost_by_a_redis_restart_is_relayed_again_and_done(celery_workers, broker_queue):
+    """Redis here keeps nothing on disk: a message relayed to it and not yet taken by a
+    worker is gone after a restart. The outbox row stays unfinished, and the sweeper relays
+    it again once REDELIVER_AFTER has passed; the worker then does the work and finishes it."""
+    queue = f"{broker_queue}-lost"
+    app.conf.task_default_queue = queue  # no worker consumes it yet
+    certification = CertificationFactory(holder=UserFactory(email="lost@example.test"))
+    with transaction.atomic():
+        enqueue("certification.tasks.certificate_render", certification_id=certification.pk)
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is not None and message.finished_at is None
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    assert broker.llen(queue) == 1
+    broker.delete(queue)  # what a restart of a Redis without persistence does to it
+    broker.close()
+
+    assert outbox_relay().sent == 0  # just relayed: not yet taken as lost
+    OutboxMessage.objects.update(sent_at=timezone.now() - REDELIVER_AFTER - timedelta(minutes=1))
+    [worker] = celery_workers.start(1, queue=queue)
+    assert outbox_relay().sent == 1
+
+    wait_for(
+        lambda: OutboxMessage.objects.filter(finished_at__isnull=False).exists(),
+        what=f"the relayed render to finish\n{worker.log()[-2000:]}",
+    )
+    worker.stop()
+    assert sorted(
+        CertificateFile.objects.filter(certification=certification).values_list("kind", flat=True)
+    ) == ["wall", "wallet"]
+    message.refresh_from_db()
+    assert message.attempts == 2
+    assert outbox_relay().sent == 0  # finished: never relayed again

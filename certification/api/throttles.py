@@ -1,10 +1,21 @@
 """Rate limits of the API (DESIGN.md: verification is rate-limited per client; tokens get a
 generous limit). Rates come from `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`, read when each
 request is checked so that a changed setting takes effect at once. A refused request answers
-429 with `Retry-After` (seconds)."""
+429 with `Retry-After` (seconds).
+
+The counts live in the cache (Redis). While Redis restarts the limits fail open: the request
+is served uncounted, with a warning in the log, rather than refused with a 503; a restart
+takes seconds, and refusing every registry lookup and roster request for them would turn a
+cache blip into an outage of the API."""
+
+import logging
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from config.outage import is_dependency_outage
+
+logger = logging.getLogger(__name__)
 
 
 class _CurrentRateMixin:
@@ -12,6 +23,15 @@ class _CurrentRateMixin:
 
     def get_rate(self) -> str:
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def allow_request(self, request, view) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:
+            if not is_dependency_outage(exc):
+                raise
+            logger.warning("Rate limit %s not counted: the cache is unreachable", self.scope)
+            return True
 
 
 class VerifyThrottle(_CurrentRateMixin, SimpleRateThrottle):

@@ -10,12 +10,16 @@ import contextlib
 from collections.abc import Iterator
 
 import pytest
+from celery.signals import task_prerun
+from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 
 from accounts.services import api_token_create
-from certification.models import Certification
+from certification.models import CertificateFile, Certification
+from certification.tasks import certificate_render
 from config.outage import RETRY_AFTER_SECONDS, is_dependency_outage, server_error
+from jobs.models import FailedJob
 from tests.factories import CertificationFactory
 
 # Counties come from a data migration: serialized_rollback keeps them for every test.
@@ -105,14 +109,37 @@ def test_a_change_posted_during_the_outage_answers_503_and_changes_nothing(brows
     assert not Certification.objects.filter(status="suspended").exists()
 
 
-def test_rate_limited_api_answers_503_while_redis_is_down(browser, settings):
-    """The verify API counts its rate limit in the cache, which lives in Redis."""
+def test_rate_limits_fail_open_while_redis_is_down(browser, settings, caplog):
+    """The verify API and page count their rate limit in the cache, which lives in Redis:
+    while it is away the lookup is served uncounted (and logged) instead of refused."""
     certification = CertificationFactory()
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{CLOSED_PORT}/0"}
     }
 
-    assert_unavailable_json(browser.get(f"/api/v1/verify/{certification.number}/"))
+    response = browser.get(f"/api/v1/verify/{certification.number}/")
+    assert response.status_code == 200
+    assert response.json()["certification_number"] == certification.number
+    page = browser.get(f"/verify/{certification.number}")
+    assert page.status_code == 200
+    assert certification.number in page.content.decode()
+    assert "Rate limit verify_anon not counted" in caplog.text
+
+
+def test_rate_limits_count_again_when_redis_is_back(browser, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "verify_anon": "2/min",
+        },
+    }
+    certification = CertificationFactory()
+    cache.clear()
+    statuses = [
+        browser.get(f"/api/v1/verify/{certification.number}/").status_code for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
 
 
 def test_other_errors_stay_500():
@@ -136,3 +163,33 @@ def test_an_error_raised_from_a_connection_failure_counts_as_an_outage():
         assert is_dependency_outage(wrapped)
     assert not is_dependency_outage(ValueError("bad input"))
     assert not is_dependency_outage(None)
+
+
+def test_a_task_met_by_a_database_restart_is_retried_and_done():
+    """The database refuses the certificate render's first attempt (a real refused
+    connection); the task retries (at once when run in place) and stores both files."""
+    certification = CertificationFactory()
+    port = connection.settings_dict["PORT"]
+    attempts = []
+
+    def database_down_for_the_first_attempt(sender=None, **kwargs):
+        if getattr(sender, "name", None) != certificate_render.name:
+            return
+        attempts.append(len(attempts) + 1)
+        connection.close()
+        connection.settings_dict["PORT"] = CLOSED_PORT if len(attempts) == 1 else port
+
+    task_prerun.connect(database_down_for_the_first_attempt, weak=False)
+    try:
+        result = certificate_render.apply(args=[certification.pk])
+    finally:
+        task_prerun.disconnect(database_down_for_the_first_attempt)
+        connection.close()
+        connection.settings_dict["PORT"] = port
+
+    assert attempts == [1, 2]
+    assert result.successful(), result.traceback
+    assert sorted(
+        CertificateFile.objects.filter(certification=certification).values_list("kind", flat=True)
+    ) == ["wall", "wallet"]
+    assert not FailedJob.objects.exists()

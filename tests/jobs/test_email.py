@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import InterfaceError, OperationalError
 
 from accounts.notifications import email_render, notify
 from accounts.tasks import EMAIL_MAX_RETRIES, email_send
@@ -116,7 +117,7 @@ def test_smtp_errors_are_retried_until_the_email_goes(peer, settings):
 
 
 def test_email_send_backs_off_exponentially():
-    assert email_send.autoretry_for == (OSError,)
+    assert email_send.autoretry_for == (OSError, OperationalError, InterfaceError)
     assert email_send.max_retries == EMAIL_MAX_RETRIES == 5
     assert email_send.retry_backoff == 30
     assert email_send.retry_jitter is True

@@ -9,8 +9,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from config.jobs import enqueue, enqueue_many
-from jobs.models import OutboxMessage
-from jobs.services import outbox_prune, outbox_relay, outbox_relay_ids
+from jobs.models import FailedJob, OutboxMessage
+from jobs.services import (
+    REDELIVER_AFTER,
+    outbox_finish,
+    outbox_prune,
+    outbox_relay,
+    outbox_relay_ids,
+)
 from tests.jobs.worker import broker_unreachable
 
 RENDER = "certification.tasks.certificate_render"
@@ -182,3 +188,79 @@ def test_two_sweepers_at_once_send_each_message_once(broker_messages):
     assert sum(r.sent for r in reports) == 400
     assert all(r.sent > 0 for r in reports)  # both really worked, on disjoint rows
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_message_relayed_long_ago_and_never_finished_is_relayed_again(db, broker_messages):
+    now = timezone.now()
+    long_ago = now - REDELIVER_AFTER - datetime.timedelta(minutes=1)
+    lost = OutboxMessage.objects.create(task_name=RENDER, sent_at=long_ago, attempts=1)
+    finished = OutboxMessage.objects.create(
+        task_name=RENDER, sent_at=long_ago, finished_at=long_ago, attempts=1
+    )
+    recent = OutboxMessage.objects.create(
+        task_name=RENDER, sent_at=now - datetime.timedelta(minutes=5), attempts=1
+    )
+
+    report = outbox_relay()
+
+    assert (report.sent, report.failed) == (1, 0)
+    assert [m["id"] for m in broker_messages()] == [f"outbox-{lost.pk}"]  # the same task id
+    lost.refresh_from_db()
+    assert lost.sent_at > long_ago and lost.attempts == 2 and lost.finished_at is None
+    for untouched in (finished, recent):
+        before = untouched.sent_at
+        untouched.refresh_from_db()
+        assert (untouched.sent_at, untouched.attempts) == (before, 1)
+    assert outbox_relay().sent == 0  # relayed just now: not again until REDELIVER_AFTER
+
+
+def test_a_task_that_ends_finishes_its_row(db):
+    own = OutboxMessage.objects.create(task_name=RENDER, sent_at=timezone.now())
+    retried = OutboxMessage.objects.create(
+        task_name=RENDER, task_id="original-id", sent_at=timezone.now()
+    )
+    other = OutboxMessage.objects.create(task_name=RENDER, sent_at=timezone.now())
+
+    assert outbox_finish(task_id=f"outbox-{own.pk}") == 1
+    assert outbox_finish(task_id="original-id") == 1
+    assert outbox_finish(task_id="a-beat-task-uuid") == 0
+    assert outbox_finish(task_id=f"outbox-{own.pk}") == 0  # already finished
+
+    assert set(
+        OutboxMessage.objects.filter(finished_at__isnull=False).values_list("pk", flat=True)
+    ) == {own.pk, retried.pk}
+    other.refresh_from_db()
+    assert other.finished_at is None
+
+
+def test_the_task_class_finishes_the_row_on_success_and_on_failure_for_good(
+    db, django_capture_on_commit_callbacks
+):
+    from certification.tasks import certificate_render
+    from tests.factories import CertificationFactory
+
+    done = OutboxMessage.objects.create(task_name=RENDER, sent_at=timezone.now())
+    failed = OutboxMessage.objects.create(task_name=RENDER, sent_at=timezone.now())
+    certification = CertificationFactory()
+
+    assert certificate_render.apply(
+        args=[certification.pk], task_id=f"outbox-{done.pk}"
+    ).successful()
+    result = certificate_render.apply(args=[0], task_id=f"outbox-{failed.pk}")  # no such row
+
+    assert result.failed()
+    done.refresh_from_db()
+    failed.refresh_from_db()
+    assert done.finished_at is not None
+    assert failed.finished_at is not None  # failed for good: the dead letter has it
+    assert FailedJob.objects.get().task_id == f"outbox-{failed.pk}"
+
+
+def test_prune_gives_up_on_rows_that_never_finished(db, caplog):
+    now = timezone.now()
+    stuck = OutboxMessage.objects.create(task_name=RENDER, sent_at=now - datetime.timedelta(30))
+
+    assert outbox_prune(now=now) == 1
+
+    assert not OutboxMessage.objects.filter(pk=stuck.pk).exists()
+    assert f"never finished: [{stuck.pk}]" in caplog.text

@@ -25,7 +25,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import api_token_create
-from certification.models import ApplicantProfile, Application, Document
+from certification.models import ApplicantProfile, Application, Document, DocumentView
 from certification.selectors import applications_for, documents_for
 from config import rls
 from config.celery import app as celery_app
@@ -576,3 +576,165 @@ def test_a_worker_logged_in_as_the_application_role_does_the_systems_work(cast, 
         worker.stop()
     event = AuditEvent.objects.get(verb="application_expire", object_id=application.pk)
     assert event.actor is None
+
+
+# The field-history tables (django-pghistory's `*event`) and the document-view log hold the
+# same private data: migration certification.0011_history_row_level_security.
+HISTORY = {
+    "applications": "certification_applicationevent",
+    "documents": "certification_documentevent",
+    "training_records": "training_trainingrecordevent",
+    "exam_attempts": "exams_examattemptevent",
+    "ce_credits": "continuing_ed_cecreditevent",
+}
+APPEND_ONLY = [*HISTORY.values(), "certification_documentview"]
+
+
+def history_rows(cursor) -> dict[str, set[tuple[int, str]]]:
+    """(row id, change label) of every history row the cursor may read, table by table."""
+    found = {}
+    for name, table in HISTORY.items():
+        cursor.execute(f"SELECT pgh_obj_id, pgh_label FROM {table}")
+        found[name] = set(cursor.fetchall())
+    return found
+
+
+def test_history_tables_are_walled_and_append_only():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relrowsecurity FROM pg_class WHERE relname = ANY(%s) ORDER BY 1",
+            [APPEND_ONLY],
+        )
+        assert cursor.fetchall() == sorted((table, True) for table in APPEND_ONLY)
+        for table in APPEND_ONLY:
+            cursor.execute(
+                "SELECT has_table_privilege(%s, %s, 'SELECT'), "
+                "has_table_privilege(%s, %s, 'INSERT'), "
+                "has_table_privilege(%s, %s, 'UPDATE'), has_table_privilege(%s, %s, 'DELETE')",
+                [APP_ROLE, table] * 4,
+            )
+            assert cursor.fetchone() == (True, True, False, False), table
+        # The history triggers upsert their request's or task's context (user, URL).
+        cursor.execute(
+            "SELECT has_table_privilege(%s, 'pghistory_context', 'UPDATE'), "
+            "has_table_privilege(%s, 'pghistory_context', 'DELETE')",
+            [APP_ROLE, APP_ROLE],
+        )
+        assert cursor.fetchone() == (True, False)
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_raw_sql_reads_the_history_of_exactly_the_rows_it_may_read(cast, world, who):
+    """The world's rows were each inserted once and not changed: one history row each, with
+    the row's values, so a user reads the history of exactly the rows they may read."""
+    user = cast.everyone[who]
+    visible = specified_ids(user)
+    with connection.cursor() as cursor:
+        every = history_rows(cursor)
+    assert all(every.values())
+    expected = {
+        name: {(pk, label) for pk, label in rows if pk in visible[name]}
+        for name, rows in every.items()
+    }
+    with acting_as(user) as cursor:
+        assert history_rows(cursor) == expected
+
+
+def test_a_county_context_reads_no_history_of_another_county(cast, world):
+    with acting_as(cast.admin) as cursor:
+        seen = history_rows(cursor)
+    for name in HISTORY:
+        assert {pk for pk, _label in seen[name]} == world.alameda[name], name
+
+
+def test_history_written_through_a_change_follows_the_change(cast, world):
+    """A county reviewer's change writes its history row in the reviewer's name (the trigger
+    runs as the application role); the applicant reads it, the other county does not."""
+    application = Application.objects.get(pk=min(world.alameda["applications"]))
+    with acting_as(cast.reviewer) as cursor:
+        cursor.execute(
+            "UPDATE certification_application SET decision_reason = 'noted' WHERE id = %s",
+            [application.pk],
+        )
+        assert cursor.rowcount == 1
+        cursor.execute(
+            "SELECT count(*) FROM certification_applicationevent WHERE pgh_obj_id = %s",
+            [application.pk],
+        )
+        assert cursor.fetchone() == (2,)
+
+
+def test_history_cannot_be_forged_for_another_county(cast, world):
+    fresno = min(world.fresno["applications"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM certification_application WHERE id = %s", [fresno])
+        columns = [column.name for column in cursor.description]
+        values = list(cursor.fetchone())
+        cursor.execute("SELECT count(*) FROM certification_applicationevent")
+        before = cursor.fetchone()[0]
+    names = ", ".join(["pgh_created_at", "pgh_label", "pgh_obj_id", *columns])
+    marks = ", ".join(["now()", "'forged'", "%s"] + ["%s"] * len(columns))
+    with acting_as(cast.admin) as cursor, pytest.raises(ProgrammingError, match="row-level"):
+        cursor.execute(
+            f"INSERT INTO certification_applicationevent ({names}) VALUES ({marks})",
+            [fresno, *values],
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM certification_applicationevent")
+        assert cursor.fetchone()[0] == before
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_history_and_document_views_cannot_be_changed_or_removed(cast, world, table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        before = cursor.fetchone()[0]
+    for statement in (f"DELETE FROM {table}", f"UPDATE {table} SET id = id"):
+        with acting(system=True) as cursor, pytest.raises(ProgrammingError, match="denied"):
+            cursor.execute(statement)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        assert cursor.fetchone()[0] == before
+
+
+def test_document_views_are_read_by_the_county_the_viewer_and_the_owner(cast, world):
+    alameda_document = Document.objects.filter(owner=cast.applicant).first()
+    fresno_document = Document.objects.filter(owner=cast.other_applicant).first()
+    views = {
+        "alameda": DocumentView.objects.create(
+            document=alameda_document, viewer=cast.reviewer, via="workspace", county=cast.county
+        ).pk,
+        "fresno": DocumentView.objects.create(
+            document=fresno_document,
+            viewer=cast.other_admin,
+            via="workspace",
+            county=cast.other_county,
+        ).pk,
+        "own": DocumentView.objects.create(
+            document=alameda_document, viewer=cast.applicant, via="portal"
+        ).pk,
+    }
+    expected = {
+        "anonymous": set(),
+        "applicant": {views["alameda"], views["own"]},
+        "other_applicant": {views["fresno"]},
+        "reviewer": {views["alameda"]},
+        "admin": {views["alameda"]},
+        "other_admin": {views["fresno"]},
+        "state": set(views.values()),
+    }
+    for who, ids in expected.items():
+        with acting_as(cast.everyone[who]) as cursor:
+            cursor.execute("SELECT id FROM certification_documentview")
+            assert {row[0] for row in cursor.fetchall()} == ids, who
+
+
+def test_a_document_view_cannot_be_logged_in_someone_elses_name(cast, world):
+    document = Document.objects.filter(owner=cast.applicant).first()
+    with acting_as(cast.admin) as cursor, pytest.raises(ProgrammingError, match="row-level"):
+        cursor.execute(
+            "INSERT INTO certification_documentview (document_id, viewer_id, via, viewed_at) "
+            "VALUES (%s, %s, 'workspace', now())",
+            [document.pk, cast.reviewer.pk],
+        )
+    assert not DocumentView.objects.exists()
