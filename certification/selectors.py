@@ -12,7 +12,7 @@ Drafts are private: an application in `draft` is visible to its applicant only, 
 county it names nor to the state, because nothing has been submitted to a program yet. The same
 reasoning keeps the documents of someone who has only drafts out of every staff view.
 
-A staff member's counties are read once per user object (`training.selectors.staff_county_ids`,
+A staff member's counties are read once per user object (`counties.selectors.staff_county_ids`,
 one query, cached on it like `accounts.roles.is_county_staff`); everyone else is filtered on
 their own rows alone, which an index answers.
 
@@ -27,7 +27,8 @@ from django.http import Http404
 
 from accounts.models import User
 from certification.models import Application, ApplicationStatus, Certification, Document
-from training.selectors import can_read, person_records_visible, staff_county_ids
+from counties.selectors import staff_county_ids
+from training.selectors import can_read, person_records_visible
 
 # Longer inputs cannot be a certification number (the column holds 20 characters).
 _MAX_NUMBER_LENGTH = 20

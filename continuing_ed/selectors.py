@@ -12,7 +12,8 @@ from django.http import Http404
 
 from accounts.models import User
 from continuing_ed.models import CeCredit
-from training.selectors import can_read, staff_county_ids
+from counties.selectors import staff_county_ids
+from training.selectors import can_read
 
 
 def ce_credits_for(user: User | AnonymousUser | None) -> QuerySet[CeCredit]:

@@ -36,6 +36,20 @@ def staff_counties(user: User | AnonymousUser | None) -> QuerySet[County]:
     return County.objects.filter(memberships__user=user)
 
 
+def staff_county_ids(user: User) -> list[int]:
+    """Ids of the counties in which `user` holds a membership (empty for everyone else).
+
+    One query per user object, cached on it (a request's user lives for one request), like
+    `accounts.roles.is_county_staff`. Selectors filter on these literal ids rather than a
+    subquery: PostgreSQL can then combine "the person's own rows" and "the counties' rows"
+    from two indexes instead of scanning the table."""
+    cached = getattr(user, "_staff_county_ids", None)
+    if cached is None:
+        cached = list(staff_counties(user).values_list("pk", flat=True))
+        user._staff_county_ids = cached
+    return cached
+
+
 def admin_counties(user: User | AnonymousUser | None) -> QuerySet[County]:
     """The counties in which `user` is an administrator."""
     if not _is_active(user):

@@ -21,27 +21,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from counties.selectors import staff_counties
+from counties.selectors import staff_county_ids
 from training.models import TrainingRecord
 
 
 def can_read(user: User | AnonymousUser | None) -> bool:
     """Only signed-in, active users see any private row."""
     return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def staff_county_ids(user: User) -> list[int]:
-    """Ids of the counties in which `user` holds a membership (empty for everyone else).
-
-    One query per user object, cached on it (a request's user lives for one request), like
-    `accounts.roles.is_county_staff`. Selectors filter on these literal ids rather than a
-    subquery: PostgreSQL can then combine "the person's own rows" and "the counties' rows"
-    from two indexes instead of scanning the table."""
-    cached = getattr(user, "_staff_county_ids", None)
-    if cached is None:
-        cached = list(staff_counties(user).values_list("pk", flat=True))
-        user._staff_county_ids = cached
-    return cached
 
 
 def person_records_visible(user: User, person_field: str) -> Q:

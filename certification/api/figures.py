@@ -18,10 +18,9 @@ from accounts.roles import is_state_staff
 from certification.models import ApplicationStatus, CertificationStatus
 from certification.selectors import applications_for, certifications_for
 from counties.models import County, DeliverySystem, OptInPeriod
-from counties.selectors import county_opt_in_history
+from counties.selectors import county_opt_in_history, staff_county_ids
 from exams.models import ExamResult
 from exams.selectors import exam_attempts_for
-from training.selectors import staff_county_ids
 
 # Applications still in draft belong to the applicant alone and are counted nowhere.
 COUNTED_APPLICATION_STATUSES = tuple(

@@ -38,7 +38,7 @@ from certification.api.throttles import TokenThrottle, VerifyThrottle
 from certification.models import Certification
 from certification.selectors import certifications_for
 from counties.models import County
-from training.selectors import staff_county_ids
+from counties.selectors import staff_county_ids
 
 # Rows fetched per round trip from the server-side cursor of the CSV export. Outside a
 # transaction Django declares it WITH HOLD: PostgreSQL keeps the result for us, and this

@@ -24,6 +24,7 @@ from certification.selectors import (
     document_get,
     documents_for,
 )
+from counties.selectors import staff_county_ids
 from tests.cast import CAST_PASSWORD
 from tests.factories import (
     ApplicationFactory,
@@ -34,7 +35,6 @@ from tests.factories import (
     UserFactory,
     county,
 )
-from training.selectors import staff_county_ids
 
 APPROVED = {
     "status": "approved",

@@ -6,9 +6,9 @@ import pytest
 from django.http import Http404
 
 from continuing_ed.selectors import ce_credit_get, ce_credits_for
+from counties.selectors import staff_county_ids
 from tests.factories import CeCreditFactory, CertificationFactory, MembershipFactory, UserFactory
 from tests.factories import county as county_named
-from training.selectors import staff_county_ids
 
 
 @pytest.fixture

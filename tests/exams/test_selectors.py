@@ -6,10 +6,10 @@ from types import SimpleNamespace
 import pytest
 from django.http import Http404
 
+from counties.selectors import staff_county_ids
 from exams.selectors import exam_attempt_get, exam_attempts_for
 from tests.factories import ApplicationFactory, ExamAttemptFactory, MembershipFactory, UserFactory
 from tests.factories import county as county_named
-from training.selectors import staff_county_ids
 
 APPROVED = {
     "status": "approved",

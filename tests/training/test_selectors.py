@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.http import Http404
 
+from counties.selectors import staff_county_ids
 from tests.factories import (
     ApplicationFactory,
     CertificationFactory,
@@ -19,7 +20,7 @@ from tests.factories import (
     UserFactory,
     county,
 )
-from training.selectors import staff_county_ids, training_record_get, training_records_for
+from training.selectors import training_record_get, training_records_for
 
 
 @pytest.fixture
