@@ -210,9 +210,13 @@ POLICIES: dict[str, tuple[str, str, str | None]] = {
 }
 
 
-def policies_sql() -> str:
+Policies = dict[str, tuple[str, str, str | None]]
+
+
+def policies_sql(policies: Policies = POLICIES) -> str:
+    """Enable RLS on each table and create its policies (no UPDATE policy where None)."""
     statements = []
-    for table, (select, insert, update) in POLICIES.items():
+    for table, (select, insert, update) in policies.items():
         statements += [
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;",
             f"CREATE POLICY rls_select ON {table} FOR SELECT USING ({select});",
@@ -226,9 +230,9 @@ def policies_sql() -> str:
     return "\n".join(statements)
 
 
-def drop_policies_sql() -> str:
+def drop_policies_sql(policies: Policies = POLICIES) -> str:
     statements = []
-    for table in POLICIES:
+    for table in policies:
         statements += [
             f"DROP POLICY IF EXISTS rls_select ON {table};",
             f"DROP POLICY IF EXISTS rls_insert ON {table};",

@@ -38,12 +38,12 @@ HISTORY = {
 DOCUMENT_VIEW = "certification_documentview"
 
 
-def _policies() -> dict[str, tuple[str, str]]:
-    """table: (SELECT using, INSERT check)."""
+def _policies() -> dict[str, tuple[str, str, None]]:
+    """table: (SELECT using, INSERT check, no UPDATE policy)."""
     policies = {}
     for history, table in HISTORY.items():
         select, insert, update = rls.POLICIES[table]
-        policies[history] = (select, f"({insert}) OR ({update})")
+        policies[history] = (select, f"({insert}) OR ({update})", None)
     policies[DOCUMENT_VIEW] = (
         rls.readable(
             f"{STATE} OR county_id = ANY ({COUNTIES}) OR viewer_id = {UID} "
@@ -51,32 +51,12 @@ def _policies() -> dict[str, tuple[str, str]]:
             f"WHERE d.id = document_id AND d.owner_id = {UID})"
         ),
         rls.writable(f"viewer_id = {UID}"),
+        None,
     )
     return policies
 
 
-def policies_sql() -> str:
-    statements = []
-    for table, (select, insert) in _policies().items():
-        statements += [
-            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;",
-            f"CREATE POLICY rls_select ON {table} FOR SELECT USING ({select});",
-            f"CREATE POLICY rls_insert ON {table} FOR INSERT WITH CHECK ({insert});",
-        ]
-    return "\n".join(statements)
-
-
-def drop_policies_sql() -> str:
-    statements = []
-    for table in _policies():
-        statements += [
-            f"DROP POLICY IF EXISTS rls_select ON {table};",
-            f"DROP POLICY IF EXISTS rls_insert ON {table};",
-            f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;",
-        ]
-    return "\n".join(statements)
-
-
+POLICIES = _policies()
 APPEND_ONLY = ", ".join([*HISTORY, DOCUMENT_VIEW])
 GRANTS = rls._if_role_exists(
     f"""
@@ -98,6 +78,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(policies_sql(), drop_policies_sql()),
+        migrations.RunSQL(rls.policies_sql(POLICIES), rls.drop_policies_sql(POLICIES)),
         migrations.RunSQL(GRANTS, REVOKES),
     ]
