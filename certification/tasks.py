@@ -8,9 +8,6 @@ from django.utils import timezone
 
 from certification.certificates import certificate_render as render_certificates
 from certification.expiry import expiry_scan_run
-from jobs.base_task import DATABASE_OUTAGE
-
-CERTIFICATE_MAX_RETRIES = 5
 
 
 @shared_task(ignore_result=True)
@@ -27,19 +24,11 @@ def expiry_scan(today: str | None = None) -> dict[str, int]:
     }
 
 
-@shared_task(
-    autoretry_for=DATABASE_OUTAGE,
-    max_retries=CERTIFICATE_MAX_RETRIES,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    retry_failed_later=True,
-    ignore_result=True,
-)
+@shared_task(retry_failed_later=True, ignore_result=True)
 def certificate_render(certification_id: int) -> int:
     """Render and store the certificates of `certification_id` if its visible state has no
     stored files yet. Returns the number of files stored (0 when up to date).
 
-    While the database restarts the render is retried, 5 s, 10 s, 20 s... apart (jittered);
-    after the last retry a FailedJob is recorded, which the scheduled retry picks up later."""
+    While the database restarts the render is retried (`jobs.base_task.RecordedTask`); after
+    the last retry a FailedJob is recorded, which the scheduled retry picks up later."""
     return len(render_certificates(certification_id=certification_id))

@@ -1,4 +1,5 @@
-"""The default Celery task class (config/celery.py): a task that fails for good is recorded.
+"""The default Celery task class (config/celery.py): a task that meets a dependency restarting
+is retried, and one that fails for good is recorded.
 
 "For good" means the exception escaped after any retries were used up (Celery calls
 `on_failure` only then; a retry calls `on_retry`), or the hard time limit killed it. A task
@@ -11,22 +12,29 @@ from typing import Any
 
 import pghistory
 from celery import Task, states
-from django.db import InterfaceError, OperationalError
+
+from config.outage import DEPENDENCY_ERRORS
 
 logger = logging.getLogger(__name__)
-
-# The database restarting (connection refused, or terminated under a query): worth retrying
-# the task a little later rather than failing it. Tasks name it in `autoretry_for`.
-DATABASE_OUTAGE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 
 
 class RecordedTask(Task):
     """Records a `jobs.FailedJob` (the dead letter) when the task fails for good.
 
+    Every task is retried when PostgreSQL or Redis is unreachable (`config.outage`: connection
+    refused, or terminated under a query), 5 s, 10 s, 20 s... apart with jitter, at most
+    `max_retries` times; tasks are idempotent, so a retry after a partial run is safe. A task
+    naming its own `autoretry_for` must include DEPENDENCY_ERRORS.
+
     Set `retry_failed_later = True` on tasks whose failures should be retried automatically
     later by the scheduled `jobs.tasks.failed_jobs_retry` (e.g. emails when SMTP is down).
     """
 
+    autoretry_for = DEPENDENCY_ERRORS
+    max_retries = 5
+    retry_backoff = 5
+    retry_backoff_max = 300
+    retry_jitter = True
     retry_failed_later = False
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

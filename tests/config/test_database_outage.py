@@ -18,7 +18,13 @@ from django.test import Client, RequestFactory
 from accounts.services import api_token_create
 from certification.models import CertificateFile, Certification
 from certification.tasks import certificate_render
-from config.outage import RETRY_AFTER_SECONDS, is_dependency_outage, server_error
+from config.celery import app as celery_app
+from config.outage import (
+    DEPENDENCY_ERRORS,
+    RETRY_AFTER_SECONDS,
+    is_dependency_outage,
+    server_error,
+)
 from jobs.models import FailedJob
 from tests.factories import CertificationFactory
 
@@ -163,6 +169,17 @@ def test_an_error_raised_from_a_connection_failure_counts_as_an_outage():
         assert is_dependency_outage(wrapped)
     assert not is_dependency_outage(ValueError("bad input"))
     assert not is_dependency_outage(None)
+
+
+def test_every_task_of_the_project_retries_while_a_dependency_restarts():
+    """`RecordedTask` gives every task the retry; a task naming its own `autoretry_for` must
+    keep it (the email task adds SMTP errors)."""
+    celery_app.loader.import_default_modules()
+    tasks = [task for name, task in celery_app.tasks.items() if not name.startswith("celery.")]
+    assert len(tasks) >= 7
+    for task in tasks:
+        assert set(DEPENDENCY_ERRORS) <= set(task.autoretry_for), task.name
+        assert task.max_retries >= 1, task.name
 
 
 def test_a_task_met_by_a_database_restart_is_retried_and_done():

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.db import InterfaceError, OperationalError
 
 from accounts.notifications import email_render, notify
 from accounts.tasks import EMAIL_MAX_RETRIES, email_send
+from config.outage import DEPENDENCY_ERRORS
 from jobs.models import EmailLog, FailedJob, OutboxMessage
 from jobs.services import failed_jobs_retry_due
 from tests.factories import UserFactory
@@ -117,7 +117,7 @@ def test_smtp_errors_are_retried_until_the_email_goes(peer, settings):
 
 
 def test_email_send_backs_off_exponentially():
-    assert email_send.autoretry_for == (OSError, OperationalError, InterfaceError)
+    assert email_send.autoretry_for == (OSError, *DEPENDENCY_ERRORS)
     assert email_send.max_retries == EMAIL_MAX_RETRIES == 5
     assert email_send.retry_backoff == 30
     assert email_send.retry_jitter is True
