@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -174,7 +174,7 @@ def outbox_finish(*, task_id: str) -> int:
         rows = OutboxMessage.objects.filter(task_id=task_id)
     try:
         return rows.filter(finished_at__isnull=True).update(finished_at=timezone.now())
-    except Exception as exc:  # the database restarting: the sweeper relays it once more
+    except DatabaseError as exc:  # e.g. the database restarting: relayed once more later
         logger.warning("Could not mark outbox task %s finished: %s", task_id, exc)
         return 0
 
