@@ -651,17 +651,26 @@ def test_history_written_through_a_change_follows_the_change(cast, world):
     """A county reviewer's change writes its history row in the reviewer's name (the trigger
     runs as the application role); the applicant reads it, the other county does not."""
     application = Application.objects.get(pk=min(world.alameda["applications"]))
+    versions = (
+        "SELECT decision_reason FROM certification_applicationevent "
+        "WHERE pgh_obj_id = %s ORDER BY pgh_id"
+    )
+    act_as = "SELECT set_config('app.user_id', %s, true), set_config('app.county_ids', %s, true)"
     with acting_as(cast.reviewer) as cursor:
         cursor.execute(
             "UPDATE certification_application SET decision_reason = 'noted' WHERE id = %s",
             [application.pk],
         )
         assert cursor.rowcount == 1
-        cursor.execute(
-            "SELECT count(*) FROM certification_applicationevent WHERE pgh_obj_id = %s",
-            [application.pk],
-        )
-        assert cursor.fetchone() == (2,)
+        cursor.execute(versions, [application.pk])
+        assert [row[0] for row in cursor.fetchall()] == ["", "noted"]
+        # Same transaction, other readers: the applicant, then Fresno's administrator.
+        cursor.execute(act_as, [str(cast.applicant.pk), ""])
+        cursor.execute(versions, [application.pk])
+        assert [row[0] for row in cursor.fetchall()] == ["", "noted"]
+        cursor.execute(act_as, [str(cast.other_admin.pk), str(cast.other_county.pk)])
+        cursor.execute(versions, [application.pk])
+        assert cursor.fetchall() == []
 
 
 def test_history_cannot_be_forged_for_another_county(cast, world):
