@@ -1,6 +1,7 @@
 """Operators' views of people and API keys. A user signs in with their email address; county
-roles are edited inline (and audited by counties.admin); API keys are never shown, only their
-first characters, and are created with `manage.py create_api_token`."""
+roles are edited inline, added by counties.admin (which audits them) to the user admin defined
+here; API keys are never shown, only their first characters, and are created with
+`manage.py create_api_token`."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -10,7 +11,6 @@ from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import ApiToken, User
-from counties.admin import MembershipFormsetAuditMixin, MembershipInline
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -32,10 +32,9 @@ class UserChangeAdminForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(MembershipFormsetAuditMixin, DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
-    inlines = [MembershipInline]
     ordering = ["email"]
     list_display = [
         "email",
@@ -76,7 +75,7 @@ class UserAdmin(MembershipFormsetAuditMixin, DjangoUserAdmin):
     ]
 
     def get_inlines(self, request, obj):
-        """County roles are added once the account exists."""
+        """Inlines (county roles, counties.admin) are added once the account exists."""
         return self.inlines if obj is not None else []
 
 

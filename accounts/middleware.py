@@ -1,9 +1,13 @@
+"""Request middleware for staff accounts: MFA before any staff page, and the idle timeout of
+staff sessions."""
+
 from urllib.parse import urlencode
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -55,3 +59,21 @@ class StaffMfaRequiredMiddleware:
         if not roles.is_program_staff(request.user):
             return False
         return not is_mfa_enabled(request.user, _SECOND_FACTORS)
+
+
+class StaffSessionIdleTimeoutMiddleware:
+    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request (30 minutes by
+    default); every request restarts the clock. Applicants keep Django's default session age."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # Only sessions that carry a login: an API request authenticated by token has none,
+        # and must not create one.
+        signed_in_by_session = SESSION_KEY in getattr(request, "session", {})
+        if signed_in_by_session and user.is_authenticated and roles.is_program_staff(user):
+            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        return response

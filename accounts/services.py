@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Language, User, hash_token_key
-from config.errors import DomainError
+from core.errors import DomainError
 
 DEFAULT_TOKEN_DAYS = 90
 # Keys expire within a year at most, so a forgotten key stops working on its own (our choice).

@@ -5,7 +5,7 @@ from typing import Any
 from celery import shared_task
 
 from accounts.notifications import email_deliver
-from config.outage import DEPENDENCY_ERRORS
+from core.outage import DEPENDENCY_ERRORS
 
 EMAIL_MAX_RETRIES = 5
 

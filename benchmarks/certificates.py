@@ -49,8 +49,7 @@ from certification.certificates import certificate_pdf, certificate_state  # noq
 from certification.models import CertificateFile, Certification  # noqa: E402
 from certification.scale_data import seed_scale  # noqa: E402
 from config.celery import app  # noqa: E402
-from config.jobs import enqueue_many  # noqa: E402
-from jobs.services import outbox_relay  # noqa: E402
+from jobs.services import enqueue_many, outbox_relay  # noqa: E402
 
 
 def _admin() -> psycopg.Connection:

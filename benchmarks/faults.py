@@ -11,14 +11,14 @@ Each scenario starts the production-like stack (benchmarks/_server.py) and, for 
 - background work through the real app: every `--action-every` seconds the Alameda admin
   suspends another certification through the workspace (GET the form, POST it). Each action
   commits, in its transaction, an outbox row for an email to the holder and one for a
-  certificate render (jobs app, config/jobs.py); the Celery worker sends the email and stores
+  certificate render (jobs app, jobs/services.py); the Celery worker sends the email and stores
   two PDFs (wall, wallet).
 
 `--fault-at` seconds in, the fault:
 
 - `postgres`: `pg_ctlcluster --skip-systemctl-redirect 15 main restart` (the machine's shared
   cluster: a fast restart, a few seconds, once per run). Expected: requests answer 503 with
-  Retry-After while it is down (config/outage.py), never 500, and succeed again as soon as it
+  Retry-After while it is down (core/outage.py), never 500, and succeed again as soon as it
   is back, with the same gunicorn workers (not restarted).
 - `redis`: `redis-cli shutdown nosave`, `--redis-down` seconds, then the start command of
   scripts/ensure_services.sh (this Redis keeps nothing on disk; the server is shared, so the

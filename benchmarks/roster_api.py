@@ -285,7 +285,7 @@ def _floor_query(after_id: int) -> Callable[[], tuple[float, int]]:
     """The json_agg floor for the page after `after_id`: seconds and rows."""
     from django.db import connection
 
-    from config import policy
+    from core import policy
 
     params = {"after": after_id, "limit": PAGE_SIZE, "soon": policy.EXPIRING_SOON_DAYS}
 
@@ -326,7 +326,7 @@ def _interleaved(measures: dict[str, Callable[[], tuple[float, int]]], runs: int
 def _copy(runs: int) -> dict[str, float]:
     from django.db import connection
 
-    from config import policy
+    from core import policy
 
     sql = COPY_SQL.format(soon=int(policy.EXPIRING_SOON_DAYS))
     times = []

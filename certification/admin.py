@@ -33,7 +33,7 @@ from certification.models import (
     Document,
     Renewal,
 )
-from config.errors import DomainError
+from core.errors import DomainError
 from exams.models import ExamAttempt
 
 

@@ -26,9 +26,9 @@ from certification.models import (
     CertificationStatus,
     Renewal,
 )
-from config import policy
-from config.errors import DomainError
 from continuing_ed.rules import cycle_bounds
+from core import policy
+from core.errors import DomainError
 from counties.audit import audit_record
 from counties.models import County, ProgramPolicy, StaffRole
 from counties.selectors import staff_role

@@ -51,10 +51,10 @@ from certification.models import (
     RenewalReminder,
 )
 from certification.services.certifications import CERTIFICATE_RENDER_TASK
-from config import policy
-from config.jobs import enqueue_many
-from continuing_ed.rules import hours_text
+from core import policy
+from core.units import hours_text
 from counties.models import AuditEvent, County, ProgramPolicy
+from jobs.services import enqueue_many
 
 REMINDER_KIND = "certification_renewal_reminder"
 CERTIFICATION_EXPIRED_KIND = "certification_expired"

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
-from counties.triggers import append_only
-from training.models import ReviewStatus, Specialization
+from core.review import ReviewStatus
+from core.triggers import append_only
+from training.models import Specialization
 
 
 class LivedExperience(models.TextChoices):

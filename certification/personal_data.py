@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.models import ApiToken, User
+from accounts.selectors import can_read
 from certification import services
 from certification.models import (
     OPEN_APPLICATION_STATUSES,
@@ -58,14 +59,18 @@ from certification.models import (
     DocumentView,
     Renewal,
 )
-from certification.selectors import applications_for, certifications_for, documents_for
-from config.errors import DomainError
+from certification.selectors import (
+    applications_for,
+    certifications_for,
+    documents_for,
+    training_records_for,
+)
 from continuing_ed.selectors import ce_credits_for
+from core.errors import DomainError
 from counties.audit import audit_record
 from counties.models import AuditEvent, CountyMembership
 from exams.selectors import exam_attempts_for
 from jobs.models import EmailLog
-from training.selectors import can_read, training_records_for
 
 FORMAT_VERSION = 1
 DATA_FILE = "personal-data.json"

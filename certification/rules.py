@@ -3,7 +3,7 @@
 Each `*_problems` function returns the reasons a step is refused, in words the person can
 read (empty list = allowed). Inputs are plain values or model instances already loaded; lists
 of related rows (documents, training records, attempts, CE credits) are passed in, never
-fetched here. Policy numbers come from `config.policy`.
+fetched here. Policy numbers come from `core.policy`.
 
 Dates (one set of conventions, stated once):
 - Age and the approval window count elapsed time, like a birthday: a period of N years or
@@ -13,7 +13,7 @@ Dates (one set of conventions, stated once):
   turns 18 on 2026-03-01; an application approved 2025-03-15 may be used through 2026-03-14
   and one approved 2024-02-29 through 2025-02-28 (the day before the anniversary: exactly
   12 months).
-- Dates printed on a certificate are calendar dates N years on (`continuing_ed.rules.add_years`),
+- Dates printed on a certificate are calendar dates N years on (`core.units.add_years`),
   with 29 February becoming 28 February: issued 2024-03-15 expires 2026-03-15, issued
   2024-02-29 expires 2026-02-28. The certification is in force through its expiry date; it is
   vacated on `vacate_date`, 4 years after expiry, and may be reinstated until the day before.
@@ -34,17 +34,12 @@ from certification.models import (
     Education,
     Pathway,
 )
-from config import policy
-from continuing_ed.rules import (
-    CreditLike,
-    add_years,
-    as_hours,
-    ce_compliance_problems,
-    cycle_bounds,
-    hours_text,
-)
+from continuing_ed.rules import CreditLike, ce_compliance_problems, cycle_bounds
+from core import policy
+from core.review import ReviewStatus
+from core.units import add_years, as_hours, hours_text
 from exams.models import ExamAttempt, ExamResult
-from training.models import ReviewStatus, Specialization, TrainingRecord
+from training.models import Specialization, TrainingRecord
 from training.rules import training_sufficiency_problems
 
 QUALIFYING_EDUCATION = (Education.HIGH_SCHOOL_DIPLOMA, Education.EQUIVALENT, Education.HIGHER)

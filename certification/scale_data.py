@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from certification.models import ApplicantProfile, Certification, CertificationSpecialization
 from certification.services.certifications import NUMBER_PREFIX
-from config import policy
+from core import policy
 from counties.models import County
 
 # Status, share of all certifications.

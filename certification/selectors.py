@@ -1,16 +1,29 @@
-"""Reads of applications, documents and certifications, scoped to who asks (the access layer,
-DESIGN.md 'Tenancy'). Views and APIs read these models only through this module.
+"""Reads of applications, certifications and a person's private records (documents, training
+records), scoped to who asks (the access layer, DESIGN.md 'Tenancy'). Views and APIs read
+these models only through this module.
 
 - The person sees their own rows, drafts included.
 - County staff (any role) see their counties' rows: applications filed with one of their
-  counties, certifications issued by one of them, and the documents of a person who applied to
-  one of them or holds a certification issued by one of them (`training.selectors`).
+  counties, certifications issued by one of them.
 - State staff see every county's rows, read-only.
 - Anyone else (anonymous, inactive users, other applicants) sees nothing.
 
 Drafts are private: an application in `draft` is visible to its applicant only, not to the
-county it names nor to the state, because nothing has been submitted to a program yet. The same
-reasoning keeps the documents of someone who has only drafts out of every staff view.
+county it names nor to the state, because nothing has been submitted to a program yet.
+
+A person's own records (documents, training records) are shared by applying: who sees them
+(`person_records_visible`) is
+
+- the person themself, always;
+- staff of a county whose program the person applied to (an application that is no longer a
+  draft) or that issued their certification;
+- state staff, for every person who has submitted an application anywhere or holds a
+  certification. A draft is private until it is submitted: someone who has only started an
+  application has not yet shared anything with a program, so not even the state sees it;
+- nobody else (anonymous, inactive users, other applicants, other counties' staff).
+
+That rule is made of applications and certifications, so these reads live here, above the
+`documents` and `training` apps that hold the rows.
 
 A staff member's counties are read once per user object (`counties.selectors.staff_county_ids`,
 one query, cached on it like `accounts.roles.is_county_staff`); everyone else is filtered on
@@ -22,13 +35,14 @@ for anyone; what the registry shows of the person is for its callers to limit.
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from accounts.selectors import can_read
 from certification.models import Application, ApplicationStatus, Certification, Document
 from counties.selectors import staff_county_ids
-from training.selectors import can_read, person_records_visible
+from training.models import TrainingRecord
 
 # Longer inputs cannot be a certification number (the column holds 20 characters).
 _MAX_NUMBER_LENGTH = 20
@@ -55,6 +69,27 @@ def application_get(user: User | AnonymousUser | None, pk: object) -> Applicatio
         raise Http404("No such application.") from exc
 
 
+def person_records_visible(user: User, person_field: str) -> Q:
+    """A filter for rows whose `person_field` (e.g. "person", "owner") is a person whose
+    records `user` may read (the module docstring: a person's own; shared with a program by
+    applying or being certified). `user` must pass `can_read`.
+
+    Built from `Exists` subqueries, so it never multiplies rows. Someone who is neither state
+    nor county staff gets a plain filter on their own rows, which an index answers."""
+    own = Q(**{person_field: user})
+    county_ids = [] if user.is_state_staff else staff_county_ids(user)
+    if not (user.is_state_staff or county_ids):
+        return own
+    submitted = Application.objects.filter(applicant=OuterRef(person_field)).exclude(
+        status=ApplicationStatus.DRAFT
+    )
+    certified = Certification.objects.filter(holder=OuterRef(person_field))
+    if not user.is_state_staff:
+        submitted = submitted.filter(county_id__in=county_ids)
+        certified = certified.filter(issuing_county_id__in=county_ids)
+    return own | Exists(submitted) | Exists(certified)
+
+
 def documents_for(
     user: User | AnonymousUser | None, *, include_removed: bool = False
 ) -> QuerySet[Document]:
@@ -77,6 +112,25 @@ def document_get(
         return documents_for(user, include_removed=include_removed).get(pk=pk)
     except (Document.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such document.") from exc
+
+
+def training_records_for(user: User | AnonymousUser | None) -> QuerySet[TrainingRecord]:
+    """The training records `user` may see, newest completion first, with person and provider
+    loaded."""
+    if not can_read(user):
+        return TrainingRecord.objects.none()
+    return TrainingRecord.objects.filter(person_records_visible(user, "person")).select_related(
+        "person", "provider"
+    )
+
+
+def training_record_get(user: User | AnonymousUser | None, pk: object) -> TrainingRecord:
+    """One training record `user` may see, or Http404 (also for a malformed `pk`)."""
+    try:
+        return training_records_for(user).get(pk=pk)
+    except (TrainingRecord.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such training record.") from exc
+
 
 
 def certifications_for(user: User | AnonymousUser | None) -> QuerySet[Certification]:

@@ -31,8 +31,8 @@ from typing import IO
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile
 
-from config import policy
-from config.errors import DomainError
+from core import policy
+from core.errors import DomainError
 
 # Pillow refuses (DecompressionBombError) images over twice this and warns over it; the
 # warning is turned into a refusal below. Set once, for every image this process opens.

@@ -11,7 +11,7 @@ from celery import Celery
 from celery.schedules import crontab
 from celery.signals import worker_init
 
-from config.rls import worker_context_install
+from core.rls import worker_context_install
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -23,7 +23,7 @@ app.autodiscover_tasks()
 @worker_init.connect
 def _tasks_act_for_the_system(**kwargs) -> None:
     """Row-level security: every task runs as the application role acting for the system
-    (config/rls.py, `worker_context_install`)."""
+    (core/rls.py, `worker_context_install`)."""
     worker_context_install()
 
 

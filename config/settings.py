@@ -75,9 +75,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Row-level security: the rest of the request runs in one transaction acting for its user.
-    "config.rls.RowLevelSecurityMiddleware",
+    "core.rls.RowLevelSecurityMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
-    "config.middleware.StaffSessionIdleTimeoutMiddleware",
+    "accounts.middleware.StaffSessionIdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,11 +106,11 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A persistent connection (CONN_MAX_AGE > 0) is checked before a request reuses it, so a
-# database restart costs the requests during the outage (503, config.outage), not one failed
+# database restart costs the requests during the outage (503, core.outage), not one failed
 # request per worker afterwards.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The non-owner role requests and tasks act as, under row-level security (config/rls.py);
+# The non-owner role requests and tasks act as, under row-level security (core/rls.py);
 # "" turns the switch off. Migrations run as the owner (MIGRATE_DATABASE_URL in the Makefile).
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="peercert_app")
 
@@ -321,14 +321,14 @@ PGHISTORY_LEVEL = pgtrigger.Statement
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-password-1")
 
-# Staff sessions expire after 30 minutes idle (config.middleware).
+# Staff sessions expire after 30 minutes idle (accounts.middleware).
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 
 # Names are never logged by our code; emails and dates are masked in every record that is.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"personal_data": {"()": "config.logging.PersonalDataFilter"}},
+    "filters": {"personal_data": {"()": "core.logging.PersonalDataFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import health, views
+from config import views
+from core import health
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,4 +22,4 @@ admin.site.site_header = "CA Peer Certification – operators"
 admin.site.site_title = "CA Peer Certification"
 
 # A dependency down (database or Redis restarting) answers 503 with Retry-After, not 500.
-handler500 = "config.outage.server_error"
+handler500 = "core.outage.server_error"

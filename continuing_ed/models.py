@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from training.models import ReviewStatus
+from core.review import ReviewStatus
 
 
 class CeCategory(models.TextChoices):

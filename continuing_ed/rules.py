@@ -1,12 +1,10 @@
 """Continuing-education policy: pure functions, no database (see docs/CONTRACTS.md 'Rules').
 
-Calendar conventions used throughout the rules (also by certification.rules):
-- `add_years(d, n)` is the same calendar date n years on; 29 February becomes 28 February in
-  a year without it (a printed date must exist and must not reach past the period).
-- A CE cycle is the two years that end on a certification's expiry date, from the day after
-  the same date two years earlier through `expires_on`, both inclusive. Consecutive cycles
-  (expiry, renewal to expiry + 2 years) therefore tile without sharing a day, so no credit can
-  count in two cycles.
+Calendar conventions used throughout the rules (also by certification.rules): a date n years
+on is `core.units.add_years` (29 February → 28 February). A CE cycle is the two years that end
+on a certification's expiry date, from the day after the same date two years earlier through
+`expires_on`, both inclusive. Consecutive cycles (expiry, renewal to expiry + 2 years)
+therefore tile without sharing a day, so no credit can count in two cycles.
 """
 
 import datetime
@@ -16,7 +14,8 @@ from typing import NamedTuple, Protocol
 
 from django.utils.translation import gettext as _
 
-from config import policy
+from core import policy
+from core.units import add_years, as_hours, hours_text
 
 STATUS_VERIFIED = "verified"
 STATUS_PENDING = "pending"
@@ -40,25 +39,6 @@ class CreditLike(Protocol):
 class CeTotals(NamedTuple):
     total: Decimal
     law_and_ethics: Decimal
-
-
-def add_years(d: datetime.date, years: int) -> datetime.date:
-    """The same calendar date `years` later (or earlier when negative); 29 Feb → 28 Feb."""
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return d.replace(year=d.year + years, day=28)
-
-
-def hours_text(hours: Decimal) -> str:
-    """Hours as a person writes them: 80, 79.5, 5.75 (no trailing zeros, no exponent)."""
-    text = f"{Decimal(hours):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def as_hours(value: Decimal | int | float | str) -> Decimal:
-    """A number of hours as a Decimal (floats through their shortest text form)."""
-    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def cycle_bounds(expires_on: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -11,9 +11,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from accounts.selectors import can_read
 from continuing_ed.models import CeCredit
 from counties.selectors import staff_county_ids
-from training.selectors import can_read
 
 
 def ce_credits_for(user: User | AnonymousUser | None) -> QuerySet[CeCredit]:

@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.errors import DomainError
 from continuing_ed.models import CeCategory, CeCredit
 from continuing_ed.rules import ce_entry_problems
+from core.errors import DomainError
+from core.review import ReviewStatus
+from core.units import hours_value
 from counties.audit import audit_record
 from counties.models import StaffRole
 from counties.selectors import staff_role
-from training.models import ReviewStatus
-from training.services import hours_value
 
 REVIEW_ROLES = (StaffRole.REVIEWER, StaffRole.ADMIN)
 DOCUMENT_KIND = "ce_certificate"

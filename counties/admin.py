@@ -4,7 +4,8 @@ Counties come from a data migration (no adding or deleting). Opt-in history and 
 trail are read-only: opt-in changes go through `counties.services.county_opt_in_change`, and
 audit events are never edited or deleted. Operators may manage county staff here, for example
 to appoint a county's first administrator; every such change is audited like the services'.
-The program policy is a single editable row.
+The program policy is a single editable row. The user admin (accounts.admin) gets the county
+roles inline here, so `accounts` does not depend on `counties`.
 """
 
 from django.contrib import admin
@@ -13,6 +14,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import UserAdmin
+from accounts.models import User
 from counties.audit import audit_record
 from counties.models import (
     AuditEvent,
@@ -90,6 +93,16 @@ def _audit_membership(actor, membership, verb: str, from_state: str, to_state: s
         to_state=to_state,
         reason=ADMIN_CHANGE_REASON,
     )
+
+
+class UserWithMembershipsAdmin(MembershipFormsetAuditMixin, UserAdmin):
+    """The user admin with the person's county roles inline (audited)."""
+
+    inlines = [MembershipInline]
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithMembershipsAdmin)
 
 
 class OptInPeriodInline(ReadOnlyAdminMixin, admin.TabularInline):

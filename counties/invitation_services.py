@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config import policy
-from config.errors import DomainError
+from core import policy
+from core.errors import DomainError
 from counties.audit import audit_record
 from counties.models import County, CountyMembership, StaffInvitation, StaffRole
 from counties.selectors import staff_role

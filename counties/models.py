@@ -11,8 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config import policy
-from counties.triggers import append_only
+from core import policy
+from core.triggers import append_only
 
 
 class County(models.Model):
@@ -115,7 +115,7 @@ class OptInPeriod(models.Model):
 class ProgramPolicy(models.Model):
     """Values a program may set itself, editable by operators in the Django admin.
 
-    A single row (pk=1). Fixed rules from statute live in `config.policy`.
+    A single row (pk=1). Fixed rules from statute live in `core.policy`.
     """
 
     reminder_days = ArrayField(

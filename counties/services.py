@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.audit import audit_record
 from counties.models import County, CountyMembership, DeliverySystem, OptInPeriod, StaffRole
 

@@ -22,7 +22,7 @@ class ExamSource(models.TextChoices):
 @pghistory.track()
 class ExamAttempt(models.Model):
     """At most 3 per approved application: enforced by the service under a row lock on the
-    application (config.policy.MAX_EXAM_ATTEMPTS)."""
+    application (core.policy.MAX_EXAM_ATTEMPTS)."""
 
     application = models.ForeignKey(
         "certification.Application", on_delete=models.PROTECT, related_name="exam_attempts"

@@ -11,7 +11,7 @@ from typing import Protocol
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config import policy
+from core import policy
 from exams.models import ExamResult
 
 APPLICATION_APPROVED = "approved"

@@ -12,9 +12,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from accounts.selectors import can_read
 from counties.selectors import staff_county_ids
 from exams.models import ExamAttempt
-from training.selectors import can_read
 
 
 def exam_attempts_for(user: User | AnonymousUser | None) -> QuerySet[ExamAttempt]:

@@ -13,7 +13,7 @@ from typing import Any
 import pghistory
 from celery import Task, states
 
-from config.outage import DEPENDENCY_ERRORS
+from core.outage import DEPENDENCY_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 class RecordedTask(Task):
     """Records a `jobs.FailedJob` (the dead letter) when the task fails for good.
 
-    Every task is retried when PostgreSQL or Redis is unreachable (`config.outage`: connection
+    Every task is retried when PostgreSQL or Redis is unreachable (`core.outage`: connection
     refused, or terminated under a query), 5 s, 10 s, 20 s... apart with jitter, at most
     `max_retries` times; tasks are idempotent, so a retry after a partial run is safe. A task
     naming its own `autoretry_for` must include DEPENDENCY_ERRORS.

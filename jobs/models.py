@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutboxMessage(models.Model):
-    """A Celery task to send, written in the caller's transaction by `config.jobs.enqueue`.
+    """A Celery task to send, written in the caller's transaction by `jobs.services.enqueue`.
 
     The row commits or rolls back with the change that queued it. After commit it is relayed
     to the broker (at once, and by the periodic sweeper if the broker was down); `sent_at`

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery import current_app as app
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -78,6 +79,19 @@ def outbox_enqueue(
     return message
 
 
+def enqueue(task_name: str, **kwargs: Any) -> None:
+    """Queue Celery task `task_name` with keyword arguments (ids and plain values, JSON) to
+    run after the current transaction commits: the way services queue follow-up work. The
+    task may run more than once (brokers redeliver): it must be idempotent."""
+    outbox_enqueue(task_name=task_name, kwargs=kwargs)
+
+
+def enqueue_many(task_name: str, kwargs_list: Iterable[dict[str, Any]]) -> int:
+    """Queue `task_name` once per kwargs dict, with one statement (set-based callers such as
+    the expiry scan). Returns the number queued."""
+    return outbox_enqueue_many((task_name, kwargs) for kwargs in kwargs_list)
+
+
 def outbox_enqueue_many(messages: Iterable[tuple[str, dict[str, Any]]]) -> int:
     """Write many outbox rows (task name, kwargs) with one COPY statement in the current
     transaction; after commit, ask a worker to run the sweeper rather than relaying them here
@@ -102,8 +116,6 @@ def _broker_send(messages: Sequence[OutboxMessage]) -> tuple[list[int], Exceptio
     """Publish `messages` in order on one fresh broker connection. Returns the ids published
     and the error that stopped publishing (None when all went). Fails fast when the broker is
     down: no connection retries here, the sweeper is the retry."""
-    from config.celery import app
-
     sent: list[int] = []
     try:
         with app.connection_for_write() as connection:
@@ -222,8 +234,6 @@ def outbox_relay_ids(ids: Sequence[int]) -> RelayReport:
 def _request_sweep() -> None:
     """Ask a worker to run the sweeper now (after a bulk enqueue). If the broker is down the
     periodic sweeper gets there anyway."""
-    from config.celery import app
-
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=0)

@@ -7,7 +7,7 @@ PGHOST=127.0.0.1
 PGPORT=5432
 DB_NAME=${PEERCERT_DB_NAME:-peercert}
 DB_ROLE=${PEERCERT_DB_ROLE:-peercert}
-# The application role: owns nothing, bypasses no row-level security (config/rls.py).
+# The application role: owns nothing, bypasses no row-level security (core/rls.py).
 APP_ROLE=${DATABASE_APP_ROLE:-peercert_app}
 
 pg_up() { pg_isready -h "$PGHOST" -p "$PGPORT" -q; }

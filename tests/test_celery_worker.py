@@ -16,9 +16,8 @@ from django.utils import timezone
 from accounts.notifications import notify
 from certification.models import CertificateFile
 from config.celery import app
-from config.jobs import enqueue
 from jobs.models import EmailLog, OutboxMessage
-from jobs.services import REDELIVER_AFTER, outbox_relay
+from jobs.services import REDELIVER_AFTER, enqueue, outbox_relay
 from tests.factories import CertificationFactory, UserFactory
 from tests.jobs.worker import broker_unreachable, wait_for
 

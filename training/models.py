@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.review import ReviewStatus
+
 
 class Specialization(models.TextChoices):
     """The four areas of specialization, each a 40-hour course after the core training."""
@@ -26,14 +28,6 @@ class Course(models.TextChoices):
     CRISIS = Specialization.CRISIS.value, _("Specialization: Crisis Services")
     UNHOUSED = Specialization.UNHOUSED.value, _("Specialization: Unhoused")
     JUSTICE_INVOLVED = Specialization.JUSTICE_INVOLVED.value, _("Specialization: Justice-Involved")
-
-
-class ReviewStatus(models.TextChoices):
-    """Review state of a training record, a CE credit or a document."""
-
-    PENDING = "pending", _("Pending")
-    VERIFIED = "verified", _("Verified")
-    REJECTED = "rejected", _("Rejected")
 
 
 class TrainingProvider(models.Model):

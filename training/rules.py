@@ -10,9 +10,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from config import policy
-from continuing_ed.rules import as_hours, hours_text
-from training.models import Course, ReviewStatus, TrainingProvider, TrainingRecord
+from core import policy
+from core.review import ReviewStatus
+from core.units import as_hours, hours_text
+from training.models import Course, TrainingProvider, TrainingRecord
 
 
 def provider_approved_on(provider: TrainingProvider, on: datetime.date) -> bool:

@@ -2,13 +2,14 @@
 
 Who reviews a record: a reviewer or admin of a county where the person has an application
 that is no longer a draft or holds a certification (the same counties that may read it,
-`training.selectors`). Applications and certifications belong to the `certification` app
-above this one, so they are reached through the person's reverse relations, never imported.
+`certification.selectors.person_records_visible`). Applications and certifications belong to
+the `certification` app above this one, so they are reached through the person's reverse
+relations, never imported.
 State staff read everything and write nothing; nobody reviews their own training.
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,32 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.errors import DomainError
+from core.errors import DomainError
+from core.review import ReviewStatus
+from core.units import hours_value
 from counties.audit import audit_record
 from counties.models import County
 from counties.selectors import staff_counties
-from training.models import Course, ReviewStatus, TrainingProvider, TrainingRecord
+from training.models import Course, TrainingProvider, TrainingRecord
 
-# TrainingRecord.hours is DecimalField(max_digits=6, decimal_places=2).
-HOURS_PLACES = Decimal("0.01")
-HOURS_LIMIT = Decimal("10000")
 CERTIFICATE_KIND = "training_certificate"
-
-
-def hours_value(hours: object, *, field: str = "hours") -> Decimal:
-    """`hours` as a positive Decimal with at most two decimals, or an invalid-input error on
-    `field`. Shared with the CE services."""
-    try:
-        value = Decimal(str(hours).strip())
-    except (InvalidOperation, ValueError):
-        raise DomainError(_("Enter the number of hours, such as 80 or 7.5."), field=field) from None
-    if not value.is_finite() or value <= 0:
-        raise DomainError(_("Enter a number of hours greater than zero."), field=field)
-    if value >= HOURS_LIMIT or value != value.quantize(HOURS_PLACES):
-        raise DomainError(
-            _("Enter hours below 10,000 with at most two decimals, such as 7.25."), field=field
-        )
-    return value
 
 
 def _check_certificate(certificate, person: User) -> None:

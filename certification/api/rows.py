@@ -33,7 +33,7 @@ from django.db.models.functions import Cast
 from certification.models import Certification, CertificationSpecialization, CertificationStatus
 from certification.rules import is_expiring_soon
 from certification.selectors import certification_by_number_public
-from config import policy
+from core import policy
 
 CSV_HEADER = (
     "certification_number",

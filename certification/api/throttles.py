@@ -13,7 +13,7 @@ import logging
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from config.outage import is_dependency_outage
+from core.outage import is_dependency_outage
 
 logger = logging.getLogger(__name__)
 

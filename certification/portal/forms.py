@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from certification.models import ApplicantProfile, Pathway
-from config import policy
-from config.errors import DomainError
 from continuing_ed.models import CeCategory
-from continuing_ed.rules import hours_text
+from core import policy
+from core.errors import DomainError
+from core.units import hours_text
 from counties.models import County
 from training.models import Course, TrainingProvider, TrainingRecord
 

@@ -15,7 +15,6 @@ from accounts.models import User
 from certification.models import ApplicantProfile, Application, CodeOfEthicsVersion
 from counties.models import AuditEvent, County, DeliverySystem, OptInPeriod
 from counties.selectors import opted_in_counties
-from training.models import TrainingProvider
 
 # The audit verbs an applicant sees on their timeline, in words (templates/portal/status.html).
 TIMELINE_VERBS = (
@@ -59,11 +58,6 @@ def ethics_version_current(today: datetime.date) -> CodeOfEthicsVersion | None:
         .order_by("-effective_on", "-id")
         .first()
     )
-
-
-def training_providers_approved() -> QuerySet[TrainingProvider]:
-    """The approved list of training providers, by name."""
-    return TrainingProvider.objects.filter(approved=True).order_by("name")
 
 
 def application_timeline(user: User, application: Application) -> QuerySet[AuditEvent]:

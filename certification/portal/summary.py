@@ -22,14 +22,13 @@ from certification.models import (
 )
 from certification.portal.queries import profile_of
 from certification.portal.views.common import own_certification
-from certification.selectors import applications_for
-from config import policy
-from continuing_ed.rules import hours_text
+from certification.selectors import applications_for, training_records_for
+from core import policy
+from core.units import hours_text
 from exams.models import ExamAttempt, ExamResult
 from exams.rules import attempts_left
 from exams.selectors import exam_attempts_for
 from training.rules import training_sufficiency_problems
-from training.selectors import training_records_for
 
 A = ApplicationStatus
 

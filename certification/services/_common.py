@@ -20,7 +20,7 @@ from certification.models import (
     Certification,
     CodeOfEthicsVersion,
 )
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.models import County, StaffRole
 from counties.selectors import staff_role
 

@@ -43,8 +43,8 @@ from certification.services._common import (
     require_staff,
     today_or,
 )
-from config import policy
-from config.errors import DomainError
+from core import policy
+from core.errors import DomainError
 from counties.audit import audit_record
 from counties.models import County
 from counties.selectors import opted_in_counties

@@ -45,14 +45,15 @@ from certification.services._common import (
     require_staff,
     today_or,
 )
-from config import policy
-from config.errors import DomainError
-from config.jobs import enqueue
 from continuing_ed import rules as ce_rules
 from continuing_ed.models import CeCredit
+from core import policy
+from core.errors import DomainError
+from core.units import hours_text
 from counties.audit import audit_record
 from counties.models import ProgramPolicy
 from exams.models import ExamAttempt
+from jobs.services import enqueue
 from training.models import TrainingRecord
 
 C = CertificationStatus
@@ -85,8 +86,8 @@ def _renewal_context(certification: Certification) -> dict[str, Any]:
     """What the holder needs to know to renew: when renewal opens and the CE it needs."""
     return {
         "renewal_opens_on": rules.renewal_window_opens(certification.expires_on).isoformat(),
-        "ce_hours": ce_rules.hours_text(policy.CE_HOURS_REQUIRED),
-        "law_and_ethics_hours": ce_rules.hours_text(policy.CE_LAW_AND_ETHICS_HOURS_REQUIRED),
+        "ce_hours": hours_text(policy.CE_HOURS_REQUIRED),
+        "law_and_ethics_hours": hours_text(policy.CE_LAW_AND_ETHICS_HOURS_REQUIRED),
     }
 
 

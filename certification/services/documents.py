@@ -28,10 +28,11 @@ from certification.services._common import (
     require_staff,
 )
 from certification.uploads import safe_original_name, validated_upload
-from config.errors import DomainError
 from continuing_ed.models import CeCredit
+from core.errors import DomainError
+from core.review import ReviewStatus
 from counties.audit import audit_record
-from training.models import ReviewStatus, TrainingRecord
+from training.models import TrainingRecord
 
 S = ApplicationStatus
 

@@ -19,7 +19,7 @@ from certification.services._common import (
     refuse_problems,
     require_staff,
 )
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.audit import audit_record
 from counties.models import ProgramPolicy
 from exams import rules as exam_rules

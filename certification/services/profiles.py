@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import user_language_set
 from certification.models import ApplicantProfile, Application, ApplicationPart, ApplicationStatus
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.audit import audit_record
 
 S = ApplicationStatus

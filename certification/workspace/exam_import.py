@@ -31,12 +31,12 @@ from accounts.models import User
 from certification import services
 from certification.models import Application, ApplicationStatus
 from certification.selectors import applications_for
-from config.errors import DomainError
-from config.jobs import enqueue
+from core.errors import DomainError
 from counties.models import County, ProgramPolicy
 from exams import rules as exam_rules
 from exams.models import ExamResult, ExamSource
 from exams.selectors import exam_attempts_for
+from jobs.services import enqueue
 
 # Columns of the vendor file, in the order of the downloadable template.
 COLUMNS = ("application_id", "email", "exam_date", "result", "scaled_score", "vendor_reference")

@@ -10,7 +10,7 @@ from certification.models import (
     CeAuditOutcome,
     CertificationStatus,
 )
-from config import policy
+from core import policy
 from counties.models import DeliverySystem, StaffRole
 from exams.models import ExamResult
 from training.models import Specialization

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import ApplicationStatus, CeAuditOutcome, CertificationStatus
+from core.review import ReviewStatus
 from counties.models import AuditEvent, StaffRole
 from exams.models import ExamResult
-from training.models import ReviewStatus
 
 VERB_LABELS = {
     "application_create": _("Application started"),

@@ -12,7 +12,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from accounts import services
 from accounts.authentication import HashedTokenAuthentication
 from accounts.models import ApiToken, hash_token_key
-from config.errors import DomainError
+from core.errors import DomainError
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

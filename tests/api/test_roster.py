@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from certification.models import Certification
-from config import policy
+from core import policy
 from tests.api.conftest import bulk_certifications
 from tests.factories import CertificationFactory, SpecializationFactory, UserFactory, county
 

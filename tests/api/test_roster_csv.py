@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from certification.api.rows import expiring_soon
-from config import policy
+from core import policy
 from tests.api.conftest import bulk_certifications
 from tests.factories import CertificationFactory, SpecializationFactory
 

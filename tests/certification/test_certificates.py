@@ -22,7 +22,7 @@ from certification.certificates import (
     verification_url,
 )
 from certification.models import CertificateFile, Certification
-from config.jobs import enqueue
+from jobs.services import enqueue
 from tests.factories import CertificationFactory, SpecializationFactory, UserFactory
 from tests.jobs.worker import wait_for
 

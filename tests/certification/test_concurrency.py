@@ -22,7 +22,7 @@ from certification.services import (
 )
 from certification.services._common import lock_application, lock_certification
 from config.celery import app as celery_app
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.models import AuditEvent, County
 from exams.models import ExamAttempt
 from tests.certification.builders import (

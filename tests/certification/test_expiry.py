@@ -14,9 +14,9 @@ from django.utils import timezone
 from certification import rules
 from certification.expiry import expiry_scan_run
 from certification.models import Application, Certification, RenewalReminder
-from config.jobs import enqueue
 from counties.models import AuditEvent, ProgramPolicy
 from jobs.models import OutboxMessage
+from jobs.services import enqueue
 from tests.factories import ApplicationFactory, CertificationFactory, UserFactory, county
 from tests.jobs.worker import wait_for
 

@@ -22,7 +22,7 @@ from certification.services import (
     application_update,
     application_withdraw,
 )
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.models import AuditEvent
 from tests.certification.builders import (
     application_in,

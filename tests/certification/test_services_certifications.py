@@ -21,7 +21,7 @@ from certification.services import (
     certification_suspend,
     certification_vacate,
 )
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.models import AuditEvent
 from tests.certification.builders import (
     applicant_with_profile,

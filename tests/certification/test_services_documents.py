@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from certification.models import Document
 from certification.services import document_remove, document_review, document_upload
-from config.errors import DomainError
+from core.errors import DomainError
 from tests.certification.builders import (
     application_in,
     audit_events,

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from certification.services import exam_attempt_record
-from config import policy
-from config.errors import DomainError
+from core import policy
+from core.errors import DomainError
 from counties.models import AuditEvent, ProgramPolicy
 from exams.models import ExamAttempt
 from tests.certification.builders import (

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from certification.models import ApplicantProfile
 from certification.services import profile_save
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.models import AuditEvent
 from tests.certification.builders import application_in, last_event
 from tests.factories import UserFactory

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certification.uploads import safe_original_name, sniff_content_type, validated_upload
-from config import policy
-from config.errors import DomainError
+from core import policy
+from core.errors import DomainError
 from tests.certification.builders import image_bytes, png_header_only, upload
 from tests.factories import MINIMAL_PDF
 

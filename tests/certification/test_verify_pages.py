@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from certification.models import Certification
-from config import policy
+from core import policy
 from tests.factories import CertificationFactory, SpecializationFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """A dependency restarting answers 503 with Retry-After (never 500), and the next request
-after it is back succeeds without restarting anything (config/outage.py).
+after it is back succeeds without restarting anything (core/outage.py).
 
 The outage is real: the connection's next connect goes to a closed port on 127.0.0.1 and the
 driver's "connection refused" travels up as it would in production. The test client
@@ -19,7 +19,7 @@ from accounts.services import api_token_create
 from certification.models import CertificateFile, Certification
 from certification.tasks import certificate_render
 from config.celery import app as celery_app
-from config.outage import (
+from core.outage import (
     DEPENDENCY_ERRORS,
     RETRY_AFTER_SECONDS,
     is_dependency_outage,

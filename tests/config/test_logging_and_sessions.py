@@ -2,7 +2,7 @@ import logging
 
 import pytest
 
-from config.logging import PersonalDataFilter, mask_personal_data
+from core.logging import PersonalDataFilter, mask_personal_data
 from tests.factories import MembershipFactory, UserFactory
 
 

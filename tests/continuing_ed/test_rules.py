@@ -11,13 +11,12 @@ import pytest
 from continuing_ed.models import CeCredit
 from continuing_ed.rules import (
     CeTotals,
-    add_years,
     ce_compliance_problems,
     ce_entry_problems,
     ce_totals,
     cycle_bounds,
-    hours_text,
 )
+from core.units import add_years, hours_text
 
 D = datetime.date
 START, END = D(2024, 3, 16), D(2026, 3, 15)

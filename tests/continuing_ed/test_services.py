@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from certification.models import Certification
-from config.errors import DomainError
 from continuing_ed.models import CeCredit
 from continuing_ed.services import ce_credit_add, ce_credit_reject, ce_credit_verify
+from core.errors import DomainError
 from counties.models import AuditEvent
 from tests.factories import (
     ApplicationFactory,

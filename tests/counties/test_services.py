@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from config.errors import DomainError
+from core.errors import DomainError
 from counties import selectors
 from counties.models import AuditEvent, CountyMembership, OptInPeriod
 from counties.services import county_opt_in_change, membership_remove, membership_set

@@ -8,7 +8,7 @@ from django.core import mail
 
 from accounts.notifications import email_render, notify
 from accounts.tasks import EMAIL_MAX_RETRIES, email_send
-from config.outage import DEPENDENCY_ERRORS
+from core.outage import DEPENDENCY_ERRORS
 from jobs.models import EmailLog, FailedJob, OutboxMessage
 from jobs.services import failed_jobs_retry_due
 from tests.factories import UserFactory

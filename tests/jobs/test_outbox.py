@@ -8,10 +8,11 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from config.jobs import enqueue, enqueue_many
 from jobs.models import FailedJob, OutboxMessage
 from jobs.services import (
     REDELIVER_AFTER,
+    enqueue,
+    enqueue_many,
     outbox_finish,
     outbox_prune,
     outbox_relay,

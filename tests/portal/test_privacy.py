@@ -20,7 +20,7 @@ from certification import services
 from certification.document_views import document_view_record
 from certification.models import Application, Certification, Document, Renewal
 from certification.personal_data import account_close, personal_data_export
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.models import AuditEvent
 from jobs.models import EmailLog
 from tests.cast import CAST_PASSWORD

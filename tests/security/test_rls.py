@@ -1,9 +1,9 @@
-"""Row-level security, the second wall (config/rls.py, migration
+"""Row-level security, the second wall (core/rls.py, migration
 certification.0010_row_level_security): the database itself answers only what the access
 layer would, for raw SQL and for views written without the access layer.
 
 Raw SQL tests switch to the application role and set the context by hand (not through
-config/rls.py), so they test the policies themselves; the request tests go through the
+core/rls.py), so they test the policies themselves; the request tests go through the
 middleware as every view does.
 """
 
@@ -24,13 +24,19 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.selectors import can_read
 from accounts.services import api_token_create
 from certification.models import ApplicantProfile, Application, Document, DocumentView
-from certification.selectors import applications_for, documents_for
-from config import rls
+from certification.selectors import (
+    applications_for,
+    documents_for,
+    person_records_visible,
+    training_records_for,
+)
 from config.celery import app as celery_app
 from continuing_ed.models import CeCredit
 from continuing_ed.selectors import ce_credits_for
+from core import rls
 from counties.models import AuditEvent, CountyMembership
 from counties.selectors import audit_events_for
 from exams.models import ExamAttempt
@@ -47,7 +53,6 @@ from tests.factories import (
 )
 from tests.jobs.worker import wait_for
 from training.models import TrainingRecord
-from training.selectors import can_read, person_records_visible, training_records_for
 
 pytestmark = pytest.mark.django_db
 

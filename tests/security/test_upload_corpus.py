@@ -19,8 +19,8 @@ from PIL import Image
 
 from certification import services
 from certification.models import Document
-from config import policy
-from config.errors import DomainError
+from core import policy
+from core.errors import DomainError
 from tests.factories import MINIMAL_PDF
 from tests.portal.conftest import bomb_png_bytes, client_for, pdf_file, start_application
 

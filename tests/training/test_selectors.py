@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.http import Http404
 
+from certification.selectors import training_record_get, training_records_for
 from counties.selectors import staff_county_ids
 from tests.factories import (
     ApplicationFactory,
@@ -20,7 +21,6 @@ from tests.factories import (
     UserFactory,
     county,
 )
-from training.selectors import training_record_get, training_records_for
 
 
 @pytest.fixture

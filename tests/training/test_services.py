@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.models import AuditEvent
 from tests.factories import (
     ApplicationFactory,

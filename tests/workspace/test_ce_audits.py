@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from certification import ce_audit_services
 from certification.models import CeAudit, Renewal
-from config.errors import DomainError
+from core.errors import DomainError
 from counties.models import AuditEvent, ProgramPolicy
 from jobs.models import OutboxMessage
 from tests.factories import CertificationFactory, EthicsVersionFactory

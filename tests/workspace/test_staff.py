@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import DomainError
+from core.errors import DomainError
 from counties import invitation_services
 from counties.models import AuditEvent, CountyMembership, OptInPeriod, StaffInvitation
 from tests.factories import MembershipFactory, UserFactory

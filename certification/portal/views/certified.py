@@ -18,13 +18,14 @@ from certification.portal.forms import CeCreditForm, RenewalForm, Specialization
 from certification.portal.queries import ethics_version_current
 from certification.portal.stash import portal_login_required, restore_into
 from certification.portal.views.common import own_certification, own_certification_or_404
-from config import policy
-from config.errors import DomainError
+from certification.selectors import training_records_for
 from continuing_ed import services as ce_services
 from continuing_ed.rules import ce_totals, cycle_bounds, pending_hours
 from continuing_ed.selectors import ce_credits_for
-from training.models import ReviewStatus, Specialization
-from training.selectors import training_records_for
+from core import policy
+from core.errors import DomainError
+from core.review import ReviewStatus
+from training.models import Specialization
 
 
 @portal_login_required()

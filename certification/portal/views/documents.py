@@ -24,7 +24,7 @@ from certification.portal.stash import portal_login_required
 from certification.portal.views.common import own_application
 from certification.portal.views.wizard import WizardState
 from certification.selectors import document_get
-from config.errors import DomainError
+from core.errors import DomainError
 
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

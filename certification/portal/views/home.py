@@ -16,7 +16,7 @@ from certification.portal.forms import ProfileForm
 from certification.portal.queries import profile_of
 from certification.portal.stash import portal_login_required, restore_into
 from certification.portal.summary import person_summary
-from config.errors import DomainError
+from core.errors import DomainError
 
 
 @portal_login_required()

@@ -14,7 +14,7 @@ from certification.portal.forms import AccountCloseForm
 from certification.portal.stash import portal_login_required
 from certification.portal.views.common import own_certification
 from certification.selectors import applications_for
-from config.errors import DomainError
+from core.errors import DomainError
 
 
 def _close_context(request: HttpRequest) -> dict:

@@ -14,14 +14,15 @@ from django.views.decorators.http import require_http_methods
 from certification import services
 from certification.models import DocumentKind
 from certification.portal.forms import TrainingRecordForm
-from certification.portal.queries import training_providers_approved
 from certification.portal.stash import portal_login_required, restore_into
-from config import policy
-from config.errors import DomainError
+from certification.selectors import training_records_for
+from core import policy
+from core.errors import DomainError
+from core.review import ReviewStatus
 from training import services as training_services
-from training.models import Course, ReviewStatus
+from training.models import Course
 from training.rules import training_sufficiency_problems, verified_core_hours
-from training.selectors import training_records_for
+from training.selectors import training_providers_approved
 
 
 @portal_login_required(stash=True)

@@ -40,9 +40,9 @@ from certification.portal.stash import portal_login_required, restore_into
 from certification.portal.views.common import own_application
 from certification.selectors import applications_for, documents_for
 from certification.services.applications import EDITABLE_FIELDS, EDITABLE_FIELDS_BY_PART
-from config import policy
-from config.errors import DomainError
-from continuing_ed.rules import hours_text
+from core import policy
+from core.errors import DomainError
+from core.units import hours_text
 
 EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
 

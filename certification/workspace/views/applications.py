@@ -21,6 +21,7 @@ from certification.selectors import (
     application_get,
     certifications_for,
     documents_for,
+    training_records_for,
 )
 from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.forms import (
@@ -33,12 +34,11 @@ from certification.workspace.forms import (
 )
 from certification.workspace.timeline import timeline_entries
 from certification.workspace.views.common import run_action
-from config import policy
+from core import policy
 from counties.models import AuditEvent, ProgramPolicy
 from counties.selectors import audit_events_for
 from exams import rules as exam_rules
 from exams.selectors import exam_attempts_for
-from training.selectors import training_records_for
 
 S = ApplicationStatus
 TIMELINE_LENGTH = 200

@@ -16,8 +16,8 @@ from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.forms import OptionalReasonForm, ReasonForm, ReinstateForm
 from certification.workspace.timeline import timeline_entries
 from certification.workspace.views.common import run_action
-from config.errors import DomainError
 from continuing_ed.selectors import ce_credits_for
+from core.errors import DomainError
 from counties.selectors import audit_events_for
 
 C = CertificationStatus

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from certification.workspace.access import CountyWorkspace
-from config.errors import DomainError
+from core.errors import DomainError
 
 PAGE_SIZE = 25
 

@@ -17,14 +17,14 @@ from certification.models import (
     Certification,
     CertificationStatus,
 )
-from certification.selectors import applications_for, certifications_for
+from certification.selectors import applications_for, certifications_for, training_records_for
 from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.forms import QueueFilterForm
 from certification.workspace.search import name_or_number
 from certification.workspace.views.common import paginate, querystring_without_page
-from config import policy
-from training.models import ReviewStatus, TrainingRecord
-from training.selectors import training_records_for
+from core import policy
+from core.review import ReviewStatus
+from training.models import TrainingRecord
 
 QUEUE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
 # How many rows the side lists (training, expiring) show; the full lists are a click away.

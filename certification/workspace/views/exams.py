@@ -12,7 +12,7 @@ from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.exam_import import ImportState
 from certification.workspace.forms import ConfirmForm, ExamImportForm
 from certification.workspace.views.common import querystring_without_page
-from config import policy
+from core import policy
 
 PREVIEW_PAGE_SIZE = 100
 

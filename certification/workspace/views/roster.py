@@ -19,7 +19,7 @@ from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.forms import RosterFilterForm
 from certification.workspace.search import name_or_number
 from certification.workspace.views.common import paginate, querystring_without_page
-from config import policy
+from core import policy
 from training.models import Specialization
 
 CSV_CHUNK_ROWS = 2000

@@ -3,12 +3,12 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from certification.selectors import training_record_get
 from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.forms import ReviewDecisionForm
 from certification.workspace.views.applications import application_url, county_application
 from certification.workspace.views.common import run_action
 from training import services as training_services
-from training.selectors import training_record_get
 
 
 def _decide(request: HttpRequest, record, data: dict) -> None:

@@ -89,6 +89,10 @@ class Context:
 
 SYSTEM = Context(is_system=True)
 
+# The table of county staff memberships (`counties.CountyMembership`), named here rather than
+# imported: this module sits below every app, like the policies that name their tables.
+MEMBERSHIP_TABLE = "counties_countymembership"
+
 # The user's counties (memberships) are read by the same statement that sets them.
 _APPLY = """
 SELECT {role}
@@ -146,12 +150,10 @@ def app_role(connection: BaseDatabaseWrapper) -> str:
 
 
 def _apply(connection: BaseDatabaseWrapper, context: Context) -> None:
-    from counties.models import CountyMembership
-
     role = app_role(connection)
     sql = _APPLY.format(
         role="set_config('role', %(role)s, true)," if role else "",
-        membership=connection.ops.quote_name(CountyMembership._meta.db_table),
+        membership=connection.ops.quote_name(MEMBERSHIP_TABLE),
     )
     on = {True: "on", False: "off"}
     _raw_execute(
@@ -376,5 +378,5 @@ def worker_context_install() -> None:
     """In a Celery worker: every database connection opened from now on (in this process and
     the pool processes it forks) acts for the system, at session level. Open connections are
     closed so that none runs without it."""
-    connection_created.connect(_system_session, dispatch_uid="config.rls.system_session")
+    connection_created.connect(_system_session, dispatch_uid="core.rls.system_session")
     connections.close_all()
