@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.notifications import notify
+from audit.services import audit_record
 from certification.models import (
     CeAudit,
     CeAuditOutcome,
@@ -29,7 +30,6 @@ from certification.models import (
 from continuing_ed.rules import cycle_bounds
 from core import policy
 from core.errors import DomainError
-from counties.audit import audit_record
 from counties.models import County, ProgramPolicy, StaffRole
 from counties.selectors import staff_role
 

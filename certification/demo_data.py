@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditEvent
 from certification import rules
 from certification.demo_ethics import ETHICS_TEXT_EN, ETHICS_TEXT_ES, ETHICS_VERSION
 from certification.demo_pdf import simple_pdf
@@ -37,7 +38,7 @@ from certification.models import (
 from certification.services import next_certification_number
 from continuing_ed import rules as ce_rules
 from continuing_ed.models import CeCredit
-from counties.models import AuditEvent, County, CountyMembership, OptInPeriod, ProgramPolicy
+from counties.models import County, CountyMembership, OptInPeriod, ProgramPolicy
 from exams.models import ExamAttempt
 from training.models import Course, TrainingProvider, TrainingRecord
 

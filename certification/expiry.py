@@ -42,6 +42,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.notifications import notify_many
+from audit.models import AuditEvent
 from certification import rules
 from certification.models import (
     Application,
@@ -53,7 +54,7 @@ from certification.models import (
 from certification.services.certifications import CERTIFICATE_RENDER_TASK
 from core import policy
 from core.units import hours_text
-from counties.models import AuditEvent, County, ProgramPolicy
+from counties.models import County, ProgramPolicy
 from jobs.services import enqueue_many
 
 REMINDER_KIND = "certification_renewal_reminder"

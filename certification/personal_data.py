@@ -47,6 +47,8 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from accounts.models import ApiToken, User
 from accounts.selectors import can_read
+from audit.models import AuditEvent
+from audit.services import audit_record
 from certification import services
 from certification.models import (
     OPEN_APPLICATION_STATUSES,
@@ -67,8 +69,7 @@ from certification.selectors import (
 )
 from continuing_ed.selectors import ce_credits_for
 from core.errors import DomainError
-from counties.audit import audit_record
-from counties.models import AuditEvent, CountyMembership
+from counties.models import CountyMembership
 from exams.selectors import exam_attempts_for
 from jobs.models import EmailLog
 
@@ -235,7 +236,7 @@ def _staff_roles(user_ids: set[int]) -> dict[int, dict]:
 
 def _own_audit_events(user: User) -> list[AuditEvent]:
     """The audit events about `user` (they are its subject), oldest first. The person's own
-    rows: `counties.selectors.audit_events_for` serves staff, who read them by county."""
+    rows: `audit.selectors.audit_events_for` serves staff, who read them by county."""
     if not can_read(user):
         return []
     return list(AuditEvent.objects.filter(subject=user).select_related("county"))

@@ -52,6 +52,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "accounts",
+    "audit",
     "counties",
     "jobs",
     "training",

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_record
 from continuing_ed.models import CeCategory, CeCredit
 from continuing_ed.rules import ce_entry_problems
 from core.errors import DomainError
 from core.review import ReviewStatus
 from core.units import hours_value
-from counties.audit import audit_record
 from counties.models import StaffRole
 from counties.selectors import staff_role
 

@@ -1,9 +1,9 @@
 """Operators' views of counties and their data.
 
-Counties come from a data migration (no adding or deleting). Opt-in history and the audit
-trail are read-only: opt-in changes go through `counties.services.county_opt_in_change`, and
-audit events are never edited or deleted. Operators may manage county staff here, for example
-to appoint a county's first administrator; every such change is audited like the services'.
+Counties come from a data migration (no adding or deleting). Opt-in history is read-only:
+opt-in changes go through `counties.services.county_opt_in_change`. Operators may manage
+county staff here, for example to appoint a county's first administrator; every such change
+is audited like the services'.
 The program policy is a single editable row. The user admin (accounts.admin) gets the county
 roles inline here, so `accounts` does not depend on `counties`.
 """
@@ -16,9 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import UserAdmin
 from accounts.models import User
-from counties.audit import audit_record
+from audit.services import audit_record
 from counties.models import (
-    AuditEvent,
     County,
     CountyMembership,
     OptInPeriod,
@@ -195,26 +194,6 @@ class ProgramPolicyAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:counties_programpolicy_change", args=[policy.pk])
         )
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "verb",
-        "actor",
-        "county",
-        "subject",
-        "object_type",
-        "object_id",
-        "from_state",
-        "to_state",
-    ]
-    list_filter = ["verb", "object_type", "county"]
-    search_fields = ["verb", "actor__email", "subject__email", "reason", "=object_id"]
-    list_select_related = ["actor", "county", "subject"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
 
 
 @admin.register(StaffInvitation)

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_record
 from core import policy
 from core.errors import DomainError
-from counties.audit import audit_record
 from counties.models import County, CountyMembership, StaffInvitation, StaffRole
 from counties.selectors import staff_role
 from counties.services import membership_set

@@ -1,4 +1,4 @@
-"""Reads for counties, county staff, opt-in status and the audit trail, scoped to who asks.
+"""Reads for counties, county staff and opt-in status, scoped to who asks.
 
 County staff are the users holding a `CountyMembership`; state staff (`User.is_state_staff`)
 read every county but hold no membership and so are not "staff of" any county here. Anonymous
@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from counties.models import (
-    AuditEvent,
     County,
     CountyMembership,
     DeliverySystem,
@@ -110,19 +109,3 @@ def opted_in_counties(*, on: datetime.date | None = None) -> QuerySet[County]:
     day = on or timezone.localdate()
     opted_in = OptInPeriod.objects.filter(_in_effect_on(day), county=OuterRef("pk"), opted_in=True)
     return County.objects.filter(Exists(opted_in))
-
-
-def audit_events_for(user: User | AnonymousUser | None) -> QuerySet[AuditEvent]:
-    """Audit events `user` may read: state staff all of them; county staff (reviewers and
-    administrators) those of their counties, so a reviewer sees an application's timeline;
-    everyone else none. Newest first, with actor and county loaded. The county audit-trail
-    page itself is for administrators only (certification/workspace/views/audit.py)."""
-    if not _is_active(user):
-        return AuditEvent.objects.none()
-    events = AuditEvent.objects.select_related("actor", "county", "subject").order_by(
-        "-created_at", "-id"
-    )
-    if user.is_state_staff:
-        return events
-    staff_county_ids = CountyMembership.objects.filter(user=user).values("county_id")
-    return events.filter(county_id__in=staff_county_ids)

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_record
 from core.errors import DomainError
-from counties.audit import audit_record
 from counties.models import County, CountyMembership, DeliverySystem, OptInPeriod, StaffRole
 
 

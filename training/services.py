@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_record
 from core.errors import DomainError
 from core.review import ReviewStatus
 from core.units import hours_value
-from counties.audit import audit_record
 from counties.models import County
 from counties.selectors import staff_counties
 from training.models import Course, TrainingProvider, TrainingRecord

@@ -12,8 +12,9 @@ import datetime
 from django.db.models import Case, Prefetch, Q, QuerySet, When
 
 from accounts.models import User
+from audit.models import AuditEvent
 from certification.models import ApplicantProfile, Application, CodeOfEthicsVersion
-from counties.models import AuditEvent, County, DeliverySystem, OptInPeriod
+from counties.models import County, DeliverySystem, OptInPeriod
 from counties.selectors import opted_in_counties
 
 # The audit verbs an applicant sees on their timeline, in words (templates/portal/status.html).

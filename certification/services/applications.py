@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.notifications import notify
+from audit.services import audit_record
 from certification import rules
 from certification.models import (
     OPEN_APPLICATION_STATUSES,
@@ -45,7 +46,6 @@ from certification.services._common import (
 )
 from core import policy
 from core.errors import DomainError
-from counties.audit import audit_record
 from counties.models import County
 from counties.selectors import opted_in_counties
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.notifications import notify
+from audit.services import audit_record
 from certification import rules
 from certification.models import (
     TERMINAL_CERTIFICATION_STATUSES,
@@ -50,7 +51,6 @@ from continuing_ed.models import CeCredit
 from core import policy
 from core.errors import DomainError
 from core.units import hours_text
-from counties.audit import audit_record
 from counties.models import ProgramPolicy
 from exams.models import ExamAttempt
 from jobs.services import enqueue

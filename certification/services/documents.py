@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_record
 from certification.models import (
     Application,
     ApplicationPart,
@@ -31,7 +32,6 @@ from certification.uploads import safe_original_name, validated_upload
 from continuing_ed.models import CeCredit
 from core.errors import DomainError
 from core.review import ReviewStatus
-from counties.audit import audit_record
 from training.models import TrainingRecord
 
 S = ApplicationStatus

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.notifications import notify
+from audit.services import audit_record
 from certification.models import Application
 from certification.services._common import (
     lock_application,
@@ -20,7 +21,6 @@ from certification.services._common import (
     require_staff,
 )
 from core.errors import DomainError
-from counties.audit import audit_record
 from counties.models import ProgramPolicy
 from exams import rules as exam_rules
 from exams.models import ExamAttempt, ExamResult, ExamSource

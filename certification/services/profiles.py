@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import user_language_set
+from audit.services import audit_record
 from certification.models import ApplicantProfile, Application, ApplicationPart, ApplicationStatus
 from core.errors import DomainError
-from counties.audit import audit_record
 
 S = ApplicationStatus
 

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEvent
 from certification.models import ApplicationStatus, CeAuditOutcome, CertificationStatus
 from core.review import ReviewStatus
-from counties.models import AuditEvent, StaffRole
+from counties.models import StaffRole
 from exams.models import ExamResult
 
 VERB_LABELS = {

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import ApiToken, User
-from counties.models import AuditEvent, CountyMembership
+from audit.models import AuditEvent
+from counties.models import CountyMembership
 from tests.factories import MembershipFactory, UserFactory, county
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
+from audit.models import AuditEvent
 from certification.models import Application, Certification
-from counties.models import AuditEvent
 from jobs.models import OutboxMessage
 from tests.factories import (
     ApplicationFactory,

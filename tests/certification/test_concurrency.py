@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from accounts.models import User
+from audit.models import AuditEvent
 from certification.models import ApplicantProfile, Application, Certification
 from certification.rules import approval_window_end
 from certification.services import (
@@ -23,7 +24,7 @@ from certification.services import (
 from certification.services._common import lock_application, lock_certification
 from config.celery import app as celery_app
 from core.errors import DomainError
-from counties.models import AuditEvent, County
+from counties.models import County
 from exams.models import ExamAttempt
 from tests.certification.builders import (
     application_in,

@@ -11,10 +11,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from certification import rules
 from certification.expiry import expiry_scan_run
 from certification.models import Application, Certification, RenewalReminder
-from counties.models import AuditEvent, ProgramPolicy
+from counties.models import ProgramPolicy
 from jobs.models import OutboxMessage
 from jobs.services import enqueue
 from tests.factories import ApplicationFactory, CertificationFactory, UserFactory, county

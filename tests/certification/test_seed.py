@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditEvent
 from certification import rules
 from certification.models import (
     Application,
@@ -24,7 +25,7 @@ from certification.models import (
     CodeOfEthicsVersion,
 )
 from certification.services import next_certification_number
-from counties.models import AuditEvent, County, CountyMembership, OptInPeriod
+from counties.models import County, CountyMembership, OptInPeriod
 from exams.models import ExamAttempt
 from training.models import TrainingRecord
 
@@ -45,7 +46,7 @@ DEMO_MODELS = [
     "continuing_ed.CeCredit",
     "counties.CountyMembership",
     "counties.OptInPeriod",
-    "counties.AuditEvent",
+    "audit.AuditEvent",
     "counties.ProgramPolicy",
 ]
 

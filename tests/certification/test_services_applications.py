@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from certification.models import Application
 from certification.rules import approval_window_end
 from certification.services import (
@@ -23,7 +24,6 @@ from certification.services import (
     application_withdraw,
 )
 from core.errors import DomainError
-from counties.models import AuditEvent
 from tests.certification.builders import (
     application_in,
     approved_application,

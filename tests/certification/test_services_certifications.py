@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from audit.models import AuditEvent
 from certification.models import Certification, Renewal
 from certification.rules import certification_expiry, renewal_window_opens, vacate_date
 from certification.services import (
@@ -22,7 +23,6 @@ from certification.services import (
     certification_vacate,
 )
 from core.errors import DomainError
-from counties.models import AuditEvent
 from tests.certification.builders import (
     applicant_with_profile,
     approved_application,

@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from audit.models import AuditEvent
 from certification.models import ApplicantProfile
 from certification.services import profile_save
 from core.errors import DomainError
-from counties.models import AuditEvent
 from tests.certification.builders import application_in, last_event
 from tests.factories import UserFactory
 

@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from certification.models import Certification
 from continuing_ed.models import CeCredit
 from continuing_ed.services import ce_credit_add, ce_credit_reject, ce_credit_verify
 from core.errors import DomainError
-from counties.models import AuditEvent
 from tests.factories import (
     ApplicationFactory,
     CeCreditFactory,

@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from counties import selectors
-from counties.audit import audit_record
 from counties.models import OptInPeriod
 from tests.factories import MembershipFactory, UserFactory, county
 
@@ -69,26 +68,6 @@ def test_opted_in_counties_need_an_open_opted_in_period():
     codes = set(selectors.opted_in_counties().values_list("code", flat=True))
 
     assert codes == {"alameda", "kern"}
-
-
-def test_audit_events_state_staff_all_county_staff_their_counties_others_none():
-    alameda_event = audit_record(
-        actor=None, verb="x_alameda", obj=county("alameda"), county=county("alameda")
-    )
-    fresno_event = audit_record(
-        actor=None, verb="x_fresno", obj=county("fresno"), county=county("fresno")
-    )
-    admin = UserFactory()
-    MembershipFactory(user=admin, county=county("alameda"), role="admin")
-    reviewer = UserFactory()
-    MembershipFactory(user=reviewer, county=county("alameda"), role="reviewer")
-    state = UserFactory(is_state_staff=True)
-
-    assert set(selectors.audit_events_for(state)) == {alameda_event, fresno_event}
-    assert list(selectors.audit_events_for(admin)) == [alameda_event]
-    assert list(selectors.audit_events_for(reviewer)) == [alameda_event]
-    assert not selectors.audit_events_for(UserFactory()).exists()
-    assert not selectors.audit_events_for(AnonymousUser()).exists()
 
 
 def test_a_future_change_takes_effect_on_its_date():

@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from audit.models import AuditEvent
 from core.errors import DomainError
 from counties import selectors
-from counties.models import AuditEvent, CountyMembership, OptInPeriod
+from counties.models import CountyMembership, OptInPeriod
 from counties.services import county_opt_in_change, membership_remove, membership_set
 from tests.factories import MembershipFactory, UserFactory, county
 

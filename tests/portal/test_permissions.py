@@ -16,9 +16,9 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from certification.models import Application, Document
 from certification.portal import urls as portal_urls
-from counties.models import AuditEvent
 from tests.factories import CertificationFactory
 from tests.portal.conftest import client_for, complete_application, rendered_certificate
 

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from certification import services
 from certification.models import ApplicantProfile, Application
-from counties.models import AuditEvent
 from tests.factories import EthicsVersionFactory, county
 from tests.portal.conftest import (
     ETHICS_EN,

@@ -6,9 +6,9 @@ stays possible."""
 import pytest
 from django.db import ProgrammingError, connection, transaction
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from certification.models import CertificationEvent, DocumentView
-from counties.audit import audit_record
-from counties.models import AuditEvent
 from tests.factories import CertificationFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from certification.models import DocumentView
-from counties.models import AuditEvent
 from tests.factories import CertificationFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db

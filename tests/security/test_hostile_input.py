@@ -18,9 +18,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from accounts.models import User
+from audit.models import AuditEvent
 from certification.models import ApplicantProfile, Application, Document
 from continuing_ed.models import CeCredit
-from counties.models import AuditEvent
 from tests.cast import CAST_PASSWORD
 from tests.factories import (
     MINIMAL_PDF,

@@ -17,8 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import ApiToken
+from audit.models import AuditEvent
 from certification.models import Application, CeAudit, Certification, Document
-from counties.models import AuditEvent, CountyMembership, OptInPeriod, StaffInvitation
+from counties.models import CountyMembership, OptInPeriod, StaffInvitation
 from tests.portal.conftest import client_for
 from tests.security.hostile import (
     HOSTILE,

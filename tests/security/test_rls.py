@@ -26,6 +26,8 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.selectors import can_read
 from accounts.services import api_token_create
+from audit.models import AuditEvent
+from audit.selectors import audit_events_for
 from certification.models import ApplicantProfile, Application, Document, DocumentView
 from certification.selectors import (
     applications_for,
@@ -37,8 +39,7 @@ from config.celery import app as celery_app
 from continuing_ed.models import CeCredit
 from continuing_ed.selectors import ce_credits_for
 from core import rls
-from counties.models import AuditEvent, CountyMembership
-from counties.selectors import audit_events_for
+from counties.models import CountyMembership
 from exams.models import ExamAttempt
 from exams.selectors import exam_attempts_for
 from tests.factories import (

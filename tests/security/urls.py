@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import HashedTokenAuthentication
+from audit.models import AuditEvent
 from certification.models import ApplicantProfile, Application, Document
 from continuing_ed.models import CeCredit
-from counties.models import AuditEvent
 from exams.models import ExamAttempt
 from training.models import TrainingRecord
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from core.errors import DomainError
-from counties.models import AuditEvent
 from tests.factories import (
     ApplicationFactory,
     CertificationFactory,

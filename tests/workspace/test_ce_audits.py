@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from certification import ce_audit_services
 from certification.models import CeAudit, Renewal
 from core.errors import DomainError
-from counties.models import AuditEvent, ProgramPolicy
+from counties.models import ProgramPolicy
 from jobs.models import OutboxMessage
 from tests.factories import CertificationFactory, EthicsVersionFactory
 from tests.workspace.conftest import person

@@ -3,8 +3,8 @@ confirmation page), reinstate; administrators only."""
 
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from certification.models import Certification, Renewal
-from counties.models import AuditEvent
 from tests.factories import CeCreditFactory, EthicsVersionFactory
 
 

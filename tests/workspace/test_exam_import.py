@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditEvent
 from certification.models import Application
 from certification.workspace import exam_import, tasks
 from certification.workspace.exam_import import RowOutcome
-from counties.models import AuditEvent
 from exams.models import ExamAttempt
 from jobs.models import OutboxMessage
 from tests.workspace.conftest import approved_application, person

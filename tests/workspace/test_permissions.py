@@ -21,10 +21,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from certification.models import Application, CeAudit, Certification, Document
 from certification.workspace import exam_import
 from certification.workspace.urls import urlpatterns
-from counties.models import AuditEvent, CountyMembership, OptInPeriod, StaffInvitation
+from counties.models import CountyMembership, OptInPeriod, StaffInvitation
 from exams.models import ExamAttempt
 from training.models import TrainingRecord
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from audit.models import AuditEvent
 from certification.models import Application, Certification
-from counties.models import AuditEvent
 from exams.models import ExamAttempt
 from tests.factories import DocumentFactory, ExamAttemptFactory, TrainingRecordFactory
 from tests.workspace.conftest import person, submitted_application

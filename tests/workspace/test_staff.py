@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from core.errors import DomainError
 from counties import invitation_services
-from counties.models import AuditEvent, CountyMembership, OptInPeriod, StaffInvitation
+from counties.models import CountyMembership, OptInPeriod, StaffInvitation
 from tests.factories import MembershipFactory, UserFactory
 
 

@@ -11,12 +11,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from audit.models import AuditEvent
 from certification.models import ApplicationPart, ApplicationStatus
 from certification.portal.queries import application_timeline
 from certification.portal.stash import portal_login_required
 from certification.portal.summary import application_next_step, approved_details
 from certification.portal.views.common import own_application
-from counties.models import AuditEvent
 from exams.models import ExamResult
 from exams.rules import attempts_left
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from audit.models import AuditEvent
+from audit.selectors import audit_events_for
 from certification import rules, services
 from certification.models import (
     ApplicantProfile,
@@ -35,8 +37,7 @@ from certification.workspace.forms import (
 from certification.workspace.timeline import timeline_entries
 from certification.workspace.views.common import run_action
 from core import policy
-from counties.models import AuditEvent, ProgramPolicy
-from counties.selectors import audit_events_for
+from counties.models import ProgramPolicy
 from exams import rules as exam_rules
 from exams.selectors import exam_attempts_for
 

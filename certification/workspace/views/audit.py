@@ -20,14 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from audit.models import AuditEvent
+from audit.selectors import audit_events_for
 from certification.document_views import document_views_for
 from certification.models import DocumentView
 from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.forms import DateInput, UswdsForm
 from certification.workspace.timeline import STATE_LABELS, VERB_LABELS
 from certification.workspace.views.common import PAGE_SIZE, paginate, querystring_without_page
-from counties.models import AuditEvent
-from counties.selectors import audit_events_for
 
 # The county-administration actions, beside the application and certification ones the
 # timeline names.

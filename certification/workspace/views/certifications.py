@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from audit.selectors import audit_events_for
 from certification import rules, services
 from certification.models import Certification, CertificationStatus, Renewal
 from certification.selectors import certification_get
@@ -18,7 +19,6 @@ from certification.workspace.timeline import timeline_entries
 from certification.workspace.views.common import run_action
 from continuing_ed.selectors import ce_credits_for
 from core.errors import DomainError
-from counties.selectors import audit_events_for
 
 C = CertificationStatus
 TIMELINE_LENGTH = 200

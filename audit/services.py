@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import models
 
-from counties.models import AuditEvent
+from audit.models import AuditEvent
 
 
 def audit_record(
