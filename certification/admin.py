@@ -30,10 +30,10 @@ from certification.models import (
     Certification,
     CertificationSpecialization,
     CodeOfEthicsVersion,
-    Document,
     Renewal,
 )
 from core.errors import DomainError
+from documents.models import Document
 from exams.models import ExamAttempt
 
 

@@ -32,13 +32,13 @@ from certification.models import (
     Certification,
     CertificationSpecialization,
     CodeOfEthicsVersion,
-    Document,
     Renewal,
 )
 from certification.services import next_certification_number
 from continuing_ed import rules as ce_rules
 from continuing_ed.models import CeCredit
 from counties.models import County, CountyMembership, OptInPeriod, ProgramPolicy
+from documents.models import Document
 from exams.models import ExamAttempt
 from training.models import Course, TrainingProvider, TrainingRecord
 

@@ -57,8 +57,6 @@ from certification.models import (
     CeAudit,
     CertificateFile,
     Certification,
-    Document,
-    DocumentView,
     Renewal,
 )
 from certification.selectors import (
@@ -70,6 +68,7 @@ from certification.selectors import (
 from continuing_ed.selectors import ce_credits_for
 from core.errors import DomainError
 from counties.models import CountyMembership
+from documents.models import Document, DocumentView
 from exams.selectors import exam_attempts_for
 from jobs.models import EmailLog
 

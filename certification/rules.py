@@ -29,8 +29,6 @@ from certification.models import (
     ApplicationStatus,
     Certification,
     CertificationStatus,
-    Document,
-    DocumentKind,
     Education,
     Pathway,
 )
@@ -38,6 +36,7 @@ from continuing_ed.rules import CreditLike, ce_compliance_problems, cycle_bounds
 from core import policy
 from core.review import ReviewStatus
 from core.units import add_years, as_hours, hours_text
+from documents.models import Document, DocumentKind
 from exams.models import ExamAttempt, ExamResult
 from training.models import Specialization, TrainingRecord
 from training.rules import training_sufficiency_problems

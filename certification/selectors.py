@@ -40,8 +40,9 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import can_read
-from certification.models import Application, ApplicationStatus, Certification, Document
+from certification.models import Application, ApplicationStatus, Certification
 from counties.selectors import staff_county_ids
+from documents.models import Document
 from training.models import TrainingRecord
 
 # Longer inputs cannot be a certification number (the column holds 20 characters).

@@ -54,6 +54,7 @@ LOCAL_APPS = [
     "accounts",
     "audit",
     "counties",
+    "documents",
     "jobs",
     "training",
     "exams",

@@ -26,7 +26,7 @@ class CeCredit(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=CeCategory.choices)
     completed_on = models.DateField(_("completion date"))
     document = models.ForeignKey(
-        "certification.Document",
+        "documents.Document",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -15,10 +15,10 @@ from certification.models import (
     Certification,
     CertificationSpecialization,
     CodeOfEthicsVersion,
-    Document,
 )
 from continuing_ed.models import CeCredit
 from counties.models import County, CountyMembership
+from documents.models import Document
 from exams.models import ExamAttempt
 from training.models import TrainingProvider, TrainingRecord
 

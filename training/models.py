@@ -55,7 +55,7 @@ class TrainingRecord(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
     completed_on = models.DateField(_("completion date"))
     certificate = models.ForeignKey(
-        "certification.Document",
+        "documents.Document",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -20,10 +20,9 @@ from certification.models import (
     Application,
     ApplicationPart,
     ApplicationStatus,
-    Document,
-    DocumentKind,
     Pathway,
 )
+from documents.models import Document, DocumentKind
 
 WIZARD_DOCUMENT_KINDS = (DocumentKind.PHOTO_ID, DocumentKind.DIPLOMA)
 

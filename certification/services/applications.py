@@ -28,8 +28,6 @@ from certification.models import (
     ApplicationStatus,
     Certification,
     CodeOfEthicsVersion,
-    Document,
-    DocumentKind,
     Pathway,
 )
 from certification.services._common import (
@@ -48,6 +46,7 @@ from core import policy
 from core.errors import DomainError
 from counties.models import County
 from counties.selectors import opted_in_counties
+from documents.models import Document, DocumentKind
 
 S = ApplicationStatus
 

@@ -14,13 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from certification.models import (
-    Application,
-    ApplicationPart,
-    ApplicationStatus,
-    Document,
-    DocumentKind,
-)
+from certification.models import Application, ApplicationPart, ApplicationStatus
 from certification.services._common import (
     application_state_conflict,
     lock_application,
@@ -28,10 +22,11 @@ from certification.services._common import (
     require_reason,
     require_staff,
 )
-from certification.uploads import safe_original_name, validated_upload
 from continuing_ed.models import CeCredit
 from core.errors import DomainError
 from core.review import ReviewStatus
+from documents.models import Document, DocumentKind
+from documents.uploads import safe_original_name, validated_upload
 from training.models import TrainingRecord
 
 S = ApplicationStatus
@@ -78,7 +73,7 @@ def document_upload(
     application: Application | None = None,
 ) -> Document:
     """Store `uploaded_file` for `owner` under a random name, after checking it by content
-    (`certification.uploads.validated_upload`). With `application`, the document joins it
+    (`documents.uploads.validated_upload`). With `application`, the document joins it
     while that part is editable; a new photo ID or diploma replaces the previous one."""
     if owner is None or not owner.is_authenticated:
         raise PermissionDenied

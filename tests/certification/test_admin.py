@@ -28,12 +28,19 @@ def operator(client, cast):
 
 
 @pytest.mark.parametrize(
-    "model", ["application", "certification", "document", "applicantprofile", "codeofethicsversion"]
+    "model",
+    [
+        "certification_application",
+        "certification_certification",
+        "documents_document",
+        "certification_applicantprofile",
+        "certification_codeofethicsversion",
+    ],
 )
 def test_changelists_load(client, operator, model):
     certification_in("active")
     application_in("in_review")
-    response = client.get(reverse(f"admin:certification_{model}_changelist"))
+    response = client.get(reverse(f"admin:{model}_changelist"))
     assert response.status_code == 200
 
 
@@ -47,7 +54,7 @@ def test_change_pages_are_read_only(client, operator):
     application.refresh_from_db()
     assert application.status == "in_review"
     document = application.documents.first()
-    response = client.get(reverse("admin:certification_document_change", args=[document.pk]))
+    response = client.get(reverse("admin:documents_document_change", args=[document.pk]))
     assert response.status_code == 200
     assert document.file.name.encode() not in response.content
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from certification.models import ApplicantProfile, Application, Certification, Document
+from certification.models import ApplicantProfile, Application, Certification
 from certification.rules import (
     age_on,
     application_submission_problems,
@@ -28,6 +28,7 @@ from certification.rules import (
     vacate_date,
 )
 from continuing_ed.models import CeCredit
+from documents.models import Document
 from exams.models import ExamAttempt
 from training.models import TrainingProvider, TrainingRecord
 

@@ -35,7 +35,7 @@ DEMO_MODELS = [
     "account.EmailAddress",
     "certification.ApplicantProfile",
     "certification.Application",
-    "certification.Document",
+    "documents.Document",
     "certification.Certification",
     "certification.CertificationSpecialization",
     "certification.CodeOfEthicsVersion",

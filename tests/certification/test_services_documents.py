@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from certification.models import Document
 from certification.services import document_remove, document_review, document_upload
 from core.errors import DomainError
+from documents.models import Document
 from tests.certification.builders import (
     application_in,
     audit_events,

@@ -6,9 +6,9 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from certification.uploads import safe_original_name, sniff_content_type, validated_upload
 from core import policy
 from core.errors import DomainError
+from documents.uploads import safe_original_name, sniff_content_type, validated_upload
 from tests.certification.builders import image_bytes, png_header_only, upload
 from tests.factories import MINIMAL_PDF
 

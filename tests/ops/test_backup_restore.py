@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from certification.models import Document
+from documents.models import Document
 from tests.factories import (
     ApplicationFactory,
     CertificationFactory,

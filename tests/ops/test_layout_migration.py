@@ -25,6 +25,9 @@ BEFORE_LAYOUT = "be5d484733bc00c0fa4dd676f24f94411123d4b5"
 # (old app, model) -> new app of every model that changed app; the table keeps its name.
 MOVED = {
     ("counties", "auditevent"): "audit",
+    ("certification", "document"): "documents",
+    ("certification", "documentevent"): "documents",
+    ("certification", "documentview"): "documents",
 }
 # Rows the migrations themselves add.
 GROWING_TABLES = {"django_migrations"}
@@ -34,7 +37,7 @@ PGTRIGGER_HASH = re.compile(r"(pgtrigger_\w+?)_[0-9a-f]{5}\b")
 VERIFY_FILES = """
 import hashlib, json
 from certification.models import CertificateFile
-from certification.models import Document
+from documents.models import Document
 checked, wrong = 0, []
 for model in (Document, CertificateFile):
     for row in model.objects.all():

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from certification import services
-from certification.models import Document
+from documents.models import Document
 from tests.factories import MINIMAL_PDF
 from tests.portal.conftest import (
     bomb_png,

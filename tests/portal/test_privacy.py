@@ -18,10 +18,11 @@ from accounts.models import ApiToken, User
 from accounts.services import api_token_create
 from audit.models import AuditEvent
 from certification import services
-from certification.document_views import document_view_record
-from certification.models import Application, Certification, Document, Renewal
+from certification.models import Application, Certification, Renewal
 from certification.personal_data import account_close, personal_data_export
 from core.errors import DomainError
+from documents.models import Document
+from documents.services import document_view_record
 from jobs.models import EmailLog
 from tests.cast import CAST_PASSWORD
 from tests.factories import (

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from certification import services
-from certification.models import Document
+from documents.models import Document
 from tests.factories import ProviderFactory, TrainingRecordFactory
 from tests.portal.conftest import complete_application, executable_named_pdf, pdf_file
 from training import services as training_services

@@ -8,7 +8,8 @@ from django.db import ProgrammingError, connection, transaction
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from certification.models import CertificationEvent, DocumentView
+from certification.models import CertificationEvent
+from documents.models import DocumentView
 from tests.factories import CertificationFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db

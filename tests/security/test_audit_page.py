@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from certification.models import DocumentView
+from documents.models import DocumentView
 from tests.factories import CertificationFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.document_views import document_view_record
-from certification.models import Document, DocumentView
+from documents.models import Document, DocumentView
+from documents.services import document_view_record
 from tests.factories import ApplicationFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,15 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pghistory.models import Events
 
-from certification.models import (
-    ApplicationEvent,
-    Certification,
-    CertificationEvent,
-    DocumentEvent,
-)
+from certification.models import ApplicationEvent, Certification, CertificationEvent
 from certification.tasks import expiry_scan
 from continuing_ed.models import CeCreditEvent
 from counties.models import OptInPeriodEvent
+from documents.models import DocumentEvent
 from exams.models import ExamAttemptEvent
 from tests.factories import (
     ApplicationFactory,

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from audit.models import AuditEvent
-from certification.models import ApplicantProfile, Application, Document
+from certification.models import ApplicantProfile, Application
 from continuing_ed.models import CeCredit
+from documents.models import Document
 from tests.cast import CAST_PASSWORD
 from tests.factories import (
     MINIMAL_PDF,

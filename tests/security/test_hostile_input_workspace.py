@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from accounts.models import ApiToken
 from audit.models import AuditEvent
-from certification.models import Application, CeAudit, Certification, Document
+from certification.models import Application, CeAudit, Certification
 from counties.models import CountyMembership, OptInPeriod, StaffInvitation
+from documents.models import Document
 from tests.portal.conftest import client_for
 from tests.security.hostile import (
     HOSTILE,

@@ -28,7 +28,7 @@ from accounts.selectors import can_read
 from accounts.services import api_token_create
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for
-from certification.models import ApplicantProfile, Application, Document, DocumentView
+from certification.models import ApplicantProfile, Application
 from certification.selectors import (
     applications_for,
     documents_for,
@@ -40,6 +40,7 @@ from continuing_ed.models import CeCredit
 from continuing_ed.selectors import ce_credits_for
 from core import rls
 from counties.models import CountyMembership
+from documents.models import Document, DocumentView
 from exams.models import ExamAttempt
 from exams.selectors import exam_attempts_for
 from tests.factories import (

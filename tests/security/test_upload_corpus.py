@@ -18,9 +18,9 @@ from django.urls import reverse
 from PIL import Image
 
 from certification import services
-from certification.models import Document
 from core import policy
 from core.errors import DomainError
+from documents.models import Document
 from tests.factories import MINIMAL_PDF
 from tests.portal.conftest import bomb_png_bytes, client_for, pdf_file, start_application
 

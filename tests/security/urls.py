@@ -11,8 +11,9 @@ from rest_framework.views import APIView
 
 from accounts.authentication import HashedTokenAuthentication
 from audit.models import AuditEvent
-from certification.models import ApplicantProfile, Application, Document
+from certification.models import ApplicantProfile, Application
 from continuing_ed.models import CeCredit
+from documents.models import Document
 from exams.models import ExamAttempt
 from training.models import TrainingRecord
 

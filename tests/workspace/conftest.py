@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from certification import rules
-from certification.models import Application, CeAudit, Certification, Document
+from certification.models import Application, CeAudit, Certification
 from counties.models import CountyMembership, StaffInvitation
+from documents.models import Document
 from tests.factories import (
     ApplicationFactory,
     CertificationFactory,

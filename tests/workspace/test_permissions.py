@@ -22,10 +22,11 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from certification.models import Application, CeAudit, Certification, Document
+from certification.models import Application, CeAudit, Certification
 from certification.workspace import exam_import
 from certification.workspace.urls import urlpatterns
 from counties.models import CountyMembership, OptInPeriod, StaffInvitation
+from documents.models import Document
 from exams.models import ExamAttempt
 from training.models import TrainingRecord
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from certification import rules, services
 from certification.certificates import certificate_latest
-from certification.models import CertificateKind, CertificationStatus, DocumentKind
+from certification.models import CertificateKind, CertificationStatus
 from certification.portal.forms import CeCreditForm, RenewalForm, SpecializationForm
 from certification.portal.queries import ethics_version_current
 from certification.portal.stash import portal_login_required, restore_into
@@ -25,6 +25,7 @@ from continuing_ed.selectors import ce_credits_for
 from core import policy
 from core.errors import DomainError
 from core.review import ReviewStatus
+from documents.models import DocumentKind
 from training.models import Specialization
 
 

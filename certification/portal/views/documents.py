@@ -16,8 +16,6 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certification import services
-from certification.document_views import document_view_record
-from certification.models import Document, DocumentKind
 from certification.portal import steps
 from certification.portal.forms import DocumentUploadForm
 from certification.portal.stash import portal_login_required
@@ -25,6 +23,8 @@ from certification.portal.views.common import own_application
 from certification.portal.views.wizard import WizardState
 from certification.selectors import document_get
 from core.errors import DomainError
+from documents.models import Document, DocumentKind
+from documents.services import document_view_record
 
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

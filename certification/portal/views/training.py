@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from certification import services
-from certification.models import DocumentKind
 from certification.portal.forms import TrainingRecordForm
 from certification.portal.stash import portal_login_required, restore_into
 from certification.selectors import training_records_for
 from core import policy
 from core.errors import DomainError
 from core.review import ReviewStatus
+from documents.models import DocumentKind
 from training import services as training_services
 from training.models import Course
 from training.rules import training_sufficiency_problems, verified_core_hours

@@ -22,12 +22,12 @@ from django.views.decorators.http import require_safe
 
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for
-from certification.document_views import document_views_for
-from certification.models import DocumentView
 from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.forms import DateInput, UswdsForm
 from certification.workspace.timeline import STATE_LABELS, VERB_LABELS
 from certification.workspace.views.common import PAGE_SIZE, paginate, querystring_without_page
+from documents.models import DocumentView
+from documents.selectors import document_views_for
 
 # The county-administration actions, beside the application and certification ones the
 # timeline names.
@@ -64,6 +64,8 @@ class AuditRow:
 OBJECT_LABELS = {
     "certification.application": _("Application"),
     "certification.certification": _("Certification"),
+    "documents.document": _("Document"),
+    # Events written before the model moved app keep the label of the time.
     "certification.document": _("Document"),
     "certification.applicantprofile": _("Applicant profile"),
     "certification.ceaudit": _("CE audit"),

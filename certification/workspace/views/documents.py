@@ -9,13 +9,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
 from certification import services
-from certification.document_views import document_view_record
-from certification.models import Document
 from certification.selectors import applications_for, certifications_for, document_get
 from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.forms import ReviewDecisionForm
 from certification.workspace.views.applications import application_url, county_application
 from certification.workspace.views.common import run_action
+from documents.models import Document
+from documents.services import document_view_record
 
 _EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
