@@ -65,7 +65,7 @@ REDIS_START = [
     "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
     "--logfile", "/var/log/redis/peercert.log",
 ]  # fmt: skip
-EMAIL_TASK = "accounts.tasks.email_send"
+EMAIL_TASK = "notifications.tasks.email_send"
 RENDER_TASK = "certification.tasks.certificate_render"
 
 
@@ -252,7 +252,8 @@ def _mail_messages(run_dir: Path) -> int:
 def work_outcomes(run_dir: Path, begun, producer: Producer) -> dict:
     """Every successful action's email and certificate files, each exactly once."""
     from certification.models import CertificateFile
-    from jobs.models import EmailLog, FailedJob, OutboxMessage
+    from jobs.models import FailedJob, OutboxMessage
+    from notifications.models import EmailLog
 
     acted = [pk for _, status, pk in producer.log if status == 302]
     outbox = OutboxMessage.objects.filter(created_at__gte=begun)

@@ -180,7 +180,8 @@ def main() -> int:
         current_pool = stack.celery_pids()[1:]
         stats = _server.locust_stats(run_dir / "soak")
         time.sleep(15)  # let the last actions' tasks finish before counting
-        from jobs.models import EmailLog, FailedJob, OutboxMessage
+        from jobs.models import FailedJob, OutboxMessage
+        from notifications.models import EmailLog
 
         background = {
             "actions": producer.statuses,

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.notifications import notify
 from audit.services import audit_record
 from certification.models import (
     CeAudit,
@@ -32,6 +31,7 @@ from core import policy
 from core.errors import DomainError
 from counties.models import County, ProgramPolicy, StaffRole
 from counties.selectors import staff_role
+from notifications.services import notify
 
 
 def _require_role(actor: User | None, county: County, roles: tuple[str, ...]) -> None:

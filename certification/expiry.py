@@ -41,7 +41,6 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.notifications import notify_many
 from audit.models import AuditEvent
 from certification import rules
 from certification.models import (
@@ -56,6 +55,7 @@ from core import policy
 from core.units import hours_text
 from counties.models import County, ProgramPolicy
 from jobs.services import enqueue_many
+from notifications.services import notify_many
 
 REMINDER_KIND = "certification_renewal_reminder"
 CERTIFICATION_EXPIRED_KIND = "certification_expired"

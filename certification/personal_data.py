@@ -70,7 +70,7 @@ from core.errors import DomainError
 from counties.models import CountyMembership
 from documents.models import Document, DocumentView
 from exams.selectors import exam_attempts_for
-from jobs.models import EmailLog
+from notifications.models import EmailLog
 
 FORMAT_VERSION = 1
 DATA_FILE = "personal-data.json"

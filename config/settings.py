@@ -53,6 +53,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "accounts",
     "audit",
+    "notifications",
     "counties",
     "documents",
     "jobs",
@@ -197,12 +198,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Every email is logged (jobs.EmailLog) by jobs.mail.LoggedEmailBackend, which delivers it
-# through the backend named by the EMAIL_BACKEND variable.
+# Every email is logged (notifications.EmailLog) by notifications.mail.LoggedEmailBackend,
+# which delivers it through the backend named by the EMAIL_BACKEND variable.
 EMAIL_DELIVERY_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
 )
-EMAIL_BACKEND = "jobs.mail.LoggedEmailBackend"
+EMAIL_BACKEND = "notifications.mail.LoggedEmailBackend"
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

@@ -29,7 +29,7 @@ from core.errors import DomainError
 from counties.models import County, CountyMembership, StaffInvitation, StaffRole
 from counties.selectors import staff_role
 from counties.services import membership_set
-from jobs.mail import KIND_HEADER
+from notifications.mail import KIND_HEADER
 
 logger = logging.getLogger(__name__)
 

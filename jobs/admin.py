@@ -1,4 +1,4 @@
-"""Operators see failed jobs (and retry them), the email log and the outbox."""
+"""Operators see failed jobs (and retry them) and the outbox."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from jobs.models import EmailLog, FailedJob, OutboxMessage
+from jobs.models import FailedJob, OutboxMessage
 from jobs.services import failed_job_retry
 
 
@@ -54,15 +54,6 @@ class FailedJobAdmin(ReadOnlyAdmin):
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("jobs.change_failedjob")
-
-
-@admin.register(EmailLog)
-class EmailLogAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "to", "kind", "status", "attempts", "subject")
-    list_filter = ("status", "kind")
-    search_fields = ("to", "kind", "subject", "idempotency_key")
-    date_hierarchy = "created_at"
-    raw_id_fields = ("user",)
 
 
 @admin.register(OutboxMessage)

@@ -13,11 +13,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.notifications import notify
 from certification.models import CertificateFile
 from config.celery import app
-from jobs.models import EmailLog, OutboxMessage
+from jobs.models import OutboxMessage
 from jobs.services import REDELIVER_AFTER, enqueue, outbox_relay
+from notifications.models import EmailLog
+from notifications.services import notify
 from tests.factories import CertificationFactory, UserFactory
 from tests.jobs.worker import broker_unreachable, wait_for
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.notifications import notify
 from audit.services import audit_record
 from certification import rules
 from certification.models import (
@@ -47,6 +46,7 @@ from core.errors import DomainError
 from counties.models import County
 from counties.selectors import opted_in_counties
 from documents.models import Document, DocumentKind
+from notifications.services import notify
 
 S = ApplicationStatus
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.notifications import notify
 from audit.services import audit_record
 from certification import rules
 from certification.models import (
@@ -54,6 +53,7 @@ from core.units import hours_text
 from counties.models import ProgramPolicy
 from exams.models import ExamAttempt
 from jobs.services import enqueue
+from notifications.services import notify
 from training.models import TrainingRecord
 
 C = CertificationStatus

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.notifications import notify
 from audit.services import audit_record
 from certification.models import Application
 from certification.services._common import (
@@ -24,6 +23,7 @@ from core.errors import DomainError
 from counties.models import ProgramPolicy
 from exams import rules as exam_rules
 from exams.models import ExamAttempt, ExamResult, ExamSource
+from notifications.services import notify
 
 
 def _duplicate_reference(vendor_reference: str) -> DomainError:

@@ -130,7 +130,7 @@ def emails(sent: list[tuple[str, dict]]) -> list[tuple[str, int, dict]]:
     return [
         (kwargs["kind"], kwargs["user_id"], kwargs["context"])
         for name, kwargs in sent
-        if name == "accounts.tasks.email_send"
+        if name == "notifications.tasks.email_send"
     ]
 
 

@@ -23,7 +23,7 @@ from tests.jobs.worker import wait_for
 
 TODAY = datetime.date(2026, 6, 15)
 DAY = datetime.timedelta(days=1)
-EMAIL = "accounts.tasks.email_send"
+EMAIL = "notifications.tasks.email_send"
 RENDER = "certification.tasks.certificate_render"
 
 

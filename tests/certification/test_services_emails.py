@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 
-from accounts.notifications import email_render
 from certification.services import (
     application_approve,
     application_deny,
@@ -21,6 +20,7 @@ from certification.services import (
     certification_suspend,
     exam_attempt_record,
 )
+from notifications.services import email_render
 from tests.certification.builders import (
     application_in,
     certification_in,

@@ -115,5 +115,5 @@ def test_staff_without_the_permission_cannot_retry(client, db):
 
 def test_email_log_and_outbox_are_visible_to_operators(operator, client):
     client.force_login(operator)
-    for name in ("admin:jobs_emaillog_changelist", "admin:jobs_outboxmessage_changelist"):
+    for name in ("admin:notifications_emaillog_changelist", "admin:jobs_outboxmessage_changelist"):
         assert client.get(reverse(name)).status_code == 200

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from celery import shared_task
 
-from accounts.notifications import email_deliver
 from certification.certificates import certificate_render
+from notifications.services import email_deliver
 
 
 @shared_task(bind=True, name="tests.jobs.render_then_block")

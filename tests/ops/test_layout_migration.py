@@ -28,6 +28,7 @@ MOVED = {
     ("certification", "document"): "documents",
     ("certification", "documentevent"): "documents",
     ("certification", "documentview"): "documents",
+    ("jobs", "emaillog"): "notifications",
 }
 # Rows the migrations themselves add.
 GROWING_TABLES = {"django_migrations"}

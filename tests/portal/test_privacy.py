@@ -23,7 +23,7 @@ from certification.personal_data import account_close, personal_data_export
 from core.errors import DomainError
 from documents.models import Document
 from documents.services import document_view_record
-from jobs.models import EmailLog
+from notifications.models import EmailLog
 from tests.cast import CAST_PASSWORD
 from tests.factories import (
     MINIMAL_PDF,

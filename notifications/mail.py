@@ -1,6 +1,6 @@
 """The email backend of the product (settings.EMAIL_BACKEND): every email is logged.
 
-Emails sent by `accounts.tasks.email_send` log themselves (with retries and idempotency) and
+Emails sent by `notifications.tasks.email_send` log themselves (with retries and idempotency) and
 carry the LOGGED_HEADER; every other email (django-allauth's verification and password
 emails, staff invitations) is logged here as it is handed to the real backend,
 settings.EMAIL_DELIVERY_BACKEND (SMTP in production, files under var/mail locally). A
@@ -16,7 +16,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
-from jobs.models import EmailLog, EmailStatus
+from notifications.models import EmailLog, EmailStatus
 
 LOGGED_HEADER = "X-Peercert-Email-Log"
 KIND_HEADER = "X-Peercert-Kind"

@@ -6,13 +6,14 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from accounts.notifications import email_render, notify
-from accounts.tasks import EMAIL_MAX_RETRIES, email_send
 from core.outage import DEPENDENCY_ERRORS
-from jobs.models import EmailLog, FailedJob, OutboxMessage
+from jobs.models import FailedJob, OutboxMessage
 from jobs.services import failed_jobs_retry_due
+from notifications.models import EmailLog
+from notifications.services import email_render, notify
+from notifications.tasks import EMAIL_MAX_RETRIES, email_send
 from tests.factories import UserFactory
-from tests.jobs.backends import FlakyBackend
+from tests.notifications.backends import FlakyBackend
 
 REMINDER = "certification_renewal_reminder"
 CONTEXT = {
@@ -43,7 +44,7 @@ def test_notify_queues_the_send_task_in_the_outbox(peer):
     notify(user=peer, kind=REMINDER, context=CONTEXT)
 
     message = OutboxMessage.objects.get()
-    assert message.task_name == "accounts.tasks.email_send"
+    assert message.task_name == "notifications.tasks.email_send"
     assert message.kwargs == {"user_id": peer.pk, "kind": REMINDER, "context": CONTEXT}
 
 
@@ -105,7 +106,7 @@ def test_different_tasks_are_different_emails(peer):
 
 
 def test_smtp_errors_are_retried_until_the_email_goes(peer, settings):
-    settings.EMAIL_BACKEND = "tests.jobs.backends.FlakyBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.backends.FlakyBackend"
     FlakyBackend.failures_left = 2
 
     send(peer)
@@ -125,7 +126,7 @@ def test_email_send_backs_off_exponentially():
 
 
 def test_smtp_down_fails_for_good_after_the_retries(peer, settings):
-    settings.EMAIL_BACKEND = "tests.jobs.backends.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.backends.FailingBackend"
 
     result = send(peer)
 
@@ -136,7 +137,7 @@ def test_smtp_down_fails_for_good_after_the_retries(peer, settings):
     assert log.error == "SMTPServerDisconnected: Connection unexpectedly closed"
     job = FailedJob.objects.get()
     assert (job.task_name, job.task_id, job.failures, job.auto_retry) == (
-        "accounts.tasks.email_send",
+        "notifications.tasks.email_send",
         "task-1",
         1,
         True,
@@ -147,7 +148,7 @@ def test_smtp_down_fails_for_good_after_the_retries(peer, settings):
 
 
 def test_a_failed_email_is_retried_later_under_the_same_log_entry(peer, settings):
-    settings.EMAIL_BACKEND = "tests.jobs.backends.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.backends.FailingBackend"
     send(peer)
     job = FailedJob.objects.get()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -157,7 +158,7 @@ def test_a_failed_email_is_retried_later_under_the_same_log_entry(peer, settings
     assert failed_jobs_retry_due(now=job.failed_at + datetime.timedelta(hours=3)) == 0
 
     message = OutboxMessage.objects.get()
-    assert (message.task_name, message.task_id) == ("accounts.tasks.email_send", "task-1")
+    assert (message.task_name, message.task_id) == ("notifications.tasks.email_send", "task-1")
     email_send.apply(kwargs=message.kwargs, task_id=message.celery_task_id)
     assert len(mail.outbox) == 1
     log = EmailLog.objects.get()
@@ -197,7 +198,7 @@ def test_every_email_kind_renders_with_a_one_line_subject(peer, kind, language):
 
 @pytest.fixture
 def logged_backend(settings):
-    settings.EMAIL_BACKEND = "jobs.mail.LoggedEmailBackend"
+    settings.EMAIL_BACKEND = "notifications.mail.LoggedEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
@@ -217,7 +218,7 @@ def test_emails_sent_outside_the_task_are_logged_by_the_backend(peer, logged_bac
 
 
 def test_a_failed_direct_send_is_logged_and_raised(peer, logged_backend, settings):
-    settings.EMAIL_DELIVERY_BACKEND = "tests.jobs.backends.FailingBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "tests.notifications.backends.FailingBackend"
     message = mail.EmailMessage("Invitation", "Join", to=["someone@example.test"])
     message.extra_headers["X-Peercert-Kind"] = "staff_invitation"
 

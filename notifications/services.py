@@ -1,7 +1,7 @@
 """Emails to people about what happened and what to do next.
 
 `notify` is called by services inside their transaction; the email is queued through the
-outbox (jobs.services) and sent by the task `accounts.tasks.email_send` only after the
+outbox (jobs.services) and sent by the task `notifications.tasks.email_send` only after the
 transaction commits (a rolled-back change sends nothing). Templates live in
 templates/emails/<kind>.subject.txt, <kind>.txt and <kind>.html and are rendered in the
 recipient's preferred language.
@@ -23,13 +23,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
-from jobs.mail import KIND_HEADER, LOGGED_HEADER
-from jobs.models import EmailLog, EmailStatus
 from jobs.services import enqueue, enqueue_many
+from notifications.mail import KIND_HEADER, LOGGED_HEADER
+from notifications.models import EmailLog, EmailStatus
 
 logger = logging.getLogger(__name__)
 
-EMAIL_SEND_TASK = "accounts.tasks.email_send"
+EMAIL_SEND_TASK = "notifications.tasks.email_send"
 
 
 def notify(*, user: User, kind: str, context: dict[str, Any] | None = None) -> None:

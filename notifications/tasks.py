@@ -4,8 +4,8 @@ from typing import Any
 
 from celery import shared_task
 
-from accounts.notifications import email_deliver
 from core.outage import DEPENDENCY_ERRORS
+from notifications.services import email_deliver
 
 EMAIL_MAX_RETRIES = 5
 
