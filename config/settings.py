@@ -231,8 +231,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# Task modules outside the apps' own tasks.py (which autodiscovery finds by itself).
-CELERY_IMPORTS = ["certification.workspace.tasks"]
 
 CACHES = {
     "default": {

@@ -8,6 +8,7 @@ State staff read everything and write nothing; nobody reviews their own CE.
 
 import datetime
 from decimal import Decimal
+from typing import IO
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,6 +24,8 @@ from core.review import ReviewStatus
 from core.units import hours_value
 from counties.models import StaffRole
 from counties.selectors import staff_role
+from documents.models import Document
+from documents.services import document_upload
 
 REVIEW_ROLES = (StaffRole.REVIEWER, StaffRole.ADMIN)
 DOCUMENT_KIND = "ce_certificate"
@@ -66,10 +69,14 @@ def ce_credit_add(
     hours: Decimal | int | str,
     category: str,
     completed_on: datetime.date,
-    document=None,
+    document: Document | None = None,
+    document_file: IO[bytes] | None = None,
     today: datetime.date | None = None,
 ) -> CeCredit:
-    """Log a CE credit against `certification`, pending review.
+    """Log a CE credit against `certification`, pending review, with its proof: `document`, a
+    CE certificate the holder already uploaded, or `document_file`, stored here as one in the
+    same transaction (`documents.services.document_upload`: checked by content, DomainError on
+    "file"), so the proof and the credit stand or fall together.
 
     The completion date must not be in the future and must fall in the window the credit can
     count toward (`continuing_ed.rules.ce_entry_problems`: the current cycle, or since its start
@@ -115,6 +122,10 @@ def ce_credit_add(
                 _("This course, completed on %(date)s, is already logged.")
                 % {"date": completed_on.isoformat()},
                 code="conflict",
+            )
+        if document_file is not None:
+            document = document_upload(
+                owner=certification.holder, kind=DOCUMENT_KIND, uploaded_file=document_file
             )
         credit = CeCredit.objects.create(
             certification=certification,

@@ -17,3 +17,9 @@ class DomainError(Exception):
     @property
     def status_code(self) -> int:
         return 409 if self.code == "conflict" else 400
+
+
+def refuse_problems(problems: list[str], field: str | None = None) -> None:
+    """Raise the rules' reasons as one invalid-input error (no-op when there are none)."""
+    if problems:
+        raise DomainError(" ".join(str(p) for p in problems), code="invalid", field=field)

@@ -6,8 +6,10 @@ and inactive users see nothing.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -19,6 +21,11 @@ from counties.models import (
     OptInPeriod,
     StaffRole,
 )
+
+# The roles that may act on a county's applications, certifications and records; the admin
+# role alone manages the county (staff, opt-in, CE audits).
+REVIEW_ROLES = (StaffRole.REVIEWER, StaffRole.ADMIN)
+ADMIN_ROLES = (StaffRole.ADMIN,)
 
 
 def _is_active(user: User | AnonymousUser | None) -> bool:
@@ -65,6 +72,21 @@ def staff_role(user: User | AnonymousUser | None, county: County) -> str | None:
         .values_list("role", flat=True)
         .first()
     )
+
+
+def require_staff(
+    actor: User | None, county: County, roles: Iterable[str] = REVIEW_ROLES
+) -> str:
+    """The actor's role in `county`, or PermissionDenied when they hold none of `roles`.
+
+    State staff read everything and write nothing, whatever memberships they may hold.
+    """
+    if actor is None or not actor.is_authenticated or actor.is_state_staff:
+        raise PermissionDenied
+    role = staff_role(actor, county)
+    if role not in roles:
+        raise PermissionDenied
+    return role
 
 
 def county_memberships(county: County) -> QuerySet[CountyMembership]:

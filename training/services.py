@@ -10,6 +10,7 @@ State staff read everything and write nothing; nobody reviews their own training
 
 import datetime
 from decimal import Decimal
+from typing import IO
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,6 +25,8 @@ from core.review import ReviewStatus
 from core.units import hours_value
 from counties.models import County
 from counties.selectors import staff_counties
+from documents.models import Document
+from documents.services import document_upload
 from training.models import Course, TrainingProvider, TrainingRecord
 
 CERTIFICATE_KIND = "training_certificate"
@@ -45,10 +48,14 @@ def training_record_add(
     course: str,
     hours: Decimal | int | str,
     completed_on: datetime.date,
-    certificate=None,
+    certificate: Document | None = None,
+    certificate_file: IO[bytes] | None = None,
     today: datetime.date | None = None,
 ) -> TrainingRecord:
-    """Record training `person` completed, pending review.
+    """Record training `person` completed, pending review, with its proof: `certificate`, a
+    training certificate the person already uploaded, or `certificate_file`, stored here as one
+    in the same transaction (`documents.services.document_upload`: checked by content,
+    DomainError on "file"), so the proof and the record stand or fall together.
 
     Refuses (DomainError on the field) an unknown course, hours that are not positive or have
     more than two decimals, a completion date after `today`, a provider that does not exist,
@@ -84,6 +91,10 @@ def training_record_add(
                 _("You already added this course from this provider, completed on %(date)s.")
                 % {"date": completed_on.isoformat()},
                 code="conflict",
+            )
+        if certificate_file is not None:
+            certificate = document_upload(
+                owner=person, kind=CERTIFICATE_KIND, uploaded_file=certificate_file
             )
         record = TrainingRecord.objects.create(
             person=person,

@@ -28,7 +28,6 @@ from certification.services.certifications import (
     next_certification_number,
 )
 from certification.services.documents import document_remove, document_review, document_upload
-from certification.services.exams import exam_attempt_record
 from certification.services.profiles import profile_save
 
 __all__ = [
@@ -55,7 +54,6 @@ __all__ = [
     "document_remove",
     "document_review",
     "document_upload",
-    "exam_attempt_record",
     "next_certification_number",
     "profile_save",
 ]

@@ -6,7 +6,6 @@ transition and the rules, write, audit, and queue follow-up work on commit.
 """
 
 import datetime
-from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -21,28 +20,10 @@ from certification.models import (
     CodeOfEthicsVersion,
 )
 from core.errors import DomainError
-from counties.models import County, StaffRole
-from counties.selectors import staff_role
-
-REVIEW_ROLES = (StaffRole.REVIEWER, StaffRole.ADMIN)
-ADMIN_ROLES = (StaffRole.ADMIN,)
 
 
 def today_or(today: datetime.date | None) -> datetime.date:
     return today if today is not None else timezone.localdate()
-
-
-def require_staff(actor: User | None, county: County, roles: Iterable[str] = REVIEW_ROLES) -> str:
-    """The actor's role in `county`, or PermissionDenied when they hold none of `roles`.
-
-    State staff read everything and write nothing, whatever memberships they may hold.
-    """
-    if actor is None or not actor.is_authenticated or actor.is_state_staff:
-        raise PermissionDenied
-    role = staff_role(actor, county)
-    if role not in roles:
-        raise PermissionDenied
-    return role
 
 
 def require_applicant(actor: User | None, application: Application) -> None:
@@ -119,12 +100,6 @@ def certification_state_conflict(certification: Certification, target: str) -> D
         % {"number": certification.number, "status": certification.get_status_display().lower()},
         code="conflict",
     )
-
-
-def refuse_problems(problems: list[str], field: str | None = None) -> None:
-    """Raise the rules' reasons as one invalid-input error (no-op when there are none)."""
-    if problems:
-        raise DomainError(" ".join(str(p) for p in problems), code="invalid", field=field)
 
 
 def require_reason(reason: str, field: str = "reason") -> str:

@@ -34,17 +34,15 @@ from certification.services._common import (
     check_version,
     in_language,
     lock_application,
-    refuse_problems,
     require_applicant,
     require_current_ethics,
     require_reason,
-    require_staff,
     today_or,
 )
 from core import policy
-from core.errors import DomainError
+from core.errors import DomainError, refuse_problems
 from counties.models import County
-from counties.selectors import opted_in_counties
+from counties.selectors import opted_in_counties, require_staff
 from documents.models import Document, DocumentKind
 from notifications.services import notify
 

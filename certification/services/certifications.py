@@ -32,25 +32,22 @@ from certification.models import (
     RenewalKind,
 )
 from certification.services._common import (
-    ADMIN_ROLES,
-    REVIEW_ROLES,
     application_state_conflict,
     certification_state_conflict,
     is_holder,
     lock_application,
     lock_certification,
-    refuse_problems,
     require_current_ethics,
     require_reason,
-    require_staff,
     today_or,
 )
 from continuing_ed import rules as ce_rules
 from continuing_ed.models import CeCredit
 from core import policy
-from core.errors import DomainError
+from core.errors import DomainError, refuse_problems
 from core.units import hours_text
 from counties.models import ProgramPolicy
+from counties.selectors import ADMIN_ROLES, REVIEW_ROLES, require_staff
 from exams.models import ExamAttempt
 from jobs.services import enqueue
 from notifications.services import notify

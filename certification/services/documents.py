@@ -20,11 +20,12 @@ from certification.services._common import (
     lock_application,
     require_applicant,
     require_reason,
-    require_staff,
 )
 from continuing_ed.models import CeCredit
 from core.errors import DomainError
 from core.review import ReviewStatus
+from counties.selectors import require_staff
+from documents import services as documents_services
 from documents.models import Document, DocumentKind
 from documents.uploads import safe_original_name, validated_upload
 from training.models import TrainingRecord
@@ -74,25 +75,28 @@ def document_upload(
 ) -> Document:
     """Store `uploaded_file` for `owner` under a random name, after checking it by content
     (`documents.uploads.validated_upload`). With `application`, the document joins it
-    while that part is editable; a new photo ID or diploma replaces the previous one."""
+    while that part is editable; a new photo ID or diploma replaces the previous one. Without,
+    it is the owner's own document (`documents.services.document_upload`)."""
+    if application is None:
+        return documents_services.document_upload(
+            owner=owner, kind=kind, uploaded_file=uploaded_file
+        )
     if owner is None or not owner.is_authenticated:
         raise PermissionDenied
     if kind not in DocumentKind.values:
         raise DomainError(_("Choose what kind of document this is."), field="kind")
-    if application is not None:
-        require_applicant(owner, application)
+    require_applicant(owner, application)
     content_type, size, sha256 = validated_upload(uploaded_file)
     with transaction.atomic():
+        application = lock_application(application)
+        _check_application_editable(application, kind)
         superseded: list[int] = []
-        if application is not None:
-            application = lock_application(application)
-            _check_application_editable(application, kind)
-            if kind in SINGLE_CURRENT_KINDS:
-                previous = Document.objects.filter(
-                    application=application, kind=kind, removed_at__isnull=True
-                )
-                superseded = list(previous.values_list("pk", flat=True))
-                previous.update(removed_at=timezone.now())
+        if kind in SINGLE_CURRENT_KINDS:
+            previous = Document.objects.filter(
+                application=application, kind=kind, removed_at__isnull=True
+            )
+            superseded = list(previous.values_list("pk", flat=True))
+            previous.update(removed_at=timezone.now())
         document = Document.objects.create(
             owner=owner,
             application=application,
@@ -107,14 +111,10 @@ def document_upload(
             actor=owner,
             verb="document_upload",
             obj=document,
-            county=application.county if application is not None else None,
+            county=application.county,
             subject=owner,
             to_state=document.review_status,
-            data={
-                "kind": kind,
-                "application_id": application.pk if application is not None else None,
-                "superseded": superseded,
-            },
+            data={"kind": kind, "application_id": application.pk, "superseded": superseded},
         )
     return document
 

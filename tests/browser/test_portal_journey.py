@@ -27,6 +27,7 @@ from certification.models import Application, Certification
 from continuing_ed import services as ce_services
 from continuing_ed.models import CeCredit
 from counties.models import OptInPeriod
+from exams.services import exam_attempt_record
 from tests.browser.conftest import assert_no_axe_violations
 from tests.factories import (
     MINIMAL_PDF,
@@ -338,7 +339,7 @@ def certify_through_services(world: World, person: User, pk: int) -> Certificati
     )
     for record in TrainingRecord.objects.filter(person=person):
         training_services.training_record_verify(actor=world.reviewer, record=record)
-    services.exam_attempt_record(
+    exam_attempt_record(
         actor=world.reviewer,
         application=application,
         taken_on=approved + datetime.timedelta(days=5),

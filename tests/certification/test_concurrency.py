@@ -15,17 +15,13 @@ from accounts.models import User
 from audit.models import AuditEvent
 from certification.models import ApplicantProfile, Application, Certification
 from certification.rules import approval_window_end
-from certification.services import (
-    application_approve,
-    application_create,
-    certification_issue,
-    exam_attempt_record,
-)
+from certification.services import application_approve, application_create, certification_issue
 from certification.services._common import lock_application, lock_certification
 from config.celery import app as celery_app
 from core.errors import DomainError
 from counties.models import County
 from exams.models import ExamAttempt
+from exams.services import exam_attempt_record
 from tests.certification.builders import (
     application_in,
     approved_application,

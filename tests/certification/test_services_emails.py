@@ -18,8 +18,8 @@ from certification.services import (
     certification_renew,
     certification_revoke,
     certification_suspend,
-    exam_attempt_record,
 )
+from exams.services import exam_attempt_record
 from notifications.services import email_render
 from tests.certification.builders import (
     application_in,

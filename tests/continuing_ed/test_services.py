@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -13,7 +14,9 @@ from certification.models import Certification
 from continuing_ed.models import CeCredit
 from continuing_ed.services import ce_credit_add, ce_credit_reject, ce_credit_verify
 from core.errors import DomainError
+from documents.models import Document
 from tests.factories import (
+    MINIMAL_PDF,
     ApplicationFactory,
     CeCreditFactory,
     CertificationFactory,
@@ -53,6 +56,31 @@ def add(certification, **overrides):
 
 
 # Add ------------------------------------------------------------------------------------------
+
+
+def test_add_stores_the_proof_file_with_the_credit(cast, certification):
+    credit = add(certification, document_file=SimpleUploadedFile("ce.pdf", MINIMAL_PDF))
+
+    proof = credit.document
+    assert (proof.owner, proof.kind, proof.original_name) == (
+        cast.applicant,
+        "ce_certificate",
+        "ce.pdf",
+    )
+    assert proof.file.read() == MINIMAL_PDF
+
+
+def test_a_refused_credit_stores_no_proof_file(cast, certification):
+    with pytest.raises(DomainError):
+        add(
+            certification,
+            completed_on=TODAY + datetime.timedelta(days=1),
+            document_file=SimpleUploadedFile("ce.pdf", MINIMAL_PDF),
+        )
+
+    assert not CeCredit.objects.exists()
+    assert not Document.objects.exists()
+    assert not AuditEvent.objects.exists()
 
 
 def test_add_logs_a_pending_credit_and_audits_it(cast, certification):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import services
+from exams.services import exam_attempt_record
 from tests.factories import (
     CeCreditFactory,
     CertificationFactory,
@@ -40,7 +41,7 @@ def approved(cast, ethics, opted_in):
         today=timezone.localdate() - datetime.timedelta(days=10),
     )
     for days, result in ((5, "failed"), (2, "no_show")):
-        services.exam_attempt_record(
+        exam_attempt_record(
             actor=cast.reviewer,
             application=application,
             taken_on=timezone.localdate() - datetime.timedelta(days=days),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from certification import services
 from certification.models import ApplicantProfile
+from exams.services import exam_attempt_record
 from tests.portal.conftest import client_for, complete_application, start_application
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def approved(cast, ethics, opted_in):
 
 
 def test_the_timeline_tells_what_happened_in_order(cast, approved, applicant_client):
-    services.exam_attempt_record(
+    exam_attempt_record(
         actor=cast.reviewer,
         application=approved,
         taken_on=timezone.localdate() - datetime.timedelta(days=1),

@@ -14,8 +14,8 @@ from django.utils import timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from certification.workspace import exam_import
-from certification.workspace.exam_import import ImportFileError, RowOutcome
+from exams import imports as exam_import
+from exams.imports import ImportFileError, RowOutcome
 from exams.models import ExamAttempt
 from tests.portal.conftest import client_for
 from tests.security.hostile import HOSTILE, assert_refused_clearly, hostile_text

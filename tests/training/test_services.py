@@ -8,11 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from core.errors import DomainError
+from documents.models import Document
 from tests.factories import (
+    MINIMAL_PDF,
     ApplicationFactory,
     CertificationFactory,
     DocumentFactory,
@@ -64,6 +67,45 @@ def test_add_records_pending_training_and_audits_it(cast, provider):
     )
     assert (event.object_type, event.to_state) == ("training.trainingrecord", "pending")
     assert event.data == {"course": "core_80", "hours": "79.75", "provider_id": provider.pk}
+
+
+def test_add_stores_the_certificate_file_with_the_record(cast, provider):
+    record = add(
+        cast.applicant,
+        provider,
+        certificate_file=SimpleUploadedFile("proof.pdf", MINIMAL_PDF),
+    )
+
+    certificate = record.certificate
+    assert (certificate.owner, certificate.kind, certificate.original_name) == (
+        cast.applicant,
+        "training_certificate",
+        "proof.pdf",
+    )
+    assert certificate.file.read() == MINIMAL_PDF
+    assert set(AuditEvent.objects.values_list("verb", flat=True)) == {
+        "document_upload",
+        "training_record_add",
+    }
+
+
+def test_a_refused_record_stores_no_certificate_file(cast, provider):
+    add(cast.applicant, provider)
+    with pytest.raises(DomainError):
+        add(cast.applicant, provider, certificate_file=SimpleUploadedFile("p.pdf", MINIMAL_PDF))
+
+    assert not Document.objects.exists()
+    assert TrainingRecord.objects.count() == 1
+
+
+def test_a_certificate_file_refused_by_content_stores_no_record(cast, provider):
+    with pytest.raises(DomainError) as refused:
+        add(cast.applicant, provider, certificate_file=SimpleUploadedFile("p.pdf", b"not a pdf"))
+
+    assert refused.value.field == "file"
+    assert not TrainingRecord.objects.exists()
+    assert not Document.objects.exists()
+    assert not AuditEvent.objects.exists()
 
 
 def test_add_accepts_completion_today_and_a_specialization(cast, provider):

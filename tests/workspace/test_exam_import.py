@@ -14,8 +14,9 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from certification.models import Application
-from certification.workspace import exam_import, tasks
-from certification.workspace.exam_import import RowOutcome
+from exams import imports as exam_import
+from exams import tasks
+from exams.imports import RowOutcome
 from exams.models import ExamAttempt
 from jobs.models import OutboxMessage
 from tests.workspace.conftest import approved_application, person
@@ -235,7 +236,7 @@ def _run_queued_import_tasks() -> int:
             steps += 1
 
 
-IMPORT_TASK = "certification.workspace.tasks.exam_import_commit"
+IMPORT_TASK = "exams.tasks.exam_import_commit"
 
 
 def test_a_10000_row_file_previews_and_commits_in_the_background(cast, client, capsys, monkeypatch):

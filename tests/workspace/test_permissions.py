@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from certification.models import Application, CeAudit, Certification
-from certification.workspace import exam_import
 from certification.workspace.urls import urlpatterns
 from counties.models import CountyMembership, OptInPeriod, StaffInvitation
 from documents.models import Document
+from exams import imports as exam_import
 from exams.models import ExamAttempt
 from training.models import TrainingRecord
 

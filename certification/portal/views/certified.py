@@ -3,7 +3,6 @@ and adding a specialization. Each write goes through its service; each refusal s
 rules' reasons."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +24,6 @@ from continuing_ed.selectors import ce_credits_for
 from core import policy
 from core.errors import DomainError
 from core.review import ReviewStatus
-from documents.models import DocumentKind
 from training.models import Specialization
 
 
@@ -95,22 +93,15 @@ def ce_log(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                # The proof and the credit stand or fall together.
-                with transaction.atomic():
-                    proof = services.document_upload(
-                        owner=request.user,
-                        kind=DocumentKind.CE_CERTIFICATE,
-                        uploaded_file=data["proof"],
-                    )
-                    ce_services.ce_credit_add(
-                        certification=certification,
-                        title=data["title"],
-                        provider_name=data["provider_name"],
-                        hours=data["hours"],
-                        category=data["category"],
-                        completed_on=data["completed_on"],
-                        document=proof,
-                    )
+                ce_services.ce_credit_add(
+                    certification=certification,
+                    title=data["title"],
+                    provider_name=data["provider_name"],
+                    hours=data["hours"],
+                    category=data["category"],
+                    completed_on=data["completed_on"],
+                    document_file=data["proof"],
+                )
             except DomainError as error:
                 form.add_domain_error(error, field_map={"file": "proof", "document": "proof"})
             else:

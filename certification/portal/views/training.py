@@ -4,21 +4,18 @@ progress toward the requirement (verified hours, pending, rejected with the reas
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from certification import services
 from certification.portal.forms import TrainingRecordForm
 from certification.portal.stash import portal_login_required, restore_into
 from certification.selectors import training_records_for
 from core import policy
 from core.errors import DomainError
 from core.review import ReviewStatus
-from documents.models import DocumentKind
 from training import services as training_services
 from training.models import Course
 from training.rules import training_sufficiency_problems, verified_core_hours
@@ -35,21 +32,14 @@ def training(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                # The proof and the record stand or fall together.
-                with transaction.atomic():
-                    certificate = services.document_upload(
-                        owner=request.user,
-                        kind=DocumentKind.TRAINING_CERTIFICATE,
-                        uploaded_file=data["certificate"],
-                    )
-                    training_services.training_record_add(
-                        person=request.user,
-                        provider=data["provider"],
-                        course=data["course"],
-                        hours=data["hours"],
-                        completed_on=data["completed_on"],
-                        certificate=certificate,
-                    )
+                training_services.training_record_add(
+                    person=request.user,
+                    provider=data["provider"],
+                    course=data["course"],
+                    hours=data["hours"],
+                    completed_on=data["completed_on"],
+                    certificate_file=data["certificate"],
+                )
             except DomainError as error:
                 form.add_domain_error(error, field_map={"file": "certificate"})
             else:

@@ -39,6 +39,7 @@ from certification.workspace.views.common import run_action
 from core import policy
 from counties.models import ProgramPolicy
 from exams import rules as exam_rules
+from exams import services as exam_services
 from exams.selectors import exam_attempts_for
 
 S = ApplicationStatus
@@ -257,7 +258,7 @@ def exam_attempt_record(request: HttpRequest, workspace: CountyWorkspace, pk: in
         request,
         workspace,
         form_class=ExamAttemptForm,
-        perform=lambda data: services.exam_attempt_record(
+        perform=lambda data: exam_services.exam_attempt_record(
             actor=request.user,
             application=application,
             taken_on=data["taken_on"],

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from certification.workspace import exam_import
 from certification.workspace.access import CountyWorkspace, workspace_view
-from certification.workspace.exam_import import ImportState
 from certification.workspace.forms import ConfirmForm, ExamImportForm
 from certification.workspace.views.common import querystring_without_page
 from core import policy
+from exams import imports as exam_import
+from exams.imports import ImportState
 
 PREVIEW_PAGE_SIZE = 100
 

@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
-from certification.services import exam_attempt_record
 from core import policy
 from core.errors import DomainError
 from counties.models import ProgramPolicy
 from exams.models import ExamAttempt
+from exams.services import exam_attempt_record
 from tests.certification.builders import (
     application_in,
     approved_application,

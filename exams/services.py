@@ -1,26 +1,24 @@
-"""Recording exam attempts, by hand or from the vendor's results import.
+"""Recording exam attempts, by hand or from the vendor's results import (`exams.imports`).
 
 The attempt limit (`policy.MAX_EXAM_ATTEMPTS` per approved application) holds under
 concurrency because attempts are counted while the application row is locked: two recordings
 for one application run one after the other.
+
+The application is passed in by the caller: it belongs to the `certification` app above this
+one, which this app names only through `ExamAttempt.application`, never by import.
 """
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from certification.models import Application
-from certification.services._common import (
-    lock_application,
-    refuse_problems,
-    require_staff,
-)
-from core.errors import DomainError
+from core.errors import DomainError, refuse_problems
 from counties.models import ProgramPolicy
+from counties.selectors import require_staff
 from exams import rules as exam_rules
 from exams.models import ExamAttempt, ExamResult, ExamSource
 from notifications.services import notify
@@ -34,10 +32,22 @@ def _duplicate_reference(vendor_reference: str) -> DomainError:
     )
 
 
+def _lock_application(application: models.Model) -> models.Model:
+    """Re-read `application` under a row lock (inside a transaction), with its county and
+    applicant, through the attempt's foreign key (the model lives in the certification app).
+    Only the application row is locked."""
+    model = ExamAttempt._meta.get_field("application").related_model
+    return (
+        model.objects.select_for_update(of=("self",))
+        .select_related("county", "applicant")
+        .get(pk=application.pk)
+    )
+
+
 def exam_attempt_record(
     *,
     actor: User,
-    application: Application,
+    application: models.Model,
     taken_on: datetime.date,
     result: str,
     scaled_score: int | None = None,
@@ -59,7 +69,7 @@ def exam_attempt_record(
         raise DomainError(_("The exam date cannot be in the future."), field="taken_on")
     vendor_reference = (vendor_reference or "").strip()
     with transaction.atomic():
-        application = lock_application(application)
+        application = _lock_application(application)
         if (
             vendor_reference
             and ExamAttempt.objects.filter(

@@ -3,9 +3,12 @@ between the preview and the commit, and apply the valid rows through the exam se
 
 Nothing here decides eligibility on its own: the preview asks `exams.rules` (the same rule the
 service applies), and the commit records each valid row through
-`certification.services.exam_attempt_record(..., source="import")`, which checks everything
-again under a lock. Because a vendor reference is unique per source, importing the same file
-twice records nothing the second time.
+`exams.services.exam_attempt_record(..., source="import")`, which checks everything again under
+a lock. Because a vendor reference is unique per source, importing the same file twice records
+nothing the second time. A large file is committed in the background (`exams.tasks`).
+
+The candidates are the county's applications, reached through its reverse relation: they
+belong to the `certification` app above this one, which is never imported here.
 """
 
 import csv
@@ -28,14 +31,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from certification import services
-from certification.models import Application, ApplicationStatus
-from certification.selectors import applications_for
 from core.errors import DomainError
 from counties.models import County, ProgramPolicy
+from counties.selectors import REVIEW_ROLES, staff_role
 from exams import rules as exam_rules
 from exams.models import ExamResult, ExamSource
 from exams.selectors import exam_attempts_for
+from exams.services import exam_attempt_record
 from jobs.services import enqueue
 
 # Columns of the vendor file, in the order of the downloadable template.
@@ -66,6 +68,7 @@ PREVIEW_TTL_SECONDS = 6 * 3600
 BACKGROUND_THRESHOLD_ROWS = 200
 BACKGROUND_CHUNK_ROWS = 500
 
+IMPORT_TASK = "exams.tasks.exam_import_commit"
 _CACHE_PREFIX = "workspace:exam-import:"
 # What `secrets.token_urlsafe` makes: anything else in the URL is no token of ours.
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
@@ -281,20 +284,26 @@ class _Pending:
     result: str
 
 
+def _candidates(user, county: County) -> models.QuerySet:
+    """The applications of `county` past their draft, with applicant and county, when `user`
+    may record exam results there (a reviewer or administrator of the county); none
+    otherwise. The service checks the role again under lock."""
+    if user.is_state_staff or staff_role(user, county) not in REVIEW_ROLES:
+        return county.applications.none()
+    return county.applications.exclude(status="draft").select_related("applicant", "county")
+
+
 def plan_import(user, county: County, parsed: ParsedFile) -> ImportPlan:
     """What would happen to each row if the file were committed now, as `user` in `county`.
 
-    Three queries whatever the size of the file: the applications named, their attempts, the
-    vendor references already imported.
+    Four queries whatever the size of the file: the user's role in the county, the
+    applications named, their attempts, the vendor references already imported.
     """
     today = timezone.localdate()
     rows = [_read_fields(line, values, parsed.header) for line, values in parsed.rows]
     ids = {row.application_id for row in rows if row.application_id is not None}
-    applications: dict[int, Application] = {
-        application.pk: application
-        for application in applications_for(user)
-        .filter(county=county, pk__in=ids)
-        .exclude(status=ApplicationStatus.DRAFT)
+    applications: dict[int, Any] = {
+        application.pk: application for application in _candidates(user, county).filter(pk__in=ids)
     }
     attempts: dict[int, list[Any]] = defaultdict(list)
     for attempt in exam_attempts_for(user).filter(application_id__in=applications.keys()):
@@ -437,13 +446,13 @@ def commit_step(*, user, county: County, stored: StoredFile, limit: int | None =
     batch = todo if limit is None else todo[:limit]
     applications = {
         application.pk: application
-        for application in applications_for(user).filter(
-            county=county, pk__in={row.application_id for row in batch}
+        for application in _candidates(user, county).filter(
+            pk__in={row.application_id for row in batch}
         )
     }
     for row in batch:
         try:
-            services.exam_attempt_record(
+            exam_attempt_record(
                 actor=user,
                 application=applications[row.application_id],
                 taken_on=row.taken_on,
@@ -506,13 +515,13 @@ def commit_file(*, user, county: County, stored: StoredFile) -> StoredFile:
 
 def commit_queue(*, stored: StoredFile, ok_count: int) -> None:
     """Hand the commit of a file with `ok_count` valid rows (as last previewed) to a
-    background worker (`certification.workspace.tasks`), which records BACKGROUND_CHUNK_ROWS
+    background worker (`exams.tasks`), which records BACKGROUND_CHUNK_ROWS
     rows per task and queues the next task until done."""
     stored.state = ImportState.QUEUED
     stored.ok_at_commit = ok_count
     _save(stored)
     enqueue(
-        "certification.workspace.tasks.exam_import_commit",
+        IMPORT_TASK,
         token=stored.token,
         user_id=stored.user_id,
         county_id=stored.county_id,
@@ -539,7 +548,7 @@ def commit_in_background(*, token: str, user_id: int, county_id: int) -> int:
         )
     if remaining:
         enqueue(
-            "certification.workspace.tasks.exam_import_commit",
+            IMPORT_TASK,
             token=token,
             user_id=user_id,
             county_id=county_id,
