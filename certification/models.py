@@ -378,63 +378,6 @@ class Renewal(models.Model):
         return f"{self.get_kind_display()} of {self.certification} to {self.new_expires_on}"
 
 
-class CeAuditOutcome(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
-
-
-class CeAudit(models.Model):
-    """A continuing-education audit of one certification, drawn at random by its issuing
-    county (`certification.ce_audit_services`). The holder is asked for proof of the CE hours
-    of the cycle ending on `cycle_end`; staff record whether the proof held up."""
-
-    county = models.ForeignKey(
-        "counties.County", on_delete=models.PROTECT, related_name="ce_audits"
-    )
-    certification = models.ForeignKey(
-        Certification, on_delete=models.PROTECT, related_name="ce_audits"
-    )
-    cycle_end = models.DateField(_("end of the audited cycle"))
-    drawn_at = models.DateTimeField(default=timezone.now)
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(
-        _("outcome"), max_length=10, choices=CeAuditOutcome.choices, default="pending"
-    )
-    outcome_note = models.TextField(_("note"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-drawn_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["certification"],
-                condition=Q(outcome="pending"),
-                name="ce_audit_one_open_per_certification",
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome__in=CeAuditOutcome.values), name="ce_audit_outcome_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome="pending", decided_at__isnull=True)
-                | (~Q(outcome="pending") & Q(decided_at__isnull=False)),
-                name="ce_audit_decided_when_closed",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["county", "outcome", "drawn_at"], name="ce_audit_county_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"CE audit of {self.certification} ({self.get_outcome_display()})"
-
-
 class RenewalReminder(models.Model):
     """A renewal reminder claimed for one certification, cycle (`expires_on`) and threshold
     (`days_before`). The expiry scan inserts these rows before sending, with

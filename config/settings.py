@@ -61,6 +61,8 @@ LOCAL_APPS = [
     "exams",
     "continuing_ed",
     "certification",
+    "ce_audits",
+    "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -4,12 +4,8 @@ the services' (a refused action comes back as a DomainError and is shown on the 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from certification.models import (
-    ApplicationPart,
-    ApplicationStatus,
-    CeAuditOutcome,
-    CertificationStatus,
-)
+from ce_audits.models import CeAuditOutcome
+from certification.models import ApplicationPart, ApplicationStatus, CertificationStatus
 from core import policy
 from counties.models import DeliverySystem, StaffRole
 from exams.models import ExamResult

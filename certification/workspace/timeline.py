@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
-from certification.models import ApplicationStatus, CeAuditOutcome, CertificationStatus
+from ce_audits.models import CeAuditOutcome
+from certification.models import ApplicationStatus, CertificationStatus
 from core.review import ReviewStatus
 from counties.models import StaffRole
 from exams.models import ExamResult

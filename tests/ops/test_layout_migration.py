@@ -29,6 +29,7 @@ MOVED = {
     ("certification", "documentevent"): "documents",
     ("certification", "documentview"): "documents",
     ("jobs", "emaillog"): "notifications",
+    ("certification", "ceaudit"): "ce_audits",
 }
 # Rows the migrations themselves add.
 GROWING_TABLES = {"django_migrations"}

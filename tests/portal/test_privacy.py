@@ -19,11 +19,11 @@ from accounts.services import api_token_create
 from audit.models import AuditEvent
 from certification import services
 from certification.models import Application, Certification, Renewal
-from certification.personal_data import account_close, personal_data_export
 from core.errors import DomainError
 from documents.models import Document
 from documents.services import document_view_record
 from notifications.models import EmailLog
+from privacy.services import account_close, personal_data_export
 from tests.cast import CAST_PASSWORD
 from tests.factories import (
     MINIMAL_PDF,

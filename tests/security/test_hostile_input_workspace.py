@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from accounts.models import ApiToken
 from audit.models import AuditEvent
-from certification.models import Application, CeAudit, Certification
+from ce_audits.models import CeAudit
+from certification.models import Application, Certification
 from counties.models import CountyMembership, OptInPeriod, StaffInvitation
 from documents.models import Document
 from tests.portal.conftest import client_for

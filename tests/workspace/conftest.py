@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from ce_audits.models import CeAudit
 from certification import rules
-from certification.models import Application, CeAudit, Certification
+from certification.models import Application, Certification
 from counties.models import CountyMembership, StaffInvitation
 from documents.models import Document
 from tests.factories import (

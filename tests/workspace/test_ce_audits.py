@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from certification import ce_audit_services
-from certification.models import CeAudit, Renewal
+from ce_audits import services as ce_audit_services
+from ce_audits.models import CeAudit
+from certification.models import Renewal
 from core.errors import DomainError
 from counties.models import ProgramPolicy
 from jobs.models import OutboxMessage

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.models import CeAudit
+from ce_audits.models import CeAudit
 from tests.factories import CertificationFactory, MembershipFactory, TrainingRecordFactory
 from tests.workspace.conftest import person, submitted_application
 

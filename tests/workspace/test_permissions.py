@@ -22,7 +22,8 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from certification.models import Application, CeAudit, Certification
+from ce_audits.models import CeAudit
+from certification.models import Application, Certification
 from certification.workspace.urls import urlpatterns
 from counties.models import CountyMembership, OptInPeriod, StaffInvitation
 from documents.models import Document

@@ -1,5 +1,5 @@
 """Your data: what the program keeps and why, downloading all of it, closing the account
-(`certification.personal_data`)."""
+(`privacy.services`)."""
 
 from allauth.core import ratelimit
 from django.contrib.auth import logout
@@ -8,20 +8,20 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from certification import personal_data
 from certification.models import OPEN_APPLICATION_STATUSES
 from certification.portal.forms import AccountCloseForm
 from certification.portal.stash import portal_login_required
 from certification.portal.views.common import own_certification
 from certification.selectors import applications_for
 from core.errors import DomainError
+from privacy import services as privacy_services
 
 
 def _close_context(request: HttpRequest) -> dict:
     """What closing would change for this person: their open applications and the
     certification that stays in the registry."""
     return {
-        "close_problems": personal_data.account_close_problems(request.user),
+        "close_problems": privacy_services.account_close_problems(request.user),
         "open_applications": list(
             applications_for(request.user).filter(
                 applicant=request.user, status__in=OPEN_APPLICATION_STATUSES
@@ -43,7 +43,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 def privacy_download(request: HttpRequest) -> HttpResponse:
     """One ZIP archive of everything held about the person, built in a temporary file and
     streamed from it (closing the response deletes it)."""
-    archive = personal_data.personal_data_export(user=request.user)
+    archive = privacy_services.personal_data_export(user=request.user)
     response = FileResponse(
         archive,
         as_attachment=True,
@@ -70,7 +70,9 @@ def privacy_close(request: HttpRequest) -> HttpResponse:
         )
         if form.is_valid():
             try:
-                personal_data.account_close(user=request.user, reason=form.cleaned_data["reason"])
+                privacy_services.account_close(
+                    user=request.user, reason=form.cleaned_data["reason"]
+                )
             except DomainError as error:
                 form.add_domain_error(error)
             else:

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from certification import ce_audit_services
-from certification.ce_audit_selectors import ce_audit_get, ce_audits_for
-from certification.models import CeAudit, CeAuditOutcome
+from ce_audits import services as ce_audit_services
+from ce_audits.models import CeAudit, CeAuditOutcome
+from ce_audits.selectors import ce_audit_get, ce_audits_for
 from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.forms import CeAuditDrawForm, CeAuditOutcomeForm
 from certification.workspace.views.common import paginate, querystring_without_page, run_action

@@ -9,14 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from certification.ce_audit_selectors import ce_audits_for
-from certification.models import (
-    Application,
-    ApplicationStatus,
-    CeAuditOutcome,
-    Certification,
-    CertificationStatus,
-)
+from ce_audits.models import CeAuditOutcome
+from ce_audits.selectors import ce_audits_for
+from certification.models import Application, ApplicationStatus, Certification, CertificationStatus
 from certification.selectors import applications_for, certifications_for, training_records_for
 from certification.workspace.access import CountyWorkspace, workspace_view
 from certification.workspace.forms import QueueFilterForm

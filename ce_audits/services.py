@@ -19,13 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from certification.models import (
-    CeAudit,
-    CeAuditOutcome,
-    Certification,
-    CertificationStatus,
-    Renewal,
-)
+from ce_audits.models import CeAudit, CeAuditOutcome
+from certification.models import Certification, CertificationStatus, Renewal
 from continuing_ed.rules import cycle_bounds
 from core import policy
 from core.errors import DomainError

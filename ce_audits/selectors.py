@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from certification.models import CeAudit
+from ce_audits.models import CeAudit
 from counties.selectors import staff_counties
 
 

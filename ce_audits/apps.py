@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CeAuditsConfig(AppConfig):
+    name = "ce_audits"
+    verbose_name = "CE audits"

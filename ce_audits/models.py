@@ -1,0 +1,67 @@
+"""Continuing-education audits: a random sample of certifications whose holders are asked
+for the proof of their CE hours."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CeAuditOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+
+
+class CeAudit(models.Model):
+    """A continuing-education audit of one certification, drawn at random by its issuing
+    county (`ce_audits.services`). The holder is asked for proof of the CE hours
+    of the cycle ending on `cycle_end`; staff record whether the proof held up."""
+
+    county = models.ForeignKey(
+        "counties.County", on_delete=models.PROTECT, related_name="ce_audits"
+    )
+    certification = models.ForeignKey(
+        "certification.Certification", on_delete=models.PROTECT, related_name="ce_audits"
+    )
+    cycle_end = models.DateField(_("end of the audited cycle"))
+    drawn_at = models.DateTimeField(default=timezone.now)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=CeAuditOutcome.choices, default="pending"
+    )
+    outcome_note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The table keeps the name it had when the model lived in `certification`.
+        db_table = "certification_ceaudit"
+        ordering = ["-drawn_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification"],
+                condition=Q(outcome="pending"),
+                name="ce_audit_one_open_per_certification",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=CeAuditOutcome.values), name="ce_audit_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="pending", decided_at__isnull=True)
+                | (~Q(outcome="pending") & Q(decided_at__isnull=False)),
+                name="ce_audit_decided_when_closed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["county", "outcome", "drawn_at"], name="ce_audit_county_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"CE audit of {self.certification} ({self.get_outcome_display()})"
