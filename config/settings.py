@@ -63,6 +63,7 @@ LOCAL_APPS = [
     "certification",
     "ce_audits",
     "privacy",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

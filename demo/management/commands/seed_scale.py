@@ -1,5 +1,5 @@
 """`manage.py seed_scale --certifications N`: bulk data for benchmarks
-(certification/scale_data.py). Each run adds N more; refuses when DEBUG is off."""
+(demo/scale_data.py). Each run adds N more; refuses when DEBUG is off."""
 
 import time
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from certification.scale_data import seed_scale
+from demo.scale_data import seed_scale
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: the demo data of DESIGN.md 'Contracts' (certification/demo_data.py).
+"""`manage.py seed_demo`: the demo data of DESIGN.md 'Contracts' (demo/demo_data.py).
 
 Idempotent: a second run finds everything in place and adds nothing. Refuses when DEBUG is off,
 because it creates accounts whose password is public (settings.DEMO_PASSWORD).
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from certification.demo_data import DemoSeeder
+from demo.demo_data import DemoSeeder
 
 
 class Command(BaseCommand):

@@ -24,8 +24,6 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from certification import rules
-from certification.demo_ethics import ETHICS_TEXT_EN, ETHICS_TEXT_ES, ETHICS_VERSION
-from certification.demo_pdf import simple_pdf
 from certification.models import (
     ApplicantProfile,
     Application,
@@ -38,6 +36,8 @@ from certification.services import next_certification_number
 from continuing_ed import rules as ce_rules
 from continuing_ed.models import CeCredit
 from counties.models import County, CountyMembership, OptInPeriod, ProgramPolicy
+from demo.demo_ethics import ETHICS_TEXT_EN, ETHICS_TEXT_ES, ETHICS_VERSION
+from demo.demo_pdf import simple_pdf
 from documents.models import Document
 from exams.models import ExamAttempt
 from training.models import Course, TrainingProvider, TrainingRecord
