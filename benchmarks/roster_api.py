@@ -99,7 +99,7 @@ def _baseline_urlconf() -> type:
     from rest_framework import generics, serializers
     from rest_framework.pagination import CursorPagination
 
-    from certification.api.permissions import IsProgramStaff
+    from api.permissions import IsProgramStaff
     from certification.models import Certification
     from certification.rules import is_expiring_soon
     from certification.selectors import certifications_for

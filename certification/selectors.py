@@ -33,6 +33,8 @@ Issued certifications are public facts (the registry): `certification_by_number_
 for anyone; what the registry shows of the person is for its callers to limit.
 """
 
+import datetime
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -40,7 +42,14 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import can_read
-from certification.models import Application, ApplicationStatus, Certification
+from audit.models import AuditEvent
+from certification.models import (
+    ApplicantProfile,
+    Application,
+    ApplicationStatus,
+    Certification,
+    CodeOfEthicsVersion,
+)
 from counties.selectors import staff_county_ids
 from documents.models import Document
 from training.models import TrainingRecord
@@ -134,6 +143,48 @@ def training_record_get(user: User | AnonymousUser | None, pk: object) -> Traini
 
 
 
+def profile_of(user: User) -> ApplicantProfile | None:
+    """`user`'s own applicant profile, with the county of residence, or None."""
+    return ApplicantProfile.objects.filter(user=user).select_related("county_of_residence").first()
+
+
+
+# The audit verbs an applicant sees on their timeline, in words (templates/portal/status.html).
+TIMELINE_VERBS = (
+    "application_create",
+    "application_sign_ethics",
+    "application_submit",
+    "application_start_review",
+    "application_request_changes",
+    "application_resubmit",
+    "application_approve",
+    "application_deny",
+    "application_withdraw",
+    "application_expire",
+    "exam_attempt_record",
+    "certification_issue",
+)
+
+
+def application_timeline(user: User, application: Application) -> QuerySet[AuditEvent]:
+    """The events a person sees about their own `application`, oldest first: its transitions,
+    its exam results and the certification issued from it (recorded on the application too).
+    Empty unless `user` is the applicant (the caller obtained `application` through
+    `application_get`); only events whose subject is that same person."""
+    if application.applicant_id != user.pk:
+        return AuditEvent.objects.none()
+    about_application = Q(object_type="certification.application", object_id=application.pk)
+    about_attempts = Q(
+        object_type="exams.examattempt",
+        object_id__in=application.exam_attempts.values("pk"),
+    )
+    return AuditEvent.objects.filter(
+        about_application | about_attempts,
+        subject=user,
+        verb__in=TIMELINE_VERBS,
+    ).order_by("created_at", "id")
+
+
 def certifications_for(user: User | AnonymousUser | None) -> QuerySet[Certification]:
     """The certifications `user` may see in full (own; staff: issued by their counties; state:
     all), by number, with holder, issuing county and specializations loaded."""
@@ -170,5 +221,14 @@ def certification_by_number_public(number: str) -> Certification | None:
         Certification.objects.select_related("issuing_county")
         .prefetch_related("specializations")
         .filter(number=normalized)
+        .first()
+    )
+
+
+def ethics_version_current(today: datetime.date) -> CodeOfEthicsVersion | None:
+    """The Code of Ethics in effect on `today`: the latest whose effective date has come."""
+    return (
+        CodeOfEthicsVersion.objects.filter(effective_on__lte=today)
+        .order_by("-effective_on", "-id")
         .first()
     )

@@ -50,19 +50,24 @@ THIRD_PARTY_APPS = [
     "pgtrigger",
     "pghistory",
 ]
+# Bottom-up: each app imports only apps listed before it (core/, a package without models,
+# sits below them all). Front ends (portal, workspace, api) never import each other.
 LOCAL_APPS = [
+    "jobs",
     "accounts",
     "audit",
     "notifications",
     "counties",
     "documents",
-    "jobs",
     "training",
     "exams",
     "continuing_ed",
     "certification",
     "ce_audits",
     "privacy",
+    "portal",
+    "workspace",
+    "api",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -254,7 +259,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # Behind a load balancer, the number of proxies in front: the per-client throttle of the
     # public verification reads the client address from X-Forwarded-For accordingly.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=None) if env("NUM_PROXIES", default="") else None,

@@ -1,20 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import views
 from core import health
+from portal.views import site
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", site.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/", site.dashboard, name="dashboard"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("verify/", include("certification.urls_public")),
-    path("me/", include("certification.portal.urls")),
-    path("county/", include("certification.workspace.urls")),
-    path("api/", include("certification.api.urls")),
+    path("verify/", include("api.urls_public")),
+    path("me/", include("portal.urls")),
+    path("county/", include("workspace.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -131,3 +131,21 @@ def opted_in_counties(*, on: datetime.date | None = None) -> QuerySet[County]:
     day = on or timezone.localdate()
     opted_in = OptInPeriod.objects.filter(_in_effect_on(day), county=OuterRef("pk"), opted_in=True)
     return County.objects.filter(Exists(opted_in))
+
+
+def counties_taking_applications() -> QuerySet[County]:
+    """Counties opted in for at least one delivery system today, by name, each with
+    `open_opt_ins`: its open opted-in periods (which delivery systems, in the order of
+    `DeliverySystem`). Two queries."""
+    declared_order = Case(
+        *(When(delivery_system=code, then=index) for index, code in enumerate(DeliverySystem)),
+        default=len(DeliverySystem),
+    )
+    open_opt_ins = OptInPeriod.objects.filter(effective_to__isnull=True, opted_in=True).order_by(
+        declared_order
+    )
+    return (
+        opted_in_counties()
+        .order_by("name")
+        .prefetch_related(Prefetch("opt_in_periods", queryset=open_opt_ins, to_attr="open_opt_ins"))
+    )

@@ -8,7 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from certification.api.rows import expiring_soon
+from api.rows import expiring_soon
 from core import policy
 from tests.api.conftest import bulk_certifications
 from tests.factories import CertificationFactory, SpecializationFactory

@@ -2,7 +2,7 @@
 
 from django.utils import translation
 
-from certification.portal.forms import UPLOAD_HELP
+from portal.forms import UPLOAD_HELP
 
 
 def test_upload_help_is_translated_when_shown():

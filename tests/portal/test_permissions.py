@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from certification.models import Application
-from certification.portal import urls as portal_urls
 from documents.models import Document
+from portal import urls as portal_urls
 from tests.factories import CertificationFactory
 from tests.portal.conftest import client_for, complete_application, rendered_certificate
 

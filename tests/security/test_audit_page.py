@@ -216,8 +216,8 @@ def test_query_count_does_not_grow_with_rows(who, cast, client, django_assert_nu
 
 
 def test_records_and_changes_are_named_in_words():
-    from certification.workspace.timeline import STATE_LABELS
-    from certification.workspace.views.audit import _object_label
+    from workspace.timeline import STATE_LABELS
+    from workspace.views.audit import _object_label
 
     assert _object_label("certification.application") == "Application"
     assert _object_label("counties.countymembership") == "Staff membership"

@@ -414,10 +414,10 @@ FORM_MODULES = (
     "accounts.admin",
     "accounts.forms",
     "certification.admin",
-    "certification.api.filters",
-    "certification.portal.forms",
-    "certification.views_public",
-    "certification.workspace.forms",
+    "api.filters",
+    "portal.forms",
+    "api.views_public",
+    "workspace.forms",
 )
 # Text that goes to an unbounded column (TextField) or is only hashed needs no length limit.
 UNBOUNDED = {

@@ -73,7 +73,7 @@ CAST = ["anonymous", "applicant", "other_applicant", "reviewer", "admin", "other
 
 def _visible_audit_events(user) -> QuerySet[AuditEvent]:
     """The audit events the wall lets `user` read: `audit_events_for`, plus a person's own:
-    the events about them (`certification.portal.queries.application_timeline` shows those
+    the events about them (`certification.selectors.application_timeline` shows those
     on their applications) and the events they wrote."""
     if not can_read(user):
         return AuditEvent.objects.none()

@@ -1,6 +1,6 @@
 """The permission matrix over EVERY URL of the county workspace.
 
-`SPECS` must name every pattern of `certification.workspace.urls`: a new URL without a line
+`SPECS` must name every pattern of `workspace.urls`: a new URL without a line
 here fails `test_every_workspace_url_has_a_spec`. For each county-scoped URL, against the cast:
 
 - anonymous → the sign-in page (GET and POST);
@@ -24,12 +24,12 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification
-from certification.workspace.urls import urlpatterns
 from counties.models import CountyMembership, OptInPeriod, StaffInvitation
 from documents.models import Document
 from exams import imports as exam_import
 from exams.models import ExamAttempt
 from training.models import TrainingRecord
+from workspace.urls import urlpatterns
 
 PAGE = "page"  # read-only page: GET
 ACTION = "action"  # GET shows the confirmation (or the form), POST acts

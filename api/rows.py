@@ -1,0 +1,218 @@
+"""Roster rows written by PostgreSQL, and the public registry entry.
+
+The roster is the API's hot path (issue 6 'Speed'): one query per page or export, no per-row
+query, and no serializer per row. PostgreSQL writes each JSON result itself
+(`json_build_object`) and every CSV field as text, in the same statement that filters and
+orders the rows; Python only joins the pieces. `api.docs` describes the same
+shapes for the OpenAPI schema, and the contract tests pin them.
+"""
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+
+from certification.models import Certification, CertificationSpecialization, CertificationStatus
+from certification.rules import is_expiring_soon
+from certification.selectors import certification_by_number_public
+from core import policy
+
+CSV_HEADER = (
+    "certification_number",
+    "status",
+    "first_name",
+    "last_name",
+    "county_code",
+    "county_name",
+    "issued_on",
+    "expires_on",
+    "expiring_soon",
+    "specializations",
+    "updated_at",
+)
+CSV_SPECIALIZATION_SEPARATOR = ";"
+# Rows written to the buffer before it is handed to the server as one chunk.
+_CSV_ROWS_PER_CHUNK = 1000
+
+
+def expiring_soon(status: str, expires_on: datetime.date, *, today: datetime.date) -> bool:
+    """Derived, not a status: an active certification within `EXPIRING_SOON_DAYS` of its
+    expiry (`certification.rules.is_expiring_soon`). Never true for a certification that is
+    not active: a suspended, revoked or vacated one is not "about to expire"."""
+    return status == CertificationStatus.ACTIVE and is_expiring_soon(expires_on, on=today)
+
+
+def _expiring_soon_condition(today: datetime.date) -> Q:
+    """`expiring_soon` as a filter PostgreSQL evaluates for every row: the same rule (active,
+    expiry from today through `EXPIRING_SOON_DAYS` days ahead, both ends included)."""
+    horizon = today + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS)
+    return Q(status=CertificationStatus.ACTIVE, expires_on__gte=today, expires_on__lte=horizon)
+
+
+class _JsonObject(Func):
+    """`json_build_object(key, value, ...)`: keys in the order given."""
+
+    function = "json_build_object"
+    output_field = JSONField()
+
+    def __init__(self, **fields: Any) -> None:
+        pairs = [part for key, value in fields.items() for part in (Value(key), value)]
+        super().__init__(*pairs)
+
+
+class _IsoDate(Func):
+    """A date as `YYYY-MM-DD` text, whatever the session's DateStyle."""
+
+    template = "to_char(%(expressions)s, 'YYYY-MM-DD')"
+    output_field = TextField()
+
+
+class _UtcIsoText(Func):
+    """A timestamp as ISO 8601 text in UTC with microseconds and `Z`."""
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    output_field = TextField()
+
+
+def _specialization_codes() -> ArraySubquery:
+    codes = (
+        CertificationSpecialization.objects.filter(certification=OuterRef("pk"))
+        .order_by("code")
+        .values("code")
+    )
+    return ArraySubquery(codes)
+
+
+def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
+    """`certifications` as dicts `{"id", "row"}`, `row` being one roster result (DESIGN.md
+    'Contracts') as JSON text; still unordered and unsliced, for the paginator."""
+    row = _JsonObject(
+        certification_number=F("number"),
+        status=F("status"),
+        first_name=F("first_name"),
+        last_name=F("last_name"),
+        county=_JsonObject(code=F("issuing_county__code"), name=F("issuing_county__name")),
+        issued_on=_IsoDate("issued_on"),
+        expires_on=_IsoDate("expires_on"),
+        expiring_soon=Case(
+            When(_expiring_soon_condition(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        specializations=_specialization_codes(),
+        updated_at=_UtcIsoText("updated_at"),
+    )
+    return (
+        certifications.prefetch_related(None)
+        .annotate(row=Cast(row, TextField()))
+        .values("id", "row")
+    )
+
+
+def roster_page_json(
+    rows: Iterable[dict[str, Any]], *, next_link: str | None, previous_link: str | None
+) -> bytes:
+    """The page document `{"next", "previous", "results"}` of a page of `roster_json_rows`:
+    only the links are encoded here, the results are the JSON text PostgreSQL wrote."""
+    results = ",".join(values["row"] for values in rows)
+    links = f'"next":{json.dumps(next_link)},"previous":{json.dumps(previous_link)}'
+    return f'{{{links},"results":[{results}]}}'.encode()
+
+
+def roster_csv_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
+    """`certifications` as tuples of text in `CSV_HEADER` order, still unordered."""
+    return (
+        certifications.prefetch_related(None)
+        .annotate(
+            csv_issued_on=_IsoDate("issued_on"),
+            csv_expires_on=_IsoDate("expires_on"),
+            csv_expiring_soon=Case(
+                When(_expiring_soon_condition(today), then=Value("true")),
+                default=Value("false"),
+                output_field=TextField(),
+            ),
+            csv_specializations=Func(
+                _specialization_codes(),
+                Value(CSV_SPECIALIZATION_SEPARATOR),
+                function="array_to_string",
+                output_field=TextField(),
+            ),
+            csv_updated_at=_UtcIsoText("updated_at"),
+        )
+        .values_list(
+            "number",
+            "status",
+            "first_name",
+            "last_name",
+            "issuing_county__code",
+            "issuing_county__name",
+            "csv_issued_on",
+            "csv_expires_on",
+            "csv_expiring_soon",
+            "csv_specializations",
+            "csv_updated_at",
+        )
+    )
+
+
+def roster_csv_chunks(rows: Iterable[tuple[str, ...]]) -> Iterator[bytes]:
+    """UTF-8 CSV (RFC 4180: CRLF line ends, fields with commas, quotes or line breaks quoted,
+    quotes doubled) of `roster_csv_rows` tuples, header first, in chunks of a bounded size so
+    that memory stays constant whatever the number of rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    batch: list[tuple[str, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == _CSV_ROWS_PER_CHUNK:
+            writer.writerows(batch)
+            batch.clear()
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    writer.writerows(batch)
+    yield buffer.getvalue().encode()
+
+
+def public_certification(number: str) -> Certification | None:
+    """The registry entry with this number (case and surrounding spaces ignored), or None."""
+    if "\x00" in number:
+        return None
+    return certification_by_number_public(number)
+
+
+def verification_row(certification: Certification) -> dict[str, Any]:
+    """What the public may know of a certification, and nothing else about the person.
+    `certification` comes from `certification_by_number_public` (specializations prefetched)."""
+    return {
+        "certification_number": certification.number,
+        "first_name": certification.first_name,
+        "last_name": certification.last_name,
+        "status": certification.status,
+        "issued_on": certification.issued_on,
+        "expires_on": certification.expires_on,
+        "specializations": sorted(s.code for s in certification.specializations.all()),
+        "issuing_county": {
+            "code": certification.issuing_county.code,
+            "name": certification.issuing_county.name,
+        },
+    }

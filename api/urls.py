@@ -1,0 +1,42 @@
+"""URLs of the REST API, mounted at /api/ (DESIGN.md 'Contracts')."""
+
+from csp.decorators import csp_update
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, path, re_path, resolve
+from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from api import views
+
+app_name = "api"
+
+
+def not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
+    """Unknown API paths answer JSON, never an HTML page; a path missing only its trailing
+    slash is redirected to it, as Django's APPEND_SLASH would."""
+    try:
+        match = resolve(request.path_info + "/")
+    except Resolver404:
+        match = None
+    if match is not None and match.url_name != "not_found":
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+    return JsonResponse({"detail": _("Not found.")}, status=404)
+
+
+# Swagger UI styles some of its widgets inline; scripts stay restricted to our own files.
+_docs_view = csp_update({"style-src": ["'unsafe-inline'"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+)
+
+urlpatterns = [
+    path("v1/roster/", views.RosterView.as_view(), name="roster"),
+    path("v1/roster.csv", views.RosterCsvView.as_view(), name="roster_csv"),
+    path("v1/counties/", views.CountyListView.as_view(), name="county_list"),
+    path("v1/counties/<str:code>/", views.CountyDetailView.as_view(), name="county_detail"),
+    path("v1/stats/", views.StatsView.as_view(), name="stats"),
+    path("v1/verify/<str:certification_number>/", views.VerifyView.as_view(), name="verify"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", _docs_view, name="docs"),
+    re_path(r"^(?P<unmatched>.*)$", not_found, name="not_found"),
+]

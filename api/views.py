@@ -1,0 +1,254 @@
+"""The REST API of DESIGN.md 'Contracts': roster (JSON and CSV), counties, statistics and the
+public verification. Thin: scope through the access layer, validate parameters, shape rows.
+
+Staff endpoints answer 401 (with `WWW-Authenticate: Token`) without valid credentials and 403
+to anyone signed in who is not county or state staff. Every error is JSON.
+"""
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import is_state_staff
+from api import docs
+from api.figures import county_detail, county_summaries, program_stats
+from api.filters import filter_roster
+from api.pagination import RosterPagination
+from api.permissions import IsProgramStaff
+from api.rows import (
+    public_certification,
+    roster_csv_chunks,
+    roster_csv_rows,
+    roster_json_rows,
+    roster_page_json,
+    verification_row,
+)
+from api.throttles import TokenThrottle, VerifyThrottle
+from certification.models import Certification
+from certification.selectors import certifications_for
+from counties.models import County
+from counties.selectors import staff_county_ids
+
+# Rows fetched per round trip from the server-side cursor of the CSV export. Outside a
+# transaction Django declares it WITH HOLD: PostgreSQL keeps the result for us, and this
+# process holds one chunk at a time whatever the number of rows.
+CSV_FETCH_SIZE = 5000
+_STAFF_ERRORS = (401, 403, 429)
+
+
+def _refuse_null_characters(request) -> None:
+    """PostgreSQL text cannot hold NUL: such a parameter is invalid input (400), not a 500."""
+    for name, values in request.query_params.lists():
+        if any("\x00" in value for value in values):
+            raise ValidationError({name: [_("Null characters are not allowed.")]})
+
+
+class StaffApiView(GenericAPIView):
+    """County and state staff only; per-user rate limit."""
+
+    permission_classes = [IsAuthenticated, IsProgramStaff]
+    throttle_classes = [TokenThrottle]
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        _refuse_null_characters(request)
+
+
+def roster_certifications(request) -> QuerySet[Certification]:
+    """The certifications on the caller's roster (statewide for state staff, those issued by
+    their own counties for county staff), narrowed by the filters of the request."""
+    certifications = certifications_for(request.user)
+    if not is_state_staff(request.user):
+        certifications = certifications.filter(issuing_county_id__in=staff_county_ids(request.user))
+    return filter_roster(certifications, request.query_params)
+
+
+class RosterView(StaffApiView):
+    pagination_class = RosterPagination
+
+    @extend_schema(
+        operation_id="roster_list",
+        summary=_("Roster of certifications"),
+        description=_(
+            "Statewide for state staff, the certifications issued by their own counties for "
+            "county staff. Ordered by a stable key; follow `next` to walk every row once."
+        ),
+        parameters=[*docs.ROSTER_PARAMETERS, docs.RETRY_AFTER],
+        responses={
+            200: docs.RosterCertificationSerializer(many=True),
+            **docs.error_responses(400, *_STAFF_ERRORS),
+        },
+        tags=["roster"],
+    )
+    def get(self, request):
+        rows = roster_json_rows(roster_certifications(request), today=timezone.localdate())
+        page = self.paginate_queryset(rows)
+        body = roster_page_json(
+            page,
+            next_link=self.paginator.get_next_link(),
+            previous_link=self.paginator.get_previous_link(),
+        )
+        return HttpResponse(body, content_type="application/json")
+
+
+class CsvRenderer(BaseRenderer):
+    """Names the media type of the CSV export; the CSV itself is streamed by the view, never
+    rendered from data."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        raise NotImplementedError("The roster CSV is streamed by its view.")
+
+
+class RosterCsvView(StaffApiView):
+    renderer_classes = [CsvRenderer]
+
+    @extend_schema(
+        operation_id="roster_csv",
+        summary=_("Roster of certifications as CSV"),
+        description=_(
+            "The same rows, filters and scope as the roster, all of them, streamed as UTF-8 "
+            "CSV (RFC 4180) with a header row: certification_number, status, first_name, "
+            "last_name, county_code, county_name, issued_on, expires_on, expiring_soon "
+            "(true/false), specializations (codes joined with ';'), updated_at."
+        ),
+        parameters=[*docs.ROSTER_PARAMETERS, docs.RETRY_AFTER],
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.STR, description=_("The roster as CSV.")
+            ),
+            **docs.error_responses(400, *_STAFF_ERRORS, media_type="application/json"),
+        },
+        tags=["roster"],
+    )
+    def get(self, request):
+        today = timezone.localdate()
+        rows = roster_csv_rows(roster_certifications(request), today=today).order_by("id")
+        chunks = roster_csv_chunks(rows.iterator(chunk_size=CSV_FETCH_SIZE))
+        # The first chunk runs the query: a database error is an error answer, not a CSV
+        # cut off after its status line.
+        first = next(chunks)
+        response = StreamingHttpResponse(
+            _prepended(first, chunks), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="roster-{today}.csv"'
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        """A download: CSV whatever the client says it accepts (errors are JSON, below)."""
+        renderer = CsvRenderer()
+        return renderer, renderer.media_type
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response):
+            # Only errors come back as data: they are JSON whatever the client accepts.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+def _prepended(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    """`first`, then `rest`; a generator, so that closing the response closes `rest` and with
+    it the server-side cursor (itertools.chain would not pass `close()` on)."""
+    yield first
+    yield from rest
+
+
+class CountyListView(StaffApiView):
+    @extend_schema(
+        operation_id="counties_list",
+        summary=_("Counties with their opt-in status and certification counts"),
+        description=_(
+            "All 58 counties by name, for county and state staff: the open opt-in period per "
+            "delivery system and certification counts by status (null for counties whose "
+            "counts the caller may not read: county staff read only their own counties')."
+        ),
+        parameters=[docs.RETRY_AFTER],
+        responses={200: docs.CountySerializer(many=True), **docs.error_responses(*_STAFF_ERRORS)},
+        tags=["counties"],
+    )
+    def get(self, request):
+        return Response(county_summaries(request.user))
+
+
+class CountyDetailView(StaffApiView):
+    @extend_schema(
+        operation_id="counties_retrieve",
+        summary=_("One county with its opt-in history"),
+        description=_(
+            "The county's entry of the county list, with every opt-in period. An unknown code "
+            "answers 404."
+        ),
+        parameters=[docs.RETRY_AFTER],
+        responses={
+            200: docs.CountyDetailSerializer,
+            **docs.error_responses(*_STAFF_ERRORS, 404),
+        },
+        tags=["counties"],
+    )
+    def get(self, request, code: str):
+        county = County.objects.filter(code=code).first() if "\x00" not in code else None
+        if county is None:
+            raise NotFound(_("No county has this code."))
+        return Response(county_detail(request.user, county))
+
+
+class StatsView(StaffApiView):
+    @extend_schema(
+        operation_id="stats_retrieve",
+        summary=_("Program statistics"),
+        description=_(
+            "Certifications and applications by status, exam pass rate and median days from "
+            "submission to certification: statewide (state staff only) and per county (every "
+            "county for state staff, their own for county staff)."
+        ),
+        parameters=[docs.RETRY_AFTER],
+        responses={200: docs.StatsSerializer, **docs.error_responses(*_STAFF_ERRORS)},
+        tags=["stats"],
+    )
+    def get(self, request):
+        return Response(program_stats(request.user, today=timezone.localdate()))
+
+
+class VerifyView(APIView):
+    """Public: no credentials read, rate-limited per client address."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [VerifyThrottle]
+
+    @extend_schema(
+        operation_id="verify_retrieve",
+        summary=_("Verify a certification"),
+        description=_(
+            "Public, no login. The number, the name, the status (expired, suspended, revoked "
+            "and vacated certifications are shown as such), dates, specializations and issuing "
+            "county; nothing else about the person."
+        ),
+        auth=[],
+        parameters=[docs.RETRY_AFTER],
+        responses={
+            200: docs.VerificationSerializer,
+            **docs.error_responses(404, 429),
+        },
+        tags=["verify"],
+    )
+    def get(self, request, certification_number: str):
+        certification = public_certification(certification_number)
+        if certification is None:
+            raise NotFound(_("No certification has this number."))
+        return Response(verification_row(certification))

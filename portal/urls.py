@@ -1,0 +1,50 @@
+"""The applicant portal, mounted at /me/ (config/urls.py). Every URL here is covered by the
+permission matrix in tests/portal/test_permissions.py, which fails for a URL it does not know.
+"""
+
+from django.urls import path
+
+from portal.views import (
+    certified,
+    documents,
+    home,
+    privacy,
+    status,
+    training,
+    wizard,
+)
+
+app_name = "portal"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("profile/", home.profile, name="profile"),
+    path("language/", home.language, name="language"),
+    path("applications/new/", wizard.application_new, name="application_new"),
+    path("applications/<int:pk>/", wizard.application_resume, name="application"),
+    path("applications/<int:pk>/program/", wizard.application_program, name="application_program"),
+    path("applications/<int:pk>/details/", wizard.application_details, name="application_details"),
+    path("applications/<int:pk>/ethics/", wizard.application_ethics, name="application_ethics"),
+    path(
+        "applications/<int:pk>/attestations/",
+        wizard.application_attestations,
+        name="application_attestations",
+    ),
+    path(
+        "applications/<int:pk>/documents/",
+        documents.application_documents,
+        name="application_documents",
+    ),
+    path("applications/<int:pk>/review/", wizard.application_review, name="application_review"),
+    path("applications/<int:pk>/status/", status.application_status, name="application_status"),
+    path("documents/<int:pk>/", documents.document_file, name="document"),
+    path("documents/<int:pk>/remove/", documents.document_remove, name="document_remove"),
+    path("training/", training.training, name="training"),
+    path("certification/", certified.certification, name="certification"),
+    path("certification/certificate/", certified.certificate, name="certificate"),
+    path("certification/ce/", certified.ce_log, name="ce_log"),
+    path("certification/renew/", certified.renewal, name="renewal"),
+    path("certification/specializations/", certified.specializations, name="specializations"),
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("privacy/download/", privacy.privacy_download, name="privacy_download"),
+    path("privacy/close/", privacy.privacy_close, name="privacy_close"),
+]

@@ -1,0 +1,97 @@
+"""The status page of one application: a timeline from the audit trail, the exam attempts
+with their results and the attempts left, and one clear next step."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from audit.models import AuditEvent
+from certification.models import ApplicationPart, ApplicationStatus
+from certification.selectors import application_timeline
+from exams.models import ExamResult
+from exams.rules import attempts_left
+from portal.stash import portal_login_required
+from portal.summary import application_next_step, approved_details
+from portal.views.common import own_application
+
+# What each audit verb means to the applicant (queries.TIMELINE_VERBS).
+VERB_TITLES = {
+    "application_create": _("Application started"),
+    "application_sign_ethics": _("Code of Ethics signed"),
+    "application_submit": _("Application submitted"),
+    "application_start_review": _("Review started"),
+    "application_request_changes": _("Changes requested"),
+    "application_resubmit": _("Changes sent back for review"),
+    "application_approve": _("Application approved"),
+    "application_deny": _("Application denied"),
+    "application_withdraw": _("Application withdrawn"),
+    "application_expire": _("Application expired"),
+    "exam_attempt_record": _("Exam result recorded"),
+    "certification_issue": _("Certified"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: AuditEvent
+    title: str
+    detail: str
+
+
+def _detail(event: AuditEvent) -> str:
+    """The words under an entry: only what is meant for the applicant (the reviewer's
+    message, the reason of a denial, the exam result, the window's end, the number)."""
+    data = event.data or {}
+    if event.verb == "application_request_changes":
+        labels = dict(ApplicationPart.choices)
+        parts = ", ".join(str(labels.get(p, p)) for p in data.get("parts", []))
+        return _("Parts to change: %(parts)s. Message: %(message)s") % {
+            "parts": parts,
+            "message": event.reason,
+        }
+    if event.verb == "application_deny":
+        return _("Reason: %(reason)s") % {"reason": event.reason}
+    if event.verb == "application_approve" and data.get("window_ends_on"):
+        window_end = datetime.date.fromisoformat(data["window_ends_on"])
+        return _("You may take the exam until %(date)s.") % {"date": date_format(window_end)}
+    if event.verb == "exam_attempt_record" and event.to_state in ExamResult.values:
+        return str(ExamResult(event.to_state).label)
+    if event.verb == "certification_issue" and data.get("number"):
+        return _("Certification number %(number)s.") % {"number": data["number"]}
+    return ""
+
+
+@portal_login_required()
+@require_GET
+def application_status(request: HttpRequest, pk: int) -> HttpResponse:
+    application = own_application(request, pk)
+    today = timezone.localdate()
+    timeline = [
+        TimelineEntry(event=event, title=VERB_TITLES[event.verb], detail=_detail(event))
+        for event in application_timeline(request.user, application)
+    ]
+    attempts, training_problems = [], []
+    if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.CERTIFIED):
+        attempts, training_problems = approved_details(request.user, application, today=today)
+    next_step = application_next_step(
+        application, attempts=attempts, training_problems=training_problems
+    )
+    return render(
+        request,
+        "portal/status.html",
+        {
+            "application": application,
+            "timeline": timeline,
+            "attempts": attempts,
+            "attempts_left": attempts_left(attempts),
+            "show_exam": application.status
+            in (ApplicationStatus.APPROVED, ApplicationStatus.CERTIFIED),
+            "next_step": next_step,
+        },
+    )

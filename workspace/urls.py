@@ -1,0 +1,138 @@
+"""The county workspace, mounted at /county/. Every page but the county picker and the
+invitation link is scoped by county code: /county/<code>/..."""
+
+from django.urls import path
+
+from workspace.views import (
+    applications,
+    audit,
+    ce_audits,
+    certifications,
+    dashboard,
+    documents,
+    exams,
+    home,
+    invitations,
+    opt_in,
+    roster,
+    staff,
+    training,
+)
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", home.pick_county, name="pick"),
+    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    path("<slug:code>/", dashboard.dashboard, name="dashboard"),
+    # Applications: review and decisions.
+    path(
+        "<slug:code>/applications/<int:pk>/",
+        applications.application_detail,
+        name="application",
+    ),
+    path(
+        "<slug:code>/applications/<int:pk>/start-review/",
+        applications.application_start_review,
+        name="application_start_review",
+    ),
+    path(
+        "<slug:code>/applications/<int:pk>/request-changes/",
+        applications.application_request_changes,
+        name="application_request_changes",
+    ),
+    path(
+        "<slug:code>/applications/<int:pk>/approve/",
+        applications.application_approve,
+        name="application_approve",
+    ),
+    path(
+        "<slug:code>/applications/<int:pk>/deny/",
+        applications.application_deny,
+        name="application_deny",
+    ),
+    path(
+        "<slug:code>/applications/<int:pk>/exam/",
+        applications.exam_attempt_record,
+        name="exam_record",
+    ),
+    path(
+        "<slug:code>/applications/<int:pk>/issue/",
+        applications.certification_issue,
+        name="certification_issue",
+    ),
+    path(
+        "<slug:code>/applications/<int:application_pk>/documents/<int:pk>/review/",
+        documents.document_review,
+        name="document_review",
+    ),
+    path(
+        "<slug:code>/applications/<int:application_pk>/training/<int:pk>/review/",
+        training.training_record_review,
+        name="training_review",
+    ),
+    path("<slug:code>/documents/<int:pk>/", documents.document_file, name="document"),
+    # Certifications: the roster and discipline.
+    path("<slug:code>/roster/", roster.roster, name="roster"),
+    path("<slug:code>/roster.csv", roster.roster_csv, name="roster_csv"),
+    path(
+        "<slug:code>/certifications/<int:pk>/",
+        certifications.certification_detail,
+        name="certification",
+    ),
+    path(
+        "<slug:code>/certifications/<int:pk>/suspend/",
+        certifications.certification_suspend,
+        name="certification_suspend",
+    ),
+    path(
+        "<slug:code>/certifications/<int:pk>/lift-suspension/",
+        certifications.certification_lift_suspension,
+        name="certification_lift_suspension",
+    ),
+    path(
+        "<slug:code>/certifications/<int:pk>/revoke/",
+        certifications.certification_revoke,
+        name="certification_revoke",
+    ),
+    path(
+        "<slug:code>/certifications/<int:pk>/reinstate/",
+        certifications.certification_reinstate,
+        name="certification_reinstate",
+    ),
+    # Exam results from the testing vendor.
+    path("<slug:code>/exams/import/", exams.exam_import_upload, name="exam_import"),
+    path(
+        "<slug:code>/exams/import/template.csv",
+        exams.exam_import_template,
+        name="exam_import_template",
+    ),
+    path(
+        "<slug:code>/exams/import/<str:token>/",
+        exams.exam_import_preview,
+        name="exam_import_preview",
+    ),
+    # CE audits.
+    path("<slug:code>/ce-audits/", ce_audits.ce_audit_list, name="ce_audits"),
+    path("<slug:code>/ce-audits/draw/", ce_audits.ce_audit_draw, name="ce_audit_draw"),
+    path("<slug:code>/ce-audits/<int:pk>/", ce_audits.ce_audit_detail, name="ce_audit"),
+    # County administration: opt-in and staff.
+    path("<slug:code>/opt-in/", opt_in.opt_in, name="opt_in"),
+    path("<slug:code>/staff/", staff.staff, name="staff"),
+    path("<slug:code>/audit/", audit.audit_trail, name="audit"),
+    path(
+        "<slug:code>/staff/<int:pk>/role/",
+        staff.membership_role,
+        name="membership_role",
+    ),
+    path(
+        "<slug:code>/staff/<int:pk>/remove/",
+        staff.membership_delete,
+        name="membership_remove",
+    ),
+    path(
+        "<slug:code>/staff/invitations/<int:pk>/withdraw/",
+        staff.invitation_revoke,
+        name="invitation_revoke",
+    ),
+]

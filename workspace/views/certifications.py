@@ -1,0 +1,203 @@
+"""One certification as its issuing county sees it, and the discipline actions on it."""
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from audit.selectors import audit_events_for
+from certification import rules, services
+from certification.models import Certification, CertificationStatus, Renewal
+from certification.selectors import certification_get
+from certification.services._common import current_ethics_version
+from continuing_ed.selectors import ce_credits_for
+from core.errors import DomainError
+from workspace.access import CountyWorkspace, workspace_view
+from workspace.forms import OptionalReasonForm, ReasonForm, ReinstateForm
+from workspace.timeline import timeline_entries
+from workspace.views.common import run_action
+
+C = CertificationStatus
+TIMELINE_LENGTH = 200
+
+
+def county_certification(
+    request: HttpRequest, workspace: CountyWorkspace, pk: int
+) -> Certification:
+    """Certification `pk` issued by this workspace's county, as the visitor may see it, or
+    Http404."""
+    certification = certification_get(request.user, pk)
+    if certification.issuing_county_id != workspace.county.pk:
+        raise Http404("No such certification in this county.")
+    return certification
+
+
+def certification_url(workspace: CountyWorkspace, certification: Certification) -> str:
+    return reverse("workspace:certification", args=[workspace.county.code, certification.pk])
+
+
+@workspace_view()
+@require_safe
+def certification_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    user = request.user
+    certification = county_certification(request, workspace, pk)
+    today = timezone.localdate()
+    events = (
+        audit_events_for(user)
+        .filter(
+            Q(object_type="certification.certification", object_id=certification.pk)
+            | Q(subject_id=certification.holder_id, county_id=certification.issuing_county_id)
+        )
+        .order_by("created_at", "pk")[:TIMELINE_LENGTH]
+    )
+    ce_credits = list(
+        ce_credits_for(user).filter(certification=certification).select_related("document")
+    )
+    context = {
+        "workspace": workspace,
+        "nav": "roster",
+        "certification": certification,
+        "expiring_soon": certification.status == C.ACTIVE
+        and rules.is_expiring_soon(certification.expires_on, on=today),
+        "ce_credits": ce_credits,
+        "renewals": certification.renewals.all(),
+        "timeline": timeline_entries(events),
+        "can_suspend": certification.status == C.ACTIVE,
+        "can_lift": certification.status == C.SUSPENDED,
+        "can_revoke": certification.status in (C.ACTIVE, C.SUSPENDED),
+        "can_reinstate": certification.status == C.EXPIRED,
+        "reinstatement_problems": (
+            rules.reinstatement_problems(certification, ce_credits, on=today)
+            if certification.status == C.EXPIRED
+            else []
+        ),
+    }
+    return render(request, "workspace/certification_detail.html", context)
+
+
+def _discipline(
+    request: HttpRequest,
+    workspace: CountyWorkspace,
+    pk: int,
+    *,
+    form_class,
+    perform,
+    title: str,
+    intro: str,
+    submit: str,
+    success: str,
+    danger: bool = False,
+) -> HttpResponse:
+    certification = county_certification(request, workspace, pk)
+    return run_action(
+        request,
+        workspace,
+        form_class=form_class,
+        perform=lambda data: perform(certification, data),
+        success_message=success,
+        done_url=certification_url(workspace, certification),
+        context={
+            "nav": "roster",
+            "title": title,
+            "subject": _("Certification %(number)s, %(name)s")
+            % {
+                "number": certification.number,
+                "name": f"{certification.first_name} {certification.last_name}",
+            },
+            "intro": intro,
+            "submit_label": submit,
+            "danger": danger,
+        },
+    )
+
+
+@workspace_view()
+def certification_suspend(
+    request: HttpRequest, workspace: CountyWorkspace, pk: int
+) -> HttpResponse:
+    return _discipline(
+        request,
+        workspace,
+        pk,
+        form_class=ReasonForm,
+        perform=lambda c, data: services.certification_suspend(
+            actor=request.user, certification=c, reason=data["reason"]
+        ),
+        title=_("Suspend the certification"),
+        intro=_("The registry shows it as suspended at once. The peer is told your reason."),
+        submit=_("Suspend"),
+        success=_("Certification suspended. The peer has been told."),
+        danger=True,
+    )
+
+
+@workspace_view()
+def certification_lift_suspension(
+    request: HttpRequest, workspace: CountyWorkspace, pk: int
+) -> HttpResponse:
+    return _discipline(
+        request,
+        workspace,
+        pk,
+        form_class=OptionalReasonForm,
+        perform=lambda c, data: services.certification_lift_suspension(
+            actor=request.user, certification=c, reason=data["reason"]
+        ),
+        title=_("Lift the suspension"),
+        intro=_("The certification becomes active again (or expired, if its date has passed)."),
+        submit=_("Lift the suspension"),
+        success=_("Suspension lifted. The peer has been told."),
+    )
+
+
+@workspace_view()
+def certification_revoke(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    return _discipline(
+        request,
+        workspace,
+        pk,
+        form_class=ReasonForm,
+        perform=lambda c, data: services.certification_revoke(
+            actor=request.user, certification=c, reason=data["reason"]
+        ),
+        title=_("Revoke the certification"),
+        intro=_(
+            "Revocation is final: the certification cannot be reinstated. The registry shows it "
+            "as revoked at once and the peer is told your reason."
+        ),
+        submit=_("Revoke"),
+        success=_("Certification revoked. The peer has been told."),
+        danger=True,
+    )
+
+
+def _reinstate(request: HttpRequest, certification: Certification) -> Renewal:
+    ethics = current_ethics_version(timezone.localdate())
+    if ethics is None:
+        raise DomainError(_("No Code of Ethics is in effect, so none can be affirmed."))
+    return services.certification_reinstate(
+        actor=request.user, certification=certification, ethics_version=ethics
+    )
+
+
+@workspace_view()
+def certification_reinstate(
+    request: HttpRequest, workspace: CountyWorkspace, pk: int
+) -> HttpResponse:
+    return _discipline(
+        request,
+        workspace,
+        pk,
+        form_class=ReinstateForm,
+        perform=lambda c, data: _reinstate(request, c),
+        title=_("Reinstate the certification"),
+        intro=_(
+            "An expired certification can be reinstated before it is vacated, with the CE hours "
+            "the rules require and the current Code of Ethics affirmed."
+        ),
+        submit=_("Reinstate"),
+        success=_("Certification reinstated. The peer has been told."),
+    )

@@ -1,0 +1,101 @@
+"""Uploaded documents as staff see them: the file itself (inline, access-checked) and the
+review of an application's documents."""
+
+import mimetypes
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_safe
+
+from certification import services
+from certification.selectors import applications_for, certifications_for, document_get
+from documents.models import Document
+from documents.services import document_view_record
+from workspace.access import CountyWorkspace, workspace_view
+from workspace.forms import ReviewDecisionForm
+from workspace.views.applications import application_url, county_application
+from workspace.views.common import run_action
+
+_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def county_document(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Document:
+    """Document `pk` if the visitor may see it and its owner applied to (or was certified by)
+    this workspace's county; otherwise Http404."""
+    user = request.user
+    document = document_get(user, pk)
+    county = workspace.county
+    related = (
+        applications_for(user)
+        .filter(county=county, applicant_id=document.owner_id)
+        .exclude(status="draft")
+        .exists()
+        or certifications_for(user)
+        .filter(issuing_county=county, holder_id=document.owner_id)
+        .exists()
+    )
+    if not related:
+        raise Http404("No such document in this county.")
+    return document
+
+
+def download_name(document: Document) -> str:
+    """A safe file name built from what we know (never the uploader's name, which could hold
+    anything): kind, number and the extension of the checked content type."""
+    extension = _EXTENSIONS.get(document.content_type) or mimetypes.guess_extension(
+        document.content_type
+    )
+    return f"{document.kind}-{document.pk}{extension or ''}"
+
+
+@xframe_options_sameorigin
+@workspace_view()
+@require_safe
+def document_file(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    """The file, inline (previewed in the review page's frame), with the content type checked
+    at upload, `nosniff`, and no caching by shared proxies."""
+    document = county_document(request, workspace, pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404("The file is missing from storage.") from exc
+    document_view_record(
+        viewer=request.user, document=document, via="workspace", county=workspace.county
+    )
+    response = FileResponse(
+        handle, content_type=document.content_type, filename=download_name(document)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@workspace_view()
+def document_review(
+    request: HttpRequest, workspace: CountyWorkspace, application_pk: int, pk: int
+) -> HttpResponse:
+    application = county_application(request, workspace, application_pk)
+    document = county_document(request, workspace, pk)
+    if document.application_id != application.pk:
+        raise Http404("That document is not part of this application.")
+    return run_action(
+        request,
+        workspace,
+        form_class=ReviewDecisionForm,
+        perform=lambda data: services.document_review(
+            actor=request.user,
+            document=document,
+            verified=data["decision"] == ReviewDecisionForm.VERIFY,
+            reason=data["reason"],
+        ),
+        success_message=_("Document review recorded."),
+        done_url=application_url(workspace, application),
+        context={
+            "nav": "dashboard",
+            "title": _("Review a document"),
+            "subject": f"{document.get_kind_display()}: {document.original_name}",
+            "intro": _("Verify the document if it is readable and matches the application."),
+            "submit_label": _("Record the review"),
+        },
+    )

@@ -1,0 +1,154 @@
+"""The county roster: every certification the county issued, filtered, paginated, and as a
+streamed CSV file of any size."""
+
+import csv
+import datetime
+from collections.abc import Iterator
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from certification.models import Certification, CertificationSpecialization, CertificationStatus
+from certification.selectors import certifications_for
+from core import policy
+from training.models import Specialization
+from workspace.access import CountyWorkspace, workspace_view
+from workspace.forms import RosterFilterForm
+from workspace.search import name_or_number
+from workspace.views.common import paginate, querystring_without_page
+
+CSV_CHUNK_ROWS = 2000
+CSV_COLUMNS = (
+    "certification_number",
+    "status",
+    "first_name",
+    "last_name",
+    "issued_on",
+    "expires_on",
+    "expiring_soon",
+    "specializations",
+)
+
+
+def roster_rows(user, workspace: CountyWorkspace, filters: dict) -> QuerySet[Certification]:
+    """The county's certifications matching `filters`, by last name, with their
+    specialization codes joined in one column (`specialization_codes`): one query in all."""
+    today = timezone.localdate()
+    rows = (
+        certifications_for(user)
+        .prefetch_related(None)
+        .filter(issuing_county=workspace.county)
+        .annotate(
+            specialization_codes=StringAgg(
+                "specializations__code", delimiter=" ", order_by="specializations__code"
+            )
+        )
+    )
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    if filters.get("specialization"):
+        rows = rows.filter(
+            Exists(
+                CertificationSpecialization.objects.filter(
+                    certification=OuterRef("pk"), code=filters["specialization"]
+                )
+            )
+        )
+    if filters.get("expiring"):
+        rows = rows.filter(
+            status=CertificationStatus.ACTIVE,
+            expires_on__gte=today,
+            expires_on__lte=today + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS),
+        )
+    query = (filters.get("q") or "").strip()
+    rows = rows.filter(
+        name_or_number(
+            query,
+            name_fields=("first_name", "last_name"),
+            number=Q(number__iexact=query) if query else None,
+        )
+    )
+    return rows.order_by("last_name", "first_name", "number")
+
+
+@workspace_view()
+@require_safe
+def roster(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
+    filter_form = RosterFilterForm(request.GET)
+    page = paginate(request, roster_rows(request.user, workspace, filter_form.values()))
+    labels = dict(Specialization.choices)
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row.specialization_labels = [
+            labels.get(code, code) for code in (row.specialization_codes or "").split()
+        ]
+    return render(
+        request,
+        "workspace/roster.html",
+        {
+            "workspace": workspace,
+            "nav": "roster",
+            "filter_form": filter_form,
+            "page_obj": page,
+            "querystring": querystring_without_page(request),
+            "today": timezone.localdate(),
+            "soon": timezone.localdate() + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS),
+        },
+    )
+
+
+# A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"): a
+# name typed as "=HYPERLINK(...)" must reach the county's spreadsheet as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """`value` as a spreadsheet reads it as text: a leading apostrophe before a formula."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+class _Echo:
+    """A file-like object whose write() returns what it is given, for csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(rows: QuerySet[Certification]) -> Iterator[str]:
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS)
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for row in rows.iterator(chunk_size=CSV_CHUNK_ROWS):
+        yield writer.writerow(
+            (
+                row.number,
+                row.status,
+                spreadsheet_text(row.first_name),
+                spreadsheet_text(row.last_name),
+                row.issued_on.isoformat(),
+                row.expires_on.isoformat(),
+                "yes" if row.status == "active" and today <= row.expires_on <= soon else "no",
+                row.specialization_codes or "",
+            )
+        )
+
+
+@workspace_view()
+@require_safe
+def roster_csv(request: HttpRequest, workspace: CountyWorkspace) -> StreamingHttpResponse:
+    """The filtered roster as CSV, streamed row by row from a server-side cursor."""
+    rows = roster_rows(request.user, workspace, RosterFilterForm(request.GET).values())
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    filename = _("roster-%(county)s-%(date)s.csv") % {
+        "county": workspace.county.code,
+        "date": timezone.localdate().isoformat(),
+    }
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
