@@ -157,7 +157,7 @@ class ProgramPolicy(models.Model):
 
 
 class StaffInvitation(models.Model):
-    """An invitation for someone to join a county's staff (`counties.invitation_services`).
+    """An invitation for someone to join a county's staff (`counties.services.invitations`).
 
     The link sent by email carries a random token; only its SHA-256 hash is stored. Accepting
     it adds the membership; at most one pending invitation per county and email address.

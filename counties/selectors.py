@@ -1,4 +1,4 @@
-"""Reads for counties, county staff and opt-in status, scoped to who asks.
+"""Reads for counties, county staff, staff invitations and opt-in status, scoped to who asks.
 
 County staff are the users holding a `CountyMembership`; state staff (`User.is_state_staff`)
 read every county but hold no membership and so are not "staff of" any county here. Anonymous
@@ -19,6 +19,7 @@ from counties.models import (
     CountyMembership,
     DeliverySystem,
     OptInPeriod,
+    StaffInvitation,
     StaffRole,
 )
 
@@ -148,4 +149,20 @@ def counties_taking_applications() -> QuerySet[County]:
         opted_in_counties()
         .order_by("name")
         .prefetch_related(Prefetch("opt_in_periods", queryset=open_opt_ins, to_attr="open_opt_ins"))
+    )
+
+
+def staff_invitations_for(user: User | AnonymousUser | None, county: County) -> QuerySet:
+    """`county`'s pending invitations (neither accepted nor withdrawn; expired ones included,
+    the page says so), newest first, if `user` may see them."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return StaffInvitation.objects.none()
+    if not user.is_state_staff and staff_role(user, county) != StaffRole.ADMIN:
+        return StaffInvitation.objects.none()
+    return (
+        StaffInvitation.objects.filter(
+            county=county, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
     )

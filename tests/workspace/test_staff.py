@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from core.errors import DomainError
-from counties import invitation_services
 from counties.models import CountyMembership, OptInPeriod, StaffInvitation
+from counties.services import invitations as invitation_services
 from tests.factories import MembershipFactory, UserFactory
 
 

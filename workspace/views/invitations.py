@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
-from counties import invitation_services
+from counties.services import invitations as invitation_services
 
 
 @login_required

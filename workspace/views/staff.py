@@ -6,10 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counties import invitation_services
-from counties.invitation_selectors import staff_invitations_for
 from counties.models import CountyMembership, StaffInvitation
-from counties.selectors import county_memberships
+from counties.selectors import county_memberships, staff_invitations_for
+from counties.services import invitations as invitation_services
 from counties.services import membership_remove, membership_set
 from workspace.access import CountyWorkspace, workspace_view
 from workspace.forms import ConfirmForm, InviteForm, MembershipRoleForm

@@ -28,7 +28,7 @@ from core import policy
 from core.errors import DomainError
 from counties.models import County, CountyMembership, StaffInvitation, StaffRole
 from counties.selectors import staff_role
-from counties.services import membership_set
+from counties.services.memberships import membership_set
 from notifications.mail import KIND_HEADER
 
 logger = logging.getLogger(__name__)
