@@ -5,4 +5,4 @@ from counties.models import CountyMembership
 
 
 def test_the_membership_table_named_by_the_context_is_the_models():
-    assert rls.MEMBERSHIP_TABLE == CountyMembership._meta.db_table
+    assert CountyMembership._meta.db_table == rls.MEMBERSHIP_TABLE
