@@ -65,10 +65,8 @@ OBJECT_LABELS = {
     "certification.application": _("Application"),
     "certification.certification": _("Certification"),
     "documents.document": _("Document"),
-    # Events written before the model moved app keep the label of the time.
-    "certification.document": _("Document"),
     "certification.applicantprofile": _("Applicant profile"),
-    "certification.ceaudit": _("CE audit"),
+    "ce_audits.ceaudit": _("CE audit"),
     "training.trainingrecord": _("Training record"),
     "exams.examattempt": _("Exam attempt"),
     "continuing_ed.cecredit": _("CE credit"),
@@ -76,6 +74,9 @@ OBJECT_LABELS = {
     "counties.countymembership": _("Staff membership"),
     "counties.staffinvitation": _("Staff invitation"),
     "accounts.user": _("Account"),
+    # Events written before these models moved app keep the label of their time.
+    "certification.document": _("Document"),
+    "certification.ceaudit": _("CE audit"),
 }
 
 
