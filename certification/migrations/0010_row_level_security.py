@@ -80,7 +80,7 @@ DROP FUNCTION IF EXISTS app_is_system();
 
 
 def person_visible(column: str) -> str:
-    """`training.selectors.person_records_visible`: the person themself; staff of a county the
+    """`certification.selectors.person_records_visible`: the person themself; staff of a county the
     person applied to (an application that is no longer a draft) or that issued their
     certification; state staff for anyone who submitted an application or holds a
     certification."""
@@ -190,7 +190,7 @@ POLICIES: dict[str, tuple[str, str, str | None]] = {
             f"AND (c.holder_id = {UID} OR c.issuing_county_id = ANY ({COUNTIES})))"
         ),
     ),
-    # `counties.selectors.audit_events_for` (state all, county staff their counties'), and
+    # `audit.selectors.audit_events_for` (state all, county staff their counties'), and
     # a person's own: the events about them (their application timeline in the portal, their
     # data) and the events they wrote (read back by INSERT ... RETURNING). Written by the
     # acting user; about the acting user (an invitation accepted records the membership in
