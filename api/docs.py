@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from api.figures import COUNTED_APPLICATION_STATUSES
-from api.filters import MAX_QUERY_LENGTH
+from certification.filters import MAX_QUERY_LENGTH
 from certification.models import CertificationStatus
 from counties.models import DeliverySystem
 from training.models import Specialization

@@ -15,25 +15,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import (
-    BooleanField,
-    Case,
-    F,
-    Func,
-    JSONField,
-    OuterRef,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
+from django.db.models import F, Func, JSONField, OuterRef, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
-from certification.models import Certification, CertificationSpecialization, CertificationStatus
-from certification.rules import is_expiring_soon
-from certification.selectors import certification_by_number_public
-from core import policy
+from certification.models import Certification, CertificationSpecialization
+from certification.selectors import certification_by_number_public, expiring_soon_flag
 
 CSV_HEADER = (
     "certification_number",
@@ -51,20 +37,6 @@ CSV_HEADER = (
 CSV_SPECIALIZATION_SEPARATOR = ";"
 # Rows written to the buffer before it is handed to the server as one chunk.
 _CSV_ROWS_PER_CHUNK = 1000
-
-
-def expiring_soon(status: str, expires_on: datetime.date, *, today: datetime.date) -> bool:
-    """Derived, not a status: an active certification within `EXPIRING_SOON_DAYS` of its
-    expiry (`certification.rules.is_expiring_soon`). Never true for a certification that is
-    not active: a suspended, revoked or vacated one is not "about to expire"."""
-    return status == CertificationStatus.ACTIVE and is_expiring_soon(expires_on, on=today)
-
-
-def _expiring_soon_condition(today: datetime.date) -> Q:
-    """`expiring_soon` as a filter PostgreSQL evaluates for every row: the same rule (active,
-    expiry from today through `EXPIRING_SOON_DAYS` days ahead, both ends included)."""
-    horizon = today + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS)
-    return Q(status=CertificationStatus.ACTIVE, expires_on__gte=today, expires_on__lte=horizon)
 
 
 class _JsonObject(Func):
@@ -112,11 +84,7 @@ def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime
         county=_JsonObject(code=F("issuing_county__code"), name=F("issuing_county__name")),
         issued_on=_IsoDate("issued_on"),
         expires_on=_IsoDate("expires_on"),
-        expiring_soon=Case(
-            When(_expiring_soon_condition(today), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+        expiring_soon=expiring_soon_flag(on=today),
         specializations=_specialization_codes(),
         updated_at=_UtcIsoText("updated_at"),
     )
@@ -144,11 +112,8 @@ def roster_csv_rows(certifications: QuerySet[Certification], *, today: datetime.
         .annotate(
             csv_issued_on=_IsoDate("issued_on"),
             csv_expires_on=_IsoDate("expires_on"),
-            csv_expiring_soon=Case(
-                When(_expiring_soon_condition(today), then=Value("true")),
-                default=Value("false"),
-                output_field=TextField(),
-            ),
+            # PostgreSQL writes a boolean as text "true" or "false".
+            csv_expiring_soon=Cast(expiring_soon_flag(on=today), TextField()),
             csv_specializations=Func(
                 _specialization_codes(),
                 Value(CSV_SPECIALIZATION_SEPARATOR),

@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from api.rows import expiring_soon, public_certification
+from api.rows import public_certification
 from api.throttles import VerifyThrottle
 from certification.models import CertificationStatus
+from certification.rules import is_expiring_soon
 from training.models import Specialization
 
 # Letters, digits and hyphens: the shape of every certification number (PSS-0001234).
@@ -28,6 +29,7 @@ class VerifySearchForm(forms.Form):
         label=_("Certification number"),
         max_length=40,
         help_text=_("As printed on the certificate, for example PSS-0001234."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Enter a certification number.")},
     )
 
@@ -78,7 +80,7 @@ def verify_certification(request: HttpRequest, number: str) -> HttpResponse:
         "status": certification.status,
         "status_label": CertificationStatus(certification.status).label,
         "is_current": certification.status == CertificationStatus.ACTIVE,
-        "expiring_soon": expiring_soon(certification.status, certification.expires_on, today=today),
+        "expiring_soon": is_expiring_soon(certification.status, certification.expires_on, on=today),
         "specializations": [
             Specialization(code).label
             for code in sorted(s.code for s in certification.specializations.all())

@@ -214,11 +214,19 @@ def vacate_date(expires_on: datetime.date) -> datetime.date:
     return add_years(expires_on, policy.VACATE_AFTER_EXPIRY_YEARS)
 
 
-def is_expiring_soon(expires_on: datetime.date, *, on: datetime.date) -> bool:
-    """Whether a certification expiring on `expires_on` is within 90 days of expiry on `on`
-    (derived, not a status): from 90 days before through the expiry date itself."""
-    days_left = (expires_on - on).days
-    return 0 <= days_left <= policy.EXPIRING_SOON_DAYS
+def expiring_soon_window(on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The expiry dates that count as "expiring soon" on `on`: from `on` itself through
+    `EXPIRING_SOON_DAYS` days later, both ends included (docs/domain.md#expiring-soon)."""
+    return on, on + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS)
+
+
+def is_expiring_soon(status: str, expires_on: datetime.date, *, on: datetime.date) -> bool:
+    """Whether a certification in `status` expiring on `expires_on` is "expiring soon" on
+    `on`: derived, not a status. Only an active certification is: a suspended, revoked or
+    vacated one is not about to lapse by running out. The same rule as a query expression is
+    `certification.selectors.expiring_soon_q`."""
+    first, last = expiring_soon_window(on)
+    return status == CertificationStatus.ACTIVE and first <= expires_on <= last
 
 
 def _status_label(certification: Certification) -> str:

@@ -37,7 +37,7 @@ import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -48,8 +48,10 @@ from certification.models import (
     Application,
     ApplicationStatus,
     Certification,
+    CertificationStatus,
     CodeOfEthicsVersion,
 )
+from certification.rules import expiring_soon_window
 from counties.selectors import staff_county_ids
 from documents.models import Document
 from training.models import TrainingRecord
@@ -142,11 +144,9 @@ def training_record_get(user: User | AnonymousUser | None, pk: object) -> Traini
         raise Http404("No such training record.") from exc
 
 
-
 def profile_of(user: User) -> ApplicantProfile | None:
     """`user`'s own applicant profile, with the county of residence, or None."""
     return ApplicantProfile.objects.filter(user=user).select_related("county_of_residence").first()
-
 
 
 # The audit verbs an applicant sees on their timeline, in words (templates/portal/status.html).
@@ -223,6 +223,18 @@ def certification_by_number_public(number: str) -> Certification | None:
         .filter(number=normalized)
         .first()
     )
+
+
+def expiring_soon_q(*, on: datetime.date) -> Q:
+    """`certification.rules.is_expiring_soon` as a filter PostgreSQL evaluates on every row:
+    active, expiring within `expiring_soon_window(on)`. The roster (workspace and API), the
+    county dashboard and the CSV exports use it; one certification in hand uses the rule."""
+    return Q(status=CertificationStatus.ACTIVE, expires_on__range=expiring_soon_window(on))
+
+
+def expiring_soon_flag(*, on: datetime.date) -> ExpressionWrapper:
+    """`expiring_soon_q` as a true/false column, for `annotate(expiring_soon=...)`."""
+    return ExpressionWrapper(expiring_soon_q(on=on), output_field=BooleanField())
 
 
 def ethics_version_current(today: datetime.date) -> CodeOfEthicsVersion | None:

@@ -37,6 +37,7 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",
 ]
 THIRD_PARTY_APPS = [
     "allauth",
@@ -92,6 +93,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Every form field in USWDS markup from one template (core/forms.py, templates/forms/field.html);
+# Django's own widget templates come from the `django.forms` app.
+FORM_RENDERER = "core.forms.UswdsFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -15,6 +15,7 @@ from certification.models import ApplicantProfile, Pathway
 from continuing_ed.models import CeCategory
 from core import policy
 from core.errors import DomainError
+from core.forms import DateInput
 from core.units import hours_text
 from counties.models import County
 from training.models import Course, TrainingProvider, TrainingRecord
@@ -31,32 +32,10 @@ UPLOAD_HELP = _lazy_format(
     megabytes=policy.UPLOAD_MAX_BYTES // (1024 * 1024),
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _widget_class(widget: forms.Widget) -> str:
-    if isinstance(widget, forms.CheckboxInput):
-        return "usa-checkbox__input"
-    if isinstance(widget, forms.RadioSelect):
-        return "usa-radio__input"
-    if isinstance(widget, forms.Select):
-        return "usa-select"
-    if isinstance(widget, forms.Textarea):
-        return "usa-textarea"
-    if isinstance(widget, forms.FileInput):
-        return "portal-file-input"
-    return "usa-input"
-
-
 class PortalForm(forms.Form):
-    """A form rendered with USWDS classes (templates/portal/includes/field.html links each
-    error and hint to its field with aria-describedby)."""
+    """A portal form: its required fields are marked (templates/forms/field.html)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = _widget_class(field.widget)
-            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+    mark_required = True
 
     def add_domain_error(
         self, error: DomainError, *, field_map: dict[str, str] | None = None
@@ -70,12 +49,7 @@ class PortalForm(forms.Form):
 class PortalModelForm(forms.ModelForm):
     """A ModelForm used for its fields and labels only: views never call `save()`."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = _widget_class(field.widget)
-            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
-
+    mark_required = True
     add_domain_error = PortalForm.add_domain_error
 
     def _post_clean(self) -> None:
@@ -104,7 +78,7 @@ class ProfileForm(PortalModelForm):
             "education_attested",
         ]
         widgets = {
-            "date_of_birth": DATE_WIDGET,
+            "date_of_birth": DateInput,
             "lived_experience": forms.RadioSelect,
             "education": forms.RadioSelect,
             "preferred_language": forms.RadioSelect,
@@ -280,7 +254,7 @@ class TrainingRecordForm(PortalForm):
     hours = forms.DecimalField(
         label=_("Hours completed"), min_value=0.25, max_digits=6, decimal_places=2
     )
-    completed_on = forms.DateField(label=_("Completion date"), widget=DATE_WIDGET)
+    completed_on = forms.DateField(label=_("Completion date"), widget=DateInput)
     certificate = forms.FileField(
         label=_("Certificate of completion"),
         help_text=UPLOAD_HELP,
@@ -301,7 +275,7 @@ class CeCreditForm(PortalForm):
     category = forms.ChoiceField(
         label=_("Category"), choices=CeCategory.choices, widget=forms.RadioSelect
     )
-    completed_on = forms.DateField(label=_("Completion date"), widget=DATE_WIDGET)
+    completed_on = forms.DateField(label=_("Completion date"), widget=DateInput)
     proof = forms.FileField(
         label=_("Proof of completion"),
         help_text=UPLOAD_HELP,

@@ -236,7 +236,9 @@ def person_summary(user: User, *, today: datetime.date) -> PersonSummary:
     )
     if live:
         summary.next_step = certification_next_step(certification, today=today)
-        summary.expiring_soon = rules.is_expiring_soon(certification.expires_on, on=today)
+        summary.expiring_soon = rules.is_expiring_soon(
+            certification.status, certification.expires_on, on=today
+        )
         summary.renewal_open = (
             certification.status == CertificationStatus.ACTIVE
             and today >= rules.renewal_window_opens(certification.expires_on)

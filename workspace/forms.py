@@ -1,63 +1,20 @@
 """Forms of the county workspace. They check the shape of the input only: every rule is
-the services' (a refused action comes back as a DomainError and is shown on the form)."""
+the services' (a refused action comes back as a DomainError and is shown on the form). Their
+fields are rendered by templates/forms/field.html (`{{ field.as_field_group }}`, core/forms.py)."""
 
+import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ce_audits.models import CeAuditOutcome
-from certification.models import ApplicationPart, ApplicationStatus, CertificationStatus
+from certification.filters import RosterFilter
+from certification.models import ApplicationPart, ApplicationStatus
+from certification.selectors import expiring_soon_q
 from core import policy
+from core.forms import DateInput
 from counties.models import DeliverySystem, StaffRole
 from exams.models import ExamResult
-from training.models import Specialization
-
-_INPUT_CLASSES = {
-    forms.Textarea: "usa-textarea",
-    forms.Select: "usa-select",
-    forms.ClearableFileInput: "usa-file-input",
-    forms.FileInput: "usa-file-input",
-}
-_GROUP_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.CheckboxInput)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class UswdsForm(forms.Form):
-    """USWDS classes on every widget, and, once validated, `aria-invalid` and an
-    `aria-describedby` pointing at the field's error message (templates/workspace/includes/
-    field.html renders it with the id `<field id>-error`)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, (*_GROUP_WIDGETS, forms.HiddenInput)):
-                continue
-            widget.attrs.setdefault("class", _INPUT_CLASSES.get(type(widget), "usa-input"))
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
-
-    def add_error(self, field, error) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                self._mark_invalid(name)
-
-    def _mark_invalid(self, name: str) -> None:
-        widget = self.fields[name].widget
-        if widget.attrs.get("aria-invalid") == "true":
-            return
-        error_id = f"{self[name].auto_id}-error"
-        described = widget.attrs.get("aria-describedby", "")
-        widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
-        widget.attrs["aria-invalid"] = "true"
-        if not isinstance(widget, _GROUP_WIDGETS):
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} usa-input--error".strip()
 
 
 def _required_text(label: str, help_text: str = "") -> forms.CharField:
@@ -70,11 +27,11 @@ def _required_text(label: str, help_text: str = "") -> forms.CharField:
     )
 
 
-class ConfirmForm(UswdsForm):
+class ConfirmForm(forms.Form):
     """An action that needs nothing but the confirmation itself."""
 
 
-class VersionedForm(UswdsForm):
+class VersionedForm(forms.Form):
     """An action on an application: carries the version the reviewer saw, so a decision made
     meanwhile by someone else refuses this one instead of being overwritten."""
 
@@ -96,11 +53,11 @@ class DenyForm(VersionedForm):
     reason = _required_text(_("Reason for the denial"), _("The applicant reads this reason."))
 
 
-class ReasonForm(UswdsForm):
+class ReasonForm(forms.Form):
     reason = _required_text(_("Reason"))
 
 
-class OptionalReasonForm(UswdsForm):
+class OptionalReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional)"),
         required=False,
@@ -109,7 +66,7 @@ class OptionalReasonForm(UswdsForm):
     )
 
 
-class ReviewDecisionForm(UswdsForm):
+class ReviewDecisionForm(forms.Form):
     """Verify or reject a document, training record or CE credit; a rejection needs a reason."""
 
     VERIFY = "verify"
@@ -134,7 +91,7 @@ class ReviewDecisionForm(UswdsForm):
         return cleaned
 
 
-class ExamAttemptForm(UswdsForm):
+class ExamAttemptForm(forms.Form):
     taken_on = forms.DateField(label=_("Exam date"), widget=DateInput)
     result = forms.ChoiceField(
         label=_("Result"), choices=ExamResult.choices, widget=forms.RadioSelect
@@ -144,7 +101,7 @@ class ExamAttemptForm(UswdsForm):
     )
 
 
-class ExamImportForm(UswdsForm):
+class ExamImportForm(forms.Form):
     file = forms.FileField(
         label=_("Vendor results file (CSV)"),
         help_text=_("A CSV file with the columns described above, UTF-8 encoded."),
@@ -152,7 +109,7 @@ class ExamImportForm(UswdsForm):
     )
 
 
-class ReinstateForm(UswdsForm):
+class ReinstateForm(forms.Form):
     ethics_affirmed = forms.BooleanField(
         label=_("The person has signed the current Code of Ethics affirmation."),
     )
@@ -167,49 +124,35 @@ class QueueFilterForm(forms.Form):
         (ApplicationStatus.IN_REVIEW, ApplicationStatus.IN_REVIEW.label),
     ]
 
-    q = forms.CharField(label=_("Name or application number"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Name or application number"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput,
+    )
     status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"class": "usa-input", "type": "search"})
-        self.fields["status"].widget.attrs["class"] = "usa-select"
 
     def values(self) -> dict:
         return self.cleaned_data if self.is_valid() else {"q": "", "status": ""}
 
 
-class RosterFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name or certification number"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("Any status")), *CertificationStatus.choices],
-        required=False,
-    )
-    specialization = forms.ChoiceField(
-        label=_("Specialization"),
-        choices=[("", _("Any specialization")), *Specialization.choices],
-        required=False,
-    )
-    expiring = forms.BooleanField(required=False)
+class CountyRosterFilter(RosterFilter):
+    """The roster filter (`certification.filters.RosterFilter`, shared with the API) with the
+    workspace's "expiring soon" box."""
+
+    expiring = django_filters.BooleanFilter(method="filter_expiring", widget=forms.CheckboxInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expiring"].label = _("Expiring within %(days)d days") % {
+        self.filters["expiring"].label = _("Expiring within %(days)d days") % {
             "days": policy.EXPIRING_SOON_DAYS
         }
-        self.fields["q"].widget.attrs.update({"class": "usa-input", "type": "search"})
-        self.fields["status"].widget.attrs["class"] = "usa-select"
-        self.fields["specialization"].widget.attrs["class"] = "usa-select"
-        self.fields["expiring"].widget.attrs["class"] = "usa-checkbox__input"
 
-    def values(self) -> dict:
-        if self.is_valid():
-            return self.cleaned_data
-        return {"q": "", "status": "", "specialization": "", "expiring": False}
+    def filter_expiring(self, queryset, name: str, value: bool):
+        return queryset.filter(expiring_soon_q(on=timezone.localdate())) if value else queryset
 
 
-class OptInChangeForm(UswdsForm):
+class OptInChangeForm(forms.Form):
     delivery_system = forms.ChoiceField(
         label=_("Delivery system"), choices=DeliverySystem.choices, widget=forms.Select
     )
@@ -223,7 +166,7 @@ class OptInChangeForm(UswdsForm):
     reason = _required_text(_("Reason"), _("For example, the board resolution that decided it."))
 
 
-class InviteForm(UswdsForm):
+class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(
         label=_("Role"),
@@ -233,17 +176,17 @@ class InviteForm(UswdsForm):
     )
 
 
-class MembershipRoleForm(UswdsForm):
+class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices, widget=forms.Select)
 
 
-class CeAuditDrawForm(UswdsForm):
+class CeAuditDrawForm(forms.Form):
     percent = forms.IntegerField(
         label=_("Share of eligible peers to audit (percent)"), min_value=1, max_value=100
     )
 
 
-class CeAuditOutcomeForm(UswdsForm):
+class CeAuditOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[

@@ -46,7 +46,9 @@ def certification(request: HttpRequest) -> HttpResponse:
             "wallet_available": active
             and certificate_latest(certification, CertificateKind.WALLET) is not None,
             "specializations": list(certification.specializations.all()),
-            "expiring_soon": rules.is_expiring_soon(certification.expires_on, on=today),
+            "expiring_soon": rules.is_expiring_soon(
+                certification.status, certification.expires_on, on=today
+            ),
             "renewal_opens": rules.renewal_window_opens(certification.expires_on),
             "renewal_open": certification.status == CertificationStatus.ACTIVE
             and today >= rules.renewal_window_opens(certification.expires_on),

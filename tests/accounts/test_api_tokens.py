@@ -127,7 +127,7 @@ def test_invalid_lifetime_is_a_field_error(client, staff):
 
     assert response.status_code == 200
     assert response.context["form"].errors["days"]
-    assert b'aria-describedby="id_days-error"' in response.content
+    assert b'aria-describedby="id_days_error"' in response.content
     assert not ApiToken.objects.exists()
 
 

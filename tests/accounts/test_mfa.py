@@ -46,8 +46,8 @@ def test_a_wrong_code_does_not_activate_and_the_error_is_linked_to_the_field(cli
 
     assert response.status_code == 200
     assert response.context["form"].errors == {"code": ["Incorrect code."]}
-    assert b'aria-describedby="id_code-error"' in response.content
-    assert b'<span class="usa-error-message" id="id_code-error">Incorrect code.</span>' in (
+    assert b'aria-describedby="id_code_error"' in response.content
+    assert b'<span class="usa-error-message" id="id_code_error">Incorrect code.</span>' in (
         response.content
     )
     assert not Authenticator.objects.filter(user=user).exists()

@@ -8,7 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from api.rows import expiring_soon
+from certification.rules import is_expiring_soon
 from core import policy
 from tests.api.conftest import bulk_certifications
 from tests.factories import CertificationFactory, SpecializationFactory
@@ -157,7 +157,7 @@ def test_expiring_soon_in_csv_and_json_agrees_with_the_rule(state, cast):
             expires_on=expires_on,
         )
     expected = {
-        f"PSS-S{n:03d}": expiring_soon(status, today + datetime.timedelta(days=days), today=today)
+        f"PSS-S{n:03d}": is_expiring_soon(status, today + datetime.timedelta(days=days), on=today)
         for n, (status, days) in enumerate(cases)
     }
 

@@ -40,7 +40,7 @@ def test_the_search_page_has_a_labelled_field(client):
     assert response.status_code == 200
     html = text(response)
     assert '<label class="usa-label" for="id_number">Certification number</label>' in html
-    assert 'aria-describedby="id_number-hint"' in html
+    assert 'aria-describedby="id_number_helptext"' in html
 
 
 @pytest.mark.parametrize("typed", ["PSS-0001000", " pss-0001000 "])
@@ -65,7 +65,7 @@ def test_a_bad_number_is_an_error_linked_to_the_field(client, typed, message):
     assert response.status_code == 400
     html = text(response)
     assert message in html
-    assert 'aria-describedby="id_number-hint id_number-error"' in html
+    assert 'aria-describedby="id_number_helptext id_number_error"' in html
     assert 'aria-invalid="true"' in html
     assert "<script>" not in html.split("<main", 1)[1]
 

@@ -575,7 +575,13 @@ def test_reinstatement_with_pending_ce_only():
 )
 def test_is_expiring_soon(days_left, soon):
     on = EXPIRES - datetime.timedelta(days=days_left)
-    assert is_expiring_soon(EXPIRES, on=on) is soon
+    assert is_expiring_soon("active", EXPIRES, on=on) is soon
+
+
+@pytest.mark.parametrize("status", ["suspended", "expired", "revoked", "vacated"])
+def test_only_an_active_certification_is_expiring_soon(status):
+    on = EXPIRES - datetime.timedelta(days=30)
+    assert is_expiring_soon(status, EXPIRES, on=on) is False
 
 
 # Specializations -------------------------------------------------------------------------------

@@ -232,7 +232,7 @@ def test_workspace_actions_refuse_unstorable_text_and_keep_the_rest_exactly(name
 
         assert response.status_code == 200
         assert response.context["form"].errors[action.text]
-        assert f'id="id_{action.text}-error"' in response.content.decode()
+        assert f'id="id_{action.text}_error"' in response.content.decode()
         assert AuditEvent.objects.count() == before
     typed = "storable@example.org" if action.text == "email" else STORABLE
     taken = AuditEvent.objects.filter(verb=action.verb).count()

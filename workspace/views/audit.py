@@ -22,10 +22,10 @@ from django.views.decorators.http import require_safe
 
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for
+from core.forms import DateInput
 from documents.models import DocumentView
 from documents.selectors import document_views_for
 from workspace.access import CountyWorkspace, workspace_view
-from workspace.forms import DateInput, UswdsForm
 from workspace.timeline import STATE_LABELS, VERB_LABELS
 from workspace.views.common import PAGE_SIZE, paginate, querystring_without_page
 
@@ -111,7 +111,7 @@ def audit_rows(events, workspace: CountyWorkspace) -> list[AuditRow]:
     return rows
 
 
-class AuditFilterForm(UswdsForm):
+class AuditFilterForm(forms.Form):
     verb = forms.ChoiceField(label=_("Action"), required=False)
     start = forms.DateField(label=_("From (date)"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To (date)"), required=False, widget=DateInput())

@@ -60,8 +60,9 @@ def certification_detail(request: HttpRequest, workspace: CountyWorkspace, pk: i
         "workspace": workspace,
         "nav": "roster",
         "certification": certification,
-        "expiring_soon": certification.status == C.ACTIVE
-        and rules.is_expiring_soon(certification.expires_on, on=today),
+        "expiring_soon": rules.is_expiring_soon(
+            certification.status, certification.expires_on, on=today
+        ),
         "ce_credits": ce_credits,
         "renewals": certification.renewals.all(),
         "timeline": timeline_entries(events),

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_safe
 from ce_audits.models import CeAuditOutcome
 from ce_audits.selectors import ce_audits_for
 from certification.models import Application, ApplicationStatus, Certification, CertificationStatus
-from certification.selectors import applications_for, certifications_for, training_records_for
+from certification.selectors import (
+    applications_for,
+    certifications_for,
+    expiring_soon_q,
+    training_records_for,
+)
 from core import policy
 from core.review import ReviewStatus
 from training.models import TrainingRecord
@@ -82,12 +87,7 @@ def _expiring(user, workspace: CountyWorkspace, today: datetime.date) -> QuerySe
     return (
         certifications_for(user)
         .prefetch_related(None)
-        .filter(
-            issuing_county=workspace.county,
-            status=CertificationStatus.ACTIVE,
-            expires_on__gte=today,
-            expires_on__lte=today + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS),
-        )
+        .filter(expiring_soon_q(on=today), issuing_county=workspace.county)
         .order_by("expires_on", "pk")
     )
 

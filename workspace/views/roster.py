@@ -2,24 +2,21 @@
 streamed CSV file of any size."""
 
 import csv
-import datetime
 from collections.abc import Iterator
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from certification.models import Certification, CertificationSpecialization, CertificationStatus
-from certification.selectors import certifications_for
-from core import policy
+from certification.models import Certification
+from certification.selectors import certifications_for, expiring_soon_flag
 from training.models import Specialization
 from workspace.access import CountyWorkspace, workspace_view
-from workspace.forms import RosterFilterForm
-from workspace.search import name_or_number
+from workspace.forms import CountyRosterFilter
 from workspace.views.common import paginate, querystring_without_page
 
 CSV_CHUNK_ROWS = 2000
@@ -35,10 +32,10 @@ CSV_COLUMNS = (
 )
 
 
-def roster_rows(user, workspace: CountyWorkspace, filters: dict) -> QuerySet[Certification]:
-    """The county's certifications matching `filters`, by last name, with their
-    specialization codes joined in one column (`specialization_codes`): one query in all."""
-    today = timezone.localdate()
+def roster_rows(user, workspace: CountyWorkspace, params) -> CountyRosterFilter:
+    """The roster filter of `params` over the county's certifications, by last name, each
+    with its specialization codes joined in one column (`specialization_codes`) and its
+    `expiring_soon` flag: one query in all (`.qs`)."""
     rows = (
         certifications_for(user)
         .prefetch_related(None)
@@ -46,41 +43,19 @@ def roster_rows(user, workspace: CountyWorkspace, filters: dict) -> QuerySet[Cer
         .annotate(
             specialization_codes=StringAgg(
                 "specializations__code", delimiter=" ", order_by="specializations__code"
-            )
+            ),
+            expiring_soon=expiring_soon_flag(on=timezone.localdate()),
         )
+        .order_by("last_name", "first_name", "number")
     )
-    if filters.get("status"):
-        rows = rows.filter(status=filters["status"])
-    if filters.get("specialization"):
-        rows = rows.filter(
-            Exists(
-                CertificationSpecialization.objects.filter(
-                    certification=OuterRef("pk"), code=filters["specialization"]
-                )
-            )
-        )
-    if filters.get("expiring"):
-        rows = rows.filter(
-            status=CertificationStatus.ACTIVE,
-            expires_on__gte=today,
-            expires_on__lte=today + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS),
-        )
-    query = (filters.get("q") or "").strip()
-    rows = rows.filter(
-        name_or_number(
-            query,
-            name_fields=("first_name", "last_name"),
-            number=Q(number__iexact=query) if query else None,
-        )
-    )
-    return rows.order_by("last_name", "first_name", "number")
+    return CountyRosterFilter(params, queryset=rows)
 
 
 @workspace_view()
 @require_safe
 def roster(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
-    filter_form = RosterFilterForm(request.GET)
-    page = paginate(request, roster_rows(request.user, workspace, filter_form.values()))
+    roster_filter = roster_rows(request.user, workspace, request.GET)
+    page = paginate(request, roster_filter.qs)
     labels = dict(Specialization.choices)
     page.object_list = list(page.object_list)
     for row in page.object_list:
@@ -93,11 +68,9 @@ def roster(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
         {
             "workspace": workspace,
             "nav": "roster",
-            "filter_form": filter_form,
+            "filter_form": roster_filter.form,
             "page_obj": page,
             "querystring": querystring_without_page(request),
-            "today": timezone.localdate(),
-            "soon": timezone.localdate() + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS),
         },
     )
 
@@ -120,8 +93,6 @@ class _Echo:
 
 
 def _csv_lines(rows: QuerySet[Certification]) -> Iterator[str]:
-    today = timezone.localdate()
-    soon = today + datetime.timedelta(days=policy.EXPIRING_SOON_DAYS)
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for row in rows.iterator(chunk_size=CSV_CHUNK_ROWS):
@@ -133,7 +104,7 @@ def _csv_lines(rows: QuerySet[Certification]) -> Iterator[str]:
                 spreadsheet_text(row.last_name),
                 row.issued_on.isoformat(),
                 row.expires_on.isoformat(),
-                "yes" if row.status == "active" and today <= row.expires_on <= soon else "no",
+                "yes" if row.expiring_soon else "no",
                 row.specialization_codes or "",
             )
         )
@@ -143,7 +114,7 @@ def _csv_lines(rows: QuerySet[Certification]) -> Iterator[str]:
 @require_safe
 def roster_csv(request: HttpRequest, workspace: CountyWorkspace) -> StreamingHttpResponse:
     """The filtered roster as CSV, streamed row by row from a server-side cursor."""
-    rows = roster_rows(request.user, workspace, RosterFilterForm(request.GET).values())
+    rows = roster_rows(request.user, workspace, request.GET).qs
     response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     filename = _("roster-%(county)s-%(date)s.csv") % {
         "county": workspace.county.code,
