@@ -4,12 +4,10 @@
 FROM node:22-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error \
- && mkdir -p vendor/uswds vendor/htmx vendor/axe \
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error \
+ && mkdir -p vendor/uswds \
  && cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
-          node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img vendor/uswds/ \
- && cp node_modules/htmx.org/dist/htmx.min.js vendor/htmx/ \
- && cp node_modules/axe-core/axe.min.js vendor/axe/
+          node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img vendor/uswds/
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -33,11 +33,9 @@ assets: static/vendor/.installed
 
 static/vendor/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor && mkdir -p static/vendor/uswds static/vendor/htmx static/vendor/axe
+	rm -rf static/vendor && mkdir -p static/vendor/uswds
 	cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
 	      node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img static/vendor/uswds/
-	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
-	cp node_modules/axe-core/axe.min.js static/vendor/axe/
 	touch $@
 
 services:

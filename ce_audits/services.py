@@ -11,7 +11,6 @@ import datetime
 import math
 import secrets
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -24,16 +23,9 @@ from certification.models import Certification, CertificationStatus, Renewal
 from continuing_ed.rules import cycle_bounds
 from core import policy
 from core.errors import DomainError
-from counties.models import County, ProgramPolicy, StaffRole
-from counties.selectors import staff_role
+from counties.models import County, ProgramPolicy
+from counties.selectors import ADMIN_ROLES, REVIEW_ROLES, require_staff
 from notifications.services import notify
-
-
-def _require_role(actor: User | None, county: County, roles: tuple[str, ...]) -> None:
-    if actor is None or not actor.is_authenticated or actor.is_state_staff:
-        raise PermissionDenied
-    if staff_role(actor, county) not in roles:
-        raise PermissionDenied
 
 
 def ce_audit_pool(county: County, *, today: datetime.date) -> QuerySet[Certification]:
@@ -72,7 +64,7 @@ def ce_audit_draw(
     audit for each and email each holder asking for proof. By an administrator of the county.
     Draws of one county run one after the other (the county row is locked), and a
     certification never has two audits pending (a database constraint)."""
-    _require_role(actor, county, (StaffRole.ADMIN,))
+    require_staff(actor, county, ADMIN_ROLES)
     if percent is None:
         percent = ProgramPolicy.current().ce_audit_sample_percent
     if not 1 <= percent <= 100:
@@ -142,7 +134,7 @@ def ce_audit_record_outcome(
 ) -> CeAudit:
     """pending → passed | failed, by a reviewer or admin of the audit's county. A failure
     needs a note saying what was missing."""
-    _require_role(actor, audit.county, (StaffRole.REVIEWER, StaffRole.ADMIN))
+    require_staff(actor, audit.county, REVIEW_ROLES)
     if outcome not in (CeAuditOutcome.PASSED, CeAuditOutcome.FAILED):
         raise DomainError(_("Choose passed or failed."), field="outcome")
     note = (note or "").strip()

@@ -91,6 +91,27 @@ class ApplicantProfile(models.Model):
         return f"{self.legal_first_name} {self.legal_last_name}".strip()
 
 
+# What a person fills in about themselves, in the order the portal asks: the fields of the
+# details form, all that `profile_save` accepts, and what the personal data export lists.
+PROFILE_FIELDS = (
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_name",
+    "date_of_birth",
+    "phone",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "county_of_residence",
+    "preferred_language",
+    "lived_experience",
+    "education",
+    "education_attested",
+)
+
+
 class CodeOfEthicsVersion(models.Model):
     """A version of the Code of Ethics, in English and Spanish. The current one is the latest
     whose `effective_on` has come; each signature records the version signed."""

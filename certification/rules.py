@@ -23,9 +23,11 @@ import datetime
 from collections.abc import Collection, Iterable, Sequence
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certification.models import (
     Application,
+    ApplicationPart,
     ApplicationStatus,
     Certification,
     CertificationStatus,
@@ -42,7 +44,56 @@ from training.models import Specialization, TrainingRecord
 from training.rules import training_sufficiency_problems
 
 QUALIFYING_EDUCATION = (Education.HIGH_SCHOOL_DIPLOMA, Education.EQUIVALENT, Education.HIGHER)
-REQUIRED_DOCUMENTS = (DocumentKind.PHOTO_ID, DocumentKind.DIPLOMA)
+# The documents every application needs (docs/domain.md#eligibility): a government photo ID
+# and proof of the diploma or its equivalent. An application holds one current document of each
+# (a new upload replaces the last), and a reviewer verifies both before approving.
+APPLICATION_DOCUMENTS = (DocumentKind.PHOTO_ID, DocumentKind.DIPLOMA)
+_MISSING_DOCUMENT = {
+    DocumentKind.PHOTO_ID: gettext_lazy("Upload a government photo ID."),
+    DocumentKind.DIPLOMA: gettext_lazy(
+        "Upload proof of your high school diploma or its equivalent."
+    ),
+}
+# The application part a reviewer names to ask for a new document of each kind. `other`
+# documents may be added whenever changes are requested; CE certificates never belong to an
+# application.
+PART_OF_KIND = {
+    DocumentKind.PHOTO_ID: ApplicationPart.PHOTO_ID,
+    DocumentKind.DIPLOMA: ApplicationPart.DIPLOMA,
+    DocumentKind.TRAINING_CERTIFICATE: ApplicationPart.TRAINING,
+    DocumentKind.RECOMMENDATION_LETTER: ApplicationPart.OUT_OF_STATE,
+}
+
+# What the applicant may edit in an application, by the part a reviewer can send back.
+# `pathway` changes only in a draft; the Code of Ethics is signed through
+# `application_sign_ethics`, the documents through `document_upload`.
+EDITABLE_FIELDS_BY_PART: dict[str, tuple[str, ...]] = {
+    ApplicationPart.ATTESTATIONS: ("attest_share_experience", "attest_recovery"),
+    ApplicationPart.OUT_OF_STATE: (
+        "other_state",
+        "other_state_certification_number",
+        "peer_work_hours",
+        "attest_no_pending_discipline",
+    ),
+}
+DRAFT_ONLY_FIELDS = ("pathway",)
+EDITABLE_FIELDS = frozenset(
+    DRAFT_ONLY_FIELDS + tuple(f for fields in EDITABLE_FIELDS_BY_PART.values() for f in fields)
+)
+
+
+def application_editable_fields(application: Application) -> frozenset[str]:
+    """The fields of `application` the applicant may change in its current state: any in a
+    draft, those of the parts the reviewer sent back while changes are requested, else none."""
+    if application.status == ApplicationStatus.DRAFT:
+        return EDITABLE_FIELDS
+    if application.status == ApplicationStatus.CHANGES_REQUESTED:
+        return frozenset(
+            name
+            for part in application.changes_requested_parts
+            for name in EDITABLE_FIELDS_BY_PART.get(part, ())
+        )
+    return frozenset()
 
 
 def _months_later(d: datetime.date, months: int) -> datetime.date:
@@ -149,10 +200,9 @@ def application_submission_problems(
     if not application.attest_recovery:
         problems.append(_("Confirm that you are dedicated to recovery."))
     present = _current_documents(documents)
-    if DocumentKind.PHOTO_ID not in present:
-        problems.append(_("Upload a government photo ID."))
-    if DocumentKind.DIPLOMA not in present:
-        problems.append(_("Upload proof of your high school diploma or its equivalent."))
+    problems.extend(
+        str(_MISSING_DOCUMENT[kind]) for kind in APPLICATION_DOCUMENTS if kind not in present
+    )
     if application.pathway == Pathway.OUT_OF_STATE:
         problems.extend(_out_of_state_problems(application))
     if application.pathway == Pathway.GRANDPARENTING and on > policy.GRANDPARENTING_CLOSED_ON:

@@ -47,7 +47,6 @@ VACATE_AFTER_EXPIRY_YEARS = 4
 
 # Uploads (DESIGN.md 'Files'): PDF, JPEG or PNG, judged by content, 10 MB at most.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-UPLOAD_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 # Images larger than this many pixels are refused as decompression bombs (our choice).
 UPLOAD_MAX_IMAGE_PIXELS = 50_000_000
 
@@ -56,9 +55,6 @@ GRANDPARENTING_CLOSED_ON = datetime.date(2022, 12, 31)
 
 # Out-of-state reciprocity: 1,550 hours of peer work (capeercertification.org).
 OUT_OF_STATE_PEER_WORK_HOURS = 1550
-
-# NUCC provider taxonomy code for a certified peer.
-PEER_TAXONOMY_CODE = "175T00000X"
 
 # Defaults of the operator-editable values (counties.ProgramPolicy), our choice unless noted.
 DEFAULT_REMINDER_DAYS = (90, 60, 30, 7)

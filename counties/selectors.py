@@ -14,6 +14,7 @@ from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import can_read
 from counties.models import (
     County,
     CountyMembership,
@@ -29,16 +30,12 @@ REVIEW_ROLES = (StaffRole.REVIEWER, StaffRole.ADMIN)
 ADMIN_ROLES = (StaffRole.ADMIN,)
 
 
-def _is_active(user: User | AnonymousUser | None) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def staff_counties(user: User | AnonymousUser | None) -> QuerySet[County]:
     """The counties in which `user` holds a membership (any role), by name.
 
     State staff get none from here: their statewide read access is decided by each selector.
     """
-    if not _is_active(user):
+    if not can_read(user):
         return County.objects.none()
     return County.objects.filter(memberships__user=user)
 
@@ -59,14 +56,14 @@ def staff_county_ids(user: User) -> list[int]:
 
 def admin_counties(user: User | AnonymousUser | None) -> QuerySet[County]:
     """The counties in which `user` is an administrator."""
-    if not _is_active(user):
+    if not can_read(user):
         return County.objects.none()
     return County.objects.filter(memberships__user=user, memberships__role=StaffRole.ADMIN)
 
 
 def staff_role(user: User | AnonymousUser | None, county: County) -> str | None:
     """`user`'s role in `county` ("reviewer" or "admin"), or None when they hold none."""
-    if not _is_active(user):
+    if not can_read(user):
         return None
     return (
         CountyMembership.objects.filter(user=user, county=county)
@@ -78,11 +75,14 @@ def staff_role(user: User | AnonymousUser | None, county: County) -> str | None:
 def require_staff(
     actor: User | None, county: County, roles: Iterable[str] = REVIEW_ROLES
 ) -> str:
-    """The actor's role in `county`, or PermissionDenied when they hold none of `roles`.
+    """The actor's role in `county`, or PermissionDenied when they hold none of `roles`: the
+    check of every service that acts on a county's objects (pass `ADMIN_ROLES` for what only
+    an administrator may do). Call it inside the service's transaction, after its locks: a
+    membership removed meanwhile must not keep its power.
 
     State staff read everything and write nothing, whatever memberships they may hold.
     """
-    if actor is None or not actor.is_authenticated or actor.is_state_staff:
+    if not can_read(actor) or actor.is_state_staff:
         raise PermissionDenied
     role = staff_role(actor, county)
     if role not in roles:
@@ -155,7 +155,7 @@ def counties_taking_applications() -> QuerySet[County]:
 def staff_invitations_for(user: User | AnonymousUser | None, county: County) -> QuerySet:
     """`county`'s pending invitations (neither accepted nor withdrawn; expired ones included,
     the page says so), newest first, if `user` may see them."""
-    if not (user is not None and user.is_authenticated and user.is_active):
+    if not can_read(user):
         return StaffInvitation.objects.none()
     if not user.is_state_staff and staff_role(user, county) != StaffRole.ADMIN:
         return StaffInvitation.objects.none()

@@ -26,7 +26,7 @@ import threading
 import unicodedata
 import warnings
 import zlib
-from typing import IO
+from typing import IO, NamedTuple
 
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile
@@ -41,6 +41,9 @@ Image.MAX_IMAGE_PIXELS = policy.UPLOAD_MAX_IMAGE_PIXELS
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
+# The accepted types and the extension a download of each is given (whatever the uploader
+# named the file).
+EXTENSION_OF_TYPE = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
 MAGIC_BYTES = (
     (b"%PDF-", PDF),
     (b"\xff\xd8\xff", JPEG),
@@ -52,6 +55,14 @@ PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
 PDF_EOF_SEARCH_BYTES = 1024
 CHUNK_BYTES = 64 * 1024
 ORIGINAL_NAME_MAX_LENGTH = 255
+
+
+class CheckedUpload(NamedTuple):
+    """What `validated_upload` found an uploaded file to be."""
+
+    content_type: str
+    size: int
+    sha256: str
 
 
 def _refuse(message: str) -> DomainError:
@@ -249,8 +260,8 @@ def _check_image(file: IO[bytes], content_type: str) -> None:
         raise damaged from None
 
 
-def validated_upload(uploaded_file: IO[bytes]) -> tuple[str, int, str]:
-    """Check an uploaded file by its content; return `(content_type, size, sha256)`.
+def validated_upload(uploaded_file: IO[bytes]) -> CheckedUpload:
+    """Check an uploaded file by its content; return its `(content_type, size, sha256)`.
 
     Raises `DomainError(field="file")` with a message the uploader can act on. Leaves the
     file positioned at its start, ready to be stored.
@@ -272,7 +283,7 @@ def validated_upload(uploaded_file: IO[bytes]) -> tuple[str, int, str]:
     else:
         _check_image(uploaded_file, content_type)
     uploaded_file.seek(0)
-    return content_type, size, sha256
+    return CheckedUpload(content_type, size, sha256)
 
 
 def _too_big_message() -> str:

@@ -11,7 +11,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from certification.models import ApplicantProfile, Pathway
+from certification.models import PROFILE_FIELDS, ApplicantProfile, Pathway
 from continuing_ed.models import CeCategory
 from core import policy
 from core.errors import DomainError
@@ -60,23 +60,7 @@ class PortalModelForm(forms.ModelForm):
 class ProfileForm(PortalModelForm):
     class Meta:
         model = ApplicantProfile
-        fields = [
-            "legal_first_name",
-            "legal_last_name",
-            "preferred_name",
-            "date_of_birth",
-            "phone",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "postal_code",
-            "county_of_residence",
-            "preferred_language",
-            "lived_experience",
-            "education",
-            "education_attested",
-        ]
+        fields = PROFILE_FIELDS
         widgets = {
             "date_of_birth": DateInput,
             "lived_experience": forms.RadioSelect,

@@ -22,9 +22,7 @@ from certification.models import (
     ApplicationStatus,
     Pathway,
 )
-from documents.models import Document, DocumentKind
-
-WIZARD_DOCUMENT_KINDS = (DocumentKind.PHOTO_ID, DocumentKind.DIPLOMA)
+from documents.models import Document
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ DOCUMENTS = Step(
     "documents",
     _("Documents"),
     "portal:application_documents",
-    (ApplicationPart.PHOTO_ID, ApplicationPart.DIPLOMA),
+    tuple(rules.PART_OF_KIND[kind] for kind in rules.APPLICATION_DOCUMENTS),
 )
 REVIEW = Step("review", _("Review and submit"), "portal:application_review", ())
 STEPS = (PROGRAM, DETAILS, ETHICS, ATTESTATIONS, DOCUMENTS, REVIEW)
@@ -65,7 +63,7 @@ def current_documents(documents: Iterable[Document]) -> dict[str, Document]:
     """The newest document of each wizard kind that still stands (not removed)."""
     current: dict[str, Document] = {}
     for document in sorted(documents, key=lambda d: (d.created_at, d.pk), reverse=True):
-        if document.removed_at is None and document.kind in WIZARD_DOCUMENT_KINDS:
+        if document.removed_at is None and document.kind in rules.APPLICATION_DOCUMENTS:
             current.setdefault(document.kind, document)
     return current
 
@@ -96,7 +94,7 @@ def step_done(
             )
         return bool(done)
     if step is DOCUMENTS:
-        return all(kind in documents for kind in WIZARD_DOCUMENT_KINDS)
+        return all(kind in documents for kind in rules.APPLICATION_DOCUMENTS)
     return False
 
 
@@ -119,7 +117,7 @@ def step_editable(step: Step, application: Application) -> bool:
 def document_kind_editable(kind: str, application: Application) -> bool:
     if application.status == ApplicationStatus.DRAFT:
         return True
-    return kind in requested_parts(application)
+    return rules.PART_OF_KIND.get(kind) in requested_parts(application)
 
 
 @dataclass(frozen=True)

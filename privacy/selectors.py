@@ -22,6 +22,7 @@ from accounts.selectors import can_read
 from audit.models import AuditEvent
 from ce_audits.models import CeAudit
 from certification.models import (
+    PROFILE_FIELDS,
     ApplicantProfile,
     Application,
     CertificateFile,
@@ -36,6 +37,7 @@ from certification.selectors import (
 from continuing_ed.selectors import ce_credits_for
 from counties.models import CountyMembership
 from documents.models import Document, DocumentView
+from documents.uploads import EXTENSION_OF_TYPE
 from exams.selectors import exam_attempts_for
 from notifications.models import EmailLog
 
@@ -43,23 +45,10 @@ FORMAT_VERSION = 1
 DATA_FILE = "personal-data.json"
 README_FILE = "README.txt"
 CHUNK_BYTES = 64 * 1024
-EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
-PROFILE_FIELDS = (
-    "legal_first_name",
-    "legal_last_name",
-    "preferred_name",
-    "date_of_birth",
-    "phone",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "preferred_language",
-    "lived_experience",
-    "education",
-    "education_attested",
+# The profile as the person filled it in; the county of residence is written by its name.
+EXPORTED_PROFILE_FIELDS = (
+    *(name for name in PROFILE_FIELDS if name != "county_of_residence"),
     "created_at",
     "updated_at",
 )
@@ -251,7 +240,7 @@ def _profile(user: User) -> dict[str, Any] | None:
         return None
     residence = profile.county_of_residence
     return {
-        **_values(profile, PROFILE_FIELDS),
+        **_values(profile, EXPORTED_PROFILE_FIELDS),
         "county_of_residence": residence.name if residence is not None else None,
     }
 
@@ -305,7 +294,7 @@ def _applications(user: User, events_by_object: dict[tuple[str, int], list]) -> 
 
 
 def _archive_name(folder: str, pk: int, label: str, content_type: str) -> str:
-    return f"{folder}/{pk}-{label}{EXTENSIONS.get(content_type, '')}"
+    return f"{folder}/{pk}-{label}{EXTENSION_OF_TYPE.get(content_type, '')}"
 
 
 def _documents(user: User) -> list[tuple[Document, str]]:

@@ -19,6 +19,7 @@ from certification.models import (
     Certification,
     CodeOfEthicsVersion,
 )
+from certification.selectors import ethics_version_current
 from core.errors import DomainError
 
 
@@ -109,20 +110,11 @@ def require_reason(reason: str, field: str = "reason") -> str:
     return reason
 
 
-def current_ethics_version(today: datetime.date) -> CodeOfEthicsVersion | None:
-    """The Code of Ethics in effect on `today`: the latest whose effective date has come."""
-    return (
-        CodeOfEthicsVersion.objects.filter(effective_on__lte=today)
-        .order_by("-effective_on", "-id")
-        .first()
-    )
-
-
 def require_current_ethics(
     ethics_version: CodeOfEthicsVersion, today: datetime.date
 ) -> CodeOfEthicsVersion:
     """Only the version in effect can be signed: an older one is refused with its successor."""
-    current = current_ethics_version(today)
+    current = ethics_version_current(today)
     if current is None:
         raise DomainError(
             _("No Code of Ethics is in effect yet, so it cannot be signed."),

@@ -48,25 +48,6 @@ from notifications.services import notify
 
 S = ApplicationStatus
 
-# What the applicant may edit, by the part a reviewer can send back. `pathway` changes only
-# in a draft; the Code of Ethics is signed through `application_sign_ethics`.
-EDITABLE_FIELDS_BY_PART: dict[str, tuple[str, ...]] = {
-    ApplicationPart.ATTESTATIONS: ("attest_share_experience", "attest_recovery"),
-    ApplicationPart.OUT_OF_STATE: (
-        "other_state",
-        "other_state_certification_number",
-        "peer_work_hours",
-        "attest_no_pending_discipline",
-    ),
-}
-DRAFT_ONLY_FIELDS = ("pathway",)
-EDITABLE_FIELDS = frozenset(
-    DRAFT_ONLY_FIELDS + tuple(f for fields in EDITABLE_FIELDS_BY_PART.values() for f in fields)
-)
-
-# Documents a reviewer must have verified before approving (DOMAIN.md 'Eligibility').
-DOCUMENTS_VERIFIED_BEFORE_APPROVAL = (DocumentKind.PHOTO_ID, DocumentKind.DIPLOMA)
-
 
 def _transition(
     application: Application,
@@ -186,19 +167,6 @@ def application_create(
     return application
 
 
-def _editable_fields(application: Application) -> frozenset[str]:
-    """The fields the applicant may change in the application's current state."""
-    if application.status == S.DRAFT:
-        return EDITABLE_FIELDS
-    if application.status == S.CHANGES_REQUESTED:
-        return frozenset(
-            f
-            for part in application.changes_requested_parts
-            for f in EDITABLE_FIELDS_BY_PART.get(part, ())
-        )
-    return frozenset()
-
-
 def application_update(
     *,
     actor: User,
@@ -214,7 +182,7 @@ def application_update(
         check_version(application, expected_version)
         if application.status not in (S.DRAFT, S.CHANGES_REQUESTED):
             raise application_state_conflict(application, S.DRAFT)
-        allowed = _editable_fields(application)
+        allowed = rules.application_editable_fields(application)
         changed = []
         for name, value in fields.items():
             if name not in allowed:
@@ -395,7 +363,7 @@ def _unverified_required_documents(application: Application) -> list[str]:
     labels = dict(DocumentKind.choices)
     return [
         _("Verify the %(document)s before approving.") % {"document": str(labels[kind]).lower()}
-        for kind in DOCUMENTS_VERIFIED_BEFORE_APPROVAL
+        for kind in rules.APPLICATION_DOCUMENTS
         if kind not in verified_kinds
     ]
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from certification.models import Application, ApplicationPart, ApplicationStatus
+from certification import rules
+from certification.models import Application, ApplicationStatus
 from certification.services._common import (
     application_state_conflict,
     lock_application,
@@ -27,22 +28,10 @@ from core.review import ReviewStatus
 from counties.selectors import require_staff
 from documents import services as documents_services
 from documents.models import Document, DocumentKind
-from documents.uploads import safe_original_name, validated_upload
 from training.models import TrainingRecord
 
 S = ApplicationStatus
 
-# The application part a reviewer names to ask for a new document of each kind. `other`
-# documents may be added whenever changes are requested; CE certificates never belong to an
-# application.
-PART_OF_KIND = {
-    DocumentKind.PHOTO_ID: ApplicationPart.PHOTO_ID,
-    DocumentKind.DIPLOMA: ApplicationPart.DIPLOMA,
-    DocumentKind.TRAINING_CERTIFICATE: ApplicationPart.TRAINING,
-    DocumentKind.RECOMMENDATION_LETTER: ApplicationPart.OUT_OF_STATE,
-}
-# An application holds one current document of these kinds: a new upload replaces the last.
-SINGLE_CURRENT_KINDS = (DocumentKind.PHOTO_ID, DocumentKind.DIPLOMA)
 REVIEWABLE_APPLICATION_STATUSES = (S.SUBMITTED, S.IN_REVIEW)
 
 
@@ -55,7 +44,7 @@ def _check_application_editable(application: Application, kind: str) -> None:
     if application.status == S.DRAFT:
         return
     if application.status == S.CHANGES_REQUESTED:
-        part = PART_OF_KIND.get(kind)
+        part = rules.PART_OF_KIND.get(kind)
         if part is None or part in application.changes_requested_parts:
             return
         raise DomainError(
@@ -74,49 +63,33 @@ def document_upload(
     application: Application | None = None,
 ) -> Document:
     """Store `uploaded_file` for `owner` under a random name, after checking it by content
-    (`documents.uploads.validated_upload`). With `application`, the document joins it
-    while that part is editable; a new photo ID or diploma replaces the previous one. Without,
-    it is the owner's own document (`documents.services.document_upload`)."""
+    (`documents.services.upload_check`). With `application`, the document joins it while
+    that part is editable; a new photo ID or diploma replaces the previous one. Without, it is
+    the owner's own document (`documents.services.document_upload`)."""
     if application is None:
         return documents_services.document_upload(
             owner=owner, kind=kind, uploaded_file=uploaded_file
         )
-    if owner is None or not owner.is_authenticated:
-        raise PermissionDenied
-    if kind not in DocumentKind.values:
-        raise DomainError(_("Choose what kind of document this is."), field="kind")
     require_applicant(owner, application)
-    content_type, size, sha256 = validated_upload(uploaded_file)
+    checked = documents_services.upload_check(owner=owner, kind=kind, uploaded_file=uploaded_file)
     with transaction.atomic():
         application = lock_application(application)
         _check_application_editable(application, kind)
         superseded: list[int] = []
-        if kind in SINGLE_CURRENT_KINDS:
+        if kind in rules.APPLICATION_DOCUMENTS:
             previous = Document.objects.filter(
                 application=application, kind=kind, removed_at__isnull=True
             )
             superseded = list(previous.values_list("pk", flat=True))
             previous.update(removed_at=timezone.now())
-        document = Document.objects.create(
+        return documents_services.document_store(
             owner=owner,
-            application=application,
             kind=kind,
-            file=uploaded_file,
-            original_name=safe_original_name(getattr(uploaded_file, "name", "")),
-            content_type=content_type,
-            size=size,
-            sha256=sha256,
+            uploaded_file=uploaded_file,
+            checked=checked,
+            application=application,
+            superseded=superseded,
         )
-        audit_record(
-            actor=owner,
-            verb="document_upload",
-            obj=document,
-            county=application.county,
-            subject=owner,
-            to_state=document.review_status,
-            data={"kind": kind, "application_id": application.pk, "superseded": superseded},
-        )
-    return document
 
 
 def _lock_document(document: Document) -> tuple[Document, Application | None]:

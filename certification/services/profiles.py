@@ -9,30 +9,17 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import user_language_set
 from audit.services import audit_record
-from certification.models import ApplicantProfile, Application, ApplicationPart, ApplicationStatus
+from certification.models import (
+    PROFILE_FIELDS,
+    ApplicantProfile,
+    Application,
+    ApplicationPart,
+    ApplicationStatus,
+)
 from core.errors import DomainError
 
 S = ApplicationStatus
 
-PROFILE_FIELDS = frozenset(
-    {
-        "legal_first_name",
-        "legal_last_name",
-        "preferred_name",
-        "date_of_birth",
-        "phone",
-        "address_line1",
-        "address_line2",
-        "city",
-        "state",
-        "postal_code",
-        "county_of_residence",
-        "preferred_language",
-        "lived_experience",
-        "education",
-        "education_attested",
-    }
-)
 # The answers a reviewer checks against the documents (the ID must match the legal name):
 # frozen while an application is with a reviewer or approved, unless the reviewer sent the
 # personal details back for changes. Contact details stay editable.
@@ -66,7 +53,7 @@ def profile_save(*, user: User, **fields: Any) -> ApplicantProfile:
     reviewer or approved. Writes one audit event naming the changed fields."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied
-    unknown = set(fields) - PROFILE_FIELDS
+    unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"profile_save() got unknown fields: {sorted(unknown)}")
     with transaction.atomic():

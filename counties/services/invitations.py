@@ -27,7 +27,7 @@ from audit.services import audit_record
 from core import policy
 from core.errors import DomainError
 from counties.models import County, CountyMembership, StaffInvitation, StaffRole
-from counties.selectors import staff_role
+from counties.selectors import ADMIN_ROLES, require_staff, staff_role
 from counties.services.memberships import membership_set
 from notifications.mail import KIND_HEADER
 
@@ -36,14 +36,6 @@ logger = logging.getLogger(__name__)
 
 def invitation_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _require_admin(actor: User | None, county: County) -> None:
-    """Only an administrator of `county` manages its staff; state staff write nothing."""
-    if actor is None or not actor.is_authenticated or actor.is_state_staff:
-        raise PermissionDenied
-    if staff_role(actor, county) != StaffRole.ADMIN:
-        raise PermissionDenied
 
 
 def accept_url(token: str) -> str:
@@ -90,7 +82,7 @@ def staff_invite(
     and its token (the only time the token exists outside the email). The email is sent in
     the inviting administrator's language once the transaction commits.
     """
-    _require_admin(actor, county)
+    require_staff(actor, county, ADMIN_ROLES)
     email = (email or "").strip().lower()
     if not email or "@" not in email:
         raise DomainError(_("Enter an email address."), field="email")
@@ -216,7 +208,7 @@ def staff_invitation_accept(*, user: User, token: str) -> CountyMembership:
 def staff_invitation_revoke(*, actor: User, invitation: StaffInvitation) -> StaffInvitation:
     """Withdraw a pending invitation, by an administrator of its county. Its link stops
     working."""
-    _require_admin(actor, invitation.county)
+    require_staff(actor, invitation.county, ADMIN_ROLES)
     with transaction.atomic():
         invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None or invitation.revoked_at is not None:

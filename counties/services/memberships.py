@@ -5,7 +5,6 @@ write nothing. Every change is audited in the same transaction.
 """
 
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,21 +12,7 @@ from accounts.models import User
 from audit.services import audit_record
 from core.errors import DomainError
 from counties.models import County, CountyMembership, StaffRole
-
-
-def require_county_admin(actor: User | None, county: County) -> None:
-    """Raise PermissionDenied unless `actor` is an active administrator of `county`.
-
-    Call inside the transaction, after taking the locks: a membership removed meanwhile by
-    another administrator must not keep its power."""
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        raise PermissionDenied
-    if actor.is_state_staff:
-        raise PermissionDenied
-    if not CountyMembership.objects.filter(
-        user=actor, county=county, role=StaffRole.ADMIN
-    ).exists():
-        raise PermissionDenied
+from counties.selectors import ADMIN_ROLES, require_staff
 
 
 def _admin_count(county: County) -> int:
@@ -46,7 +31,7 @@ def membership_set(*, actor: User, county: County, user: User, role: str) -> Cou
     if role not in StaffRole.values:
         raise DomainError(_("Choose a role."), field="role")
     county = County.objects.select_for_update().get(pk=county.pk)
-    require_county_admin(actor, county)
+    require_staff(actor, county, ADMIN_ROLES)
     if not user.is_active:
         raise DomainError(_("This account is deactivated."), field="user")
     if user.is_state_staff:
@@ -90,7 +75,7 @@ def membership_remove(*, actor: User, county: County, user: User) -> None:
     there, or when they are its last administrator (an administrator cannot leave the county
     without one). PermissionDenied unless `actor` administers `county`."""
     county = County.objects.select_for_update().get(pk=county.pk)
-    require_county_admin(actor, county)
+    require_staff(actor, county, ADMIN_ROLES)
     membership = CountyMembership.objects.filter(county=county, user=user).first()
     if membership is None:
         raise DomainError(

@@ -13,7 +13,7 @@ from accounts.models import User
 from audit.services import audit_record
 from core.errors import DomainError
 from counties.models import County, DeliverySystem, OptInPeriod
-from counties.services.memberships import require_county_admin
+from counties.selectors import ADMIN_ROLES, require_staff
 
 
 def _opt_in_state(opted_in: bool | None) -> str:
@@ -45,7 +45,7 @@ def county_opt_in_change(
     if not reason:
         raise DomainError(_("Give the reason for the change."), field="reason")
     county = County.objects.select_for_update().get(pk=county.pk)
-    require_county_admin(actor, county)
+    require_staff(actor, county, ADMIN_ROLES)
     current = (
         OptInPeriod.objects.select_for_update()
         .filter(county=county, delivery_system=delivery_system, effective_to__isnull=True)

@@ -15,18 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from certification import services
+from certification import rules, services
 from certification.selectors import document_get
 from core.errors import DomainError
 from documents.models import Document, DocumentKind
 from documents.services import document_view_record
+from documents.uploads import EXTENSION_OF_TYPE
 from portal import steps
 from portal.forms import DocumentUploadForm
 from portal.stash import portal_login_required
 from portal.views.common import own_application
 from portal.views.wizard import WizardState
 
-EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _NAME_STEM_MAX = 80
 
@@ -39,7 +39,7 @@ def safe_download_name(document: Document) -> str:
     )
     stem = ascii_name.rsplit(".", 1)[0] if "." in ascii_name else ascii_name
     stem = _UNSAFE.sub("_", stem).strip("._-")[:_NAME_STEM_MAX] or "document"
-    return stem + EXTENSIONS.get(document.content_type, "")
+    return stem + EXTENSION_OF_TYPE.get(document.content_type, "")
 
 
 def _own_document(request: HttpRequest, pk: int) -> Document:
@@ -95,7 +95,7 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
     file is reported at its field and nothing else on the page changes."""
     application = own_application(request, pk)
     state = WizardState(request, application, steps.DOCUMENTS)
-    labels = {kind: DocumentKind(kind).label for kind in steps.WIZARD_DOCUMENT_KINDS}
+    labels = {kind: DocumentKind(kind).label for kind in rules.APPLICATION_DOCUMENTS}
     upload_forms = {
         kind: DocumentUploadForm(prefix=kind, document_label=labels[kind]) for kind in labels
     }
@@ -129,6 +129,6 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
             "form": upload_forms[kind],
             "editable": steps.document_kind_editable(kind, application),
         }
-        for kind in steps.WIZARD_DOCUMENT_KINDS
+        for kind in rules.APPLICATION_DOCUMENTS
     ]
     return render(request, "portal/wizard/documents.html", state.context(sections=sections))

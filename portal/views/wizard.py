@@ -28,7 +28,6 @@ from certification.selectors import (
     ethics_version_current,
     profile_of,
 )
-from certification.services.applications import EDITABLE_FIELDS, EDITABLE_FIELDS_BY_PART
 from core import policy
 from core.errors import DomainError
 from core.units import hours_text
@@ -275,17 +274,6 @@ def application_ethics(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _attestation_fields(application: Application) -> frozenset[str]:
-    """The answers the applicant may change now (the service refuses any other)."""
-    if application.status == ApplicationStatus.DRAFT:
-        return EDITABLE_FIELDS
-    return frozenset(
-        name
-        for part in steps.requested_parts(application)
-        for name in EDITABLE_FIELDS_BY_PART.get(part, ())
-    )
-
-
 @portal_login_required(stash=True)
 @require_http_methods(["GET", "POST"])
 def application_attestations(request: HttpRequest, pk: int) -> HttpResponse:
@@ -297,7 +285,7 @@ def application_attestations(request: HttpRequest, pk: int) -> HttpResponse:
         if application.pathway == Pathway.OUT_OF_STATE
         else AttestationsForm
     )
-    editable_fields = _attestation_fields(application)
+    editable_fields = rules.application_editable_fields(application)
     initial = {
         name: getattr(application, name) for name in form_class.base_fields if name != "version"
     }

@@ -42,7 +42,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-AXE_SCRIPT = Path(django_settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js"
+# axe-core is a test tool: injected from node_modules (`npm ci`), never served as a static file.
+AXE_SCRIPT = Path(django_settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.1 A and AA, plus axe's best practices (landmarks, one h1, heading order).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 

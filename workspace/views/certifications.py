@@ -11,8 +11,7 @@ from django.views.decorators.http import require_safe
 from audit.selectors import audit_events_for
 from certification import rules, services
 from certification.models import Certification, CertificationStatus, Renewal
-from certification.selectors import certification_get
-from certification.services._common import current_ethics_version
+from certification.selectors import certification_get, ethics_version_current
 from continuing_ed.selectors import ce_credits_for
 from core.errors import DomainError
 from workspace.access import CountyWorkspace, workspace_view
@@ -176,7 +175,7 @@ def certification_revoke(request: HttpRequest, workspace: CountyWorkspace, pk: i
 
 
 def _reinstate(request: HttpRequest, certification: Certification) -> Renewal:
-    ethics = current_ethics_version(timezone.localdate())
+    ethics = ethics_version_current(timezone.localdate())
     if ethics is None:
         raise DomainError(_("No Code of Ethics is in effect, so none can be affirmed."))
     return services.certification_reinstate(

@@ -1,7 +1,6 @@
 """Uploaded documents as staff see them: the file itself (inline, access-checked) and the
 review of an application's documents."""
 
-import mimetypes
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -12,12 +11,11 @@ from certification import services
 from certification.selectors import applications_for, certifications_for, document_get
 from documents.models import Document
 from documents.services import document_view_record
+from documents.uploads import EXTENSION_OF_TYPE
 from workspace.access import CountyWorkspace, workspace_view
 from workspace.forms import ReviewDecisionForm
 from workspace.views.applications import application_url, county_application
 from workspace.views.common import run_action
-
-_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 
 def county_document(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Document:
@@ -43,10 +41,7 @@ def county_document(request: HttpRequest, workspace: CountyWorkspace, pk: int) -
 def download_name(document: Document) -> str:
     """A safe file name built from what we know (never the uploader's name, which could hold
     anything): kind, number and the extension of the checked content type."""
-    extension = _EXTENSIONS.get(document.content_type) or mimetypes.guess_extension(
-        document.content_type
-    )
-    return f"{document.kind}-{document.pk}{extension or ''}"
+    return f"{document.kind}-{document.pk}{EXTENSION_OF_TYPE.get(document.content_type, '')}"
 
 
 @xframe_options_sameorigin
