@@ -1,4 +1,5 @@
-"""Cursor pagination of the roster (DESIGN.md: `{"next", "previous", "results"}`).
+"""Cursor pagination of the roster: `{"next", "previous", "results"}`
+(docs/architecture.md#contracts).
 
 Rows are ordered by their primary key, a unique key that never changes: a client walking the
 pages sees every row that existed when it started exactly once, whatever is inserted or updated

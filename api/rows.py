@@ -1,7 +1,7 @@
 """Roster rows written by PostgreSQL, and the public registry entry.
 
-The roster is the API's hot path (issue 6 'Speed'): one query per page or export, no per-row
-query, and no serializer per row. PostgreSQL writes each JSON result itself
+The roster is the API's hot path (benchmarks/roster_api.py): one query per page or export, no
+per-row query, and no serializer per row. PostgreSQL writes each JSON result itself
 (`json_build_object`) and every CSV field as text, in the same statement that filters and
 orders the rows; Python only joins the pieces. `api.docs` describes the same
 shapes for the OpenAPI schema, and the contract tests pin them.
@@ -74,8 +74,9 @@ def _specialization_codes() -> ArraySubquery:
 
 
 def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
-    """`certifications` as dicts `{"id", "row"}`, `row` being one roster result (DESIGN.md
-    'Contracts') as JSON text; still unordered and unsliced, for the paginator."""
+    """`certifications` as dicts `{"id", "row"}`, `row` being one roster result
+    (docs/architecture.md#contracts) as JSON text; still unordered and unsliced, for the
+    paginator."""
     row = _JsonObject(
         certification_number=F("number"),
         status=F("status"),

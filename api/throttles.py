@@ -1,6 +1,7 @@
-"""Rate limits of the API (DESIGN.md: verification is rate-limited per client; tokens get a
-generous limit). Rates come from `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`, read when each
-request is checked so that a changed setting takes effect at once. A refused request answers
+"""Rate limits of the API (docs/architecture.md#contracts: verification is rate-limited per
+client; tokens get a generous limit). Rates come from
+`REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`, read when each request is checked so that a changed
+setting takes effect at once. A refused request answers
 429 with `Retry-After` (seconds).
 
 The counts live in the cache (Redis). While Redis restarts the limits fail open: the request

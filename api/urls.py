@@ -1,4 +1,4 @@
-"""URLs of the REST API, mounted at /api/ (DESIGN.md 'Contracts')."""
+"""URLs of the REST API, mounted at /api/ (docs/architecture.md#contracts)."""
 
 from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse

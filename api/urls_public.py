@@ -4,7 +4,8 @@ from api import views_public
 
 urlpatterns = [
     path("", views_public.verify_search, name="verify_search"),
-    # DESIGN.md writes /verify/<number> (the QR code's target); a trailing slash works too.
+    # The contract is /verify/<number> (the QR code's target, docs/architecture.md#contracts);
+    # a trailing slash works too.
     path("<str:number>", views_public.verify_certification, name="verify_certification"),
     path("<str:number>/", views_public.verify_certification),
 ]

@@ -1,5 +1,5 @@
-"""The REST API of DESIGN.md 'Contracts': roster (JSON and CSV), counties, statistics and the
-public verification. Thin: scope through the access layer, validate parameters, shape rows.
+"""The REST API (docs/architecture.md#contracts): roster (JSON and CSV), counties, statistics
+and the public verification. Thin: scope through the access layer, validate parameters, shape rows.
 
 Staff endpoints answer 401 (with `WWW-Authenticate: Token`) without valid credentials and 403
 to anyone signed in who is not county or state staff. Every error is JSON.

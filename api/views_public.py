@@ -1,4 +1,4 @@
-"""Public pages: anyone may verify a certification (DESIGN.md 'Public pages').
+"""Public pages: anyone may verify a certification (docs/architecture.md#contracts).
 
 `/verify/` searches by number and redirects to `/verify/<number>`, the page the certificate's
 QR code points to. It shows the live registry entry (number, name, status, dates,

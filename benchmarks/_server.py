@@ -1,4 +1,4 @@
-"""The production-like stack the load, fault and soak scripts run against (issue 8, item 6).
+"""The production-like stack the load, fault and soak scripts run against.
 
 `Stack` starts, as subprocesses on this machine only:
 

@@ -1,4 +1,4 @@
-"""Faults under load (issue 8, item 6): PostgreSQL restarted, Redis restarted, a Celery worker
+"""Faults under load: PostgreSQL restarted, Redis restarted, a Celery worker
 killed mid-task. What answers, for how long, and whether any queued work is lost.
 
     DATABASE_URL=postgres://peercert@127.0.0.1:5432/<own db> REDIS_URL=redis://127.0.0.1:6379/<n> \

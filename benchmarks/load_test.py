@@ -1,4 +1,4 @@
-"""Load run (issue 8, item 6): 50 concurrent clients for 2 minutes, no errors.
+"""Load run: 50 concurrent clients for 2 minutes, no errors.
 
     DATABASE_URL=postgres://peercert@127.0.0.1:5432/<own db> REDIS_URL=redis://127.0.0.1:6379/<n> \
         .venv/bin/python benchmarks/load_test.py [--clients 50] [--seconds 120] [--workers 5]

@@ -1,4 +1,4 @@
-"""Benchmark of the roster API (issue 6 'Benchmarks'); figures go to benchmarks/RESULTS.md.
+"""Benchmark of the roster API; figures go to benchmarks/RESULTS.md.
 
 Run against a database seeded with `manage.py seed_scale --certifications 200000`:
 
@@ -132,9 +132,7 @@ def _baseline_urlconf() -> type:
             ]
 
         def get_expiring_soon(self, obj) -> bool:
-            return obj.status == "active" and is_expiring_soon(
-                obj.expires_on, on=timezone.localdate()
-            )
+            return is_expiring_soon(obj.status, obj.expires_on, on=timezone.localdate())
 
     class PlainPagination(CursorPagination):
         ordering = "id"

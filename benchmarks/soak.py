@@ -1,4 +1,4 @@
-"""Soak (issue 8, item 6): steady moderate load for 30 minutes; does any process grow?
+"""Soak: steady moderate load for 30 minutes; does any process grow?
 
     DATABASE_URL=postgres://peercert@127.0.0.1:5432/<own db> REDIS_URL=redis://127.0.0.1:6379/<n> \
         .venv/bin/python benchmarks/soak.py [--minutes 30] [--clients 10]

@@ -1,4 +1,5 @@
-"""Reads of CE audits, scoped to who asks (the access layer, DESIGN.md 'Tenancy').
+"""Reads of CE audits, scoped to who asks (the access layer,
+docs/architecture.md#tenancy).
 
 An audit belongs to the county that drew it (the certification's issuing county): that
 county's staff see it, state staff see every one, nobody else sees any (the audited peer is

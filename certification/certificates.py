@@ -71,7 +71,8 @@ class CertificateState:
 
 
 def verification_url(number: str) -> str:
-    """The public registry page of certification `number` (DESIGN.md: /verify/<number>)."""
+    """The public registry page of certification `number`: /verify/<number>
+    (docs/architecture.md#contracts)."""
     return f"{settings.SITE_URL}/verify/{number}"
 
 

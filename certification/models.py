@@ -1,7 +1,7 @@
 """Applicants, applications, certifications, specializations and renewals.
 
-Life cycles (../shared/DESIGN.md) are owned by `certification.services`; nothing here changes a
-status. Database constraints back the invariants that matter.
+Life cycles (docs/architecture.md#life-cycles) are owned by `certification.services`; nothing
+here changes a status. Database constraints back the invariants that matter.
 """
 
 import uuid

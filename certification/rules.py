@@ -1,4 +1,6 @@
-"""Certification policy: pure functions, no database (see docs/CONTRACTS.md 'Rules').
+"""Certification policy: pure functions, no database (see docs/CONTRACTS.md 'Rules'). The
+rules are those of docs/domain.md (#eligibility, #application, #certification, #expiring-soon,
+#renewal, #reinstatement, #specializations).
 
 Each `*_problems` function returns the reasons a step is refused, in words the person can
 read (empty list = allowed). Inputs are plain values or model instances already loaded; lists

@@ -1,5 +1,5 @@
 """Reads of applications, certifications and a person's private records (documents, training
-records), scoped to who asks (the access layer, DESIGN.md 'Tenancy'). Views and APIs read
+records), scoped to who asks (the access layer, docs/architecture.md#tenancy). Views and APIs read
 these models only through this module.
 
 - The person sees their own rows, drafts included.

@@ -1,4 +1,5 @@
-"""Continuing-education policy: pure functions, no database (see docs/CONTRACTS.md 'Rules').
+"""Continuing-education policy (docs/domain.md#renewal): pure functions, no database (see
+docs/CONTRACTS.md 'Rules').
 
 Calendar conventions used throughout the rules (also by certification.rules): a date n years
 on is `core.units.add_years` (29 February → 28 February). A CE cycle is the two years that end

@@ -1,5 +1,5 @@
-"""Reads of continuing-education credits, scoped to who asks (the access layer, DESIGN.md
-'Tenancy').
+"""Reads of continuing-education credits, scoped to who asks (the access layer,
+docs/architecture.md#tenancy).
 
 A CE credit belongs to a certification: its holder sees their own; county staff those of
 certifications their counties issued; state staff all; anyone else none.

@@ -1,4 +1,5 @@
-"""Certification policy values, each with its public source (see ../shared/DOMAIN.md).
+"""Certification policy values, each with its public source; docs/domain.md states the rules
+they belong to (the section is named beside each value).
 
 Fixed rules from statute and DHCS standards live here as named constants. Values a program may
 set itself (fees, reminder days, the wait between exam attempts, the CE audit sample) live in
@@ -8,67 +9,81 @@ the `counties.ProgramPolicy` row, editable by operators in the Django admin with
 import datetime
 from decimal import Decimal
 
-# W&I §14045.15(a): applicants must be at least 18 years old.
+# W&I §14045.15(a): applicants must be at least 18 years old (docs/domain.md#eligibility).
 MINIMUM_AGE_YEARS = 18
 
 # BHIN 21-041 / W&I §14045.13(c): 80 hours of core training from an approved provider...
 CORE_TRAINING_HOURS = Decimal("80")
-# ...completed on or after 2022-07-01 (capeercertification.org/certification-initial/).
+# ...completed on or after 2022-07-01 (capeercertification.org/certification-initial/;
+# docs/domain.md#training).
 TRAINING_EARLIEST_COMPLETION = datetime.date(2022, 7, 1)
 
 # Areas of specialization: each a 40-hour course after the core training
-# (capeercertification.org/specialization-training/).
+# (capeercertification.org/specialization-training/; docs/domain.md#specializations).
 SPECIALIZATION_TRAINING_HOURS = Decimal("40")
 
-# An approved application is valid for 12 months from approval (capeercertification.org).
+# An approved application is valid for 12 months from approval (capeercertification.org;
+# docs/domain.md#application).
 APPROVAL_WINDOW_MONTHS = 12
 
-# Up to 3 exam attempts per approved application (capeercertification.org/certification-exam/).
+# Up to 3 exam attempts per approved application (capeercertification.org/certification-exam/;
+# docs/domain.md#exam).
 MAX_EXAM_ATTEMPTS = 3
 
-# A certification is valid for 2 years from issue; renewal extends it by 2 years (BHIN 21-041).
+# A certification is valid for 2 years from issue; renewal extends it by 2 years (BHIN 21-041;
+# docs/domain.md#certification).
 CERTIFICATION_VALIDITY_YEARS = 2
 
-# Renewal: 20 CE hours per 2-year cycle, at least 6 of them in law and ethics (BHIN 21-041).
+# Renewal: 20 CE hours per 2-year cycle, at least 6 of them in law and ethics (BHIN 21-041;
+# docs/domain.md#renewal).
 CE_HOURS_REQUIRED = Decimal("20")
 CE_LAW_AND_ETHICS_HOURS_REQUIRED = Decimal("6")
 
-# Reinstatement between expiry and vacated needs the same 20 CE hours (capeercertification.org).
+# Reinstatement between expiry and vacated needs the same 20 CE hours (capeercertification.org;
+# docs/domain.md#reinstatement).
 REINSTATEMENT_CE_HOURS_REQUIRED = Decimal("20")
 
-# A renewal can be filed no earlier than 90 days before expiry (capeercertification.org).
+# A renewal can be filed no earlier than 90 days before expiry (capeercertification.org;
+# docs/domain.md#renewal).
 RENEWAL_WINDOW_DAYS = 90
 
-# "Expiring soon" is derived: within 90 days of expiry (DESIGN.md).
+# "Expiring soon" is derived: within 90 days of expiry (our choice, docs/domain.md#expiring-soon).
 EXPIRING_SOON_DAYS = 90
 
-# Not renewed within 4 years of expiry: the certification is vacated (capeercertification.org).
+# Not renewed within 4 years of expiry: the certification is vacated (capeercertification.org;
+# docs/domain.md#reinstatement).
 VACATE_AFTER_EXPIRY_YEARS = 4
 
-# Uploads (DESIGN.md 'Files'): PDF, JPEG or PNG, judged by content, 10 MB at most.
+# Uploads (docs/domain.md#uploaded-documents): PDF, JPEG or PNG, judged by content, 10 MB at most.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # Images larger than this many pixels are refused as decompression bombs (our choice).
 UPLOAD_MAX_IMAGE_PIXELS = 50_000_000
 
-# Grandparenting closed on 2022-12-31 (capeercertification.org); only historic records exist.
+# Grandparenting closed on 2022-12-31 (capeercertification.org); only historic records exist
+# (docs/domain.md#other-pathways).
 GRANDPARENTING_CLOSED_ON = datetime.date(2022, 12, 31)
 
-# Out-of-state reciprocity: 1,550 hours of peer work (capeercertification.org).
+# Out-of-state reciprocity: 1,550 hours of peer work (capeercertification.org;
+# docs/domain.md#other-pathways).
 OUT_OF_STATE_PEER_WORK_HOURS = 1550
 
-# Defaults of the operator-editable values (counties.ProgramPolicy), our choice unless noted.
+# Defaults of the operator-editable values (counties.ProgramPolicy), our choice unless noted:
+# reminders (docs/domain.md#renewal), the wait between exam attempts (docs/domain.md#exam), the
+# CE audit sample (docs/domain.md#ce-audits).
 DEFAULT_REMINDER_DAYS = (90, 60, 30, 7)
 DEFAULT_EXAM_MIN_WAIT_DAYS = 0
 DEFAULT_CE_AUDIT_SAMPLE_PERCENT = 10
-# Fees (capeercertification.org/fee-schedule/), in US cents.
+# Fees (capeercertification.org/fee-schedule/; docs/domain.md#fees), in US cents.
 DEFAULT_FEE_APPLICATION_CENTS = 10000
 DEFAULT_FEE_EXAM_CENTS = 15000
 DEFAULT_FEE_RENEWAL_CENTS = 8000
 DEFAULT_FEE_REINSTATEMENT_CENTS = 8000
 
-# County staff invitations (workspace): the emailed link works for this many days (our choice).
+# County staff invitations (workspace): the emailed link works for this many days (our choice;
+# docs/domain.md#staff-accounts).
 STAFF_INVITATION_VALID_DAYS = 14
 
 # CE audits draw from certifications whose renewal window is open or that were renewed within
-# this many days (our choice; the sample share itself is ProgramPolicy.ce_audit_sample_percent).
+# this many days (our choice; the sample share itself is ProgramPolicy.ce_audit_sample_percent;
+# docs/domain.md#ce-audits).
 CE_AUDIT_RECENT_RENEWAL_DAYS = 180

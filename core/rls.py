@@ -1,4 +1,4 @@
-"""Row-level security: the second wall behind the access layer (DESIGN.md 'Tenancy').
+"""Row-level security: the second wall behind the access layer (docs/architecture.md#tenancy).
 
 The access layer (`*/selectors.py`) decides what each user reads. Behind it, PostgreSQL
 row-level security (migration `certification.0010_row_level_security`) refuses every row of

@@ -1,4 +1,4 @@
-"""The demo data behind `manage.py seed_demo` (DESIGN.md 'Contracts').
+"""The demo data behind `manage.py seed_demo` (docs/architecture.md#contracts).
 
 Rows are written directly, as their services would leave them (statuses consistent with the
 life cycles, an audit event for every step, back-dated to when it happened), because a demo
@@ -44,7 +44,7 @@ from training.models import Course, TrainingProvider, TrainingRecord
 
 ETHICS_EFFECTIVE_ON = datetime.date(2022, 7, 1)
 
-# (email, first name, last name, role): the accounts of DESIGN.md 'Contracts' and the staff
+# (email, first name, last name, role): the accounts of README.md and the staff
 # who act in the demo histories. `None` county: state staff or operator.
 STAFF_ACCOUNTS = (
     ("alameda.admin@example.org", "Alicia", "Moreno", "alameda", "admin"),

@@ -1,4 +1,4 @@
-"""Checking uploaded documents by their content, never by their name (DESIGN.md 'Files').
+"""Checking uploaded documents by their content, never by their name (docs/architecture.md#files).
 
 Accepted: PDF, JPEG and PNG, not empty, at most `policy.UPLOAD_MAX_BYTES`. Images must open
 and decode completely and stay under `policy.UPLOAD_MAX_IMAGE_PIXELS` (decompression bombs are

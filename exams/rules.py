@@ -1,4 +1,5 @@
-"""Exam policy: pure functions, no database (see docs/CONTRACTS.md 'Rules').
+"""Exam policy (docs/domain.md#exam): pure functions, no database (see docs/CONTRACTS.md
+'Rules').
 
 The exams app sits below certification, so these rules take the application's status and
 window end as plain values rather than the Application itself.

@@ -1,4 +1,4 @@
-"""Reads of exam attempts, scoped to who asks (the access layer, DESIGN.md 'Tenancy').
+"""Reads of exam attempts, scoped to who asks (the access layer, docs/architecture.md#tenancy).
 
 An attempt belongs to an application: the applicant sees their own; county staff those of
 applications filed with their counties; state staff all; anyone else none. Attempts of a draft

@@ -14,7 +14,7 @@ stays constant whatever the size of the documents; the caller streams it and clo
 the disk space.
 
 What closing keeps (`account_close`): the law requires the program to keep certification
-records, applications, documents and the audit trail (DOMAIN.md; W&I §14045.14 reporting,
+records, applications, documents and the audit trail (docs/domain.md; W&I §14045.14 reporting,
 CE records kept 2 years), so nothing is deleted. Closing withdraws every open application
 through `application_withdraw`, deactivates the account (it can no longer sign in, and every
 session stops working at its next request because the authentication backends refuse

@@ -47,8 +47,9 @@ class Cast:
 
 @pytest.fixture
 def cast(db) -> Cast:
-    """The cast of DESIGN.md 'Users': two applicants with profiles, Alameda reviewer and admin,
-    a Fresno admin and a state staff member, all with the password `correct-horse-battery`."""
+    """The cast of docs/CONTRACTS.md 'Test cast': two applicants with profiles, Alameda
+    reviewer and admin, a Fresno admin and a state staff member, all with the password
+    `correct-horse-battery`."""
     alameda = county("alameda")
     fresno = county("fresno")
     applicant = UserFactory(email="applicant@cast.test", first_name="Ana", last_name="Reyes")

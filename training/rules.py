@@ -1,4 +1,5 @@
-"""Training policy: pure functions, no database (see docs/CONTRACTS.md 'Rules').
+"""Training policy (docs/domain.md#training): pure functions, no database (see
+docs/CONTRACTS.md 'Rules').
 
 Records are read with their provider: load them with `select_related("provider")` (or build
 unsaved instances with the provider set) so that no query runs here.

@@ -1,7 +1,7 @@
 """Row-level security: the second wall behind the access layer (config/rls.py, SECURITY.md).
 
 The tables holding county-private or person-private rows get PostgreSQL row-level security
-with policies that mirror the selectors (`*/selectors.py`, DESIGN.md 'Tenancy'). RLS is
+with policies that mirror the selectors (`*/selectors.py`, docs/architecture.md#tenancy). RLS is
 ENABLEd, not FORCEd: the owner role (`peercert`, which runs migrations, operators' management
 commands and the test suite's fixtures) bypasses it; the application role (`peercert_app`:
 no table owned, not a superuser, NOBYPASSRLS) is subject to it. The policies are written for

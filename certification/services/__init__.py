@@ -1,5 +1,6 @@
-"""Every write that matters in certification: the life cycles of DESIGN.md, with
-transaction, row locks, audit and on-commit follow-up work. Import from here:
+"""Every write that matters in certification: the life cycles of
+docs/architecture.md#life-cycles, with transaction, row locks, audit and on-commit follow-up
+work. Import from here:
 `from certification.services import application_submit`."""
 
 from certification.services.applications import (

@@ -1,4 +1,4 @@
-"""The application life cycle (DESIGN.md 'Life cycles'):
+"""The application life cycle (docs/architecture.md#life-cycles):
 
 draft → submitted → in_review ⇄ changes_requested → approved → certified (by issue);
 or denied, withdrawn, expired.

@@ -1,4 +1,4 @@
-"""The certification life cycle (DESIGN.md 'Life cycles'):
+"""The certification life cycle (docs/architecture.md#life-cycles):
 
 issue → active → expired → active (reinstatement) | vacated; active ⇄ suspended;
 active/suspended → revoked; renewal extends an active certification by 2 years, same number.
@@ -210,7 +210,7 @@ def certification_suspend(
     *, actor: User, certification: Certification, reason: str
 ) -> Certification:
     """active → suspended, by county staff (reviewer or admin) of the issuing county, with a
-    reason (DESIGN.md: county reviewers and admins suspend or revoke)."""
+    reason (docs/domain.md#complaints-and-discipline)."""
     require_staff(actor, certification.issuing_county, REVIEW_ROLES)
     reason = require_reason(reason)
     with transaction.atomic():

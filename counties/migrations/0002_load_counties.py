@@ -1,4 +1,4 @@
-"""The 58 California counties (FIPS code, code, name), copied from shared/data/ca_counties.csv."""
+"""The 58 California counties (FIPS code, code, name), copied here from the state's list."""
 
 from django.db import migrations
 

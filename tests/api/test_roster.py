@@ -1,4 +1,5 @@
-"""GET /api/v1/roster/: fields, filters, errors and cursor pagination (DESIGN.md 'Contracts')."""
+"""GET /api/v1/roster/: fields, filters, errors and cursor pagination
+(docs/architecture.md#contracts)."""
 
 import base64
 import datetime

@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-# main just before the layout change (issue 12: core/, audit/, documents/, notifications/,
+# main just before the layout change (core/, audit/, documents/, notifications/,
 # the front-end apps, demo/): the schema and demo data the migrations must carry over.
 BEFORE_LAYOUT = "be5d484733bc00c0fa4dd676f24f94411123d4b5"
 # (old app, model) -> new app of every model that changed app; the table keeps its name.

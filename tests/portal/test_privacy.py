@@ -1,4 +1,4 @@
-"""Personal data rights (issue 8, item 4): downloading everything held about oneself as one
+"""Personal data rights: downloading everything held about oneself as one
 ZIP archive, and closing one's account while the records the law requires are kept."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Hostile text in every form of the applicant portal (issue 8, item 7): never a server
+"""Hostile text in every form of the applicant portal: never a server
 error; a refusal is shown on the form; what is saved is exactly what was typed (less the
 surrounding spaces forms strip) or it is refused, never cut short by the database; text with
 NUL (which PostgreSQL cannot store) is refused by the form."""

@@ -1,5 +1,5 @@
 """Hostile text in the sign-in, sign-up and account pages (django-allauth) and in what the
-public and the API read from a URL (issue 8, item 7): never a server error; a refused form
+public and the API read from a URL: never a server error; a refused form
 shows its error; an account is created only for an address that can be stored; a query that
 cannot match answers as nothing found or 400, never 500. Each example runs in a savepoint
 that is rolled back."""

@@ -1,4 +1,4 @@
-"""Hostile vendor files in the exam results import (issue 8, item 7): cells of hostile text,
+"""Hostile vendor files in the exam results import: cells of hostile text,
 wrong encodings (Latin-1, UTF-16 with its byte-order mark, binary garbage), missing and extra
 columns, short and long rows, huge cells. The file is refused as a whole with a clear message
 at the file field, or previewed with every row's outcome and a message for each problem row;

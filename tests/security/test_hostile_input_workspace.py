@@ -1,4 +1,4 @@
-"""Hostile text in every form of the county workspace and the API key page (issue 8, item 7),
+"""Hostile text in every form of the county workspace and the API key page,
 posted by the Alameda administrator: never a server error; invalid input is shown on the
 form; a decision that is taken stores its text exactly as typed (less surrounding spaces), and
 text with NUL or longer than the form allows is never stored. Each example starts from the

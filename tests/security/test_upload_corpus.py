@@ -1,4 +1,4 @@
-"""A corpus of hostile uploads (issue 8, item 7), generated here: polyglots, PDFs with
+"""A corpus of hostile uploads, generated here: polyglots, PDFs with
 JavaScript, truncated files, decompression bombs, files of one kind named as another, empty
 files and files at the size limit. Each is refused with a clear message or stored safely (as
 the type its first bytes name, served with `nosniff`), through `document_upload` and through

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: the demo data of DESIGN.md 'Contracts' (demo/demo_data.py).
+"""`manage.py seed_demo`: the demo data of README.md 'Demo accounts' (demo/demo_data.py).
 
 Idempotent: a second run finds everything in place and adds nothing. Refuses when DEBUG is off,
 because it creates accounts whose password is public (settings.DEMO_PASSWORD).
