@@ -20,7 +20,7 @@ from audit.services import audit_record
 from continuing_ed.models import CeCategory, CeCredit
 from continuing_ed.rules import ce_entry_problems
 from core.errors import DomainError
-from core.review import ReviewStatus
+from core.review import ReviewStatus, review_decide
 from core.units import hours_value
 from counties.selectors import require_staff
 from documents.models import Document
@@ -159,17 +159,13 @@ def _review(
     """Move a pending credit to `to_state` under a row lock and audit it as `verb`."""
     with transaction.atomic():
         locked = CeCredit.objects.select_for_update().get(pk=credit.pk)
-        if locked.status != ReviewStatus.PENDING:
-            raise DomainError(
-                _("This CE credit is already %(status)s.")
-                % {"status": locked.get_status_display().lower()},
-                code="conflict",
-            )
-        locked.status = to_state
-        locked.reviewed_by = actor
-        locked.reviewed_at = timezone.now()
-        locked.reason = reason
-        locked.save(update_fields=("status", "reviewed_by", "reviewed_at", "reason", "updated_at"))
+        review_decide(
+            locked,
+            actor=actor,
+            to_state=to_state,
+            reason=reason,
+            refused=_("This CE credit is already %(status)s."),
+        )
         audit_record(
             actor=actor,
             verb=verb,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from core.errors import DomainError
-from core.review import ReviewStatus
+from core.review import ReviewStatus, review_decide
 from core.units import hours_value
 from counties.models import County
 from counties.selectors import staff_counties
@@ -141,17 +141,13 @@ def _review(
     """Move a pending record to `to_state` under a row lock and audit it as `verb`."""
     with transaction.atomic():
         locked = TrainingRecord.objects.select_for_update().get(pk=record.pk)
-        if locked.status != ReviewStatus.PENDING:
-            raise DomainError(
-                _("This training record is already %(status)s.")
-                % {"status": locked.get_status_display().lower()},
-                code="conflict",
-            )
-        locked.status = to_state
-        locked.reviewed_by = actor
-        locked.reviewed_at = timezone.now()
-        locked.reason = reason
-        locked.save(update_fields=("status", "reviewed_by", "reviewed_at", "reason", "updated_at"))
+        review_decide(
+            locked,
+            actor=actor,
+            to_state=to_state,
+            reason=reason,
+            refused=_("This training record is already %(status)s."),
+        )
         audit_record(
             actor=actor,
             verb=verb,
