@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: the demo data of README.md 'Demo accounts' (demo/demo_data.py).
+"""`manage.py seed_demo`: the demo data of README.md 'Demo accounts' (demo/seed.py).
 
 Idempotent: a second run finds everything in place and adds nothing. Refuses when DEBUG is off,
 because it creates accounts whose password is public (settings.DEMO_PASSWORD).
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo.demo_data import DemoSeeder
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):
@@ -21,5 +21,5 @@ class Command(BaseCommand):
                 "with DEBUG on. Do not load demo data into a production database."
             )
         with transaction.atomic():
-            summary = DemoSeeder(password=settings.DEMO_PASSWORD).run()
+            summary = seed_demo(password=settings.DEMO_PASSWORD)
         self.stdout.write(str(summary))

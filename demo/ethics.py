@@ -1,12 +1,11 @@
 # ruff: noqa: E501  (prose: one paragraph per line)
 """The demo Code of Ethics, in English and Spanish, written for this product from the
-principles of docs/domain.md#code-of-ethics (capeercertification.org/code-of-ethics/). It is not the program's
-official wording: an operator replaces it with a new `CodeOfEthicsVersion` in the Django admin.
+principles of docs/domain.md#code-of-ethics (capeercertification.org/code-of-ethics/). It
+is not the program's official wording: an operator replaces it with a new
+`CodeOfEthicsVersion` in the Django admin.
 
 Plain text: paragraphs separated by blank lines, headings on a line of their own.
 """
-
-ETHICS_VERSION = "2025.1"
 
 ETHICS_TEXT_EN = """\
 Code of Ethics for Medi-Cal Peer Support Specialists

@@ -1,8 +1,15 @@
-"""Tiny, valid one-page PDFs for demo documents (training certificates, sample IDs).
+"""The files behind demo documents: tiny valid one-page PDFs (diplomas, certificates, letters)
+and PNG images of sample ID cards, uploaded through the services like any other file.
 
-Written by hand rather than rendered: the demo seeds dozens of them and must stay fast. The
-output has a correct cross-reference table, so any PDF reader (and pypdf) opens it.
+The PDFs are written by hand rather than rendered: the demo uploads dozens and must stay fast.
+They have a correct cross-reference table, so any PDF reader (and pypdf) opens them. The PNGs
+are drawn with Pillow.
 """
+
+import io
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw, ImageFont
 
 # Latin-1-compatible text in Helvetica (a standard font every reader has), WinAnsi encoded.
 _FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
@@ -43,3 +50,30 @@ def simple_pdf(title: str, lines: list[str]) -> bytes:
         xref_at,
     )
     return bytes(out)
+
+
+# A sample ID card: wallet-card proportions, small enough to stay a few kilobytes.
+_CARD_SIZE = (640, 400)
+_CARD_BACKGROUND = (233, 241, 250)
+_CARD_BAND = (26, 68, 128)
+_CARD_INK = (27, 27, 27)
+
+
+def id_card_png(title: str, lines: list[str]) -> bytes:
+    """A PNG image of an ID card with `title` on its band and `lines` below."""
+    image = Image.new("RGB", _CARD_SIZE, _CARD_BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, _CARD_SIZE[0], 64), fill=_CARD_BAND)
+    draw.text((24, 18), title, fill="white", font=ImageFont.load_default(size=26))
+    draw.rectangle((24, 96, 184, 296), outline=_CARD_BAND, width=3)  # the photo
+    body = ImageFont.load_default(size=22)
+    for index, line in enumerate(lines):
+        draw.text((208, 100 + 38 * index), line, fill=_CARD_INK, font=body)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload(content: bytes, name: str) -> ContentFile:
+    """`content` as an uploaded file named `name`, for the services' `uploaded_file`."""
+    return ContentFile(content, name=name)

@@ -1,0 +1,17 @@
+"""The demo's stories, by scenario: each module's `STORIES` are functions of the `Cast`
+(demo/story.py) that tell one person's history, or one county's, through the services.
+
+`demo.scenarios.counties_and_staff.prepare_cast` runs first; the stories follow in this
+order (the CE audit draws from the certifications the renewals made).
+"""
+
+from demo.scenarios import applicants, ce, certifications, exams, renewals, reviews
+
+STORIES = (
+    *applicants.STORIES,
+    *reviews.STORIES,
+    *exams.STORIES,
+    *certifications.STORIES,
+    *renewals.STORIES,
+    *ce.STORIES,
+)

@@ -1,0 +1,85 @@
+"""Approved applications and the exam: approved recently, approved and failed once, and one
+that expired after a missed exam."""
+
+import datetime
+
+from certification import rules
+from demo.scenarios.counties_and_staff import LAPSED_PROVIDER
+from demo.story import Cast, Story
+
+
+def approved_after_failed_exam(cast: Cast) -> None:
+    """Approved four months ago; failed the exam once and may try twice more."""
+    clock = cast.clock
+    approved_on = clock.days_ago(120)
+    story = Story.begin(
+        cast,
+        "jose.hernandez@example.org",
+        "José",
+        "Hernández",
+        "fresno",
+        born=datetime.date(1975, 4, 27),
+        joined_on=approved_on - datetime.timedelta(days=60),
+        language="es",
+    )
+    if story is None:
+        return
+    story.approved(approved_on)
+    story.exam(clock.days_ago(45), "failed", 412)
+
+
+def approved_recently(cast: Cast) -> None:
+    """Approved two weeks ago; a specialization course from a provider whose approval had
+    lapsed was turned down."""
+    clock = cast.clock
+    approved_on = clock.days_ago(14)
+    story = Story.begin(
+        cast,
+        "linh.tran@example.org",
+        "Linh",
+        "Tran",
+        "sacramento",
+        born=datetime.date(1992, 7, 19),
+        joined_on=clock.days_ago(205),
+    )
+    if story is None:
+        return
+    crisis = story.add_training(
+        clock.days_ago(198),
+        LAPSED_PROVIDER,
+        completed_on=clock.days_ago(200),
+        course="crisis",
+        hours=40,
+    )
+    story.approved(approved_on)
+    lapsed_on = cast.providers[LAPSED_PROVIDER].approved_until
+    story.reject_training(
+        approved_on,
+        cast.admin("sacramento"),
+        crisis,
+        f"This provider's approval ended on {lapsed_on.isoformat()}, before the course was "
+        "completed.",
+    )
+
+
+def expired_application(cast: Cast) -> None:
+    """Approved over a year ago, missed the exam, and the 12-month window ran out."""
+    clock = cast.clock
+    approved_on = clock.years_ago(1, days=60)
+    story = Story.begin(
+        cast,
+        "tom.whitehorse@example.org",
+        "Tom",
+        "Whitehorse",
+        "san-diego",
+        born=datetime.date(1981, 8, 16),
+        joined_on=approved_on - datetime.timedelta(days=60),
+    )
+    if story is None:
+        return
+    story.approved(approved_on)
+    story.exam(approved_on + datetime.timedelta(days=90), "no_show", None)
+    story.expire_application(rules.approval_window_end(approved_on) + datetime.timedelta(days=1))
+
+
+STORIES = (approved_after_failed_exam, approved_recently, expired_application)
