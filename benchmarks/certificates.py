@@ -48,7 +48,7 @@ from django.db import connection, transaction  # noqa: E402
 from certification.certificates import certificate_pdf, certificate_state  # noqa: E402
 from certification.models import CertificateFile, Certification  # noqa: E402
 from config.celery import app  # noqa: E402
-from demo.scale_data import seed_scale  # noqa: E402
+from demo.scale import seed_scale  # noqa: E402
 from jobs.services import enqueue_many, outbox_relay  # noqa: E402
 
 

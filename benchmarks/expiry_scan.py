@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from certification.expiry import expiry_scan_run  # noqa: E402
 from certification.models import Application, Certification  # noqa: E402
 from counties.models import ProgramPolicy  # noqa: E402
-from demo.scale_data import seed_scale  # noqa: E402
+from demo.scale import seed_scale  # noqa: E402
 
 SEED = 7
 SEED_DAY = datetime.date(2026, 1, 5)

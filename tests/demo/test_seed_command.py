@@ -127,6 +127,7 @@ def derived_states(today: datetime.date) -> dict[str, tuple]:
     return states
 
 
+@pytest.mark.slow
 def test_dates_are_counted_from_the_seed_day(db):
     """Seeded on two days years apart, the demo holds the same states on each day: the same
     people in the same states, one certification expiring within 30 days, and data the

@@ -1,5 +1,5 @@
-"""`manage.py seed_scale --certifications N`: bulk data for benchmarks
-(demo/scale_data.py). Each run adds N more; refuses when DEBUG is off."""
+"""`manage.py seed_scale --certifications N [--histories]`: bulk data for benchmarks
+(demo/scale/). Each run adds N more; refuses when DEBUG is off."""
 
 import time
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from demo.scale_data import seed_scale
+from demo.scale import seed_scale
 
 
 class Command(BaseCommand):
@@ -17,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--certifications", type=int, required=True, metavar="N")
         parser.add_argument(
             "--seed", type=int, default=None, help="Random seed, for a reproducible spread."
+        )
+        parser.add_argument(
+            "--histories",
+            action="store_true",
+            help="Also write the application behind each certification (about ten times slower).",
         )
 
     def handle(self, *args, **options) -> None:
@@ -30,6 +35,6 @@ class Command(BaseCommand):
             raise CommandError("--certifications must be at least 1.")
         started = time.perf_counter()
         with transaction.atomic():
-            summary = seed_scale(count, seed=options["seed"])
+            summary = seed_scale(count, seed=options["seed"], histories=options["histories"])
         elapsed = time.perf_counter() - started
         self.stdout.write(f"{summary} ({elapsed:.1f} s)")
