@@ -90,9 +90,7 @@ def issue_problems(certification: Certification) -> list[str]:
         problems.append(f"{label}: the exam window does not follow from the approval")
     attempts = list(application.exam_attempts.all())
     passed = [a for a in attempts if a.result == "passed"]
-    if not any(
-        application.approved_on <= a.taken_on <= application.window_ends_on for a in passed
-    ):
+    if not any(application.approved_on <= a.taken_on <= application.window_ends_on for a in passed):
         problems.append(f"{label}: no exam passed inside the window")
     records = list(
         TrainingRecord.objects.filter(person_id=certification.holder_id).select_related("provider")

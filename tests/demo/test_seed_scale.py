@@ -127,9 +127,11 @@ def test_scale_data_is_what_the_services_would_write(db, today, histories):
     assert applications.filter(status="certified").count() == 400
     for certification in sample:
         application = certification.application
-        assert opted_in_counties(on=timezone.localdate(application.created_at)).filter(
-            pk=certification.issuing_county_id
-        ).exists()
+        assert (
+            opted_in_counties(on=timezone.localdate(application.created_at))
+            .filter(pk=certification.issuing_county_id)
+            .exists()
+        )
         assert {d.kind for d in Document.objects.filter(application=application)} == {
             "photo_id",
             "diploma",
