@@ -1,6 +1,6 @@
 """The life of each generated certification: its final status and the day of every step the
 services would have taken to reach it, drawn at random in realistic proportions and within
-the rules (DESIGN.md's life cycles, `certification.rules`).
+the rules (the life cycles of `certification.services`, `certification.rules`).
 
 Working back from the issue day: the exam passed 3–20 days before it, inside the approval's
 12-month window; approval 1–4 months before the exam; the review, submission and the

@@ -33,9 +33,8 @@ STAFF_ACCOUNTS = (
     ("sandiego.admin@example.org", "Diego", "Castillo", "san-diego", "admin"),
     ("sacramento.admin@example.org", "Sandra", "Kowalski", "sacramento", "admin"),
 )
-# The agency that runs the program for every other county (one administrator with a role in
-# each of them, as DOMAIN describes an agency acting for several counties): it records their
-# opt-in changes.
+# The agency that runs the program for every other county: an agency certifying for several
+# counties is staff with a role in each of them. Its administrator records their opt-in changes.
 AGENCY_ACCOUNT = ("agency.admin@example.org", "Morgan", "Reyes")
 STATE_ACCOUNT = ("dhcs.viewer@example.org", "Dana", "Hughes")
 OPERATOR_ACCOUNT = ("operator@example.org", "Otis", "Operator")
