@@ -4,7 +4,7 @@ number of queries that does not depend on the number of certifications).
     DATABASE_URL=postgres://peercert@127.0.0.1:5432/peercert .venv/bin/python \\
         benchmarks/expiry_scan.py [--certifications 200000] [--small 2000]
 
-Data: `seed_scale` (demo/scale_data.py, the same generator as
+Data: `seed_scale` (demo/scale/, the same generator as
 `manage.py seed_scale`) with a fixed seed and day, plus approved applications whose 12-month
 windows end across the year around that day. Each size is seeded once into its own database
 (`<database>_expiry_<N>`, kept for later runs); every scenario then runs on a fresh copy of it

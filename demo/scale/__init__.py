@@ -70,11 +70,13 @@ class ScaleSummary:
     specializations: int
     first_number: str
     last_number: str
+    histories: bool
 
     def __str__(self) -> str:
+        behind = ", the applications behind them" if self.histories else ""
         return (
             f"Created {self.certifications} certifications ({self.first_number} … "
-            f"{self.last_number}) with their people, histories and {self.specializations} "
+            f"{self.last_number}) with their people{behind} and {self.specializations} "
             "specializations."
         )
 
@@ -176,4 +178,5 @@ def seed_scale(
         specializations=specializations,
         first_number=f"{NUMBER_PREFIX}{numbers[0]:07d}",
         last_number=f"{NUMBER_PREFIX}{numbers[-1]:07d}",
+        histories=histories,
     )
