@@ -1,5 +1,5 @@
 """The demo's clock: every step of a demo story happens on a day counted back from the day the
-seed runs, and goes through the real services (README.md 'Demo accounts').
+seed runs, and goes through the real services (docs/architecture.md#demo-data).
 
 A step runs inside `DemoClock.step(day)`, which sets the process clock to that day with
 time-machine (`time_machine.travel`, not ticking) for the length of the step only. Services
