@@ -99,7 +99,9 @@ def derived_states(today: datetime.date) -> dict[str, tuple]:
             elif days_left <= 30:
                 expiry = "within 30 days"
             else:
-                soon = rules.is_expiring_soon(certification.expires_on, on=today)
+                soon = rules.is_expiring_soon(
+                    certification.status, certification.expires_on, on=today
+                )
                 expiry = "soon" if soon else "later"
         states[person.email] = (
             tuple(sorted(person.applications.values_list("status", flat=True))),
