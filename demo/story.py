@@ -120,12 +120,12 @@ class Story:
     """One person's history. Start it with `Story.begin`; each method is one step (a service
     call) on the day it names, and keeps the application and certification it produced."""
 
-    def __init__(self, cast: Cast, person: User, county_code: str) -> None:
+    def __init__(self, cast: Cast, person: User, county_code: str, timeline: Timeline) -> None:
         self.cast = cast
         self.clock = cast.clock
         self.person = person
         self.county_code = county_code
-        self.timeline = Timeline(cast.clock)
+        self.timeline = timeline
         self.application: Application | None = None
         self.certification: Certification | None = None
         self.exam_attempts = 0
@@ -153,8 +153,8 @@ class Story:
             existing.applications.exists() or existing.certifications.exists()
         ):
             return None
-        story_timeline = Timeline(cast.clock)
-        with story_timeline.step(joined_on):
+        timeline = Timeline(cast.clock)
+        with timeline.step(joined_on):
             person, _created = account(cast, email, first, last, preferred_language=language)
             county = cast.counties[county_code]
             profile_save(
@@ -162,7 +162,7 @@ class Story:
                 legal_first_name=first,
                 legal_last_name=last,
                 date_of_birth=born,
-                phone=f"(510) 555-01{len(email) % 100:02d}",
+                phone=f"555-01{len(email) % 100:02d}",
                 address_line1=f"{100 + len(email) * 7} Main Street",
                 city=county.name,
                 postal_code="9" + str(4000 + len(email) * 37)[-4:],
@@ -172,9 +172,7 @@ class Story:
                 education="high_school_diploma",
                 education_attested=True,
             )
-        story = cls(cast, person, county_code)
-        story.timeline = story_timeline
-        return story
+        return cls(cast, person, county_code, timeline)
 
     @property
     def name(self) -> str:
@@ -426,9 +424,7 @@ class Story:
     ) -> CertificationSpecialization:
         """A 40-hour specialization course, added by the person, verified by the county, then
         added to the certification by the person on `added_on`."""
-        provider = self.cast.provider_for_county.get(
-            self.county_code, "Instituto de Formación de Pares Latinos"
-        )
+        provider = self.cast.provider_for_county[self.county_code]
         record = self.add_training(
             completed_on + _days(2), provider, completed_on=completed_on, course=course, hours=40
         )
@@ -460,9 +456,7 @@ class Story:
             credit = ce_credit_add(
                 certification=self.certification,
                 title=title,
-                provider_name=self.cast.provider_for_county.get(
-                    self.county_code, "Instituto de Formación de Pares Latinos"
-                ),
+                provider_name=self.cast.provider_for_county[self.county_code],
                 hours=hours,
                 category=category,
                 completed_on=completed_on,
