@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 
 from certification.models import Certification, CertificationSpecialization
 from certification.selectors import certification_by_number_public, expiring_soon_flag
+from core.spreadsheet import FORMULA_STARTS, spreadsheet_text
 
 CSV_HEADER = (
     "certification_number",
@@ -139,16 +140,30 @@ def roster_csv_rows(certifications: QuerySet[Certification], *, today: datetime.
     )
 
 
+_FIRST_NAME = CSV_HEADER.index("first_name")
+_LAST_NAME = CSV_HEADER.index("last_name")
+
+
+def _names_as_text(row: tuple[str, ...]) -> tuple[str, ...]:
+    first, last = row[_FIRST_NAME], row[_LAST_NAME]
+    if not (first.startswith(FORMULA_STARTS) or last.startswith(FORMULA_STARTS)):
+        return row
+    cells = list(row)
+    cells[_FIRST_NAME], cells[_LAST_NAME] = spreadsheet_text(first), spreadsheet_text(last)
+    return tuple(cells)
+
+
 def roster_csv_chunks(rows: Iterable[tuple[str, ...]]) -> Iterator[bytes]:
     """UTF-8 CSV (RFC 4180: CRLF line ends, fields with commas, quotes or line breaks quoted,
     quotes doubled) of `roster_csv_rows` tuples, header first, in chunks of a bounded size so
-    that memory stays constant whatever the number of rows."""
+    that memory stays constant whatever the number of rows. The names (typed by people) are
+    written as text even when they look like spreadsheet formulas (`core.spreadsheet`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     batch: list[tuple[str, ...]] = []
     for row in rows:
-        batch.append(row)
+        batch.append(_names_as_text(row))
         if len(batch) == _CSV_ROWS_PER_CHUNK:
             writer.writerows(batch)
             batch.clear()

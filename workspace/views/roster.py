@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from certification.models import Certification
 from certification.selectors import certifications_for, expiring_soon_flag
+from core.spreadsheet import spreadsheet_text
 from training.models import Specialization
 from workspace.access import CountyWorkspace, workspace_view
 from workspace.forms import CountyRosterFilter
@@ -73,16 +74,6 @@ def roster(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
             "querystring": querystring_without_page(request),
         },
     )
-
-
-# A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"): a
-# name typed as "=HYPERLINK(...)" must reach the county's spreadsheet as text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_text(value: str) -> str:
-    """`value` as a spreadsheet reads it as text: a leading apostrophe before a formula."""
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
 class _Echo:
