@@ -5,11 +5,13 @@ from types import SimpleNamespace
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.models import Language, User
+from core.proxies import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -39,6 +41,14 @@ class AccountAdapter(DefaultAccountAdapter):
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )
         return response
+
+    def get_client_ip(self, request) -> str:
+        """The address allauth's rate limits count by: the client's, behind `NUM_PROXIES`
+        trusted proxies (core.proxies), never a value the client chose."""
+        ip = client_address(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

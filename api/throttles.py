@@ -15,6 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.outage import is_dependency_outage
+from core.proxies import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ class VerifyThrottle(_CurrentRateMixin, SimpleRateThrottle):
     counted per client address, signed in or not."""
 
     scope = "verify_anon"
+
+    def get_ident(self, request) -> str:
+        """The client's address behind `NUM_PROXIES` trusted proxies (core.proxies): a
+        client-chosen `X-Forwarded-For` never buys a fresh budget."""
+        return client_address(request)
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

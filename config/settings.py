@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# ENV_FILE names another file (or os.devnull: none, as the production-process tests use).
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -130,6 +131,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="peercert_app")
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+# The number of trusted proxies in front of the application, each appending the address it saw
+# to X-Forwarded-For (docker-compose.yml's nginx: 1). One setting drives every per-client limit
+# (core.proxies.client_address: the verification throttle and allauth's limits), DRF's and
+# allauth's own readings below, and Django's trust in X-Forwarded-Proto. 0 (no proxy): the
+# header is the client's own words and is ignored.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0) if env("NUM_PROXIES", default="") else 0
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -264,9 +273,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    # Behind a load balancer, the number of proxies in front: the per-client throttle of the
-    # public verification reads the client address from X-Forwarded-For accordingly.
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=None) if env("NUM_PROXIES", default="") else None,
+    # The trusted proxies in front (NUM_PROXIES above): DRF's own reading of the client address.
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "verify_anon": env("THROTTLE_VERIFY_ANON", default="60/min"),
         "token": env("THROTTLE_TOKEN", default="6000/min"),
@@ -294,7 +302,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Only a proxy we trust may say the request came over HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES else None
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

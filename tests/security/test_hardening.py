@@ -39,10 +39,10 @@ def _secret_key() -> str:
 
 
 def run_in_production(
-    args: list[str], *, secret_key: str | None = None
+    args: list[str], *, secret_key: str | None = None, extra: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """Run `python <args>` in a fresh process with production settings: DEBUG off, the given
-    SECRET_KEY (none at all when None), ALLOWED_HOSTS=example.org."""
+    SECRET_KEY (none at all when None), ALLOWED_HOSTS=example.org, and the `extra` variables."""
     env = {
         name: value
         for name, value in os.environ.items()
@@ -57,11 +57,17 @@ def run_in_production(
         )
         and not name.startswith("SECURE_")
     }
+    # The worktree's .env (read by this process already) is not read again: it would bring
+    # back the development values removed above.
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings", DEBUG="false", ALLOWED_HOSTS=PRODUCTION_HOST
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        ALLOWED_HOSTS=PRODUCTION_HOST,
+        ENV_FILE=os.devnull,
     )
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key
+    env.update(extra or {})
     return subprocess.run(
         [sys.executable, *args],
         cwd=BASE_DIR,
