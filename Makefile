@@ -47,8 +47,12 @@ chromium:
 messages: venv
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
+# ruff; the layers and the front ends' independence (import-linter, contracts in pyproject.toml);
+# types of core and of every rules, services and selectors module (mypy, cached in var/).
 lint: venv
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-logo --cache-dir var/import_linter_cache
+	.venv/bin/mypy
 
 check-migrations: venv services
 	$(AS_OWNER) $(PY) manage.py makemigrations --check --dry-run

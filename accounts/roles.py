@@ -12,7 +12,7 @@ def is_county_staff(user: User | AnonymousUser) -> bool:
     cached = getattr(user, "_is_county_staff", None)
     if cached is None:
         cached = user.county_memberships.exists()
-        user._is_county_staff = cached
+        vars(user)["_is_county_staff"] = cached  # an attribute the model does not declare
     return cached
 
 

@@ -26,7 +26,7 @@ def ce_audits_for(user: User | AnonymousUser | None) -> QuerySet[CeAudit]:
     return audits.filter(county__in=staff_counties(user).values("pk"))
 
 
-def ce_audit_get(user: User | AnonymousUser | None, pk: object) -> CeAudit:
+def ce_audit_get(user: User | AnonymousUser | None, pk: int | str) -> CeAudit:
     """One CE audit `user` may see, or Http404 (also for a malformed `pk`)."""
     try:
         return ce_audits_for(user).get(pk=pk)

@@ -10,6 +10,7 @@ is open (within `policy.RENEWAL_WINDOW_DAYS` of expiry) or that were renewed wit
 import datetime
 import math
 import secrets
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -27,8 +28,17 @@ from counties.models import County, ProgramPolicy
 from counties.selectors import ADMIN_ROLES, REVIEW_ROLES, require_staff
 from notifications.services import notify
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def ce_audit_pool(county: County, *, today: datetime.date) -> QuerySet[Certification]:
+
+class _RecentRenewal(TypedDict):
+    renewed_cycle_end: datetime.date | None
+
+
+def ce_audit_pool(
+    county: County, *, today: datetime.date
+) -> "QuerySet[WithAnnotations[Certification, _RecentRenewal]]":
     """The certifications of `county` that may be drawn on `today`, each annotated with
     `renewed_cycle_end`: the end of the cycle its recent renewal closed, if any."""
     recent_renewals = Renewal.objects.filter(

@@ -59,7 +59,7 @@ _MISSING_DOCUMENT = {
 # The application part a reviewer names to ask for a new document of each kind. `other`
 # documents may be added whenever changes are requested; CE certificates never belong to an
 # application.
-PART_OF_KIND = {
+PART_OF_KIND: dict[str, ApplicationPart] = {
     DocumentKind.PHOTO_ID: ApplicationPart.PHOTO_ID,
     DocumentKind.DIPLOMA: ApplicationPart.DIPLOMA,
     DocumentKind.TRAINING_CERTIFICATE: ApplicationPart.TRAINING,

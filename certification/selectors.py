@@ -73,7 +73,7 @@ def applications_for(user: User | AnonymousUser | None) -> QuerySet[Application]
     return Application.objects.filter(visible).select_related("applicant", "county")
 
 
-def application_get(user: User | AnonymousUser | None, pk: object) -> Application:
+def application_get(user: User | AnonymousUser | None, pk: int | str) -> Application:
     """One application `user` may see, or Http404 (also for a malformed `pk`)."""
     try:
         return applications_for(user).get(pk=pk)
@@ -116,7 +116,7 @@ def documents_for(
 
 
 def document_get(
-    user: User | AnonymousUser | None, pk: object, *, include_removed: bool = False
+    user: User | AnonymousUser | None, pk: int | str, *, include_removed: bool = False
 ) -> Document:
     """One document `user` may see, or Http404 (also for a malformed `pk`, and for a removed
     document unless `include_removed`)."""
@@ -136,7 +136,7 @@ def training_records_for(user: User | AnonymousUser | None) -> QuerySet[Training
     )
 
 
-def training_record_get(user: User | AnonymousUser | None, pk: object) -> TrainingRecord:
+def training_record_get(user: User | AnonymousUser | None, pk: int | str) -> TrainingRecord:
     """One training record `user` may see, or Http404 (also for a malformed `pk`)."""
     try:
         return training_records_for(user).get(pk=pk)
@@ -200,7 +200,7 @@ def certifications_for(user: User | AnonymousUser | None) -> QuerySet[Certificat
     return certifications.filter(holder=user)
 
 
-def certification_get(user: User | AnonymousUser | None, pk: object) -> Certification:
+def certification_get(user: User | AnonymousUser | None, pk: int | str) -> Certification:
     """One certification `user` may see, or Http404 (also for a malformed `pk`)."""
     try:
         return certifications_for(user).get(pk=pk)

@@ -31,7 +31,7 @@ def ce_credits_for(user: User | AnonymousUser | None) -> QuerySet[CeCredit]:
     return credits.filter(certification__holder=user)
 
 
-def ce_credit_get(user: User | AnonymousUser | None, pk: object) -> CeCredit:
+def ce_credit_get(user: User | AnonymousUser | None, pk: int | str) -> CeCredit:
     """One CE credit `user` may see, or Http404 (also for a malformed `pk`)."""
     try:
         return ce_credits_for(user).get(pk=pk)

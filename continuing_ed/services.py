@@ -2,13 +2,14 @@
 reject it.
 
 Certifications belong to the `certification` app above this one: they arrive as arguments
-and are re-read under a lock through the credit's own relation, never by importing that app.
+and are re-read under a lock through the credit's own relation, never by importing that app at
+run time (the import below is for the type checker: docs/architecture.md, Layers).
 State staff read everything and write nothing; nobody reviews their own CE.
 """
 
 import datetime
 from decimal import Decimal
-from typing import IO
+from typing import IO, TYPE_CHECKING, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -25,6 +26,9 @@ from core.units import hours_value
 from counties.selectors import require_staff
 from documents.models import Document
 from documents.services import document_upload
+
+if TYPE_CHECKING:
+    from certification.models import Certification
 
 DOCUMENT_KIND = "ce_certificate"
 TEXT_MAX_LENGTH = 200
@@ -48,20 +52,21 @@ def _check_document(document, holder_id: int) -> None:
         raise DomainError(_("The proof must be uploaded as a CE certificate."), field="document")
 
 
-def _lock_certification(certification):
+def _lock_certification(certification: "Certification") -> "Certification":
     """Re-read the certification under a row lock, with its holder and county, through the
     CE credit's foreign key (the model lives in the certification app)."""
     model = CeCredit._meta.get_field("certification").related_model
-    return (
-        model.objects.select_for_update()
+    return cast(
+        "Certification",
+        model._default_manager.select_for_update()
         .select_related("holder", "issuing_county")
-        .get(pk=certification.pk)
+        .get(pk=certification.pk),
     )
 
 
 def ce_credit_add(
     *,
-    certification,
+    certification: "Certification",
     title: str,
     provider_name: str,
     hours: Decimal | int | str,
@@ -146,7 +151,7 @@ def ce_credit_add(
     return credit
 
 
-def _require_reviewer(actor: User | None, certification) -> None:
+def _require_reviewer(actor: User | None, certification: "Certification") -> None:
     """Only a reviewer or admin of the issuing county, never the holder nor state staff."""
     if actor is not None and actor.pk == certification.holder_id:
         raise PermissionDenied
@@ -154,7 +159,13 @@ def _require_reviewer(actor: User | None, certification) -> None:
 
 
 def _review(
-    *, actor: User, certification, credit: CeCredit, verb: str, to_state: str, reason: str
+    *,
+    actor: User,
+    certification: "Certification",
+    credit: CeCredit,
+    verb: str,
+    to_state: str,
+    reason: str,
 ) -> CeCredit:
     """Move a pending credit to `to_state` under a row lock and audit it as `verb`."""
     with transaction.atomic():

@@ -33,7 +33,7 @@ def _broker_state() -> str:
 def healthz(request):
     checks = {"database": _database_state(), "broker": _broker_state()}
     down = [name for name, state in checks.items() if state != "ok"]
-    body = {"status": "ok" if not down else "down", "checks": checks}
+    body: dict[str, object] = {"status": "ok" if not down else "down", "checks": checks}
     if down:
         body["down"] = down
     return JsonResponse(body, status=503 if down else 200)

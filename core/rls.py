@@ -180,10 +180,8 @@ def _transaction_failed(connection: BaseDatabaseWrapper) -> bool:
 
 
 def _scopes(connection: BaseDatabaseWrapper) -> list["_Scope"]:
-    scopes = getattr(connection, "_rls_scopes", None)
-    if scopes is None:
-        scopes = connection._rls_scopes = []
-    return scopes
+    # Kept on the connection object (one per thread), an attribute Django does not declare.
+    return vars(connection).setdefault("_rls_scopes", [])
 
 
 class _Scope:
@@ -289,7 +287,7 @@ class _FollowUser:
     def __init__(self, scope: _Scope, request: HttpRequest) -> None:
         self.scope = scope
         self.request = request
-        self.user = request.user
+        self.user: object = request.user
 
     def __call__(self, execute, sql, params, many, context):
         user = getattr(self.request, "user", None)

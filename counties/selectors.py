@@ -47,10 +47,10 @@ def staff_county_ids(user: User) -> list[int]:
     `accounts.roles.is_county_staff`. Selectors filter on these literal ids rather than a
     subquery: PostgreSQL can then combine "the person's own rows" and "the counties' rows"
     from two indexes instead of scanning the table."""
-    cached = getattr(user, "_staff_county_ids", None)
+    cached: list[int] | None = getattr(user, "_staff_county_ids", None)
     if cached is None:
         cached = list(staff_counties(user).values_list("pk", flat=True))
-        user._staff_county_ids = cached
+        vars(user)["_staff_county_ids"] = cached  # an attribute the model does not declare
     return cached
 
 
@@ -72,9 +72,7 @@ def staff_role(user: User | AnonymousUser | None, county: County) -> str | None:
     )
 
 
-def require_staff(
-    actor: User | None, county: County, roles: Iterable[str] = REVIEW_ROLES
-) -> str:
+def require_staff(actor: User | None, county: County, roles: Iterable[str] = REVIEW_ROLES) -> str:
     """The actor's role in `county`, or PermissionDenied when they hold none of `roles`: the
     check of every service that acts on a county's objects (pass `ADMIN_ROLES` for what only
     an administrator may do). Call it inside the service's transaction, after its locks: a
@@ -85,7 +83,7 @@ def require_staff(
     if not can_read(actor) or actor.is_state_staff:
         raise PermissionDenied
     role = staff_role(actor, county)
-    if role not in roles:
+    if role is None or role not in roles:
         raise PermissionDenied
     return role
 

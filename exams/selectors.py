@@ -29,7 +29,7 @@ def exam_attempts_for(user: User | AnonymousUser | None) -> QuerySet[ExamAttempt
     return ExamAttempt.objects.filter(visible).select_related("application")
 
 
-def exam_attempt_get(user: User | AnonymousUser | None, pk: object) -> ExamAttempt:
+def exam_attempt_get(user: User | AnonymousUser | None, pk: int | str) -> ExamAttempt:
     """One exam attempt `user` may see, or Http404 (also for a malformed `pk`)."""
     try:
         return exam_attempts_for(user).get(pk=pk)

@@ -5,12 +5,14 @@ concurrency because attempts are counted while the application row is locked: tw
 for one application run one after the other.
 
 The application is passed in by the caller: it belongs to the `certification` app above this
-one, which this app names only through `ExamAttempt.application`, never by import.
+one, which this app names only through `ExamAttempt.application`, never by a run-time import
+(the import below is for the type checker: docs/architecture.md, Layers).
 """
 
 import datetime
+from typing import TYPE_CHECKING, cast
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,9 @@ from exams import rules as exam_rules
 from exams.models import ExamAttempt, ExamResult, ExamSource
 from notifications.services import notify
 
+if TYPE_CHECKING:
+    from certification.models import Application
+
 
 def _duplicate_reference(vendor_reference: str) -> DomainError:
     return DomainError(
@@ -32,22 +37,23 @@ def _duplicate_reference(vendor_reference: str) -> DomainError:
     )
 
 
-def _lock_application(application: models.Model) -> models.Model:
+def _lock_application(application: "Application") -> "Application":
     """Re-read `application` under a row lock (inside a transaction), with its county and
     applicant, through the attempt's foreign key (the model lives in the certification app).
     Only the application row is locked."""
     model = ExamAttempt._meta.get_field("application").related_model
-    return (
-        model.objects.select_for_update(of=("self",))
+    return cast(
+        "Application",
+        model._default_manager.select_for_update(of=("self",))
         .select_related("county", "applicant")
-        .get(pk=application.pk)
+        .get(pk=application.pk),
     )
 
 
 def exam_attempt_record(
     *,
     actor: User,
-    application: models.Model,
+    application: "Application",
     taken_on: datetime.date,
     result: str,
     scaled_score: int | None = None,
@@ -93,6 +99,9 @@ def exam_attempt_record(
                 min_wait_days=ProgramPolicy.current().exam_min_wait_days,
             )
         )
+        window_ends_on = application.window_ends_on
+        # Eligible means approved, and an approved application has its window (a constraint).
+        assert window_ends_on is not None
         try:
             # A savepoint: the same vendor reference recorded at once for two different
             # applications (two locks) loses on the unique constraint, cleanly.
@@ -135,7 +144,7 @@ def exam_attempt_record(
                 "result": result,
                 "scaled_score": scaled_score,
                 "attempts_left": attempts_left,
-                "window_ends_on": application.window_ends_on.isoformat(),
+                "window_ends_on": window_ends_on.isoformat(),
             },
         )
     return attempt

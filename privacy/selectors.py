@@ -250,7 +250,7 @@ def _audit_row(event: AuditEvent, user: User, staff: dict[int, dict]) -> dict[st
         "at": event.created_at,
         "action": event.verb,
         "by": _actor(event.actor_id, user, staff),
-        "county": event.county.name if event.county_id else None,
+        "county": event.county.name if event.county else None,
         "record": f"{event.object_type}#{event.object_id}",
         "from_state": event.from_state,
         "to_state": event.to_state,
@@ -284,7 +284,7 @@ def _applications(user: User, events_by_object: dict[tuple[str, int], list]) -> 
             **_values(application, APPLICATION_FIELDS),
             "county": application.county.name,
             "ethics_version": application.ethics_version.version
-            if application.ethics_version_id
+            if application.ethics_version
             else None,
             "field_history": history[application.pk],
             "audit_trail": events_by_object.get((label, application.pk), []),
@@ -343,7 +343,7 @@ def _document_view_rows(
             "at": view.viewed_at,
             "by": _actor(view.viewer_id, user, staff),
             "via": view.via,
-            "county": view.county.name if view.county_id else None,
+            "county": view.county.name if view.county else None,
         }
         for view in views
     ]

@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
@@ -72,7 +73,7 @@ def check_version(application: Application, expected_version: int | None) -> Non
 
 
 # How a state reads in "This application is …", where the status label alone would not.
-APPLICATION_STATE_PHRASES = {
+APPLICATION_STATE_PHRASES: dict[str, Promise] = {
     ApplicationStatus.DRAFT: gettext_lazy("a draft"),
     ApplicationStatus.CHANGES_REQUESTED: gettext_lazy("waiting for the applicant’s changes"),
 }

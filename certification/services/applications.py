@@ -11,7 +11,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,8 +189,10 @@ def application_update(
                 raise DomainError(
                     _("This answer cannot be changed now."), code="invalid", field=name
                 )
+            field = Application._meta.get_field(name)
+            assert isinstance(field, models.Field)  # editable fields are the model's own
             try:
-                cleaned = Application._meta.get_field(name).clean(value, application)
+                cleaned = field.clean(value, application)
             except ValidationError as error:
                 raise DomainError(" ".join(error.messages), field=name) from None
             if getattr(application, name) != cleaned:
@@ -466,10 +468,13 @@ def application_expire(
         application = lock_application(application)
         if application.status != S.APPROVED:
             raise application_state_conflict(application, S.EXPIRED)
-        if today <= application.window_ends_on:
+        window_ends_on = application.window_ends_on
+        # Set on approval (the constraint application_approved_has_window).
+        assert window_ends_on is not None
+        if today <= window_ends_on:
             raise DomainError(
                 _("This application's exam window is open until %(date)s.")
-                % {"date": application.window_ends_on.isoformat()},
+                % {"date": window_ends_on.isoformat()},
                 code="conflict",
             )
         _transition(application, actor=None, verb="application_expire", to_state=S.EXPIRED)

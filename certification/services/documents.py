@@ -96,8 +96,11 @@ def _lock_document(document: Document) -> tuple[Document, Application | None]:
     """Lock the document's application (first, by the house order), then the document."""
     application = None
     if document.application_id is not None:
-        application = Application.objects.select_for_update(of=("self",)).select_related("county")
-        application = application.get(pk=document.application_id)
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("county")
+            .get(pk=document.application_id)
+        )
     document = Document.objects.select_for_update().get(pk=document.pk)
     return document, application
 
@@ -145,7 +148,7 @@ def document_review(
 ) -> Document:
     """pending → verified | rejected, by a reviewer or admin of the application's county,
     while the application is submitted or in review. A rejection needs a reason."""
-    if document.application_id is None:
+    if document.application is None:
         raise DomainError(
             _("This document is not part of an application: review its training record."),
             code="invalid",
@@ -157,6 +160,7 @@ def document_review(
     to_state = ReviewStatus.VERIFIED if verified else ReviewStatus.REJECTED
     with transaction.atomic():
         document, application = _lock_document(document)
+        assert application is not None  # a document's application never changes
         if application.status not in REVIEWABLE_APPLICATION_STATUSES:
             raise application_state_conflict(application, S.IN_REVIEW)
         if document.removed_at is not None:

@@ -57,10 +57,9 @@ def profile_save(*, user: User, **fields: Any) -> ApplicantProfile:
     if unknown:
         raise TypeError(f"profile_save() got unknown fields: {sorted(unknown)}")
     with transaction.atomic():
-        profile = ApplicantProfile.objects.select_for_update().filter(user=user).first()
-        created = profile is None
-        if created:
-            profile = ApplicantProfile(user=user)
+        existing = ApplicantProfile.objects.select_for_update().filter(user=user).first()
+        created = existing is None
+        profile = existing if existing is not None else ApplicantProfile(user=user)
         changed = sorted(name for name, value in fields.items() if getattr(profile, name) != value)
         if not created and not changed:
             return profile

@@ -177,6 +177,7 @@ def staff_invitation_accept(*, user: User, token: str) -> CountyMembership:
         problem = invitation_problem(invitation, user)
         if problem:
             raise DomainError(problem, code="conflict")
+        assert invitation is not None  # invitation_problem refuses a missing one
         county = invitation.county
         if staff_role(user, county) is None:
             try:
