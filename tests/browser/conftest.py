@@ -32,6 +32,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 # where a loop is running unless told that it is safe (it is: one thread, no async code).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+# Assertions wait as long as actions do: on a busy two-core machine (CI, parallel work) a
+# reload after a POST can take longer than Playwright's 5-second default.
+expect.set_options(timeout=30_000)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
