@@ -252,5 +252,10 @@ class VerifyView(APIView):
     def get(self, request, certification_number: str):
         certification = public_certification(certification_number)
         if certification is None:
-            raise NotFound(_("No certification has this number."))
+            raise NotFound(
+                _(
+                    "No certification has this number. A number is PSS and seven digits, for "
+                    "example PSS-0001234; spaces, hyphens and letter case do not matter."
+                )
+            )
         return Response(verification_row(certification))

@@ -6,8 +6,6 @@ specializations, issuing county) and nothing else about the person. Lookups shar
 per-client rate limit of the verification API.
 """
 
-import re
-
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,25 +15,28 @@ from django.utils.translation import gettext_lazy as _
 from api.rows import public_certification
 from api.throttles import VerifyThrottle
 from certification.models import CertificationStatus
+from certification.numbers import number_candidates
 from certification.rules import is_expiring_soon
 from training.models import Specialization
 
-# Letters, digits and hyphens: the shape of every certification number (PSS-0001234).
-_NUMBER_SHAPE = re.compile(r"[A-Z0-9-]{1,20}")
+TYPED_MAX_LENGTH = 40
 
 
 class VerifySearchForm(forms.Form):
     number = forms.CharField(
         label=_("Certification number"),
-        max_length=40,
+        max_length=TYPED_MAX_LENGTH,
         help_text=_("As printed on the certificate, for example PSS-0001234."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Enter a certification number.")},
     )
 
     def clean_number(self) -> str:
-        number = self.cleaned_data["number"].strip().upper()
-        if not _NUMBER_SHAPE.fullmatch(number):
+        """What was typed, read forgivingly (`number_candidates`): spaces, hyphens and letter
+        case do not matter. Anything but letters, digits, spaces and dashes is refused."""
+        typed = self.cleaned_data["number"]
+        candidates = number_candidates(typed)
+        if not candidates or not candidates[-1].replace("-", "").isalnum():
             raise forms.ValidationError(
                 _(
                     "A certification number has only letters, digits and hyphens, for example "
@@ -43,7 +44,7 @@ class VerifySearchForm(forms.Form):
                 ),
                 code="invalid",
             )
-        return number
+        return candidates[-1]
 
 
 def verify_search(request: HttpRequest) -> HttpResponse:
@@ -68,10 +69,13 @@ def verify_certification(request: HttpRequest, number: str) -> HttpResponse:
         return response
     certification = public_certification(number)
     if certification is None:
+        # The search box keeps what was typed (printable characters, as long as the box
+        # takes), so a slip can be corrected in place.
+        typed = "".join(ch for ch in number if ch.isprintable())[:TYPED_MAX_LENGTH]
         return render(
             request,
             "certification/verify_not_found.html",
-            {"form": VerifySearchForm()},
+            {"form": VerifySearchForm(initial={"number": typed}), "typed": typed},
             status=404,
         )
     today = timezone.localdate()

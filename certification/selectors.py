@@ -51,13 +51,11 @@ from certification.models import (
     CertificationStatus,
     CodeOfEthicsVersion,
 )
+from certification.numbers import number_candidates
 from certification.rules import expiring_soon_window
 from counties.selectors import staff_county_ids
 from documents.models import Document
 from training.models import TrainingRecord
-
-# Longer inputs cannot be a certification number (the column holds 20 characters).
-_MAX_NUMBER_LENGTH = 20
 
 
 def applications_for(user: User | AnonymousUser | None) -> QuerySet[Application]:
@@ -210,19 +208,18 @@ def certification_get(user: User | AnonymousUser | None, pk: int | str) -> Certi
 
 def certification_by_number_public(number: str) -> Certification | None:
     """The certification with this number, in any status, or None. Public: no user needed.
-    Surrounding spaces and letter case are ignored ("pss-0001000" finds "PSS-0001000")."""
-    if not isinstance(number, str):
+    Forgiving (`certification.numbers.number_candidates`): case, spaces and hyphens do not
+    matter ("pss 0001000" and "PSS0001000" find "PSS-0001000")."""
+    candidates = number_candidates(number)
+    if not candidates:
         return None
-    normalized = number.strip().upper()
-    # PostgreSQL refuses NUL in text: such a number cannot exist, so do not ask.
-    if not normalized or len(normalized) > _MAX_NUMBER_LENGTH or "\x00" in normalized:
-        return None
-    return (
-        Certification.objects.select_related("issuing_county")
+    found = {
+        certification.number: certification
+        for certification in Certification.objects.select_related("issuing_county")
         .prefetch_related("specializations")
-        .filter(number=normalized)
-        .first()
-    )
+        .filter(number__in=candidates)
+    }
+    return next((found[c] for c in candidates if c in found), None)
 
 
 def expiring_soon_q(*, on: datetime.date) -> Q:

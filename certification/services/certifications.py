@@ -31,6 +31,7 @@ from certification.models import (
     Renewal,
     RenewalKind,
 )
+from certification.numbers import number_format
 from certification.services._common import (
     application_state_conflict,
     certification_state_conflict,
@@ -55,7 +56,6 @@ from training.models import TrainingRecord
 
 C = CertificationStatus
 CERTIFICATE_RENDER_TASK = "certification.tasks.certificate_render"
-NUMBER_PREFIX = "PSS-"
 
 
 def next_certification_number() -> str:
@@ -64,7 +64,7 @@ def next_certification_number() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval('certification_number_seq')")
         (value,) = cursor.fetchone()
-    return f"{NUMBER_PREFIX}{value:07d}"
+    return number_format(value)
 
 
 def _certification_context(certification: Certification, **extra: Any) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from django.db import connection
 from django.db.models import Min
 
 from certification.models import CodeOfEthicsVersion
-from certification.services.certifications import NUMBER_PREFIX
+from certification.numbers import NUMBER_PREFIX
 from counties.models import OptInPeriod
 from demo.clock import DemoClock
 from demo.scale import bulk, rows

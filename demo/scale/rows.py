@@ -27,7 +27,7 @@ from certification.models import (
     Certification,
     CertificationSpecialization,
 )
-from certification.services.certifications import NUMBER_PREFIX
+from certification.numbers import NUMBER_PREFIX
 from demo.files import id_card_png, simple_pdf
 from demo.scale import bulk
 from demo.scale.histories import (

@@ -53,8 +53,11 @@ def test_anyone_can_verify_and_sees_only_the_registry_entry(api, peer):
         assert private not in text
 
 
-def test_case_and_spaces_in_the_number_are_ignored(api, peer):
-    assert api.get(URL.format("%20pss-0004242")).json() == EXPECTED
+@pytest.mark.parametrize(
+    "typed", ["%20pss-0004242", "PSS0004242", "pss%200004242", "PSS%20-%200004242", "4242"]
+)
+def test_case_spaces_and_hyphens_in_the_number_are_ignored(api, peer, typed):
+    assert api.get(URL.format(typed)).json() == EXPECTED
 
 
 @pytest.mark.parametrize("status", ["expired", "suspended", "revoked", "vacated"])
@@ -69,7 +72,10 @@ def test_an_unknown_number_answers_404_in_json(api, peer, number):
     response = api.get(URL.format(number))
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No certification has this number."}
+    assert response.json() == {
+        "detail": "No certification has this number. A number is PSS and seven digits, for "
+        "example PSS-0001234; spaces, hyphens and letter case do not matter."
+    }
 
 
 def test_credentials_are_not_needed_and_a_bad_token_is_ignored(api, peer):

@@ -43,7 +43,9 @@ def test_the_search_page_has_a_labelled_field(client):
     assert 'aria-describedby="id_number_helptext"' in html
 
 
-@pytest.mark.parametrize("typed", ["PSS-0001000", " pss-0001000 "])
+@pytest.mark.parametrize(
+    "typed", ["PSS-0001000", " pss-0001000 ", "PSS0001000", "pss 000 1000", "PSS\u20130001000"]
+)
 def test_a_number_redirects_to_its_page(client, typed):
     response = client.get("/verify/", {"number": typed})
 
@@ -56,6 +58,7 @@ def test_a_number_redirects_to_its_page(client, typed):
     [
         ("", "Enter a certification number."),
         ("PSS/0001000", "A certification number has only letters, digits and hyphens"),
+        ("PSS 00\u260310", "A certification number has only letters, digits and hyphens"),
         ("<script>", "A certification number has only letters, digits and hyphens"),
     ],
 )
@@ -71,7 +74,14 @@ def test_a_bad_number_is_an_error_linked_to_the_field(client, typed, message):
 
 
 @pytest.mark.parametrize(
-    "path", ["/verify/PSS-0001000", "/verify/PSS-0001000/", "/verify/pss-0001000"]
+    "path",
+    [
+        "/verify/PSS-0001000",
+        "/verify/PSS-0001000/",
+        "/verify/pss-0001000",
+        "/verify/PSS0001000",
+        "/verify/pss%200001000",
+    ],
 )
 def test_the_page_shows_the_registry_entry_and_nothing_else(client, peer, path):
     response = client.get(path)
@@ -118,15 +128,44 @@ def test_an_active_certification_near_expiry_is_tagged(client, peer):
     assert "unless it is renewed" in html
 
 
-@pytest.mark.parametrize("number", ["PSS-9999999", "nothing", "PSS%00"])
-def test_an_unknown_number_gets_a_friendly_404_that_reveals_nothing(client, peer, number):
+@pytest.mark.parametrize(
+    ("number", "kept"),
+    [("PSS-9999999", "PSS-9999999"), ("nothing", "nothing"), ("PSS%00", "PSS")],
+)
+def test_an_unknown_number_gets_a_friendly_404_that_reveals_nothing(client, peer, number, kept):
     response = client.get(f"/verify/{number}")
 
     assert response.status_code == 404
     html = text(response)
-    assert "No certification in the registry has this number." in html
+    assert f"No certification in the registry has the number <strong>{kept}</strong>." in html
     assert "Okafor" not in html
-    assert 'name="number"' in html
+    assert f'name="number" value="{kept}"' in html
+    assert "\x00" not in html
+
+
+def test_the_not_found_page_says_what_to_check_and_keeps_what_was_typed_escaped(client, peer):
+    response = client.get("/verify/", {"number": "PSS-0001001"}, follow=True)
+
+    assert response.status_code == 404
+    html = text(response)
+    assert 'value="PSS-0001001"' in html
+    assert "What to check" in html
+    assert "the letters PSS and seven digits" in html
+    assert "scan the QR code" in html
+
+    html = text(client.get("/verify/%3Cb%3Ebold"))
+    assert "&lt;B&gt;BOLD" not in html  # shown as typed, not in capitals
+    assert "<b>bold" not in html
+    assert "&lt;b&gt;bold" in html
+
+
+def test_the_not_found_page_is_in_spanish(client, peer):
+    client.cookies["peercert_language"] = "es"
+
+    html = text(client.get("/verify/PSS-0001001"))
+
+    assert "Qué revisar" in html
+    assert "las letras PSS y siete dígitos" in html
 
 
 def test_a_lookup_costs_two_queries(client, peer, django_assert_num_queries):

@@ -49,3 +49,27 @@ def test_the_verification_page_in_spanish(page: Page, live_server):
     expect(page.locator("main")).to_contain_text("Luz Ortega")
     expect(page.locator("main")).to_contain_text("Activa")
     assert_no_axe_violations(page)
+
+
+def test_a_number_typed_loosely_is_found_and_a_wrong_one_is_kept_on_a_phone(
+    page: Page, live_server
+):
+    CertificationFactory(number="PSS-0626262", first_name="Ana", last_name="Ruiz")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.context.add_cookies([{"name": "peercert_language", "value": "es", "url": live_server.url}])
+    page.goto("/verify/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+
+    page.locator("#id_number").fill("pss 062 6262")
+    page.locator("form[role=search] button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/verify/PSS-0626262")
+    expect(page.locator("main")).to_contain_text("Ana Ruiz")
+
+    page.goto("/verify/")
+    page.locator("#id_number").fill("PSS-0626263")
+    page.locator("form[role=search] button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("No se encontró la certificación")
+    expect(page.locator("#id_number")).to_have_value("PSS-0626263")
+    expect(page.locator("main")).to_contain_text("Qué revisar")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_axe_violations(page)
