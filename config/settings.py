@@ -61,6 +61,7 @@ LOCAL_APPS = [
     "notifications",
     "counties",
     "documents",
+    "fees",
     "training",
     "exams",
     "continuing_ed",

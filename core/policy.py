@@ -78,6 +78,12 @@ DEFAULT_FEE_APPLICATION_CENTS = 10000
 DEFAULT_FEE_EXAM_CENTS = 15000
 DEFAULT_FEE_RENEWAL_CENTS = 8000
 DEFAULT_FEE_REINSTATEMENT_CENTS = 8000
+# The late renewal fee (DHCS FAQ: a late renewal costs a late fee) is not published: our choice.
+DEFAULT_FEE_LATE_CENTS = 4000
+# Exam results of an attempt taken inside the application's 12-month window may still be
+# recorded or imported this many days after the window ends: vendor results lag (our choice;
+# docs/domain.md#exam).
+DEFAULT_EXAM_RESULT_GRACE_DAYS = 30
 
 # County staff invitations (workspace): the emailed link works for this many days (our choice;
 # docs/domain.md#staff-accounts).

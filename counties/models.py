@@ -126,6 +126,13 @@ class ProgramPolicy(models.Model):
         default=policy.DEFAULT_EXAM_MIN_WAIT_DAYS,
         help_text=_("Minimum days between exam attempts (not published: our choice)."),
     )
+    exam_result_grace_days = models.PositiveSmallIntegerField(
+        default=policy.DEFAULT_EXAM_RESULT_GRACE_DAYS,
+        help_text=_(
+            "Days after an application's 12-month window during which the result of an exam "
+            "taken inside the window may still be recorded or imported (our choice)."
+        ),
+    )
     ce_audit_sample_percent = models.PositiveSmallIntegerField(
         default=policy.DEFAULT_CE_AUDIT_SAMPLE_PERCENT,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
@@ -137,6 +144,10 @@ class ProgramPolicy(models.Model):
     fee_renewal_cents = models.PositiveIntegerField(default=policy.DEFAULT_FEE_RENEWAL_CENTS)
     fee_reinstatement_cents = models.PositiveIntegerField(
         default=policy.DEFAULT_FEE_REINSTATEMENT_CENTS
+    )
+    fee_late_cents = models.PositiveIntegerField(
+        default=policy.DEFAULT_FEE_LATE_CENTS,
+        help_text=_("The late renewal fee, in cents (not published: our choice)."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

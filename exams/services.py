@@ -23,6 +23,8 @@ from counties.models import ProgramPolicy
 from counties.selectors import require_staff
 from exams import rules as exam_rules
 from exams.models import ExamAttempt, ExamResult, ExamSource
+from fees.models import FeeKind
+from fees.services import fee_due_record
 from notifications.services import notify
 
 if TYPE_CHECKING:
@@ -63,7 +65,8 @@ def exam_attempt_record(
     """Record one exam attempt for an approved application, by a reviewer or admin of its
     county. Refused when the applicant is not eligible on `taken_on` (not approved, window
     ended, no attempts left, already passed), for a future date, or when the vendor reference
-    is already recorded for this source. The applicant is told the result."""
+    is already recorded for this source. The sitting's exam fee falls due (`fees`); the
+    applicant is told the result."""
     require_staff(actor, application.county)
     if result not in ExamResult.values:
         raise DomainError(_("Choose the result."), field="result")
@@ -117,6 +120,14 @@ def exam_attempt_record(
                 )
         except IntegrityError:
             raise _duplicate_reference(vendor_reference) from None
+        fee_due_record(
+            actor=actor,
+            county=application.county,
+            person=application.applicant,
+            kind=FeeKind.EXAM,
+            application=application,
+            exam_attempt=attempt,
+        )
         attempts.append(attempt)
         attempts_left = exam_rules.attempts_left(attempts)
         audit_record(

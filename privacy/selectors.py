@@ -39,6 +39,7 @@ from counties.models import CountyMembership
 from documents.models import Document, DocumentView
 from documents.uploads import EXTENSION_OF_TYPE
 from exams.selectors import exam_attempts_for
+from fees.selectors import fees_due_for
 from notifications.models import EmailLog
 
 FORMAT_VERSION = 1
@@ -108,6 +109,15 @@ EXAM_FIELDS = (
     "scaled_score",
     "source",
     "vendor_reference",
+    "created_at",
+)
+FEE_DUE_FIELDS = (
+    "id",
+    "kind",
+    "amount_cents",
+    "application_id",
+    "exam_attempt_id",
+    "renewal_id",
     "created_at",
 )
 CERTIFICATION_FIELDS = (
@@ -402,6 +412,13 @@ def personal_data(user: User) -> tuple[dict[str, Any], list[tuple[Any, str]]]:
             for c in ce_credits_for(user)
             .filter(certification__holder=user)
             .order_by("completed_on", "pk")
+        ],
+        "fees_due": [
+            {
+                **_values(f, FEE_DUE_FIELDS),
+                "county": f.county.name,
+            }
+            for f in fees_due_for(user).filter(person=user).order_by("created_at", "pk")
         ],
         "audit_events": [_audit_row(e, user, staff) for e in events],
         "emails": [

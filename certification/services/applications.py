@@ -44,6 +44,8 @@ from core.errors import DomainError, refuse_problems
 from counties.models import County
 from counties.selectors import opted_in_counties, require_staff
 from documents.models import Document, DocumentKind
+from fees.models import FeeKind
+from fees.services import fee_due_record
 from notifications.services import notify
 
 S = ApplicationStatus
@@ -258,7 +260,8 @@ def application_submit(
     *, actor: User, application: Application, today: datetime.date | None = None
 ) -> Application:
     """draft → submitted, when every submission rule holds (eligibility, ethics, attestations,
-    documents, pathway fields). The applicant gets a confirmation email."""
+    documents, pathway fields). The application fee falls due (`fees`); the applicant gets a
+    confirmation email."""
     require_applicant(actor, application)
     today = today_or(today)
     with transaction.atomic():
@@ -273,6 +276,13 @@ def application_submit(
             verb="application_submit",
             to_state=S.SUBMITTED,
             update_fields=("submitted_at",),
+        )
+        fee_due_record(
+            actor=actor,
+            county=application.county,
+            person=application.applicant,
+            kind=FeeKind.APPLICATION,
+            application=application,
         )
         _notify_applicant(application, "application_submitted", resubmitted=False)
     return application

@@ -47,9 +47,11 @@ from continuing_ed.models import CeCredit
 from core import policy
 from core.errors import DomainError, refuse_problems
 from core.units import hours_text
-from counties.models import ProgramPolicy
 from counties.selectors import ADMIN_ROLES, REVIEW_ROLES, require_staff
 from exams.models import ExamAttempt
+from fees.models import FeeKind
+from fees.selectors import fee_amounts_of
+from fees.services import fee_due_record
 from jobs.services import enqueue
 from notifications.services import notify
 from training.models import TrainingRecord
@@ -334,10 +336,12 @@ def _record_renewal(
     credits: list[CeCredit],
     ethics_version: CodeOfEthicsVersion,
     new_expires_on: datetime.date,
-    fee_cents: int,
+    fee_kind: str,
 ) -> Renewal:
+    """The Renewal row of a renewal or reinstatement, and the fee of `fee_kind` it makes due
+    (at the issuing county's amount, `fees`)."""
     totals = ce_rules.ce_totals(credits, cycle_start=cycle[0], cycle_end=cycle[1])
-    return Renewal.objects.create(
+    renewal = Renewal.objects.create(
         certification=certification,
         kind=kind,
         cycle_start=cycle[0],
@@ -348,9 +352,17 @@ def _record_renewal(
         ethics_affirmed_at=timezone.now(),
         previous_expires_on=certification.expires_on,
         new_expires_on=new_expires_on,
-        fee_cents=fee_cents,
+        fee_cents=fee_amounts_of(certification.issuing_county)[fee_kind],
         decided_by=actor,
     )
+    fee_due_record(
+        actor=actor,
+        county=certification.issuing_county,
+        person=certification.holder,
+        kind=fee_kind,
+        renewal=renewal,
+    )
+    return renewal
 
 
 def certification_renew(
@@ -382,7 +394,7 @@ def certification_renew(
             credits=credits,
             ethics_version=ethics_version,
             new_expires_on=rules.certification_expiry(previous_expires_on),
-            fee_cents=ProgramPolicy.current().fee_renewal_cents,
+            fee_kind=FeeKind.RENEWAL,
         )
         certification.expires_on = renewal.new_expires_on
         certification.updated_at = timezone.now()
@@ -439,7 +451,7 @@ def certification_reinstate(
             credits=credits,
             ethics_version=ethics_version,
             new_expires_on=rules.certification_expiry(today),
-            fee_cents=ProgramPolicy.current().fee_reinstatement_cents,
+            fee_kind=FeeKind.REINSTATEMENT,
         )
         certification.expires_on = renewal.new_expires_on
         _set_status(

@@ -43,6 +43,8 @@ from counties.models import CountyMembership
 from documents.models import Document, DocumentView
 from exams.models import ExamAttempt
 from exams.selectors import exam_attempts_for
+from fees.models import FeeDue
+from fees.selectors import fees_due_for
 from tests.factories import (
     ApplicationFactory,
     CeCreditFactory,
@@ -67,6 +69,7 @@ TABLES = {
     "exam_attempts": ExamAttempt,
     "ce_credits": CeCredit,
     "audit_events": AuditEvent,
+    "fees_due": FeeDue,
 }
 CAST = ["anonymous", "applicant", "other_applicant", "reviewer", "admin", "other_admin", "state"]
 
@@ -97,6 +100,7 @@ SPECIFICATION = {
     "exam_attempts": exam_attempts_for,
     "ce_credits": ce_credits_for,
     "audit_events": _visible_audit_events,
+    "fees_due": fees_due_for,
 }
 
 
@@ -138,6 +142,16 @@ def _event(actor, county, subject, obj, verb="test_event") -> AuditEvent:
         object_id=obj.pk,
         county=county,
         subject=subject,
+    )
+
+
+def _fee(application: Application) -> FeeDue:
+    return FeeDue.objects.create(
+        county=application.county,
+        person=application.applicant,
+        kind="application",
+        amount_cents=10000,
+        application=application,
     )
 
 
@@ -184,6 +198,8 @@ def world(cast) -> World:
     draft_f = ApplicationFactory(applicant=drafter, county=fresno, status="draft")
     drafter_rows = _person_with_rows(drafter, draft_a)
     draft_attempt = ExamAttemptFactory(application=draft_f)
+    # Fees due: the applicant's in Alameda, the other applicant's in Fresno.
+    alameda_fee, fresno_fee = _fee(submitted), _fee(other)
     # Audit events: a reviewer's action, a Fresno admin's, the system's, the applicant's own.
     events = {
         "alameda": _event(cast.reviewer, alameda, cast.applicant, submitted),
@@ -207,6 +223,7 @@ def world(cast) -> World:
             "ce_credits": _ids(alameda_credit),
             # The county's audit trail covers its drafts' events too (`audit_events_for`).
             "audit_events": _ids(events["alameda"], events["alameda_system"], events["drafter"]),
+            "fees_due": _ids(alameda_fee),
         },
         fresno={
             "profiles": _ids(other_rows["profile"]),
@@ -216,6 +233,7 @@ def world(cast) -> World:
             "exam_attempts": _ids(other_attempt),
             "ce_credits": _ids(fresno_credit),
             "audit_events": _ids(events["fresno"], events["fresno_attempt"]),
+            "fees_due": _ids(fresno_fee),
         },
         drafts={
             "profiles": _ids(drafter_rows["profile"]),
@@ -225,6 +243,7 @@ def world(cast) -> World:
             "exam_attempts": _ids(draft_attempt),
             "ce_credits": set(),
             "audit_events": set(),
+            "fees_due": set(),
         },
         applicant_rows={
             "profiles": _ids(applicant["profile"]),
@@ -236,6 +255,7 @@ def world(cast) -> World:
             "audit_events": _ids(
                 events["alameda"], events["applicant_draft"], events["applicant_document"]
             ),
+            "fees_due": _ids(alameda_fee),
         },
     )
 
@@ -359,6 +379,7 @@ def test_a_state_context_sees_everything_but_drafts(cast, world):
         assert seen[name] == everything[name] - world.drafts[name], name
     assert seen["ce_credits"] == everything["ce_credits"]
     assert seen["audit_events"] == everything["audit_events"]
+    assert seen["fees_due"] == everything["fees_due"]
 
 
 def test_no_context_sees_nothing(world):
@@ -463,6 +484,24 @@ def test_deleting_is_refused(cast, world, name):
     with acting(system=True) as cursor, pytest.raises(ProgrammingError, match="denied"):
         cursor.execute(f"DELETE FROM {table}")
     assert every_id()[name] == before
+
+
+def test_fees_due_cannot_be_changed(world):
+    with acting(system=True) as cursor, pytest.raises(ProgrammingError, match="denied"):
+        cursor.execute("UPDATE fees_feedue SET amount_cents = 0")
+    assert not FeeDue.objects.filter(amount_cents=0).exists()
+
+
+def test_county_staff_cannot_put_a_fee_on_another_countys_applicant(cast, world):
+    fresno_application = Application.objects.get(pk=min(world.fresno["applications"]))
+    before = every_id()["fees_due"]
+    with acting_as(cast.admin) as cursor, pytest.raises(ProgrammingError, match="row-level"):
+        cursor.execute(
+            "INSERT INTO fees_feedue (county_id, person_id, kind, amount_cents, application_id, "
+            "created_at) VALUES (%s, %s, 'application', 1, %s, now())",
+            [cast.other_county.pk, fresno_application.applicant_id, fresno_application.pk],
+        )
+    assert every_id()["fees_due"] == before
 
 
 def test_the_audit_trail_cannot_be_updated(world):

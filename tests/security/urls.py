@@ -15,6 +15,7 @@ from certification.models import ApplicantProfile, Application
 from continuing_ed.models import CeCredit
 from documents.models import Document
 from exams.models import ExamAttempt
+from fees.models import FeeDue
 from training.models import TrainingRecord
 
 UNSAFE_MODELS = {
@@ -25,6 +26,7 @@ UNSAFE_MODELS = {
     "exam_attempts": ExamAttempt,
     "ce_credits": CeCredit,
     "audit_events": AuditEvent,
+    "fees_due": FeeDue,
 }
 
 
