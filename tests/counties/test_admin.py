@@ -84,11 +84,13 @@ def test_program_policy_is_one_editable_row(client, operator):
         {
             "reminder_days": "90,30",
             "exam_min_wait_days": 14,
+            "exam_result_grace_days": 30,
             "ce_audit_sample_percent": 10,
             "fee_application_cents": 10000,
             "fee_exam_cents": 15000,
             "fee_renewal_cents": 8000,
             "fee_reinstatement_cents": 8000,
+            "fee_late_cents": 4000,
         },
     )
 
