@@ -1,7 +1,9 @@
 """Writes for fees: a fee falls due (`fee_due_record`, inside the caller's transaction) and a
 county administrator sets the county's fee amounts (`fee_schedule_set`)."""
 
-from django.db import IntegrityError, models, transaction
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from audit.services import audit_record
@@ -12,6 +14,10 @@ from fees import rules
 from fees.models import FeeDue, FeeKind, FeeSchedule
 from fees.selectors import fee_amounts_of
 
+if TYPE_CHECKING:
+    from certification.models import Application, Renewal
+    from exams.models import ExamAttempt
+
 
 def fee_due_record(
     *,
@@ -19,9 +25,9 @@ def fee_due_record(
     county: County,
     person: User,
     kind: str,
-    application: models.Model | None = None,
-    exam_attempt: models.Model | None = None,
-    renewal: models.Model | None = None,
+    application: "Application | None" = None,
+    exam_attempt: "ExamAttempt | None" = None,
+    renewal: "Renewal | None" = None,
 ) -> FeeDue:
     """Record that `person` owes `county` a fee of `kind`, at the amount the county charges
     today (`fees.selectors.fee_amounts_of`), on what it is charged on: an application (the
