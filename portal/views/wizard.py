@@ -229,16 +229,29 @@ def application_details(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_login_required(stash=True)
 @require_http_methods(["GET", "POST"])
 def application_ethics(request: HttpRequest, pk: int) -> HttpResponse:
-    """Step 3: read the Code of Ethics in effect, in the person's language, and sign it."""
+    """Step 3: read the Code of Ethics in effect, in the person's language, and sign it.
+
+    Once the version in effect is signed, coming back shows it signed and "Save and
+    continue" moves on without signing again, unless the reviewer asked for a new signature.
+    """
     application = own_application(request, pk)
     state = WizardState(request, application, steps.ETHICS)
     current = ethics_version_current(state.today)
+    signed_current = (
+        current is not None
+        and application.ethics_version_id == current.pk
+        and application.ethics_signed_at is not None
+    )
+    sign_again = ApplicationPart.ETHICS in steps.requested_parts(application)
+    already_signed = signed_current and not sign_again
     form = EthicsSignForm(
         initial={
             "ethics_version": current.pk if current else None,
             "version": application.version,
         }
     )
+    if request.method == "POST" and state.editable and already_signed:
+        return _after_save(request, state)
     if request.method == "POST" and state.editable and current is not None:
         form = EthicsSignForm(request.POST)
         if form.is_valid():
@@ -257,11 +270,6 @@ def application_ethics(request: HttpRequest, pk: int) -> HttpResponse:
                 return _after_save(request, state)
     elif request.method == "GET":
         restore_into(request, form)
-    signed_current = (
-        current is not None
-        and application.ethics_version_id == current.pk
-        and application.ethics_signed_at is not None
-    )
     return render(
         request,
         "portal/wizard/ethics.html",
@@ -270,6 +278,7 @@ def application_ethics(request: HttpRequest, pk: int) -> HttpResponse:
             ethics=current,
             ethics_text=current.text_for(request.LANGUAGE_CODE) if current else "",
             signed_current=signed_current,
+            already_signed=already_signed,
         ),
     )
 

@@ -294,6 +294,69 @@ def test_signing_needs_the_box_checked_and_the_current_version(
     assert fresh(application).ethics_signed_at is None
 
 
+def test_going_back_to_a_signed_code_shows_it_signed_and_moves_on(
+    cast, ethics, opted_in, applicant_client
+):
+    application = start_application(cast.applicant)
+    services.application_sign_ethics(
+        actor=cast.applicant, application=application, ethics_version=ethics
+    )
+    application = fresh(application)
+    page = url("application_ethics", application)
+    events = AuditEvent.objects.filter(verb="application_sign_ethics").count()
+
+    html = applicant_client.get(page).content.decode()
+    assert "You signed version 2025.1 on" in html
+    assert 'name="agree"' not in html
+    assert "Save and continue" in html
+
+    response = applicant_client.post(page, {"then": "next"})
+
+    assert response["Location"] == url("application_attestations", application)
+    after = fresh(application)
+    assert (after.version, after.ethics_signed_at) == (
+        application.version,
+        application.ethics_signed_at,
+    )
+    assert AuditEvent.objects.filter(verb="application_sign_ethics").count() == events
+    later = applicant_client.post(page, {"then": "later"})
+    assert later["Location"] == reverse("portal:home")
+
+
+def test_a_code_signed_in_an_earlier_version_must_be_signed_again(
+    cast, ethics, opted_in, applicant_client
+):
+    old = EthicsVersionFactory(version="2020.1", effective_on=datetime.date(2020, 1, 1))
+    application = start_application(cast.applicant)
+    Application.objects.filter(pk=application.pk).update(
+        ethics_version=old, ethics_signed_at=timezone.now()
+    )
+
+    html = applicant_client.get(url("application_ethics", application)).content.decode()
+
+    assert "You signed an earlier version (2020.1)" in html
+    assert 'name="agree"' in html
+    refused = applicant_client.post(
+        url("application_ethics", application), {"ethics_version": ethics.pk, "version": 1}
+    )
+    assert refused.context["form"].errors["agree"] == ["Check the box to sign the Code of Ethics."]
+    assert fresh(application).ethics_version == old
+
+
+@pytest.mark.parametrize("step", ["application_ethics", "application_attestations"])
+def test_required_checkboxes_are_marked_required(cast, ethics, opted_in, applicant_client, step):
+    application = start_application(cast.applicant)
+
+    html = applicant_client.get(url(step, application)).content.decode()
+
+    assert "An asterisk (*) marks a required field." in html
+    boxes = html.count('type="checkbox"')
+    assert boxes >= 1
+    marker = '<abbr title="required" class="usa-hint usa-hint--required">*</abbr>'
+    assert html.count(marker) == boxes
+    assert html.count(" required ") + html.count(" required>") >= boxes
+
+
 # Step 4: attestations.
 
 
@@ -467,3 +530,23 @@ def test_the_applicant_fixes_the_parts_and_resubmits(cast, sent_back, applicant_
     assert sent_back.status == "in_review" and sent_back.changes_requested_parts == []
     current = sent_back.documents.get(kind="photo_id", removed_at__isnull=True)
     assert current.original_name == "clear-id.pdf" and current.pk != old_id.pk
+
+
+def test_a_reviewer_asking_for_the_code_again_gets_a_new_signature(
+    cast, ethics, opted_in, applicant_client
+):
+    application = complete_application(cast.applicant, ethics)
+    services.application_submit(actor=cast.applicant, application=application)
+    services.application_start_review(actor=cast.reviewer, application=application)
+    application = services.application_request_changes(
+        actor=cast.reviewer, application=application, parts=["ethics"], message="Sign again."
+    )
+    page = url("application_ethics", application)
+
+    assert 'name="agree"' in applicant_client.get(page).content.decode()
+    response = applicant_client.post(
+        page, {"agree": "on", "ethics_version": ethics.pk, "version": application.version}
+    )
+
+    assert response["Location"] == url("application_attestations", application)
+    assert fresh(application).ethics_signed_at > application.ethics_signed_at
