@@ -11,15 +11,20 @@ MIGRATE_DATABASE_URL ?= $(shell sed -n 's/^MIGRATE_DATABASE_URL=//p' .env 2>/dev
 OWNER_URL := $(or $(MIGRATE_DATABASE_URL),$(DATABASE_URL))
 AS_OWNER := $(if $(OWNER_URL),DATABASE_URL=$(OWNER_URL))
 
-.PHONY: run test venv assets services chromium messages lint migrate seed check-migrations backup restore
+.PHONY: run test test-fast venv assets services chromium messages lint migrate seed check-migrations backup restore
 
 run: venv assets services messages
 	$(AS_OWNER) $(PY) manage.py migrate --noinput
 	$(AS_OWNER) $(PY) manage.py seed_demo
 	./scripts/run_all.sh
 
+# Both print the 25 slowest tests at the end (the test budget: README.md, **Tests**).
 test: venv assets services chromium messages lint check-migrations
-	$(AS_OWNER) CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q $(PYTEST_ARGS)
+	$(AS_OWNER) CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q --durations=25 $(PYTEST_ARGS)
+
+# The quick loop: all but the `slow` tests (browser, Celery worker, transactional: tests/conftest.py).
+test-fast: venv assets services messages lint check-migrations
+	$(AS_OWNER) CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q -m "not slow" --durations=25 $(PYTEST_ARGS)
 
 venv: .venv/.installed
 

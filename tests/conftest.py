@@ -8,6 +8,30 @@ from tests.factories import county
 
 pytest_plugins = ["tests.cast", "tests.jobs.worker"]
 
+# Fixtures that make a test slow: a browser, a Celery worker, a live server, a real transaction.
+SLOW_FIXTURES = frozenset(
+    {"page", "browser", "live_server", "celery_worker", "celery_workers", "transactional_db"}
+)
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    if item.get_closest_marker("browser") or item.get_closest_marker("celery_worker"):
+        return True
+    if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    db = item.get_closest_marker("django_db")
+    return bool(db and (db.kwargs.get("transaction") or (db.args and db.args[0])))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark browser, Celery worker and transactional tests `slow` wherever they are, so
+    `make test-fast` (-m "not slow") leaves all of them out; tests may also mark themselves.
+    First, before `-m` selects on the marks."""
+    for item in items:
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):

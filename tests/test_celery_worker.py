@@ -40,6 +40,15 @@ def expired_context(certification) -> dict:
     }
 
 
+def _waiting(queue: str) -> int:
+    """Messages in the broker waiting for a worker of `queue`."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        return client.llen(queue)
+    finally:
+        client.close()
+
+
 def send_blocking_task(certification, marker, queue) -> str:
     task_id = f"blocking-{uuid.uuid4().hex[:8]}"
     app.send_task(
@@ -127,7 +136,8 @@ def test_work_queued_while_redis_is_down_runs_once_when_it_is_back(
     messages = OutboxMessage.objects.order_by("id")
     assert [(m.sent_at, m.attempts) for m in messages] == [(None, 1), (None, 1)]
     assert all("refused" in m.last_error.lower() for m in messages)
-    time.sleep(1)
+    # Nothing reached the broker, so no worker can have run anything yet.
+    assert _waiting(broker_queue) == 0
     assert EmailLog.objects.count() == 0
     assert CertificateFile.objects.count() == 0
 
@@ -140,7 +150,13 @@ def test_work_queued_while_redis_is_down_runs_once_when_it_is_back(
         ),
         what=f"the relayed tasks\n{celery_worker.log()[-2000:]}",
     )
-    time.sleep(1)  # nothing else arrives
+    # Nothing else arrives: both rows are finished, no task queued a third, none is waiting.
+    wait_for(
+        lambda: not OutboxMessage.objects.filter(finished_at=None).exists(),
+        what="both outbox rows to be finished",
+    )
+    assert OutboxMessage.objects.count() == 2
+    assert _waiting(broker_queue) == 0
     assert EmailLog.objects.count() == 1
     assert CertificateFile.objects.count() == 2
     assert len(celery_workers.emails_to("down@example.test")) == 1
