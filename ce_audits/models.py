@@ -17,7 +17,8 @@ class CeAuditOutcome(models.TextChoices):
 class CeAudit(models.Model):
     """A continuing-education audit of one certification, drawn at random by its issuing
     county (`ce_audits.services`). The holder is asked for proof of the CE hours
-    of the cycle ending on `cycle_end`; staff record whether the proof held up."""
+    of the cycle from `cycle_start` through `cycle_end`; staff record whether the proof held
+    up."""
 
     county = models.ForeignKey(
         "counties.County", on_delete=models.PROTECT, related_name="ce_audits"
@@ -25,6 +26,7 @@ class CeAudit(models.Model):
     certification = models.ForeignKey(
         "certification.Certification", on_delete=models.PROTECT, related_name="ce_audits"
     )
+    cycle_start = models.DateField(_("start of the audited cycle"))
     cycle_end = models.DateField(_("end of the audited cycle"))
     drawn_at = models.DateTimeField(default=timezone.now)
     drawn_by = models.ForeignKey(
@@ -52,6 +54,9 @@ class CeAudit(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(outcome__in=CeAuditOutcome.values), name="ce_audit_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(cycle_end__gte=models.F("cycle_start")), name="ce_audit_cycle_ordered"
             ),
             models.CheckConstraint(
                 condition=Q(outcome="pending", decided_at__isnull=True)

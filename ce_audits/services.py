@@ -40,7 +40,8 @@ def ce_audit_pool(
     county: County, *, today: datetime.date
 ) -> "QuerySet[WithAnnotations[Certification, _RecentRenewal]]":
     """The certifications of `county` that may be drawn on `today`, each annotated with
-    `renewed_cycle_end`: the end of the cycle its recent renewal closed, if any."""
+    `renewed_cycle_start` and `renewed_cycle_end`: the cycle its recent renewal closed, if
+    any (otherwise the audit covers the current cycle, `cycle_bounds`)."""
     recent_renewals = Renewal.objects.filter(
         certification=OuterRef("pk"),
         created_at__date__gte=today - datetime.timedelta(days=policy.CE_AUDIT_RECENT_RENEWAL_DAYS),
@@ -52,7 +53,10 @@ def ce_audit_pool(
     return (
         Certification.objects.filter(issuing_county=county, status=CertificationStatus.ACTIVE)
         .exclude(ce_audits__outcome=CeAuditOutcome.PENDING)
-        .annotate(renewed_cycle_end=Subquery(recent_renewals.values("cycle_end")[:1]))
+        .annotate(
+            renewed_cycle_start=Subquery(recent_renewals.values("cycle_start")[:1]),
+            renewed_cycle_end=Subquery(recent_renewals.values("cycle_end")[:1]),
+        )
         .filter(window_open | Q(renewed_cycle_end__isnull=False))
     )
 
@@ -95,12 +99,14 @@ def ce_audit_draw(
                 CeAudit(
                     county=county,
                     certification=certification,
-                    cycle_end=certification.renewed_cycle_end or certification.expires_on,
+                    cycle_start=cycle[0],
+                    cycle_end=cycle[1],
                     drawn_at=now,
                     drawn_by=actor,
                     requested_at=now,
                 )
                 for certification in drawn
+                for cycle in [_audited_cycle(certification)]
             ]
         )
         for audit in audits:
@@ -108,9 +114,17 @@ def ce_audit_draw(
     return audits
 
 
+def _audited_cycle(certification: Certification) -> tuple[datetime.date, datetime.date]:
+    """The cycle an audit of a pool member covers: the one its recent renewal closed, else
+    its current one."""
+    if certification.renewed_cycle_end is not None:
+        return certification.renewed_cycle_start, certification.renewed_cycle_end
+    return cycle_bounds(certification.cycle_started_on, certification.expires_on)
+
+
 def _open(audit: CeAudit, *, actor: User, pool_size: int, percent: int) -> None:
     certification = audit.certification
-    cycle_start, cycle_end = cycle_bounds(audit.cycle_end)
+    cycle_start, cycle_end = audit.cycle_start, audit.cycle_end
     audit_record(
         actor=actor,
         verb="ce_audit_draw",
@@ -122,6 +136,7 @@ def _open(audit: CeAudit, *, actor: User, pool_size: int, percent: int) -> None:
             "certification_id": certification.pk,
             "pool_size": pool_size,
             "percent": percent,
+            "cycle_start": cycle_start.isoformat(),
             "cycle_end": cycle_end.isoformat(),
         },
     )

@@ -287,6 +287,9 @@ class Certification(models.Model):
     status_reason = models.TextField(blank=True)
     issued_on = models.DateField()
     expires_on = models.DateField()
+    # The first day of the current CE cycle: the issue date, or the day the latest renewal or
+    # reinstatement was granted (continuing_ed.rules.cycle_bounds; docs/domain.md#renewal).
+    cycle_started_on = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -305,6 +308,11 @@ class Certification(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_on__gt=models.F("issued_on")),
                 name="certification_expires_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=Q(cycle_started_on__gte=models.F("issued_on"))
+                & Q(cycle_started_on__lte=models.F("expires_on")),
+                name="certification_cycle_inside_validity",
             ),
         ]
         indexes = [

@@ -36,7 +36,7 @@ from certification.models import (
     Education,
     Pathway,
 )
-from continuing_ed.rules import CreditLike, ce_compliance_problems, cycle_bounds
+from continuing_ed.rules import CreditLike, ce_compliance_problems, closing_cycle
 from core import policy
 from core.review import ReviewStatus
 from core.units import add_years, as_hours, hours_text
@@ -290,7 +290,8 @@ def renewal_problems(
 ) -> list[str]:
     """Why `certification` cannot be renewed on `on`: it must be active, `on` between
     `renewal_window_opens` and the expiry date (inclusive), and its CE credits must meet the
-    rule for the cycle ending on the expiry date (`continuing_ed.rules`)."""
+    rule for the cycle the renewal closes (`continuing_ed.rules.closing_cycle`: from the
+    cycle's first day through the day before `on`)."""
     problems = []
     expires_on = certification.expires_on
     if certification.status != CertificationStatus.ACTIVE:
@@ -316,17 +317,17 @@ def renewal_problems(
             )
             % {"expires": expires_on.isoformat()}
         )
-    start, end = cycle_bounds(expires_on)
+    start, end = closing_cycle(certification.cycle_started_on, on=on)
     problems.extend(ce_compliance_problems(ce_credits, cycle_start=start, cycle_end=end))
     return problems
 
 
 def reinstatement_ce_bounds(
-    expires_on: datetime.date, *, on: datetime.date
+    cycle_started_on: datetime.date, *, on: datetime.date
 ) -> tuple[datetime.date, datetime.date]:
-    """CE that counts toward a reinstatement on `on`: from the start of the cycle that ended
-    on `expires_on` (its expiry minus 2 years, the day after) through `on`."""
-    return cycle_bounds(expires_on)[0], on
+    """CE that counts toward a reinstatement on `on`: from the first day of the certification's
+    last cycle through `on`."""
+    return cycle_started_on, on
 
 
 def reinstatement_problems(
@@ -350,7 +351,7 @@ def reinstatement_problems(
             )
             % {"years": policy.VACATE_AFTER_EXPIRY_YEARS, "date": vacated_on.isoformat()}
         )
-    start, end = reinstatement_ce_bounds(certification.expires_on, on=on)
+    start, end = reinstatement_ce_bounds(certification.cycle_started_on, on=on)
     problems.extend(
         ce_compliance_problems(
             ce_credits,

@@ -2,10 +2,13 @@
 docs/CONTRACTS.md 'Rules').
 
 Calendar conventions used throughout the rules (also by certification.rules): a date n years
-on is `core.units.add_years` (29 February → 28 February). A CE cycle is the two years that end
-on a certification's expiry date, from the day after the same date two years earlier through
-`expires_on`, both inclusive. Consecutive cycles (expiry, renewal to expiry + 2 years)
-therefore tile without sharing a day, so no credit can count in two cycles.
+on is `core.units.add_years` (29 February → 28 February). A CE cycle starts on the day the
+certification period starts, the issue date or the date a renewal or reinstatement was granted
+(`Certification.cycle_started_on`), and runs through the expiry date, both inclusive
+(capeercertification.org, renewal: "within the certification period", which starts on the
+issue or renewal date itself). A renewal granted on day R closes the cycle on the day before R
+(`closing_cycle`) and the next cycle starts on R: every day belongs to exactly one cycle, so
+no credit counts in two (our choice: docs/domain.md#renewal).
 """
 
 import datetime
@@ -16,7 +19,7 @@ from typing import NamedTuple, Protocol
 from django.utils.translation import gettext as _
 
 from core import policy
-from core.units import add_years, as_hours, hours_text
+from core.units import as_hours, hours_text
 
 STATUS_VERIFIED = "verified"
 STATUS_PENDING = "pending"
@@ -42,15 +45,23 @@ class CeTotals(NamedTuple):
     law_and_ethics: Decimal
 
 
-def cycle_bounds(expires_on: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """(first day, last day) of the 2-year CE cycle that ends on `expires_on`, inclusive.
+def cycle_bounds(
+    started_on: datetime.date, expires_on: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """(first day, last day) of the current CE cycle of a certification whose period started
+    on `started_on` (its issue, renewal or reinstatement date) and that expires on
+    `expires_on`, both inclusive: CE completed on the start date itself counts (issued
+    2024-03-15, expiring 2026-03-15: 2024-03-15 … 2026-03-15)."""
+    return started_on, expires_on
 
-    Starts the day after the same date `CERTIFICATION_VALIDITY_YEARS` earlier: for a
-    certification expiring 2026-03-15 the cycle is 2024-03-16 … 2026-03-15; for one issued
-    2024-02-29 (expiring 2026-02-28) it is 2024-02-29 … 2026-02-28.
-    """
-    start = add_years(expires_on, -policy.CERTIFICATION_VALIDITY_YEARS) + datetime.timedelta(days=1)
-    return start, expires_on
+
+def closing_cycle(
+    started_on: datetime.date, *, on: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The cycle a renewal granted on `on` closes: from `started_on` through the day before
+    `on`. The renewed cycle starts on `on` itself, so a course completed that day counts toward
+    the new cycle, not the one closed."""
+    return started_on, on - datetime.timedelta(days=1)
 
 
 def _in_range(credit: CreditLike, start: datetime.date, end: datetime.date) -> bool:
@@ -138,23 +149,26 @@ def ce_compliance_problems(
 def ce_entry_problems(
     *,
     completed_on: datetime.date,
+    cycle_started_on: datetime.date,
     expires_on: datetime.date,
     certification_status: str,
     on: datetime.date,
 ) -> list[str]:
     """Why a CE credit completed on `completed_on` cannot be logged on `on` against a
-    certification expiring on `expires_on`; empty when it can.
+    certification whose cycle started on `cycle_started_on` and that expires on `expires_on`;
+    empty when it can.
 
     Not in the future, and inside the window the credit can count toward: the current cycle
-    (`cycle_bounds(expires_on)`) while the certification is active or suspended; from that
-    cycle's start through `on` once it has expired (CE toward reinstatement). A revoked or
-    vacated certification takes no CE.
+    (`cycle_bounds`, from its first day itself) while the certification is active or
+    suspended; once it has expired, from the cycle's first day through `on` (CE toward a late
+    renewal or a reinstatement, whose 2-year window never starts before the cycle's first
+    day). A revoked or vacated certification takes no CE.
     """
     if certification_status not in (*CERTIFICATION_IN_FORCE, CERTIFICATION_EXPIRED):
         return [_("CE can be logged only for an active, suspended or expired certification.")]
     if completed_on > on:
         return [_("The completion date cannot be in the future.")]
-    start, end = cycle_bounds(expires_on)
+    start, end = cycle_bounds(cycle_started_on, expires_on)
     if completed_on < start:
         return [
             _("Only CE completed on or after %(start)s counts toward this certification.")

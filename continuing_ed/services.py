@@ -104,6 +104,7 @@ def ce_credit_add(
         certification = _lock_certification(certification)
         problems = ce_entry_problems(
             completed_on=completed_on,
+            cycle_started_on=certification.cycle_started_on,
             expires_on=certification.expires_on,
             certification_status=certification.status,
             on=today,

@@ -46,7 +46,6 @@ from certification.services import (
     document_upload,
     profile_save,
 )
-from continuing_ed import rules as ce_rules
 from continuing_ed.models import CeCredit
 from continuing_ed.services import ce_credit_add, ce_credit_reject, ce_credit_verify
 from core.errors import DomainError
@@ -476,8 +475,7 @@ class Story:
         (default today): a compliant set (20 h, 6 of law and ethics) when `complete`,
         otherwise part of one."""
         certification = self.certification
-        cycle_start, _cycle_end = ce_rules.cycle_bounds(certification.expires_on)
-        start = max(cycle_start, certification.issued_on + _days(20))
+        start = certification.cycle_started_on + _days(20)
         end = min(until or self.clock.today, certification.expires_on)
         span = (end - start).days - 15
         if span <= 0:
@@ -508,7 +506,7 @@ class Story:
     def renew_with_ce(self, day: datetime.date) -> Renewal:
         """Log and have verified the cycle's 20 CE hours (6 of law and ethics), then renew on
         `day` (inside the renewal window)."""
-        cycle_start, _cycle_end = ce_rules.cycle_bounds(self.certification.expires_on)
+        cycle_start = self.certification.cycle_started_on
         span = (day - cycle_start).days - 20
         for index, (title, hours, category) in enumerate(
             (

@@ -130,6 +130,7 @@ CERTIFICATION_FIELDS = (
     "status_reason",
     "issued_on",
     "expires_on",
+    "cycle_started_on",
     "created_at",
     "updated_at",
 )
@@ -145,7 +146,7 @@ RENEWAL_FIELDS = (
     "fee_cents",
     "created_at",
 )
-CE_AUDIT_FIELDS = ("cycle_end", "drawn_at", "requested_at", "outcome", "outcome_note", "decided_at")
+CE_AUDIT_FIELDS = ("cycle_start", "cycle_end", "drawn_at", "requested_at", "outcome", "outcome_note", "decided_at")
 CE_CREDIT_FIELDS = (
     "id",
     "title",

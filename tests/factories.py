@@ -177,6 +177,7 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     status = "active"
     issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
     expires_on = factory.LazyAttribute(lambda o: o.issued_on.replace(year=o.issued_on.year + 2))
+    cycle_started_on = factory.LazyAttribute(lambda o: o.issued_on)
     updated_at = factory.LazyFunction(timezone.now)
 
 

@@ -176,6 +176,7 @@ def certification_issue(
                     status=C.ACTIVE,
                     issued_on=today,
                     expires_on=rules.certification_expiry(today),
+                    cycle_started_on=today,
                 )
         except IntegrityError:
             raise DomainError(
@@ -390,15 +391,16 @@ def certification_renew(
             certification,
             actor=actor,
             kind=RenewalKind.RENEWAL,
-            cycle=ce_rules.cycle_bounds(previous_expires_on),
+            cycle=ce_rules.closing_cycle(certification.cycle_started_on, on=today),
             credits=credits,
             ethics_version=ethics_version,
             new_expires_on=rules.certification_expiry(previous_expires_on),
             fee_kind=FeeKind.RENEWAL,
         )
         certification.expires_on = renewal.new_expires_on
+        certification.cycle_started_on = today
         certification.updated_at = timezone.now()
-        certification.save(update_fields=("expires_on", "updated_at"))
+        certification.save(update_fields=("expires_on", "cycle_started_on", "updated_at"))
         audit_record(
             actor=actor,
             verb="certification_renew",
@@ -447,13 +449,14 @@ def certification_reinstate(
             certification,
             actor=actor,
             kind=RenewalKind.REINSTATEMENT,
-            cycle=rules.reinstatement_ce_bounds(previous_expires_on, on=today),
+            cycle=rules.reinstatement_ce_bounds(certification.cycle_started_on, on=today),
             credits=credits,
             ethics_version=ethics_version,
             new_expires_on=rules.certification_expiry(today),
             fee_kind=FeeKind.REINSTATEMENT,
         )
         certification.expires_on = renewal.new_expires_on
+        certification.cycle_started_on = today
         _set_status(
             certification,
             actor=actor,
@@ -464,7 +467,7 @@ def certification_reinstate(
                 "previous_expires_on": previous_expires_on.isoformat(),
                 "new_expires_on": renewal.new_expires_on.isoformat(),
             },
-            update_fields=("expires_on",),
+            update_fields=("expires_on", "cycle_started_on"),
         )
         _after_change(
             certification,

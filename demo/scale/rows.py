@@ -594,6 +594,7 @@ class HistoryWriter:
                 reason,
                 h.issued_on,
                 h.expires_on,
+                h.issued_on,
                 issued,
                 updated,
             )
@@ -713,6 +714,7 @@ def copy_all(tables: Tables) -> None:
             "status_reason",
             "issued_on",
             "expires_on",
+            "cycle_started_on",
             "created_at",
             "updated_at",
         ),

@@ -113,7 +113,7 @@ def ce_log(request: HttpRequest) -> HttpResponse:
     else:
         form = CeCreditForm()
         restore_into(request, form)
-    start, end = cycle_bounds(certification.expires_on)
+    start, end = cycle_bounds(certification.cycle_started_on, certification.expires_on)
     credits = list(
         ce_credits_for(request.user)
         .filter(certification=certification)

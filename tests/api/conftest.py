@@ -67,6 +67,7 @@ def bulk_certifications(
             status=status,
             issued_on=issued,
             expires_on=issued.replace(year=issued.year + 2),
+            cycle_started_on=issued,
             updated_at=now,
         )
         for n, holder in enumerate(holders)

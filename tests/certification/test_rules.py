@@ -85,6 +85,7 @@ def certification(**overrides) -> Certification:
         "status": "active",
         "issued_on": D(2024, 3, 15),
         "expires_on": D(2026, 3, 15),
+        "cycle_started_on": D(2024, 3, 15),
     }
     return Certification(**(fields | overrides))
 
@@ -480,10 +481,17 @@ def test_only_active_certifications_renew(status, label):
 
 @pytest.mark.parametrize(
     ("completed_on", "counts"),
-    [(D(2024, 3, 15), False), (D(2024, 3, 16), True), (EXPIRES, True)],
-    ids=["day-before-cycle", "first-day-of-cycle", "expiry-day"],
+    [
+        (D(2024, 3, 14), False),
+        (D(2024, 3, 15), True),
+        (EXPIRES - DAY, True),
+        (EXPIRES, False),
+    ],
+    ids=["day-before-issue", "issue-date", "day-before-renewal", "renewal-day"],
 )
-def test_renewal_counts_ce_inside_the_cycle_only(completed_on, counts):
+def test_renewal_counts_ce_of_the_cycle_it_closes_only(completed_on, counts):
+    """Renewed on the expiry date: the closed cycle runs from the issue date itself through the
+    day before; a course completed on the renewal day counts toward the next cycle."""
     problems = renewal_problems(certification(), full_ce(completed_on), on=EXPIRES)
     assert (problems == []) is counts
     if not counts:
@@ -493,8 +501,8 @@ def test_renewal_counts_ce_inside_the_cycle_only(completed_on, counts):
 def test_renewal_with_short_law_and_ethics():
     credits = [ce("14.25", D(2025, 6, 1)), ce("5.75", D(2025, 6, 1), category="law_and_ethics")]
     assert renewal_problems(certification(), credits, on=EXPIRES) == [
-        "5.75 verified hours in law and ethics were completed between 2024-03-16 and "
-        "2026-03-15; at least 6 are required."
+        "5.75 verified hours in law and ethics were completed between 2024-03-15 and "
+        "2026-03-14; at least 6 are required."
     ]
 
 
@@ -511,7 +519,10 @@ def test_vacate_date_is_four_years_after_expiry(expires_on, vacated_on):
 
 
 def test_reinstatement_ce_runs_from_the_last_cycle_start_to_the_day():
-    assert reinstatement_ce_bounds(EXPIRES, on=D(2027, 5, 1)) == (D(2024, 3, 16), D(2027, 5, 1))
+    assert reinstatement_ce_bounds(D(2024, 3, 15), on=D(2027, 5, 1)) == (
+        D(2024, 3, 15),
+        D(2027, 5, 1),
+    )
 
 
 @pytest.mark.parametrize(
@@ -544,8 +555,8 @@ def test_only_expired_certifications_are_reinstated(status):
 @pytest.mark.parametrize(
     ("completed_on", "counts"),
     [
-        (D(2024, 3, 15), False),
-        (D(2024, 3, 16), True),
+        (D(2024, 3, 14), False),
+        (D(2024, 3, 15), True),
         (D(2027, 4, 30), True),
         (D(2027, 5, 1), True),
         (D(2027, 5, 2), False),
@@ -562,9 +573,9 @@ def test_reinstatement_with_pending_ce_only():
     expired = certification(status="expired")
     credits = [ce(20, D(2026, 6, 1), status="pending"), ce(6, D(2026, 6, 1), status="rejected")]
     assert reinstatement_problems(expired, credits, on=D(2026, 7, 1)) == [
-        "0 verified continuing-education hours were completed between 2024-03-16 and "
+        "0 verified continuing-education hours were completed between 2024-03-15 and "
         "2026-07-01; 20 are required.",
-        "0 verified hours in law and ethics were completed between 2024-03-16 and 2026-07-01; "
+        "0 verified hours in law and ethics were completed between 2024-03-15 and 2026-07-01; "
         "at least 6 are required.",
         "20 more hours are waiting for review.",
     ]

@@ -85,6 +85,7 @@ def test_issue_creates_the_certification_from_the_approved_application(cast):
     assert (certification.holder, certification.issuing_county) == (cast.applicant, cast.county)
     assert (certification.status, certification.issued_on) == ("active", today())
     assert certification.expires_on == certification_expiry(today())
+    assert certification.cycle_started_on == today(), "the CE cycle starts on the issue date"
     application.refresh_from_db()
     assert (application.status, application.version) == ("certified", 2)
     app_event = last_event(application)
@@ -448,7 +449,13 @@ def test_renew_extends_by_two_years_with_the_same_number(cast):
         Decimal("20"),
         Decimal("6"),
     )
-    assert renewal.cycle_end == old_expiry
+    # The closed cycle runs from the issue date through the day before the renewal; the next
+    # one starts on the renewal date itself.
+    assert (renewal.cycle_start, renewal.cycle_end) == (
+        certification.issued_on,
+        today() - datetime.timedelta(days=1),
+    )
+    assert certification.cycle_started_on == today()
     assert (renewal.ethics_version, renewal.decided_by) == (ethics, cast.applicant)
     assert renewal.fee_cents == 8000
     assert_event(
@@ -542,6 +549,7 @@ def test_reinstate_an_expired_certification(cast):
     certification.refresh_from_db()
     assert certification.status == "active"
     assert certification.expires_on == certification_expiry(today())
+    assert certification.cycle_started_on == today()
     assert (renewal.kind, renewal.previous_expires_on, renewal.cycle_end) == (
         "reinstatement",
         old_expiry,

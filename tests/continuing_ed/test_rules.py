@@ -14,12 +14,14 @@ from continuing_ed.rules import (
     ce_compliance_problems,
     ce_entry_problems,
     ce_totals,
+    closing_cycle,
     cycle_bounds,
 )
-from core.units import add_years
 
 D = datetime.date
-START, END = D(2024, 3, 16), D(2026, 3, 15)
+DAY = datetime.timedelta(days=1)
+# Issued 2024-03-15, expiring 2026-03-15: the cycle starts on the issue date itself.
+START, END = D(2024, 3, 15), D(2026, 3, 15)
 
 
 IN_CYCLE = D(2025, 1, 10)
@@ -37,24 +39,25 @@ def credit(hours, *, on=IN_CYCLE, category="general", status="verified") -> CeCr
 
 
 @pytest.mark.parametrize(
-    ("expires_on", "expected"),
+    ("started_on", "expires_on"),
     [
-        (D(2026, 3, 15), (D(2024, 3, 16), D(2026, 3, 15))),
-        # Issued 2024-02-29, expiring 2026-02-28: the cycle starts on the issue date.
-        (D(2026, 2, 28), (D(2024, 2, 29), D(2026, 2, 28))),
-        (D(2028, 2, 29), (D(2026, 3, 1), D(2028, 2, 29))),
-        (D(2027, 1, 1), (D(2025, 1, 2), D(2027, 1, 1))),
+        (D(2024, 3, 15), D(2026, 3, 15)),
+        # Issued 2024-02-29, expiring 2026-02-28.
+        (D(2024, 2, 29), D(2026, 2, 28)),
+        # Renewed early on 2025-12-20: the new cycle starts that day, not at the old expiry.
+        (D(2025, 12, 20), D(2028, 3, 15)),
     ],
 )
-def test_cycle_bounds(expires_on, expected):
-    assert cycle_bounds(expires_on) == expected
+def test_the_cycle_runs_from_its_first_day_itself_through_expiry(started_on, expires_on):
+    assert cycle_bounds(started_on, expires_on) == (started_on, expires_on)
 
 
-@pytest.mark.parametrize("expires_on", [D(2026, 3, 15), D(2026, 2, 28), D(2025, 12, 31)])
-def test_consecutive_cycles_tile_without_sharing_a_day(expires_on):
-    _, first_end = cycle_bounds(expires_on)
-    second_start, _ = cycle_bounds(add_years(expires_on, 2))
-    assert second_start == first_end + datetime.timedelta(days=1)
+def test_a_renewal_closes_the_cycle_the_day_before_the_next_one_starts():
+    renewed_on = D(2026, 2, 1)
+    closed = closing_cycle(START, on=renewed_on)
+    following = cycle_bounds(renewed_on, D(2028, 3, 15))
+    assert closed == (START, D(2026, 1, 31))
+    assert following[0] == closed[1] + DAY, "consecutive cycles share no day"
 
 
 @pytest.mark.parametrize(
@@ -95,7 +98,7 @@ def test_exactly_20_hours_with_6_in_law_and_ethics_complies():
 def test_law_and_ethics_575_is_short_of_6():
     credits = [credit("14.25"), credit("5.75", category="law_and_ethics")]
     assert ce_compliance_problems(credits, cycle_start=START, cycle_end=END) == [
-        "5.75 verified hours in law and ethics were completed between 2024-03-16 and "
+        "5.75 verified hours in law and ethics were completed between 2024-03-15 and "
         "2026-03-15; at least 6 are required."
     ]
 
@@ -103,7 +106,7 @@ def test_law_and_ethics_575_is_short_of_6():
 def test_total_1975_is_short_of_20():
     credits = [credit("13.75"), credit(6, category="law_and_ethics")]
     assert ce_compliance_problems(credits, cycle_start=START, cycle_end=END) == [
-        "19.75 verified continuing-education hours were completed between 2024-03-16 and "
+        "19.75 verified continuing-education hours were completed between 2024-03-15 and "
         "2026-03-15; 20 are required."
     ]
 
@@ -115,9 +118,9 @@ def test_quarter_hours_summing_to_20_comply():
 
 def test_no_credits_gives_both_reasons():
     assert ce_compliance_problems([], cycle_start=START, cycle_end=END) == [
-        "0 verified continuing-education hours were completed between 2024-03-16 and "
+        "0 verified continuing-education hours were completed between 2024-03-15 and "
         "2026-03-15; 20 are required.",
-        "0 verified hours in law and ethics were completed between 2024-03-16 and "
+        "0 verified hours in law and ethics were completed between 2024-03-15 and "
         "2026-03-15; at least 6 are required.",
     ]
 
@@ -155,9 +158,13 @@ def test_custom_requirements_are_honoured():
 TODAY = D(2026, 1, 10)
 
 
-def entry(completed_on, *, status="active", on=TODAY, expires_on=END):
+def entry(completed_on, *, status="active", on=TODAY, started_on=START, expires_on=END):
     return ce_entry_problems(
-        completed_on=completed_on, expires_on=expires_on, certification_status=status, on=on
+        completed_on=completed_on,
+        cycle_started_on=started_on,
+        expires_on=expires_on,
+        certification_status=status,
+        on=on,
     )
 
 
@@ -167,16 +174,25 @@ def entry(completed_on, *, status="active", on=TODAY, expires_on=END):
     [
         (
             START - datetime.timedelta(days=1),
-            ["Only CE completed on or after 2024-03-16 counts toward this certification."],
+            ["Only CE completed on or after 2024-03-15 counts toward this certification."],
         ),
         (START, []),
         (D(2026, 1, 10), []),
         (D(2026, 1, 11), ["The completion date cannot be in the future."]),
     ],
-    ids=["day-before-cycle", "cycle-start", "today", "tomorrow"],
+    ids=["day-before-issue", "issue-date", "today", "tomorrow"],
 )
 def test_ce_entry_while_in_force(status, completed_on, reasons):
     assert entry(completed_on, status=status) == reasons
+
+
+def test_ce_entry_from_the_renewal_date_itself():
+    renewed_on = D(2026, 2, 1)
+    assert entry(renewed_on, started_on=renewed_on, expires_on=D(2028, 3, 15), on=renewed_on) == []
+    before = renewed_on - DAY
+    assert entry(before, started_on=renewed_on, expires_on=D(2028, 3, 15), on=renewed_on) == [
+        "Only CE completed on or after 2026-02-01 counts toward this certification."
+    ]
 
 
 def test_ce_entry_after_the_cycle_end_while_still_active():
@@ -191,7 +207,7 @@ def test_ce_entry_after_the_cycle_end_while_still_active():
     [
         (
             START - datetime.timedelta(days=1),
-            ["Only CE completed on or after 2024-03-16 counts toward this certification."],
+            ["Only CE completed on or after 2024-03-15 counts toward this certification."],
         ),
         (START, []),
         (END + datetime.timedelta(days=1), []),

@@ -28,8 +28,9 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 TODAY = D(2025, 6, 1)
-# Issued 2024-03-15, expiring 2026-03-15: the CE cycle runs 2024-03-16 … 2026-03-15.
-CYCLE_START = D(2024, 3, 16)
+# Issued 2024-03-15, expiring 2026-03-15: the CE cycle runs from the issue date itself,
+# 2024-03-15 … 2026-03-15.
+CYCLE_START = D(2024, 3, 15)
 
 
 @pytest.fixture
@@ -113,9 +114,30 @@ def test_add_logs_a_pending_credit_and_audits_it(cast, certification):
     )
 
 
-@pytest.mark.parametrize("completed_on", [CYCLE_START, TODAY], ids=["cycle-start", "today"])
+@pytest.mark.parametrize("completed_on", [CYCLE_START, TODAY], ids=["issue-date", "today"])
 def test_add_accepts_the_edges_of_the_window(certification, completed_on):
     assert add(certification, completed_on=completed_on).completed_on == completed_on
+
+
+def test_after_a_renewal_the_cycle_starts_on_the_renewal_date_itself(certification):
+    renewed_on = D(2026, 2, 1)
+    Certification.objects.filter(pk=certification.pk).update(
+        expires_on=D(2028, 3, 15), cycle_started_on=renewed_on
+    )
+    certification.refresh_from_db()
+    credit = add(certification, completed_on=renewed_on, today=D(2026, 3, 1))
+    assert credit.completed_on == renewed_on
+    with pytest.raises(DomainError) as refused:
+        add(
+            certification,
+            title="Another course",
+            completed_on=renewed_on - datetime.timedelta(days=1),
+            today=D(2026, 3, 1),
+        )
+    assert refused.value.message == (
+        "Only CE completed on or after 2026-02-01 counts toward this certification."
+    )
+    assert list(CeCredit.objects.all()) == [credit]
 
 
 def test_add_toward_reinstatement_after_expiry(certification):
@@ -140,7 +162,7 @@ def assert_refused_add(certification, *, field, message=None, code="invalid", **
         (TODAY + datetime.timedelta(days=1), "The completion date cannot be in the future."),
         (
             CYCLE_START - datetime.timedelta(days=1),
-            "Only CE completed on or after 2024-03-16 counts toward this certification.",
+            "Only CE completed on or after 2024-03-15 counts toward this certification.",
         ),
     ],
     ids=["tomorrow", "day-before-cycle"],

@@ -106,6 +106,7 @@ def world(cast) -> World:
     ce_audit = CeAudit.objects.create(
         county=alameda,
         certification=active,
+        cycle_start=active.cycle_started_on,
         cycle_end=active.expires_on,
         requested_at=timezone.now(),
     )

@@ -159,6 +159,7 @@ def test_other_county_audit_is_404(cast, pool, client):
     audit = CeAudit.objects.create(
         county=cast.other_county,
         certification=fresno_certification,
+        cycle_start=fresno_certification.cycle_started_on,
         cycle_end=fresno_certification.expires_on,
     )
     client.force_login(cast.admin)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from ce_audits import services as ce_audit_services
 from ce_audits.models import CeAudit, CeAuditOutcome
 from ce_audits.selectors import ce_audit_get, ce_audits_for
-from continuing_ed.rules import ce_totals, cycle_bounds
+from continuing_ed.rules import ce_totals
 from continuing_ed.selectors import ce_credits_for
 from counties.models import ProgramPolicy
 from workspace.access import CountyWorkspace, workspace_view
@@ -87,7 +87,7 @@ def _county_audit(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> 
 @workspace_view()
 def ce_audit_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
     audit = _county_audit(request, workspace, pk)
-    cycle_start, cycle_end = cycle_bounds(audit.cycle_end)
+    cycle_start, cycle_end = audit.cycle_start, audit.cycle_end
     credits = list(
         ce_credits_for(request.user)
         .filter(certification=audit.certification)
