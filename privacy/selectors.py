@@ -146,7 +146,15 @@ RENEWAL_FIELDS = (
     "fee_cents",
     "created_at",
 )
-CE_AUDIT_FIELDS = ("cycle_start", "cycle_end", "drawn_at", "requested_at", "outcome", "outcome_note", "decided_at")
+CE_AUDIT_FIELDS = (
+    "cycle_start",
+    "cycle_end",
+    "drawn_at",
+    "requested_at",
+    "outcome",
+    "outcome_note",
+    "decided_at",
+)
 CE_CREDIT_FIELDS = (
     "id",
     "title",
