@@ -10,7 +10,7 @@ is open (within `policy.RENEWAL_WINDOW_DAYS` of expiry) or that were renewed wit
 import datetime
 import math
 import secrets
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -114,9 +114,9 @@ def ce_audit_draw(
     return audits
 
 
-def _audited_cycle(certification: Certification) -> tuple[datetime.date, datetime.date]:
-    """The cycle an audit of a pool member covers: the one its recent renewal closed, else
-    its current one."""
+def _audited_cycle(certification: Any) -> tuple[datetime.date, datetime.date]:
+    """The cycle an audit of a pool member (a `Certification` with `ce_audit_pool`'s
+    annotations) covers: the one its recent renewal closed, else its current one."""
     if certification.renewed_cycle_end is not None:
         return certification.renewed_cycle_start, certification.renewed_cycle_end
     return cycle_bounds(certification.cycle_started_on, certification.expires_on)
