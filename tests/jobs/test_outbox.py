@@ -23,6 +23,18 @@ from tests.jobs.worker import broker_unreachable
 RENDER = "certification.tasks.certificate_render"
 
 
+@pytest.fixture(params=["unset", "exported"])
+def broker_environment(request, monkeypatch, settings) -> str:
+    """The outage simulations hold whether or not CELERY_BROKER_URL is in the environment
+    (exported, or read from a `.env` copied from `.env.example`), which Celery reads before
+    its configuration."""
+    if request.param == "exported":
+        monkeypatch.setenv("CELERY_BROKER_URL", settings.CELERY_BROKER_URL)
+    else:
+        monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    return request.param
+
+
 def test_enqueue_writes_a_row_and_relays_it_after_commit(
     db, broker_messages, django_capture_on_commit_callbacks
 ):
@@ -60,7 +72,7 @@ def test_a_rolled_back_transaction_queues_nothing(
 
 
 def test_broker_down_at_commit_keeps_the_row_for_the_sweeper(
-    db, broker_messages, django_capture_on_commit_callbacks
+    db, broker_environment, broker_messages, django_capture_on_commit_callbacks
 ):
     with broker_unreachable():
         started = time.monotonic()
@@ -86,7 +98,9 @@ def test_broker_down_at_commit_keeps_the_row_for_the_sweeper(
     assert len(broker_messages()) == 1
 
 
-def test_sweeper_with_broker_down_records_the_error_and_sends_nothing(db, broker_messages):
+def test_sweeper_with_broker_down_records_the_error_and_sends_nothing(
+    db, broker_environment, broker_messages
+):
     OutboxMessage.objects.bulk_create(
         OutboxMessage(task_name=RENDER, kwargs={"certification_id": n}) for n in range(3)
     )

@@ -252,13 +252,21 @@ def closed_port_url() -> str:
     return f"redis://127.0.0.1:{port}/0"
 
 
+# Celery reads these from the environment before its configuration
+# (celery.app.utils.Settings.broker_url): an exported CELERY_BROKER_URL, or one read from
+# `.env` by the settings, would win over `app.conf.broker_url`.
+_BROKER_ENVIRONMENT = ("CELERY_BROKER_URL", "CELERY_BROKER_READ_URL", "CELERY_BROKER_WRITE_URL")
+
+
 @contextmanager
 def broker_unreachable() -> Iterator[None]:
     """While inside, the Celery app of this process publishes to a closed port, as if
-    Redis were down (the shared Redis server itself keeps running)."""
-    previous = app.conf.broker_url
-    app.conf.broker_url = closed_port_url()
-    try:
+    Redis were down (the shared Redis server itself keeps running), whatever the environment
+    holds: both the environment variables Celery reads first and the app's configuration
+    point at the closed port."""
+    closed = closed_port_url()
+    with pytest.MonkeyPatch.context() as patch:
+        for name in _BROKER_ENVIRONMENT:
+            patch.setenv(name, closed)
+        patch.setitem(app.conf, "broker_url", closed)
         yield
-    finally:
-        app.conf.broker_url = previous
