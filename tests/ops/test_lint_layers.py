@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +42,13 @@ def test_the_front_ends_are_one_layer_and_independent():
     top_apps = _layers_bottom_up()[-2]
     assert front_ends <= set(top_apps)
     assert "|" in _contract("layers")["layers"][1]  # siblings that never import each other
+
+
+def test_the_front_ends_and_demo_hold_no_models():
+    top_apps = _layers_bottom_up()[-2]
+    assert {app: list(apps.get_app_config(app).get_models()) for app in top_apps} == {
+        app: [] for app in top_apps
+    }
 
 
 @pytest.fixture
