@@ -12,4 +12,5 @@ def roles(request):
     return {
         "is_county_staff": lambda: user_roles.is_county_staff(user),
         "is_state_staff": user_roles.is_state_staff(user),
+        "is_employer_staff": lambda: user_roles.is_employer_staff(user),
     }

@@ -22,7 +22,7 @@ _SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
 class StaffMfaRequiredMiddleware:
-    """When STAFF_MFA_REQUIRED is on, county and state staff who have no authenticator
+    """When STAFF_MFA_REQUIRED is on, county, state and employer staff who have no authenticator
     (an app or a security key; recovery codes alone do not count) are sent to set one up
     before any other page. Applicants are never gated."""
 
@@ -56,7 +56,7 @@ class StaffMfaRequiredMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in _EXEMPT_URL_NAMES:
             return False
-        if not roles.is_program_staff(request.user):
+        if not roles.is_staff_of_anyone(request.user):
             return False
         return not is_mfa_enabled(request.user, _SECOND_FACTORS)
 
@@ -74,6 +74,6 @@ class StaffSessionIdleTimeoutMiddleware:
         # Only sessions that carry a login: an API request authenticated by token has none,
         # and must not create one.
         signed_in_by_session = SESSION_KEY in getattr(request, "session", {})
-        if signed_in_by_session and user.is_authenticated and roles.is_program_staff(user):
+        if signed_in_by_session and user.is_authenticated and roles.is_staff_of_anyone(user):
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return response

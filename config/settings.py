@@ -67,10 +67,12 @@ LOCAL_APPS = [
     "continuing_ed",
     "certification",
     "ce_audits",
+    "employers",
     "privacy",
     "portal",
     "workspace",
     "api",
+    "employers_portal",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -14,6 +14,7 @@ urlpatterns = [
     path("verify/", include("api.urls_public")),
     path("me/", include("portal.urls")),
     path("county/", include("workspace.urls")),
+    path("employer/", include("employers_portal.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ from continuing_ed.selectors import ce_credits_for
 from core import policy
 from core.errors import DomainError
 from core.review import ReviewStatus
+from employers.selectors import watching_employers_of
 from portal.forms import CeCreditForm, RenewalForm, SpecializationForm
 from portal.stash import portal_login_required, restore_into
 from portal.views.common import own_certification, own_certification_or_404
@@ -46,6 +47,7 @@ def certification(request: HttpRequest) -> HttpResponse:
             "wallet_available": active
             and certificate_latest(certification, CertificateKind.WALLET) is not None,
             "specializations": list(certification.specializations.all()),
+            "watching_employers": list(watching_employers_of(request.user)),
             "expiring_soon": rules.is_expiring_soon(
                 certification.status, certification.expires_on, on=today
             ),

@@ -1,0 +1,211 @@
+"""Employers (organisations that employ certified peers), their staff and their watchlists.
+
+An employer sees of a watched certification only what the public registry shows (number,
+name, status, dates, specializations, issuing county, public actions). Watching is
+confirmed by knowing two facts together: the certification number and the holder's last
+name.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("At once, one email per change")
+    DIGEST = "digest", _("One daily digest")
+
+
+class Employer(models.Model):
+    """An organisation that employs peers: a county plan, a DMC-ODS provider, a community
+    organisation."""
+
+    name = models.CharField(_("organisation name"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_email = models.EmailField(_("contact email"))
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    notice_mode = models.CharField(
+        _("email notices"),
+        max_length=10,
+        choices=NoticeMode.choices,
+        default=NoticeMode.IMMEDIATE,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(notice_mode__in=NoticeMode.values), name="employer_notice_mode_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmployerRole(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    MEMBER = "member", _("Staff member")
+
+
+class EmployerMembership(models.Model):
+    """A person on an employer's staff. Administrators manage the staff, the notice settings
+    and the webhooks; every member keeps the watchlist."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=EmployerRole.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["employer", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "user"], name="employer_membership_once"),
+            models.CheckConstraint(
+                condition=Q(role__in=EmployerRole.values), name="employer_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.employer} ({self.role})"
+
+
+class EmployerInvitation(models.Model):
+    """An invitation to an employer's staff, sent by email with a random token (only its
+    SHA-256 hash is stored). At most one pending invitation per employer and address."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=10, choices=EmployerRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "employer",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="employer_invitation_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.employer}"
+
+
+class Watch(models.Model):
+    """One certification on an employer's watchlist."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="watches")
+    certification = models.ForeignKey(
+        "certification.Certification", on_delete=models.PROTECT, related_name="watches"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["employer", "certification__last_name", "certification__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "certification"], name="watch_once_per_employer"
+            ),
+        ]
+        indexes = [models.Index(fields=["certification"], name="watch_certification_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.employer} watches {self.certification_id}"
+
+
+class ChangeKind(models.TextChoices):
+    """What happened to a certification, as employers are told (the webhook event type is
+    `certification.<kind>`)."""
+
+    SUSPENDED = "suspended", _("Suspended")
+    SUSPENSION_LIFTED = "suspension_lifted", _("Suspension lifted")
+    REINSTATED = "reinstated", _("Reinstated")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    RENEWED = "renewed", _("Renewed")
+    VACATED = "vacated", _("Vacated")
+    SPECIALIZATION_ADDED = "specialization_added", _("Area of specialization added")
+    PUBLIC_ACTION = "public_action", _("Public action")
+    EXPIRING = "expiring", _("Expires soon")
+    EXCLUSION_CONFIRMED = "exclusion_confirmed", _("Found on an exclusion list")
+
+
+# The kinds the registry shows as public actions, with their dates (docs/domain.md
+# "Complaints and discipline": suspensions and revocations are public facts).
+PUBLIC_ACTION_KINDS = (
+    ChangeKind.SUSPENDED,
+    ChangeKind.SUSPENSION_LIFTED,
+    ChangeKind.REINSTATED,
+    ChangeKind.REVOKED,
+    ChangeKind.PUBLIC_ACTION,
+    ChangeKind.EXCLUSION_CONFIRMED,
+)
+
+
+class RegistryChange(models.Model):
+    """One change of a certification's public registry entry, as announced to employers.
+
+    Written once per event (`event_id` is the event's id, unique: an event delivered twice is
+    recorded once) by `employers.services.notices`, from the events the certification
+    services publish on commit, the daily expiry notices and confirmed exclusion matches.
+    Public facts only: what the registry shows."""
+
+    event_id = models.UUIDField(unique=True)
+    certification = models.ForeignKey(
+        "certification.Certification", on_delete=models.PROTECT, related_name="registry_changes"
+    )
+    kind = models.CharField(max_length=30, choices=ChangeKind.choices)
+    occurred_at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [
+            models.Index(fields=["certification", "occurred_at"], name="registrychange_cert_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ChangeKind.values), name="registrychange_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certification_id} {self.kind} {self.occurred_at:%Y-%m-%d}"
+
+    @property
+    def occurred_on(self):
+        return timezone.localdate(self.occurred_at)
+
+    @property
+    def label(self) -> str:
+        return str(ChangeKind(self.kind).label)

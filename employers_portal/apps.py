@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EmployersPortalConfig(AppConfig):
+    name = "employers_portal"
+    verbose_name = "Employer pages"

@@ -1,0 +1,44 @@
+"""The employer pages, mounted at /employer/. Every page but the picker, sign-up and the
+invitation link is scoped by employer: /employer/<id>/..."""
+
+from django.urls import path
+
+from employers_portal.views import organisation, watchlist
+
+app_name = "employers_portal"
+
+urlpatterns = [
+    path("", organisation.pick, name="pick"),
+    path("signup/", organisation.signup, name="signup"),
+    path("invitations/<str:token>/", organisation.invitation_accept, name="invitation_accept"),
+    path("<int:employer_id>/", watchlist.watchlist, name="watchlist"),
+    path("<int:employer_id>/watchlist.csv", watchlist.watchlist_csv, name="watchlist_csv"),
+    path(
+        "<int:employer_id>/watches/<int:pk>/remove/",
+        watchlist.watch_remove,
+        name="watch_remove",
+    ),
+    path("<int:employer_id>/upload/", watchlist.watch_upload, name="watch_upload"),
+    path(
+        "<int:employer_id>/upload/template.csv",
+        watchlist.watch_upload_template,
+        name="watch_upload_template",
+    ),
+    path(
+        "<int:employer_id>/upload/<str:token>/",
+        watchlist.watch_upload_preview,
+        name="watch_upload_preview",
+    ),
+    path("<int:employer_id>/settings/", organisation.settings_page, name="settings"),
+    path("<int:employer_id>/staff/", organisation.staff, name="staff"),
+    path(
+        "<int:employer_id>/staff/<int:pk>/remove/",
+        organisation.membership_remove,
+        name="membership_remove",
+    ),
+    path(
+        "<int:employer_id>/staff/invitations/<int:pk>/withdraw/",
+        organisation.invitation_revoke,
+        name="invitation_revoke",
+    ),
+]

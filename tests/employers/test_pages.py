@@ -1,0 +1,70 @@
+"""The employer pages as their users meet them: the watchlist page, its CSV, the upload, the
+MFA gate, and the peer's portal page naming the employers who watch them."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from employers.models import Watch
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_watchlist_shows_registry_facts_and_adds_by_number_and_name(client, employers):
+    client.force_login(employers.clerk)
+    url = reverse("employers_portal:watchlist", args=[employers.bayview.pk])
+    page = client.get(url).content.decode()
+    assert employers.reyes.number in page and "Ana Reyes" in page
+    assert employers.okafor.number not in page
+    response = client.post(url, {"number": employers.okafor.number, "last_name": "Smith"})
+    assert response.status_code == 200
+    assert "No certification matches that number and last name." in response.content.decode()
+    assert Watch.objects.filter(employer=employers.bayview).count() == 1
+    response = client.post(url, {"number": employers.okafor.number, "last_name": "okafor"})
+    assert response.status_code == 302
+    assert Watch.objects.filter(employer=employers.bayview).count() == 2
+
+
+def test_the_csv_export_keeps_formulas_as_text(client, employers):
+    employers.reyes.first_name = '=HYPERLINK("http://x")'
+    employers.reyes.save(update_fields=["first_name"])
+    client.force_login(employers.boss)
+    response = client.get(reverse("employers_portal:watchlist_csv", args=[employers.bayview.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:4] == ["certification_number", "first_name", "last_name", "status"]
+    assert rows[1][:4] == [employers.reyes.number, '\'=HYPERLINK("http://x")', "Reyes", "active"]
+    assert len(rows) == 2
+
+
+def test_the_upload_previews_then_adds(client, employers):
+    client.force_login(employers.clerk)
+    data = f"certification_number,last_name\n{employers.okafor.number},Okafor\nPSS-1,Nobody\n"
+    upload = client.post(
+        reverse("employers_portal:watch_upload", args=[employers.bayview.pk]),
+        {"file": io.BytesIO(data.encode())},
+    )
+    assert upload.status_code == 302
+    preview = client.get(upload["Location"]).content.decode()
+    assert "1 peer will be added." in preview
+    assert "No certification matches that number and last name" in preview
+    assert client.post(upload["Location"]).status_code == 302
+    assert Watch.objects.filter(employer=employers.bayview).count() == 2
+
+
+def test_employer_staff_must_enrol_in_mfa_when_required(client, settings, employers):
+    settings.STAFF_MFA_REQUIRED = True
+    client.force_login(employers.clerk)
+    response = client.get(reverse("employers_portal:watchlist", args=[employers.bayview.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_the_peer_sees_which_employers_watch_them(client, cast, employers):
+    client.force_login(cast.applicant)
+    page = client.get(reverse("portal:certification")).content.decode()
+    assert "Bayview Health" in page and "Valley Clinic" not in page
+    client.force_login(cast.other_applicant)
+    page = client.get(reverse("portal:certification")).content.decode()
+    assert "No employer is watching your certification." in page
