@@ -418,6 +418,7 @@ FORM_MODULES = (
     "portal.forms",
     "api.views_public",
     "workspace.forms",
+    "employers_portal.forms",
 )
 # Text that goes to an unbounded column (TextField) or is only hashed needs no length limit.
 UNBOUNDED = {
