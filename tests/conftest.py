@@ -6,7 +6,7 @@ import pytest
 from counties.models import OptInPeriod
 from tests.factories import county
 
-pytest_plugins = ["tests.cast", "tests.jobs.worker"]
+pytest_plugins = ["tests.cast", "tests.employers.cast", "tests.jobs.worker"]
 
 # Fixtures that make a test slow: a browser, a Celery worker, a live server, a real transaction.
 SLOW_FIXTURES = frozenset(

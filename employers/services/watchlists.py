@@ -74,7 +74,9 @@ def watch_remove(*, actor: User, watch: Watch) -> None:
     with transaction.atomic():
         deleted, _by_model = Watch.objects.filter(pk=watch.pk).delete()
         if not deleted:
-            raise DomainError(_("This certification is no longer on the watchlist."), code="conflict")
+            raise DomainError(
+                _("This certification is no longer on the watchlist."), code="conflict"
+            )
         audit_record(
             actor=actor,
             verb="watch_remove",

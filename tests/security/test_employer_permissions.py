@@ -2,7 +2,7 @@
 the second wall (row-level security) of the employer tables.
 
 `SPECS` must name every pattern: a new URL without a line here fails the suite. For each
-employer-scoped URL, against the test cast and the employer cast (tests/employers/conftest.py):
+employer-scoped URL, against the test cast and the employer cast (tests/employers/cast.py):
 
 - anonymous → the sign-in page (GET and POST);
 - the cast's applicant, county admin, state staff and another employer's administrator →
@@ -34,7 +34,6 @@ from employers.models import (
 )
 from employers.selectors import employers_for, watches_for, watching_employers_of
 from employers_portal.urls import urlpatterns
-from tests.employers.conftest import employers  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
