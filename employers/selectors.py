@@ -35,12 +35,12 @@ def employer_ids(user) -> list[int]:
     """Ids of the employers `user` is on the staff of (cached on the user object)."""
     if not can_read(user):
         return []
-    cached = getattr(user, "_employer_ids", None)
+    cached: list[int] | None = getattr(user, "_employer_ids", None)
     if cached is None:
         cached = list(
             EmployerMembership.objects.filter(user=user).values_list("employer_id", flat=True)
         )
-        user._employer_ids = cached
+        vars(user)["_employer_ids"] = cached  # an attribute the model does not declare
     return cached
 
 

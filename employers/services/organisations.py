@@ -91,7 +91,7 @@ def employer_register(
             to_state=EmployerRole.ADMIN,
             data={"name": employer.name},
         )
-    actor._employer_ids = None
+    vars(actor).pop("_employer_ids", None)  # the cache of employers.selectors.employer_ids
     return employer
 
 
@@ -272,9 +272,9 @@ def employer_invitation_accept(*, user: User, token: str) -> EmployerMembership:
             .first()
         )
         problem = invitation_problem(invitation, user)
-        if problem:
-            raise DomainError(problem, code="conflict")
-        if employer_role(invitation.invited_by, invitation.employer) not in ADMIN_ROLES:
+        if problem or invitation is None:
+            raise DomainError(problem or _("This invitation link is not valid."), code="conflict")
+        if employer_role(invitation.invited_by, invitation.employer) != EmployerRole.ADMIN:
             raise DomainError(
                 _("The person who invited you can no longer add staff. Ask for a new invitation."),
                 code="conflict",
@@ -293,7 +293,7 @@ def employer_invitation_accept(*, user: User, token: str) -> EmployerMembership:
             to_state=membership.role,
             data={"employer_id": invitation.employer_id, "joined": created},
         )
-    user._employer_ids = None
+    vars(user).pop("_employer_ids", None)
     return membership
 
 

@@ -41,6 +41,7 @@ def _certification_matching(number: str, last_name: str) -> Certification:
         ),
         field="number",
     )
+    assert certification is not None  # the rule refused an unknown number
     return certification
 
 
@@ -168,7 +169,7 @@ def _read_rows(data: bytes) -> list[tuple[int, str, str]]:
             raise _file_error(
                 _("The first line must name the columns certification_number and last_name.")
             )
-        rows = []
+        rows: list[tuple[int, str, str]] = []
         for values in reader:
             if not any(value.strip() for value in values):
                 continue
@@ -217,7 +218,7 @@ def watch_upload_plan(*, actor: User, employer: Employer, data: bytes) -> Upload
         pk, last_name = found.get(row.number, (None, None))
         if rules.watch_match_problems(found_last_name=last_name, given_last_name=row.last_name):
             row.outcome = RowOutcome.NO_MATCH
-        elif pk in watched:
+        elif pk is None or pk in watched:
             row.outcome = RowOutcome.ALREADY
         elif pk in seen:
             row.outcome = RowOutcome.DUPLICATE
@@ -253,7 +254,7 @@ def watch_upload_commit(*, actor: User, employer: Employer, token: str) -> int:
     plan = watch_upload_get(actor=actor, employer=employer, token=token)
     if plan is None:
         raise DomainError(_("This upload has expired. Upload the file again."), code="conflict")
-    ids = [row.certification_id for row in plan.ok_rows]
+    ids = [row.certification_id for row in plan.ok_rows if row.certification_id is not None]
     with transaction.atomic():
         before = Watch.objects.filter(employer=employer, certification_id__in=ids).count()
         Watch.objects.bulk_create(
