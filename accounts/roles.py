@@ -2,30 +2,41 @@
 by each app's selectors (the access layer), not here."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists
 
 from accounts.models import User
+
+
+def _memberships(user: User) -> tuple[bool, bool]:
+    """Whether `user` holds a county membership and an employer membership: one query for
+    both, cached on the user object (a request's user lives for one request). The two
+    membership tables belong to apps above this one and are reached through their reverse
+    relations."""
+    cached = vars(user).get("_staff_memberships")
+    if cached is None:
+        row = (
+            User.objects.filter(pk=user.pk)
+            .values_list(
+                Exists(user.county_memberships.all()), Exists(user.employer_memberships.all())
+            )
+            .first()
+        )
+        cached = (bool(row[0]), bool(row[1])) if row else (False, False)
+        vars(user)["_staff_memberships"] = cached  # an attribute the model does not declare
+    return cached
 
 
 def is_county_staff(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_is_county_staff", None)
-    if cached is None:
-        cached = user.county_memberships.exists()
-        vars(user)["_is_county_staff"] = cached  # an attribute the model does not declare
-    return cached
+    return _memberships(user)[0]
 
 
 def is_employer_staff(user: User | AnonymousUser) -> bool:
-    """On the staff of an employer (`employers.EmployerMembership`, reached through its
-    reverse relation: that app sits above this one)."""
+    """On the staff of an employer (`employers.EmployerMembership`)."""
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_is_employer_staff", None)
-    if cached is None:
-        cached = user.employer_memberships.exists()
-        user._is_employer_staff = cached
-    return cached
+    return _memberships(user)[1]
 
 
 def is_state_staff(user: User | AnonymousUser) -> bool:
