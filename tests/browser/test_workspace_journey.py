@@ -102,7 +102,10 @@ def _reviewer_approves(page: Page, application: Application) -> None:
     reviews += [f"training{r.pk}" for r in application.applicant.training_records.all()]
     for prefix in reviews:
         _tick(page, f"{prefix}_decision_0")  # Verify
-        page.locator(f"form:has(#{prefix}_decision_0) button").click()
+        # Wait for the reloaded page to finish loading before the next item: a click on a
+        # page whose scripts have not run yet can be lost on a busy machine.
+        with page.expect_navigation(wait_until="load"):
+            page.locator(f"form:has(#{prefix}_decision_0) button").click()
         # Once reviewed, the item's form is gone from the reloaded page.
         expect(page.locator(f"#{prefix}_decision_0")).to_have_count(0)
     page.get_by_role("button", name="Approve", exact=True).click()
