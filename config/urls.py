@@ -8,6 +8,7 @@ urlpatterns = [
     path("", site.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("dashboard/", site.dashboard, name="dashboard"),
+    path("programs/", site.programs, name="programs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -85,6 +85,17 @@ DEFAULT_FEE_LATE_CENTS = 4000
 # docs/domain.md#exam).
 DEFAULT_EXAM_RESULT_GRACE_DAYS = 30
 
+# The certification exam (capeercertification.org/certification-exam/; docs/domain.md#exam):
+# delivered by a testing vendor (Pearson VUE), online or at a test centre; accommodation
+# requests need at least 30 days' notice. Defaults of the ProgramPolicy values an operator
+# keeps current (the vendor's booking page and phone are the program's to set).
+DEFAULT_EXAM_VENDOR_NAME = "Pearson VUE"
+DEFAULT_EXAM_BOOKING_URL = "https://home.pearsonvue.com/"
+DEFAULT_EXAM_ACCOMMODATION_NOTICE_DAYS = 30
+# The exam itself: 120 multiple-choice items in 2.5 hours (same source).
+EXAM_QUESTIONS = 120
+EXAM_DURATION_HOURS = Decimal("2.5")
+
 # County staff invitations (workspace): the emailed link works for this many days (our choice;
 # docs/domain.md#staff-accounts).
 STAFF_INVITATION_VALID_DAYS = 14

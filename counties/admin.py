@@ -9,7 +9,7 @@ roles inline here, so `accounts` does not depend on `counties`.
 """
 
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from accounts.admin import UserAdmin
 from accounts.models import User
 from audit.services import audit_record
 from counties.models import (
+    COUNTY_CONTACT_FIELDS,
     County,
     CountyMembership,
     OptInPeriod,
@@ -125,7 +126,8 @@ class OptInPeriodInline(ReadOnlyAdminMixin, admin.TabularInline):
 class CountyAdmin(MembershipFormsetAuditMixin, admin.ModelAdmin):
     list_display = ["name", "code", "fips"]
     search_fields = ["name", "code", "fips"]
-    readonly_fields = ["name", "code", "fips"]
+    # The contact details are the county administrators' to keep, in the workspace (audited).
+    readonly_fields = ["name", "code", "fips", *COUNTY_CONTACT_FIELDS]
     inlines = [MembershipInline, OptInPeriodInline]
 
     def has_add_permission(self, request) -> bool:
@@ -182,6 +184,7 @@ class ProgramPolicyAdmin(admin.ModelAdmin):
     """One row of operator-editable policy values: the list page opens it directly."""
 
     readonly_fields = ["updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request) -> bool:
         return False

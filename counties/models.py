@@ -20,6 +20,15 @@ class County(models.Model):
     fips = models.CharField(
         _("FIPS code"), max_length=5, unique=True, validators=[RegexValidator(r"^06\d{3}$")]
     )
+    # How applicants and peers reach the county's certification program: public facts, kept
+    # by the county's administrators in the workspace (`counties.services.county_contact_update`)
+    # and shown wherever the product says "contact your program" (`county_contact` tag).
+    contact_email = models.EmailField(_("email address"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_address = models.TextField(_("postal address"), max_length=400, blank=True)
+    contact_hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    contact_hours_es = models.CharField(_("office hours in Spanish"), max_length=200, blank=True)
+    contact_url = models.URLField(_("web page"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -32,6 +41,21 @@ class County(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_contact(self) -> bool:
+        return any(getattr(self, name) for name in COUNTY_CONTACT_FIELDS)
+
+
+# The contact details a county administrator edits (`County.contact_*`).
+COUNTY_CONTACT_FIELDS = (
+    "contact_email",
+    "contact_phone",
+    "contact_address",
+    "contact_hours",
+    "contact_hours_es",
+    "contact_url",
+)
 
 
 class StaffRole(models.TextChoices):
@@ -148,6 +172,42 @@ class ProgramPolicy(models.Model):
     fee_late_cents = models.PositiveIntegerField(
         default=policy.DEFAULT_FEE_LATE_CENTS,
         help_text=_("The late renewal fee, in cents (not published: our choice)."),
+    )
+    # The certification exam as the applicant books it (docs/domain.md#exam): shown on the
+    # applicant's next step once they may sit the exam, and in the approval email.
+    exam_vendor_name = models.CharField(
+        _("exam vendor"), max_length=100, blank=True, default=policy.DEFAULT_EXAM_VENDOR_NAME
+    )
+    exam_booking_url = models.URLField(
+        _("exam booking page"),
+        max_length=300,
+        blank=True,
+        default=policy.DEFAULT_EXAM_BOOKING_URL,
+        help_text=_("Where candidates book (and reschedule) the exam."),
+    )
+    exam_vendor_phone = models.CharField(
+        _("exam vendor phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown to candidates when set."),
+    )
+    exam_what_to_bring = models.TextField(
+        _("what to bring to the exam"),
+        blank=True,
+        help_text=_("Empty: the product's standard wording (ID, arriving early, online set-up)."),
+    )
+    exam_what_to_bring_es = models.TextField(
+        _("what to bring to the exam, in Spanish"),
+        blank=True,
+        help_text=_("Shown to Spanish readers; empty: the product's standard Spanish wording."),
+    )
+    exam_accommodation_notice_days = models.PositiveSmallIntegerField(
+        _("notice for exam accommodations (days)"),
+        default=policy.DEFAULT_EXAM_ACCOMMODATION_NOTICE_DAYS,
+        help_text=_(
+            "Accommodation requests need at least this many days' notice "
+            "(capeercertification.org/certification-exam/: 30)."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,19 +7,25 @@ and inactive users see nothing.
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import can_read
+from core import policy
 from counties.models import (
     County,
     CountyMembership,
     DeliverySystem,
     OptInPeriod,
+    ProgramPolicy,
     StaffInvitation,
     StaffRole,
 )
@@ -163,4 +169,43 @@ def staff_invitations_for(user: User | AnonymousUser | None, county: County) -> 
         )
         .select_related("invited_by")
         .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ExamBooking:
+    """How a candidate books and sits the exam (ProgramPolicy, docs/domain.md#exam), in the
+    reader's language (the active language)."""
+
+    vendor: str
+    booking_url: str
+    phone: str
+    what_to_bring: str
+    accommodation_notice_days: int
+    questions: int
+    duration_hours: Decimal
+
+
+def exam_what_to_bring_standard() -> str:
+    return _(
+        "A current government photo ID whose name matches your application exactly. At a test "
+        "centre, arrive 30 minutes early; personal items stay in a locker. For an online exam, "
+        "a private, quiet room and a computer with a webcam and a steady internet connection; "
+        "run the vendor's system test the day before."
+    )
+
+
+def exam_booking_details() -> ExamBooking:
+    """The program's exam details (one query), the operator's wording when set."""
+    values = ProgramPolicy.current()
+    spanish = (get_language() or "").startswith("es")
+    bring = (values.exam_what_to_bring_es if spanish else "") or values.exam_what_to_bring
+    return ExamBooking(
+        vendor=values.exam_vendor_name or policy.DEFAULT_EXAM_VENDOR_NAME,
+        booking_url=values.exam_booking_url,
+        phone=values.exam_vendor_phone,
+        what_to_bring=bring or exam_what_to_bring_standard(),
+        accommodation_notice_days=values.exam_accommodation_notice_days,
+        questions=policy.EXAM_QUESTIONS,
+        duration_hours=policy.EXAM_DURATION_HOURS,
     )

@@ -22,11 +22,15 @@ from certification.models import (
 )
 from certification.selectors import applications_for, profile_of, training_records_for
 from core import policy
+from core.review import ReviewStatus
 from core.units import hours_text
+from counties.models import County
+from counties.selectors import ExamBooking, exam_booking_details
 from exams.models import ExamAttempt, ExamResult
 from exams.rules import attempts_left
 from exams.selectors import exam_attempts_for
 from portal.views.common import own_certification
+from training.models import Course
 from training.rules import training_sufficiency_problems
 
 A = ApplicationStatus
@@ -34,11 +38,28 @@ A = ApplicationStatus
 
 @dataclass(frozen=True)
 class NextStep:
-    """One clear next step: what to do (or that there is nothing to do) and where."""
+    """One clear next step: what to do (or that there is nothing to do) and where.
+
+    `contact`: the county program whose contact details are shown under the text (the step
+    is to ask it something). `exam`: the candidate may book the exam now; `url` is the
+    vendor's booking page and these details of the exam are shown under the text."""
 
     text: str
     url: str = ""
     action: str = ""
+    contact: County | None = None
+    exam: ExamBooking | None = None
+
+
+@dataclass(frozen=True)
+class ExamProgress:
+    """What an approved application's next step depends on: its exam attempts, the reasons
+    the person's core training does not yet count, and whether a core training record is
+    waiting for the county's review (then the step is to wait, not to add proof)."""
+
+    attempts: list[ExamAttempt]
+    training_problems: list[str]
+    training_pending: bool = False
 
 
 @dataclass
@@ -91,80 +112,113 @@ def certification_next_step(certification: Certification, *, today: datetime.dat
         )
     return NextStep(
         _(
-            "Your certification %(number)s is %(status)s. Contact your county's certification "
-            "program if you have questions."
+            "Your certification %(number)s is %(status)s. Contact the certification program "
+            "of %(county)s County if you have questions."
         )
-        % {"number": number, "status": certification.get_status_display().lower()},
+        % {
+            "number": number,
+            "status": certification.get_status_display().lower(),
+            "county": certification.issuing_county.name,
+        },
         reverse("portal:certification"),
         _("See my certification"),
+        contact=certification.issuing_county,
     )
 
 
-def approved_next_step(
-    application: Application,
-    attempts: list[ExamAttempt],
-    training_problems: list[str],
-) -> NextStep:
-    """The next step of an approved application: training proof, the exam, or waiting for
-    the county to issue the certification."""
-    window = _day(application.window_ends_on)
-    if any(a.result == ExamResult.PASSED for a in attempts):
-        if training_problems:
-            return NextStep(
-                _(
-                    "You passed the exam. Add proof of your core training so that %(county)s "
-                    "can issue your certification."
-                )
-                % {"county": application.county.name},
-                reverse("portal:training"),
-                _("Add training"),
-            )
+def training_url(application: Application) -> str:
+    """The Training page, linking back to `application`."""
+    return f"{reverse('portal:training')}?application={application.pk}"
+
+
+def _passed_next_step(application: Application, training_needed: bool, pending: bool) -> NextStep:
+    county = application.county.name
+    if training_needed and pending:
         return NextStep(
-            _("You passed the exam. %(county)s will issue your certification.")
-            % {"county": application.county.name}
+            _(
+                "You passed the exam. Your proof of core training is waiting for review by "
+                "%(county)s; once it is verified, %(county)s can issue your certification."
+            )
+            % {"county": county},
+            training_url(application),
+            _("See my training"),
         )
+    if training_needed:
+        return NextStep(
+            _(
+                "You passed the exam. Add proof of your core training so that %(county)s "
+                "can issue your certification."
+            )
+            % {"county": county},
+            training_url(application),
+            _("Add training"),
+        )
+    return NextStep(
+        _("You passed the exam. %(county)s will issue your certification.") % {"county": county}
+    )
+
+
+def approved_next_step(application: Application, progress: ExamProgress) -> NextStep:
+    """The next step of an approved application: its core training proof (verified before
+    the candidate may sit the exam, as the program runs it), booking the exam, or waiting
+    for the county to issue the certification."""
+    attempts = progress.attempts
+    training_needed = bool(progress.training_problems) and application.pathway == Pathway.STANDARD
+    if any(a.result == ExamResult.PASSED for a in attempts):
+        return _passed_next_step(application, training_needed, progress.training_pending)
     left = attempts_left(attempts)
     if not left:
         return NextStep(
             _(
-                "All exam attempts of this application have been used. Contact %(county)s "
-                "about what you can do next."
+                "All exam attempts of this application have been used. Contact the "
+                "certification program of %(county)s County about what you can do next."
             )
-            % {"county": application.county.name}
+            % {"county": application.county.name},
+            contact=application.county,
         )
     values = {
-        "date": window,
+        "date": _day(application.window_ends_on),
         "left": left,
         "hours": hours_text(policy.CORE_TRAINING_HOURS),
+        "county": application.county.name,
     }
-    if training_problems and application.pathway == Pathway.STANDARD:
+    if training_needed and progress.training_pending:
         return NextStep(
-            ngettext(
-                "Take the certification exam by %(date)s (%(left)d attempt left) and add proof "
-                "of your %(hours)s hours of core training.",
-                "Take the certification exam by %(date)s (%(left)d attempts left) and add proof "
-                "of your %(hours)s hours of core training.",
-                left,
+            _(
+                "Your proof of core training is waiting for review by %(county)s. Once it is "
+                "verified you can book the certification exam; take it by %(date)s."
             )
             % values,
-            reverse("portal:training"),
+            training_url(application),
+            _("See my training"),
+        )
+    if training_needed:
+        return NextStep(
+            _(
+                "Add proof of your %(hours)s hours of core training. Once %(county)s has "
+                "verified it you can book the certification exam; take it by %(date)s."
+            )
+            % values,
+            training_url(application),
             _("Add training"),
         )
+    exam = exam_booking_details()
     return NextStep(
         ngettext(
-            "Take the certification exam by %(date)s. You have %(left)d attempt left.",
-            "Take the certification exam by %(date)s. You have %(left)d attempts left.",
+            "Book and take the certification exam by %(date)s. You have %(left)d attempt left.",
+            "Book and take the certification exam by %(date)s. You have %(left)d attempts left.",
             left,
         )
-        % values
+        % values,
+        exam.booking_url,
+        _("Book the exam with %(vendor)s") % {"vendor": exam.vendor} if exam.booking_url else "",
+        contact=application.county,
+        exam=exam,
     )
 
 
 def application_next_step(
-    application: Application,
-    *,
-    attempts: list[ExamAttempt] | None = None,
-    training_problems: list[str] | None = None,
+    application: Application, *, progress: ExamProgress | None = None
 ) -> NextStep:
     county = application.county.name
     status = application.status
@@ -192,7 +246,7 @@ def application_next_step(
             _("See the status"),
         )
     if status == A.APPROVED:
-        return approved_next_step(application, attempts or [], training_problems or [])
+        return approved_next_step(application, progress or ExamProgress([], []))
     if status == A.CERTIFIED:
         return NextStep(
             _("You are certified."), reverse("portal:certification"), _("See my certification")
@@ -205,13 +259,18 @@ def application_next_step(
     )
 
 
-def approved_details(
-    user: User, application: Application, *, today: datetime.date
-) -> tuple[list[ExamAttempt], list[str]]:
-    """The exam attempts of `application` and the training reasons still open (two queries)."""
+def approved_details(user: User, application: Application, *, today: datetime.date) -> ExamProgress:
+    """The exam attempts of `application` and the state of the person's core training (two
+    queries)."""
     attempts = list(exam_attempts_for(user).filter(application=application).order_by("taken_on"))
     records = list(training_records_for(user).filter(person=user))
-    return attempts, training_sufficiency_problems(records, on=today)
+    return ExamProgress(
+        attempts=attempts,
+        training_problems=training_sufficiency_problems(records, on=today),
+        training_pending=any(
+            r.course == Course.CORE_80 and r.status == ReviewStatus.PENDING for r in records
+        ),
+    )
 
 
 def person_summary(user: User, *, today: datetime.date) -> PersonSummary:
@@ -248,14 +307,12 @@ def person_summary(user: User, *, today: datetime.date) -> PersonSummary:
         (a for a in applications if a.status in OPEN_APPLICATION_STATUSES), None
     )
     if open_application is not None:
-        attempts, training_problems = (
+        progress = (
             approved_details(user, open_application, today=today)
             if open_application.status == A.APPROVED
-            else ([], [])
+            else None
         )
-        summary.next_step = application_next_step(
-            open_application, attempts=attempts, training_problems=training_problems
-        )
+        summary.next_step = application_next_step(open_application, progress=progress)
     elif profile is None or problems:
         summary.next_step = NextStep(
             _("Start by telling us about yourself: your details show whether you can apply."),

@@ -166,6 +166,43 @@ class OptInChangeForm(forms.Form):
     reason = _required_text(_("Reason"), _("For example, the board resolution that decided it."))
 
 
+class CountyContactForm(forms.Form):
+    """The program's contact details, as applicants and peers see them (every one optional)."""
+
+    contact_email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
+    contact_phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    contact_address = forms.CharField(
+        label=_("Postal address"),
+        max_length=400,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    contact_hours = forms.CharField(
+        label=_("Office hours"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: Monday to Friday, 9 am to 4 pm."),
+    )
+    contact_hours_es = forms.CharField(
+        label=_("Office hours in Spanish"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown to Spanish readers. For example: De lunes a viernes, de 9 a 16 h."),
+    )
+    contact_url = forms.URLField(
+        label=_("Web page"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text=_("The program's page for applicants, starting with https://."),
+    )
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(

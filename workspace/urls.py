@@ -8,6 +8,7 @@ from workspace.views import (
     audit,
     ce_audits,
     certifications,
+    contact,
     dashboard,
     documents,
     exams,
@@ -118,6 +119,7 @@ urlpatterns = [
     path("<slug:code>/ce-audits/<int:pk>/", ce_audits.ce_audit_detail, name="ce_audit"),
     # County administration: opt-in and staff.
     path("<slug:code>/opt-in/", opt_in.opt_in, name="opt_in"),
+    path("<slug:code>/contact/", contact.county_contact, name="contact"),
     path("<slug:code>/staff/", staff.staff, name="staff"),
     path("<slug:code>/audit/", audit.audit_trail, name="audit"),
     path(

@@ -20,14 +20,22 @@ from privacy import services as privacy_services
 def _close_context(request: HttpRequest) -> dict:
     """What closing would change for this person: their open applications and the
     certification that stays in the registry."""
+    applications = list(
+        applications_for(request.user)
+        .filter(applicant=request.user)
+        .select_related("county")
+        .order_by("-created_at", "-id")
+    )
+    certification = own_certification(request.user)
+    # The programs that hold the person's records: the one to contact to reopen the account.
+    programs = {a.county_id: a.county for a in applications}
+    if certification is not None:
+        programs = {certification.issuing_county_id: certification.issuing_county, **programs}
     return {
         "close_problems": privacy_services.account_close_problems(request.user),
-        "open_applications": list(
-            applications_for(request.user).filter(
-                applicant=request.user, status__in=OPEN_APPLICATION_STATUSES
-            )
-        ),
-        "certification": own_certification(request.user),
+        "open_applications": [a for a in applications if a.status in OPEN_APPLICATION_STATUSES],
+        "certification": certification,
+        "programs": list(programs.values()),
     }
 
 

@@ -3,13 +3,22 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from accounts import roles
+from counties.selectors import counties_taking_applications
 from portal.summary import person_summary
 
 
 def home(request):
     return render(request, "home.html")
+
+
+@require_safe
+def programs(request):
+    """Public: the county programs taking applications and how to reach each (the page the
+    error pages and the home page point to when they say to contact a program)."""
+    return render(request, "programs.html", {"counties": counties_taking_applications()})
 
 
 @login_required

@@ -76,12 +76,11 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
         TimelineEntry(event=event, title=VERB_TITLES[event.verb], detail=_detail(event))
         for event in application_timeline(request.user, application)
     ]
-    attempts, training_problems = [], []
+    progress = None
     if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.CERTIFIED):
-        attempts, training_problems = approved_details(request.user, application, today=today)
-    next_step = application_next_step(
-        application, attempts=attempts, training_problems=training_problems
-    )
+        progress = approved_details(request.user, application, today=today)
+    attempts = progress.attempts if progress else []
+    next_step = application_next_step(application, progress=progress)
     return render(
         request,
         "portal/status.html",
@@ -90,6 +89,7 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline,
             "attempts": attempts,
             "attempts_left": attempts_left(attempts),
+            "exam_passed": any(a.result == ExamResult.PASSED for a in attempts),
             "show_exam": application.status
             in (ApplicationStatus.APPROVED, ApplicationStatus.CERTIFIED),
             "next_step": next_step,

@@ -91,12 +91,17 @@ def test_program_policy_is_one_editable_row(client, operator):
             "fee_renewal_cents": 8000,
             "fee_reinstatement_cents": 8000,
             "fee_late_cents": 4000,
+            "exam_vendor_name": "Pearson VUE",
+            "exam_booking_url": "https://home.pearsonvue.com/",
+            "exam_vendor_phone": "1-800-555-0100",
+            "exam_accommodation_notice_days": 30,
         },
     )
 
     assert response.status_code == 302, response.content
     policy.refresh_from_db()
     assert (policy.reminder_days, policy.exam_min_wait_days) == ([90, 30], 14)
+    assert policy.exam_vendor_phone == "1-800-555-0100"
     assert ProgramPolicy.objects.count() == 1
 
 

@@ -61,7 +61,19 @@ def test_dashboard(cast, approved, applicant_client, django_assert_num_queries):
 def test_portal_home(cast, approved, applicant_client, django_assert_num_queries):
     with django_assert_num_queries(BASE + 5):
         response = applicant_client.get(reverse("portal:home"))
-    assert response.context["summary"].next_step.text.startswith("Take the certification exam")
+    assert response.context["summary"].next_step.text.startswith(
+        "Your proof of core training is waiting for review"
+    )
+
+
+def test_portal_home_with_the_exam_to_book(
+    cast, approved, applicant_client, django_assert_num_queries
+):
+    cast.applicant.training_records.update(status="verified")
+    # ... and the program's exam details (the county comes with the application)
+    with django_assert_num_queries(BASE + 6):
+        response = applicant_client.get(reverse("portal:home"))
+    assert response.context["summary"].next_step.text.startswith("Book and take the certification")
 
 
 def test_application_review(cast, approved, applicant_client, django_assert_num_queries):
@@ -91,7 +103,8 @@ def test_ce_log(cast, applicant_client, django_assert_num_queries):
 
 def test_training_page(cast, applicant_client, django_assert_num_queries):
     TrainingRecordFactory.create_batch(5, person=cast.applicant)
-    # approved providers (the form's choices), records with provider and certificate
-    with django_assert_num_queries(BASE + 2):
+    # approved providers (the form's choices), records with provider and certificate, the
+    # open application the page links back to
+    with django_assert_num_queries(BASE + 3):
         response = applicant_client.get(reverse("portal:training"))
     assert len(response.context["records"]) == 5

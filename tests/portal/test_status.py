@@ -62,7 +62,9 @@ def test_the_timeline_tells_what_happened_in_order(cast, approved, applicant_cli
     assert "You may take the exam until" in html
     assert "410" in html
     assert "You have 2 attempts left on this application." in html
-    assert response.context["next_step"].text.startswith("Take the certification exam by ")
+    assert response.context["next_step"].text.startswith(
+        "Add proof of your 80 hours of core training. Once Alameda has verified it"
+    )
 
 
 def test_the_timeline_holds_only_this_applications_events(cast, ethics, opted_in, approved):

@@ -20,7 +20,7 @@ from accounts.models import ApiToken
 from audit.models import AuditEvent
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification
-from counties.models import CountyMembership, OptInPeriod, StaffInvitation
+from counties.models import County, CountyMembership, OptInPeriod, StaffInvitation
 from documents.models import Document
 from tests.portal.conftest import client_for
 from tests.security.hostile import (
@@ -133,6 +133,14 @@ ACTIONS = {
         verb="county_opt_in_change",
         saved=lambda w: OptInPeriod.objects.latest("pk").reason,
         text="reason",
+    ),
+    "contact": Action(
+        url=lambda w: _ws("contact"),
+        valid={"contact_hours": "Monday to Friday, 9 to 4", "contact_email": "p@alameda.example"},
+        verb="county_contact_update",
+        saved=lambda w: County.objects.get(code="alameda").contact_hours,
+        text="contact_hours",
+        limits={"contact_hours": 200},
     ),
     "invite": Action(
         url=lambda w: _ws("staff"),

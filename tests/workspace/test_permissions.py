@@ -24,7 +24,13 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification
-from counties.models import CountyMembership, OptInPeriod, StaffInvitation
+from counties.models import (
+    COUNTY_CONTACT_FIELDS,
+    County,
+    CountyMembership,
+    OptInPeriod,
+    StaffInvitation,
+)
 from documents.models import Document
 from exams import imports as exam_import
 from exams.models import ExamAttempt
@@ -136,6 +142,10 @@ SPECS: dict[str, Spec] = {
             "reason": "Board resolution 12.",
         },
     ),
+    "contact": Spec(
+        ADMIN,
+        post=lambda w: {"contact_email": "peers@alameda.example", "contact_phone": "510-555-0142"},
+    ),
     "staff": Spec(ADMIN, post=lambda w: {"email": "someone@example.org", "role": "reviewer"}),
     "audit": Spec(ADMIN),
     "membership_role": Spec(
@@ -158,6 +168,7 @@ def snapshot() -> tuple:
         list(CountyMembership.objects.order_by("pk").values_list("user_id", "county_id", "role")),
         list(StaffInvitation.objects.order_by("pk").values_list("pk", "revoked_at", "accepted_at")),
         list(OptInPeriod.objects.order_by("pk").values_list("pk", "effective_to")),
+        list(County.objects.order_by("pk").values_list("pk", *COUNTY_CONTACT_FIELDS)),
         AuditEvent.objects.count(),
     )
 
