@@ -3,7 +3,7 @@ web page): public facts that applicants and peers see wherever the product tells
 contact their program. Only an administrator of the county changes them; audited."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -17,6 +17,7 @@ def _cleaned(name: str, value: object, county: County) -> str:
     """`value` for the contact field `name`, trimmed and checked by the model field (an email
     address, a web address, the length), or DomainError on that field."""
     field = County._meta.get_field(name)
+    assert isinstance(field, models.Field)
     text = "" if value is None else str(value).replace("\r\n", "\n").strip()
     if not text:
         return ""
