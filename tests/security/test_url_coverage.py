@@ -22,6 +22,7 @@ SIGNED_IN = {"anonymous": 302, "applicant": 200, "reviewer": 200, "state": 200}
 STAFF = {"anonymous": 302, "applicant": 403, "reviewer": 200, "state": 200}
 SITE = {
     "home": ANYONE,
+    "programs": ANYONE,
     "healthz": ANYONE,
     "dashboard": SIGNED_IN,
     "api_tokens": STAFF,
