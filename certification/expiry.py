@@ -14,11 +14,13 @@ whatever the number of certifications:
 Each transition is one statement: `UPDATE ... RETURNING` (setting `updated_at`, and the
 application's `version`) with the audit events of the changed rows (actor None: the system,
 same verbs as the per-row services) inserted from its RETURNING in the same statement. The
-certificate re-render of every changed certification and the emails are queued with one
-outbox COPY each. Rows are locked in id order (`SELECT ... ORDER BY id FOR UPDATE`) and
-re-checked after waiting, so a scan never changes a row a service changed meanwhile, and two
-scans at once do not deadlock. Nothing is done per row in Python except building the email
-payloads: at 200,000 certifications the scan stays within seconds (benchmarks/RESULTS.md).
+certificate re-render of every changed certification and the emails are queued with one outbox
+COPY each, as bulk tasks (their own queue: a catch-up scan's tens of thousands of emails never
+delay a certificate or email someone is waiting for). Rows are locked in id order (`SELECT ...
+ORDER BY id FOR UPDATE`) and re-checked after waiting, so a scan never changes a row a service
+changed meanwhile, and two scans at once do not deadlock. Nothing is done per row in Python
+except building the email payloads: at 200,000 certifications the scan stays within seconds
+(benchmarks/RESULTS.md).
 
 Reminders are claimed before they are sent: one `INSERT ... ON CONFLICT DO NOTHING RETURNING`
 writes a `RenewalReminder` per (certification, cycle, threshold) due, and only the rows this
@@ -50,7 +52,7 @@ from certification.models import (
     CertificationStatus,
     RenewalReminder,
 )
-from certification.services.certifications import CERTIFICATE_RENDER_TASK
+from certification.services.certifications import CERTIFICATE_RENDER_BULK_TASK
 from core import policy
 from core.units import hours_text
 from counties.models import County, ProgramPolicy
@@ -336,7 +338,7 @@ def expiry_scan_run(*, today: datetime.date, dry_run: bool = False) -> ScanRepor
         changed_ids = sorted({row[0] for row in expired} | vacated_ids)
         report.emails_queued = notify_many(notices)
         report.renders_queued = enqueue_many(
-            CERTIFICATE_RENDER_TASK, ({"certification_id": pk} for pk in changed_ids)
+            CERTIFICATE_RENDER_BULK_TASK, ({"certification_id": pk} for pk in changed_ids)
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -24,11 +24,23 @@ def expiry_scan(today: str | None = None) -> dict[str, int]:
     }
 
 
-@shared_task(retry_failed_later=True, ignore_result=True)
-def certificate_render(certification_id: int) -> int:
+def _certificate_render(certification_id: int) -> int:
     """Render and store the certificates of `certification_id` if its visible state has no
     stored files yet. Returns the number of files stored (0 when up to date).
 
     While the database restarts the render is retried (`jobs.base_task.RecordedTask`); after
     the last retry a FailedJob is recorded, which the scheduled retry picks up later."""
     return len(render_certificates(certification_id=certification_id))
+
+
+# One task under two names: `certificate_render` after a person's own change (issue,
+# renewal: they are waiting for it; the `interactive` queue) and `certificate_render_bulk`
+# for the expiry scan's fan-out (the `bulk` queue). Routes: CELERY_TASK_ROUTES in settings.
+certificate_render = shared_task(
+    name="certification.tasks.certificate_render", retry_failed_later=True, ignore_result=True
+)(_certificate_render)
+certificate_render_bulk = shared_task(
+    name="certification.tasks.certificate_render_bulk",
+    retry_failed_later=True,
+    ignore_result=True,
+)(_certificate_render)

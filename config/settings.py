@@ -253,6 +253,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Queues by kind of work (docs/architecture.md, "Task path"): `interactive` for what a person
+# is waiting for (the certificate of their new or renewed certification, a single email),
+# `bulk` for fan-out (the expiry scan, its reminders and re-renders), `default` for the rest
+# (the outbox sweeper, imports, housekeeping). `make run` (scripts/run_all.sh) and
+# docker-compose run one worker that serves `interactive` only, so a mass mailing never
+# starves it, and others that serve all three. Fan-out tasks are the same code under a
+# `_bulk` name, so a failed bulk job retried later stays bulk.
+CELERY_QUEUE_INTERACTIVE = "interactive"
+CELERY_QUEUE_BULK = "bulk"
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "certification.tasks.certificate_render": {"queue": CELERY_QUEUE_INTERACTIVE},
+    "notifications.tasks.email_send": {"queue": CELERY_QUEUE_INTERACTIVE},
+    "certification.tasks.certificate_render_bulk": {"queue": CELERY_QUEUE_BULK},
+    "notifications.tasks.email_send_bulk": {"queue": CELERY_QUEUE_BULK},
+    "certification.tasks.expiry_scan": {"queue": CELERY_QUEUE_BULK},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 

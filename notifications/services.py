@@ -30,6 +30,8 @@ from notifications.models import EmailLog, EmailStatus
 logger = logging.getLogger(__name__)
 
 EMAIL_SEND_TASK = "notifications.tasks.email_send"
+# The same task for fan-out, routed to the bulk queue (notifications/tasks.py).
+EMAIL_SEND_BULK_TASK = "notifications.tasks.email_send_bulk"
 
 
 def notify(*, user: User, kind: str, context: dict[str, Any] | None = None) -> None:
@@ -43,9 +45,10 @@ def notify(*, user: User, kind: str, context: dict[str, Any] | None = None) -> N
 
 def notify_many(notices: list[tuple[int, str, dict[str, Any]]]) -> int:
     """Queue many emails (user id, kind, context) with one INSERT, for set-based callers such
-    as the expiry scan. Same contract as `notify`. Returns the number queued."""
+    as the expiry scan. Same contract as `notify`, on the bulk queue: they never delay an email
+    a person is waiting for. Returns the number queued."""
     return enqueue_many(
-        EMAIL_SEND_TASK,
+        EMAIL_SEND_BULK_TASK,
         (
             {"user_id": user_id, "kind": kind, "context": context}
             for user_id, kind, context in notices

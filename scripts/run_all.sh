@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: the web server, a Celery worker and Celery beat, all stopped together by Ctrl-C.
+# `make run`: the web server, two Celery workers and Celery beat, all stopped together by Ctrl-C.
 set -euo pipefail
 PY=.venv/bin/python
 mkdir -p var/mail var/log
@@ -13,7 +13,14 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-.venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 &
+# Queues by kind of work (CELERY_TASK_ROUTES in config/settings.py): one worker serves only
+# `interactive` (a new certificate, a single email), so a mass mailing on `bulk` never holds
+# it up; the other serves every queue.
+.venv/bin/celery -A config worker --loglevel=INFO --queues=interactive --concurrency=1 \
+  --hostname=interactive@%h &
+pids+=($!)
+.venv/bin/celery -A config worker --loglevel=INFO --queues=interactive,default,bulk \
+  --concurrency=2 --hostname=work@%h &
 pids+=($!)
 .venv/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule &
 pids+=($!)

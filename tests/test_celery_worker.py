@@ -20,6 +20,7 @@ from jobs.services import REDELIVER_AFTER, enqueue, outbox_relay
 from notifications.models import EmailLog
 from notifications.services import notify
 from tests.factories import CertificationFactory, UserFactory
+from tests.jobs.routing import routes_to_one
 from tests.jobs.worker import broker_unreachable, wait_for
 
 pytestmark = [
@@ -167,7 +168,7 @@ def test_work_lost_by_a_redis_restart_is_relayed_again_and_done(celery_workers, 
     worker is gone after a restart. The outbox row stays unfinished, and the sweeper relays
     it again once REDELIVER_AFTER has passed; the worker then does the work and finishes it."""
     queue = f"{broker_queue}-lost"
-    app.conf.task_default_queue = queue  # no worker consumes it yet
+    app.conf.update(**routes_to_one(queue))  # no worker consumes it yet (put back after)
     certification = CertificationFactory(holder=UserFactory(email="lost@example.test"))
     with transaction.atomic():
         enqueue("certification.tasks.certificate_render", certification_id=certification.pk)

@@ -58,6 +58,8 @@ from training.models import TrainingRecord
 
 C = CertificationStatus
 CERTIFICATE_RENDER_TASK = "certification.tasks.certificate_render"
+# The same task for set-based callers (the expiry scan), on the bulk queue.
+CERTIFICATE_RENDER_BULK_TASK = "certification.tasks.certificate_render_bulk"
 
 
 def next_certification_number() -> str:

@@ -23,8 +23,9 @@ from tests.jobs.worker import wait_for
 
 TODAY = datetime.date(2026, 6, 15)
 DAY = datetime.timedelta(days=1)
-EMAIL = "notifications.tasks.email_send"
-RENDER = "certification.tasks.certificate_render"
+# The scan's fan-out goes to the bulk queue (CELERY_TASK_ROUTES): the bulk names.
+EMAIL = "notifications.tasks.email_send_bulk"
+RENDER = "certification.tasks.certificate_render_bulk"
 
 
 def certification(expires_on: datetime.date, status: str = "active", **fields) -> Certification:

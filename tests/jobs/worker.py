@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app
+from tests.jobs.routing import KINDS, kind_queue, routes_by_kind, routes_to_one
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
@@ -116,12 +117,25 @@ class Workers:
             **overrides,
         }
 
-    def launch(self, *, queue: str | None = None, **env_overrides: str) -> Worker:
-        """Start a worker process (consuming `queue`, default the session's) without waiting.
-        `env_overrides` e.g. CELERY_VISIBILITY_TIMEOUT="3"."""
+    def launch(
+        self,
+        *,
+        queue: str | None = None,
+        kinds: tuple[str, ...] = (),
+        concurrency: int = 1,
+        **env_overrides: str,
+    ) -> Worker:
+        """Start a worker process without waiting. It consumes `queue` (default the
+        session's), which takes every task; or with `kinds` (`"interactive"`, `"bulk"`,
+        `"default"`) the session's queues of those kinds of work, the production routes
+        renamed (tests/jobs/routing.py). `env_overrides` e.g. CELERY_VISIBILITY_TIMEOUT="3"."""
         name = f"test-{uuid.uuid4().hex[:8]}"
         log_path = self.log_dir / f"{name}.log"
         env = self.env(TEST_CELERY_QUEUE=queue or self.queue, **env_overrides)
+        options = ["-c", str(concurrency)]
+        if kinds:
+            env["TEST_CELERY_BY_KIND"] = "true"
+            options += ["-Q", ",".join(kind_queue(self.queue, kind) for kind in kinds)]
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 [
@@ -131,8 +145,7 @@ class Workers:
                     "worker",
                     "-P",
                     "prefork",
-                    "-c",
-                    "1",
+                    *options,
                     "-n",
                     f"{name}@%h",
                     "-I",
@@ -193,7 +206,7 @@ def celery_workers(django_db_setup, tmp_path_factory) -> Iterator[Workers]:
     finally:
         workers.stop_all()
         client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-        client.delete(workers.queue)
+        client.delete(workers.queue, *(kind_queue(workers.queue, kind) for kind in KINDS))
         client.close()
 
 
@@ -204,12 +217,23 @@ def celery_worker(celery_workers: Workers) -> Worker:
     return worker
 
 
+@contextmanager
+def routed(conf: dict) -> Iterator[None]:
+    """While inside, this process's Celery app sends with `conf` (a default queue and
+    routes, tests/jobs/routing.py) instead of the production routes; restored after."""
+    previous = {name: app.conf[name] for name in conf}
+    # `update` (not attribute assignment) makes Celery rebuild its router.
+    app.conf.update(**conf)
+    try:
+        yield
+    finally:
+        app.conf.update(**previous)
+
+
 @pytest.fixture
 def broker_queue(celery_workers: Workers, settings) -> Iterator[str]:
     """Route what this test sends to the test workers' queue, and read worker-written
     files (certificates) from their media folder."""
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = celery_workers.queue
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -217,10 +241,23 @@ def broker_queue(celery_workers: Workers, settings) -> Iterator[str]:
             "OPTIONS": {"location": celery_workers.media_root},
         },
     }
-    try:
+    with routed(routes_to_one(celery_workers.queue)):
         yield celery_workers.queue
-    finally:
-        app.conf.task_default_queue = previous
+
+
+@pytest.fixture
+def kind_queues(celery_workers: Workers, settings) -> Iterator[dict[str, str]]:
+    """Route what this test sends by kind of work, as in production, to the session's
+    queues of each kind (workers started with `kinds=`); returns {kind: queue name}."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": celery_workers.media_root},
+        },
+    }
+    with routed(routes_by_kind(celery_workers.queue, settings.CELERY_TASK_ROUTES)):
+        yield {kind: kind_queue(celery_workers.queue, kind) for kind in KINDS}
 
 
 @pytest.fixture
@@ -229,17 +266,15 @@ def broker_messages() -> Iterator[Callable[[], list[dict]]]:
     worker consumes; the fixture returns the waiting messages' Celery headers, oldest first.
     The queue is deleted afterwards."""
     queue = f"peercert-test-inspect-{uuid.uuid4().hex[:12]}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
     def messages() -> list[dict]:
         return [json.loads(raw)["headers"] for raw in reversed(client.lrange(queue, 0, -1))]
 
     try:
-        yield messages
+        with routed(routes_to_one(queue)):
+            yield messages
     finally:
-        app.conf.task_default_queue = previous
         client.delete(queue)
         client.close()
 
