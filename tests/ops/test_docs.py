@@ -51,6 +51,14 @@ def _module_and_rest(dotted: str) -> tuple[ModuleType, list[str]]:
 
 
 def _resolves(dotted: str) -> bool:
+    """`package.module.attribute...`, or a model's label (`employers.RegistryChange`)."""
+    app_label, _dot, model = dotted.partition(".")
+    if model.isidentifier() and model[0].isupper():
+        try:
+            apps.get_model(app_label, model)
+            return True
+        except LookupError:
+            pass
     try:
         found, rest = _module_and_rest(dotted)
     except LookupError:
