@@ -145,7 +145,8 @@ class ApplicationStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-# An application in one of these states blocks a second one for the same person and county.
+# An application in one of these states is open: a person holds at most one, statewide (a
+# certification is statewide, docs/domain.md#application); a new one once it is final.
 OPEN_APPLICATION_STATUSES = ("draft", "submitted", "in_review", "changes_requested", "approved")
 
 
@@ -221,9 +222,9 @@ class Application(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["applicant", "county"],
+                fields=["applicant"],
                 condition=Q(status__in=OPEN_APPLICATION_STATUSES),
-                name="application_one_open_per_county",
+                name="application_one_open_per_person",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ApplicationStatus.values), name="application_status_valid"

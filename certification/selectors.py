@@ -4,7 +4,9 @@ these models only through this module.
 
 - The person sees their own rows, drafts included.
 - County staff (any role) see their counties' rows: applications filed with one of their
-  counties, certifications issued by one of them.
+  counties, certifications issued by one of them; and, as a person's record shared by
+  applying (below), the person's other submitted applications, wherever filed, so that a
+  reviewer sees the applicant's history.
 - State staff see every county's rows, read-only.
 - Anyone else (anonymous, inactive users, other applicants) sees nothing.
 
@@ -34,11 +36,14 @@ for anyone; what the registry shows of the person is for its callers to limit.
 """
 
 import datetime
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import can_read
@@ -58,16 +63,33 @@ from documents.models import Document
 from training.models import TrainingRecord
 
 
+def _shared_with_counties(person_field: str, county_ids: list[int]) -> Q:
+    """Rows of a person who applied (not a draft) to one of `county_ids` or holds a
+    certification issued by one: the person's records those counties' staff may read."""
+    submitted = Application.objects.filter(
+        applicant=OuterRef(person_field), county_id__in=county_ids
+    ).exclude(status=ApplicationStatus.DRAFT)
+    certified = Certification.objects.filter(
+        holder=OuterRef(person_field), issuing_county_id__in=county_ids
+    )
+    return Q(Exists(submitted)) | Q(Exists(certified))
+
+
 def applications_for(user: User | AnonymousUser | None) -> QuerySet[Application]:
-    """The applications `user` may see (own, including drafts; staff: their counties'
-    submitted ones), newest first, with applicant and county loaded."""
+    """The applications `user` may see, newest first, with applicant and county loaded: their
+    own, drafts included; staff their counties' submitted ones and, for the person's history,
+    the other submitted applications of a person who applied to (or was certified by) one of
+    their counties, wherever filed; state staff every submitted one. Pages about one county
+    filter on the county."""
     if not can_read(user):
         return Application.objects.none()
     visible = Q(applicant=user)
     if user.is_state_staff:
         visible |= ~Q(status=ApplicationStatus.DRAFT)
     elif county_ids := staff_county_ids(user):
-        visible |= ~Q(status=ApplicationStatus.DRAFT) & Q(county_id__in=county_ids)
+        visible |= ~Q(status=ApplicationStatus.DRAFT) & (
+            Q(county_id__in=county_ids) | _shared_with_counties("applicant", county_ids)
+        )
     return Application.objects.filter(visible).select_related("applicant", "county")
 
 
@@ -87,17 +109,15 @@ def person_records_visible(user: User, person_field: str) -> Q:
     Built from `Exists` subqueries, so it never multiplies rows. Someone who is neither state
     nor county staff gets a plain filter on their own rows, which an index answers."""
     own = Q(**{person_field: user})
-    county_ids = [] if user.is_state_staff else staff_county_ids(user)
-    if not (user.is_state_staff or county_ids):
-        return own
-    submitted = Application.objects.filter(applicant=OuterRef(person_field)).exclude(
-        status=ApplicationStatus.DRAFT
-    )
-    certified = Certification.objects.filter(holder=OuterRef(person_field))
-    if not user.is_state_staff:
-        submitted = submitted.filter(county_id__in=county_ids)
-        certified = certified.filter(issuing_county_id__in=county_ids)
-    return own | Exists(submitted) | Exists(certified)
+    if user.is_state_staff:
+        submitted = Application.objects.filter(applicant=OuterRef(person_field)).exclude(
+            status=ApplicationStatus.DRAFT
+        )
+        certified = Certification.objects.filter(holder=OuterRef(person_field))
+        return own | Q(Exists(submitted)) | Q(Exists(certified))
+    if county_ids := staff_county_ids(user):
+        return own | _shared_with_counties(person_field, county_ids)
+    return own
 
 
 def documents_for(
@@ -204,6 +224,54 @@ def certification_get(user: User | AnonymousUser | None, pk: int | str) -> Certi
         return certifications_for(user).get(pk=pk)
     except (Certification.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such certification.") from exc
+
+
+@dataclass(frozen=True)
+class DisciplineEntry:
+    """One discipline fact of a certification: suspended, suspension lifted, or revoked."""
+
+    number: str
+    county: str
+    action: str
+    on: datetime.date
+
+
+DISCIPLINE_STATUSES = (CertificationStatus.SUSPENDED, CertificationStatus.REVOKED)
+
+
+def discipline_history(person: User) -> list[DisciplineEntry]:
+    """Every suspension, lifted suspension and revocation of `person`'s certifications, in
+    any county, oldest first, from the certifications' field history. Public facts of the
+    registry (action and date, docs/domain.md#complaints-and-discipline): the reasons are
+    left out. `action` is "suspended", "revoked" or "lifted"."""
+    events = (
+        apps.get_model("certification", "CertificationEvent")
+        .objects.filter(holder_id=person.pk)
+        .select_related("issuing_county")
+        .order_by("pgh_obj_id", "pgh_id")
+    )
+    entries: list[DisciplineEntry] = []
+    previous: dict[int, str] = {}
+    for event in events:
+        before = previous.get(event.pgh_obj_id)
+        previous[event.pgh_obj_id] = event.status
+        if event.status == before:
+            continue
+        if event.status in DISCIPLINE_STATUSES:
+            action = event.status
+        elif before == CertificationStatus.SUSPENDED and event.status == CertificationStatus.ACTIVE:
+            action = "lifted"
+        else:
+            continue
+        entries.append(
+            DisciplineEntry(
+                number=event.number,
+                county=event.issuing_county.name,
+                action=action,
+                on=timezone.localdate(event.updated_at),
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.on)
 
 
 def certification_by_number_public(number: str) -> Certification | None:

@@ -105,14 +105,37 @@ def _submission_problems(application: Application, today: datetime.date) -> list
     )
 
 
+def _open_application_of(applicant: User) -> Application | None:
+    return (
+        Application.objects.filter(applicant=applicant, status__in=OPEN_APPLICATION_STATUSES)
+        .select_related("county")
+        .first()
+    )
+
+
+def _one_open_application(open_application: Application | None) -> DomainError:
+    county = open_application.county.name if open_application else _("another county")
+    return DomainError(
+        _(
+            "You already have an open application with %(county)s. A certification is "
+            "statewide, so you may have one open application at a time: continue that one, "
+            "or withdraw it before applying elsewhere. A new application is possible once it "
+            "is certified, denied, withdrawn or expired."
+        )
+        % {"county": county},
+        code="conflict",
+    )
+
+
 def application_create(
     *, applicant: User, county: County, pathway: str = Pathway.STANDARD
 ) -> Application:
     """Open a draft application for `applicant` with `county`.
 
     Refused when the county has not opted in for any delivery system, when the person
-    already has an open application with that county, or when they hold a certification
-    that is not revoked or vacated (they renew or reinstate it instead).
+    already has an open application with any county (one at a time, statewide: backed by the
+    constraint `application_one_open_per_person`), or when they hold a certification that is
+    not revoked or vacated (they renew or reinstate it instead).
     """
     if applicant is None or not applicant.is_authenticated:
         raise PermissionDenied
@@ -142,14 +165,8 @@ def application_create(
                 % {"number": live.number},
                 code="conflict",
             )
-        duplicate = DomainError(
-            _("You already have an open application with %(county)s.") % {"county": county.name},
-            code="conflict",
-        )
-        if Application.objects.filter(
-            applicant=applicant, county=county, status__in=OPEN_APPLICATION_STATUSES
-        ).exists():
-            raise duplicate
+        if (open_application := _open_application_of(applicant)) is not None:
+            raise _one_open_application(open_application)
         try:
             # A savepoint: a simultaneous create loses on the unique constraint, cleanly.
             with transaction.atomic():
@@ -157,7 +174,8 @@ def application_create(
                     applicant=applicant, county=county, pathway=pathway
                 )
         except IntegrityError:
-            raise duplicate from None
+            # The other transaction has committed: its application is there to name.
+            raise _one_open_application(_open_application_of(applicant)) from None
         audit_record(
             actor=applicant,
             verb="application_create",

@@ -26,12 +26,24 @@ def refused(make) -> None:
         make()
 
 
-def test_one_open_application_per_person_and_county():
+@pytest.mark.parametrize("status", ["draft", "submitted", "in_review", "changes_requested"])
+def test_one_open_application_per_person_statewide(status):
     first = ApplicationFactory(status="in_review")
-    refused(lambda: ApplicationFactory(applicant=first.applicant, status="draft"))
-    ApplicationFactory(applicant=first.applicant, county=county("fresno"))
-    ApplicationFactory(applicant=first.applicant, status="denied")
-    assert Application.objects.filter(applicant=first.applicant).count() == 3
+    refused(lambda: ApplicationFactory(applicant=first.applicant, status=status))
+    refused(
+        lambda: ApplicationFactory(
+            applicant=first.applicant, county=county("fresno"), status=status
+        )
+    )
+    assert Application.objects.filter(applicant=first.applicant).count() == 1
+
+
+@pytest.mark.parametrize("final", ["certified", "denied", "withdrawn", "expired"])
+def test_a_final_application_leaves_room_for_a_new_one(final):
+    earlier = ApplicationFactory(status=final)
+    ApplicationFactory(applicant=earlier.applicant, county=county("fresno"), status="draft")
+    ApplicationFactory(applicant=earlier.applicant, status=final)
+    assert Application.objects.filter(applicant=earlier.applicant).count() == 3
 
 
 def test_one_live_certification_per_person():

@@ -1,7 +1,7 @@
 """Access layer for applications, documents and certifications, against the whole cast.
 
-The world below: the applicant has a draft in Alameda and a submitted application in Fresno;
-the other applicant an application in review in Alameda and a draft in Fresno; a "drafter" has
+The world below: the applicant has a draft in Alameda and an earlier application withdrawn in
+Fresno; the other applicant an application denied in Alameda and a draft in Fresno; a "drafter" has
 only a draft in Alameda; a Los Angeles applicant an approved application; a Fresno peer holds a
 certification and never applied through this system; an Alameda peer holds a revoked and an
 active certification (a person may hold several over time).
@@ -52,10 +52,10 @@ def world(cast):
     apps = SimpleNamespace(
         own_draft=ApplicationFactory(applicant=cast.applicant, county=cast.county),
         own_fresno=ApplicationFactory(
-            applicant=cast.applicant, county=cast.other_county, status="submitted"
+            applicant=cast.applicant, county=cast.other_county, status="withdrawn"
         ),
         other_alameda=ApplicationFactory(
-            applicant=cast.other_applicant, county=cast.county, status="in_review"
+            applicant=cast.other_applicant, county=cast.county, status="denied"
         ),
         other_draft_fresno=ApplicationFactory(
             applicant=cast.other_applicant, county=cast.other_county
@@ -139,8 +139,35 @@ def test_applications_for_each_cast_member(cast, world, member, expected):
 def test_application_drafts_become_visible_to_staff_once_submitted(cast, world):
     world.apps.own_draft.status = "submitted"
     world.apps.own_draft.save()
-    assert ids(applications_for(cast.reviewer)) == visible(world.apps, "other_alameda", "own_draft")
+    assert ids(applications_for(cast.reviewer).filter(county=cast.county)) == visible(
+        world.apps, "other_alameda", "own_draft"
+    )
     assert world.apps.own_draft.pk in ids(applications_for(cast.state))
+
+
+def test_staff_see_the_earlier_applications_of_a_person_who_applied_to_their_county(cast, world):
+    """A person's applications go with the person, like their documents: once the applicant
+    submits in Alameda, Alameda's staff see the earlier one withdrawn in Fresno (the review
+    page's history), and Fresno's staff the new one; a draft elsewhere stays private."""
+    world.apps.own_draft.status = "submitted"
+    world.apps.own_draft.save()
+
+    assert ids(applications_for(cast.reviewer)) == visible(
+        world.apps, "other_alameda", "own_draft", "own_fresno"
+    )
+    assert ids(applications_for(cast.other_admin)) == visible(world.apps, "own_fresno", "own_draft")
+    # The other applicant applied in Alameda; their Fresno draft stays theirs alone.
+    assert world.apps.other_draft_fresno.pk not in ids(applications_for(cast.reviewer))
+    # Los Angeles's applicant never applied in Alameda or Fresno.
+    assert world.apps.la.pk not in ids(applications_for(cast.reviewer))
+
+
+def test_a_certification_issued_by_the_county_shares_the_holders_applications(cast, world):
+    la_applicant = world.apps.la.applicant
+    CertificationFactory(holder=la_applicant, issuing_county=cast.county, status="revoked")
+
+    assert world.apps.la.pk in ids(applications_for(cast.reviewer))
+    assert world.apps.la.pk not in ids(applications_for(cast.other_admin))
 
 
 DOCUMENTS_VISIBLE = {
@@ -309,3 +336,28 @@ def test_a_fresh_staff_user_object_asks_for_its_memberships_once(
         list(applications_for(admin))
     with django_assert_num_queries(1):
         list(documents_for(admin))
+
+
+def test_discipline_history_lists_suspensions_lifts_and_revocations_in_any_county(cast):
+    from certification.selectors import DisciplineEntry, discipline_history
+    from certification.services import (
+        certification_lift_suspension,
+        certification_revoke,
+        certification_suspend,
+    )
+
+    person = UserFactory(email="disciplined@example.org")
+    fresno = CertificationFactory(
+        holder=person, issuing_county=cast.other_county, number="PSS-0000077"
+    )
+    certification_suspend(actor=cast.other_admin, certification=fresno, reason="Inquiry")
+    certification_lift_suspension(actor=cast.other_admin, certification=fresno)
+    certification_revoke(actor=cast.other_admin, certification=fresno, reason="Found")
+    today = timezone.localdate()
+
+    assert discipline_history(person) == [
+        DisciplineEntry("PSS-0000077", "Fresno", "suspended", today),
+        DisciplineEntry("PSS-0000077", "Fresno", "lifted", today),
+        DisciplineEntry("PSS-0000077", "Fresno", "revoked", today),
+    ]
+    assert discipline_history(cast.applicant) == []

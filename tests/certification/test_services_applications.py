@@ -90,19 +90,34 @@ def test_create_opens_a_draft(cast, opted_in):
     )
 
 
-def test_create_refuses_a_second_open_application_in_the_county(cast, opted_in):
-    draft_application(cast.applicant)
+@pytest.mark.parametrize("status", ["draft", "submitted", "in_review", "changes_requested"])
+@pytest.mark.parametrize("where", ["county", "other_county"])
+def test_create_refuses_a_second_open_application_anywhere_in_the_state(
+    cast, opted_in, status, where
+):
+    application_in(status, cast.applicant)
     with pytest.raises(DomainError) as error:
-        application_create(applicant=cast.applicant, county=cast.county)
+        application_create(applicant=cast.applicant, county=getattr(cast, where))
     assert error.value.code == "conflict"
     assert "open application with Alameda" in error.value.message
+    assert "one open application at a time" in error.value.message
     assert Application.objects.filter(applicant=cast.applicant).count() == 1
 
 
-def test_create_allows_another_county_and_after_a_denial(cast, opted_in):
-    application_in("denied", cast.applicant)
-    assert application_create(applicant=cast.applicant, county=cast.county).status == "draft"
-    assert application_create(applicant=cast.applicant, county=cast.other_county).pk
+def test_an_approved_application_cannot_be_multiplied_elsewhere(cast, opted_in):
+    """The 3 exam attempts of an approved application are not multiplied by applying in a
+    second county."""
+    approved_application(cast.applicant)
+    with pytest.raises(DomainError, match="open application with Alameda"):
+        application_create(applicant=cast.applicant, county=cast.other_county)
+    assert Application.objects.filter(applicant=cast.applicant).count() == 1
+
+
+@pytest.mark.parametrize("final", ["certified", "denied", "withdrawn", "expired"])
+def test_create_allows_a_new_application_once_the_earlier_is_final(cast, opted_in, final):
+    application_in(final, cast.applicant)
+    created = application_create(applicant=cast.applicant, county=cast.other_county)
+    assert (created.status, created.county) == ("draft", cast.other_county)
 
 
 def test_create_refuses_a_person_holding_a_live_certification(cast, opted_in):

@@ -97,10 +97,11 @@ def history(cast, ethics, opted_in):
         completed_on=datetime.date(2024, 5, 1),
         certificate=certificate,
     )
+    # An earlier application, certified (one open application at a time).
     approved = ApplicationFactory(
         applicant=applicant,
         county=county("fresno"),
-        status="approved",
+        status="certified",
         approved_on=datetime.date(2025, 1, 2),
         window_ends_on=datetime.date(2026, 1, 1),
     )
@@ -284,15 +285,13 @@ def test_the_page_says_what_is_kept_and_why(cast, history):
 
 @pytest.fixture
 def closable(cast, ethics, opted_in):
-    """A draft in Alameda, a submitted application in Fresno, an active certification, an
-    API key, and the applicant signed in on a second browser."""
-    draft = start_application(cast.applicant)
+    """A submitted application in Fresno (the one open application a person may hold), an
+    active certification, an API key, and the applicant signed in on a second browser."""
     submitted = complete_application(cast.applicant, ethics, code="fresno")
     services.application_submit(actor=cast.applicant, application=submitted)
     certification = CertificationFactory(holder=cast.applicant, number="PSS-0000888")
     token, _key = api_token_create(user=cast.applicant, days=30, name="laptop")
     return {
-        "draft": draft,
         "submitted": submitted,
         "certification": certification,
         "token": token,
@@ -322,7 +321,7 @@ def test_closing_withdraws_deactivates_and_keeps_every_record(cast, closable):
     assert ApiToken.objects.get(pk=closable["token"].pk).revoked_at is not None
     assert ApiToken.objects.usable().filter(user=user).count() == 0
     statuses = dict(Application.objects.filter(applicant=user).values_list("pk", "status"))
-    assert statuses == {closable["draft"].pk: "withdrawn", closable["submitted"].pk: "withdrawn"}
+    assert statuses == {closable["submitted"].pk: "withdrawn"}
     withdrawals = AuditEvent.objects.filter(verb="application_withdraw", actor=user)
     assert {e.reason for e in withdrawals} == {"Account closed by the applicant. Moving away"}
     # Every record is kept: documents, certification (still public), the audit trail.
@@ -429,7 +428,6 @@ def test_staff_accounts_are_not_closed_here(member, cast, closable):
 def test_the_close_page_lists_what_will_happen(cast, closable):
     html = client_for(cast.applicant).get(CLOSE).content.decode()
 
-    assert f"Application {closable['draft'].pk} to Alameda (Draft)" in html
     assert f"Application {closable['submitted'].pk} to Fresno (Submitted)" in html
     assert "Your certification PSS-0000888 (Active) stays in the public registry" in html
     assert 'data-confirm="Close your account now? You will not be able to sign in again."' in html

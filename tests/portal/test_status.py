@@ -70,6 +70,7 @@ def test_the_timeline_tells_what_happened_in_order(cast, approved, applicant_cli
 def test_the_timeline_holds_only_this_applications_events(cast, ethics, opted_in, approved):
     other = complete_application(cast.other_applicant, ethics, code="fresno")
     services.application_submit(actor=cast.other_applicant, application=other)
+    services.application_withdraw(actor=cast.applicant, application=approved)
     mine = start_application(cast.applicant, code="fresno")
 
     response = client_for(cast.applicant).get(reverse("portal:application_status", args=[mine.pk]))

@@ -82,17 +82,19 @@ def test_a_county_that_has_not_opted_in_is_refused_at_the_field(cast, opted_in, 
     assert not Application.objects.exists()
 
 
-def test_a_second_open_application_with_the_same_county_is_refused(
-    cast, opted_in, applicant_client
-):
+@pytest.mark.parametrize("where", ["county", "other_county"])
+def test_a_second_open_application_anywhere_is_refused(cast, opted_in, applicant_client, where):
     first = start_application(cast.applicant)
 
     response = applicant_client.post(
-        url("application_new"), {"county": cast.county.pk, "pathway": "standard"}
+        url("application_new"), {"county": getattr(cast, where).pk, "pathway": "standard"}
     )
 
     assert response.context["form"].errors["__all__"] == [
-        "You already have an open application with Alameda."
+        "You already have an open application with Alameda. A certification is statewide, so "
+        "you may have one open application at a time: continue that one, or withdraw it "
+        "before applying elsewhere. A new application is possible once it is certified, "
+        "denied, withdrawn or expired."
     ]
     assert list(Application.objects.values_list("pk", flat=True)) == [first.pk]
 

@@ -54,6 +54,7 @@ from tests.factories import (
     ProfileFactory,
     TrainingRecordFactory,
     UserFactory,
+    county,
 )
 from tests.jobs.worker import wait_for
 from training.models import TrainingRecord
@@ -122,8 +123,8 @@ class World:
 
 def _approved(**fields) -> Application:
     approved_on = datetime.date.today() - datetime.timedelta(days=30)
+    fields.setdefault("status", "approved")
     return ApplicationFactory(
-        status="approved",
         approved_on=approved_on,
         window_ends_on=approved_on + datetime.timedelta(days=300),
         **fields,
@@ -170,8 +171,9 @@ def _person_with_rows(person: User, application: Application | None) -> dict:
 @pytest.fixture
 def world(cast) -> World:
     alameda, fresno = cast.county, cast.other_county
-    # The applicant: submitted in Alameda (with an exam attempt), a draft in Fresno.
-    submitted = _approved(applicant=cast.applicant, county=alameda)
+    # The applicant: certified through Alameda (with an exam attempt), now a draft in Fresno
+    # (one open application at a time).
+    submitted = _approved(applicant=cast.applicant, county=alameda, status="certified")
     fresno_draft = ApplicationFactory(applicant=cast.applicant, county=fresno, status="draft")
     applicant = _person_with_rows(cast.applicant, submitted)
     draft_document = DocumentFactory(owner=cast.applicant, application=fresno_draft)
@@ -192,10 +194,12 @@ def world(cast) -> World:
     alameda_credit = CeCreditFactory(
         certification=CertificationFactory(holder=peer, issuing_county=alameda)
     )
-    # Someone with only drafts, one in each county: nobody but them sees anything of theirs.
+    # Two people with only a draft, one in each county: nobody but them sees anything of theirs.
     drafter = UserFactory(email="drafter@security.test")
     draft_a = ApplicationFactory(applicant=drafter, county=alameda, status="draft")
-    draft_f = ApplicationFactory(applicant=drafter, county=fresno, status="draft")
+    draft_f = ApplicationFactory(
+        applicant=UserFactory(email="drafter.fresno@security.test"), county=fresno, status="draft"
+    )
     drafter_rows = _person_with_rows(drafter, draft_a)
     draft_attempt = ExamAttemptFactory(application=draft_f)
     # Fees due: the applicant's in Alameda, the other applicant's in Fresno.
@@ -356,6 +360,41 @@ def test_raw_sql_answers_exactly_what_the_access_layer_shows(cast, world, who):
     expected = specified_ids(user)
     with acting_as(user) as cursor:
         assert selected_ids(cursor) == expected
+
+
+def test_staff_read_the_earlier_applications_of_a_person_who_applied_to_them(cast):
+    """The applications policy answers the person's history like `applications_for`: an
+    application in another county, of someone who applied here (not a draft) or was certified
+    here; never that of someone who only drafted here (migration certification.0014, through
+    the SECURITY DEFINER function that breaks the policy's recursion)."""
+    applied = UserFactory(email="applied@security.test")
+    drafted = UserFactory(email="drafted@security.test")
+    certified = UserFactory(email="certified@security.test")
+    ApplicationFactory(applicant=applied, county=cast.county, status="submitted")
+    applied_elsewhere = ApplicationFactory(
+        applicant=applied, county=county("los-angeles"), status="denied"
+    )
+    ApplicationFactory(applicant=drafted, county=cast.county, status="draft")
+    drafted_elsewhere = ApplicationFactory(
+        applicant=drafted, county=county("los-angeles"), status="denied"
+    )
+    CertificationFactory(holder=certified, issuing_county=cast.county, status="revoked")
+    certified_elsewhere = ApplicationFactory(
+        applicant=certified, county=county("los-angeles"), status="expired"
+    )
+    for who in ("reviewer", "other_admin"):
+        user = cast.everyone[who]
+        with acting_as(user) as cursor:
+            seen = selected_ids(cursor)["applications"]
+        assert seen == specified_ids(user)["applications"], who
+    assert {applied_elsewhere.pk, certified_elsewhere.pk} <= seen_by(cast.reviewer)
+    assert drafted_elsewhere.pk not in seen_by(cast.reviewer)
+    assert not {applied_elsewhere.pk, certified_elsewhere.pk} & seen_by(cast.other_admin)
+
+
+def seen_by(user) -> set[int]:
+    with acting_as(user) as cursor:
+        return selected_ids(cursor)["applications"]
 
 
 def test_a_county_context_sees_no_row_of_another_county(cast, world):

@@ -418,3 +418,29 @@ def test_a_reviewer_sees_the_applications_timeline(cast, world, client):
     assert AuditEvent.objects.filter(
         verb="application_start_review", object_id=application.pk, actor=cast.reviewer
     ).exists()
+
+
+def test_the_review_page_shows_earlier_applications_and_discipline_anywhere(client, cast):
+    from certification.services import certification_suspend
+    from tests.factories import ApplicationFactory, CertificationFactory
+
+    application = submitted_application(cast.applicant, cast.county)
+    ApplicationFactory(
+        applicant=cast.applicant,
+        county=cast.other_county,
+        status="denied",
+        decision_reason="Diploma could not be verified.",
+    )
+    revoked = CertificationFactory(
+        holder=cast.applicant, issuing_county=cast.other_county, number="PSS-0000088"
+    )
+    certification_suspend(actor=cast.other_admin, certification=revoked, reason="Inquiry")
+    client.force_login(cast.reviewer)
+
+    page = client.get(reverse("workspace:application", args=["alameda", application.pk]))
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Fresno" in text and "Diploma could not be verified." in text
+    assert "Certification PSS-0000088 (Fresno) suspended on" in text
+    assert "No earlier application in any county." not in text

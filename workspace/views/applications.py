@@ -21,7 +21,9 @@ from certification.models import (
 )
 from certification.selectors import (
     application_get,
+    applications_for,
     certifications_for,
+    discipline_history,
     documents_for,
     training_records_for,
 )
@@ -120,6 +122,15 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         "exam_form": ExamAttemptForm(auto_id="exam_%s"),
         "issue_problems": issue_problems,
         "certification": certifications_for(user).filter(application=application).first(),
+        # The person's other applications, wherever filed, and their discipline: a person has
+        # one open application at a time statewide (docs/domain.md#application).
+        "earlier_applications": list(
+            applications_for(user)
+            .filter(applicant_id=application.applicant_id)
+            .exclude(pk=application.pk)
+            .order_by("-created_at", "-pk")
+        ),
+        "discipline": discipline_history(application.applicant),
         "timeline": timeline_entries(_timeline(user, application)),
         "changes_parts": [
             ApplicationPart(part).label for part in application.changes_requested_parts

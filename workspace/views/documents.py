@@ -1,7 +1,6 @@
 """Uploaded documents as staff see them: the file itself (inline, access-checked) and the
 review of an application's documents."""
 
-
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
