@@ -66,14 +66,16 @@ def ethics(db):
 
 @pytest.fixture
 def portal(cast, ethics, opted_in):
-    """The applicant with a standard draft (Alameda), an out-of-state draft (Fresno) and then
-    an active certification (for the CE log), signed in."""
+    """The applicant with a standard draft (Alameda) and then an active certification (for
+    the CE log), signed in; the other applicant with an out-of-state draft (Fresno), signed in
+    (a person has one open application at a time)."""
     standard = start_application(cast.applicant)
-    out_of_state = start_application(cast.applicant, "fresno", pathway="out_of_state")
+    out_of_state = start_application(cast.other_applicant, "fresno", pathway="out_of_state")
     certification = CertificationFactory(holder=cast.applicant)
     ProviderFactory(name="Peer Academy")
     return {
         "client": client_for(cast.applicant),
+        "out_of_state_client": client_for(cast.other_applicant),
         "standard": standard,
         "out_of_state": out_of_state,
         "certification": certification,
@@ -203,7 +205,7 @@ def _post_out_of_state(portal, values: dict):
     if posted["version"] == "current":
         posted["version"] = str(application.version)
     url = reverse("portal:application_attestations", args=[application.pk])
-    return portal["client"].post(url, posted)
+    return portal["out_of_state_client"].post(url, posted)
 
 
 @HOSTILE
