@@ -93,7 +93,7 @@ def _policies_sql(shared: bool) -> str:
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0001_initial"),
-        ("certification", "0013_ceaudit_to_ce_audits"),
+        ("certification", "0014_certification_cycle_started_on"),
         ("counties", "0006_program_policy_exam_grace_late_fee"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
