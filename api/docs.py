@@ -93,6 +93,14 @@ class VerificationSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CertificationStatus.choices)
     issued_on = serializers.DateField()
     expires_on = serializers.DateField()
+    suspended_on = serializers.DateField(
+        allow_null=True,
+        help_text=_(
+            "The day the suspension on record began (null when none): a suspended "
+            "certification still expires on its date, with its suspension on record until it "
+            "is lifted."
+        ),
+    )
     specializations = serializers.ListField(
         child=serializers.ChoiceField(choices=Specialization.choices)
     )

@@ -191,6 +191,9 @@ def verification_row(certification: Certification) -> dict[str, Any]:
         "status": certification.status,
         "issued_on": certification.issued_on,
         "expires_on": certification.expires_on,
+        # A suspension is a public fact of the registry (action and date), and stays on record
+        # when the suspended certification expires.
+        "suspended_on": certification.suspended_on,
         "specializations": sorted(s.code for s in certification.specializations.all()),
         "issuing_county": {
             "code": certification.issuing_county.code,

@@ -4,8 +4,9 @@
 whatever the number of certifications:
 
 1. approved applications past their 12-month window (`window_ends_on < today`) → expired;
-2. active certifications past their expiry date (`expires_on < today`; a certification is in
-   force through its expiry date) → expired, and their holders are emailed;
+2. active and suspended certifications past their expiry date (`expires_on < today`; a
+   certification is in force through its expiry date) → expired, and their holders are
+   emailed; a suspended one keeps its suspension (date and reason) on record;
 3. expired certifications on or after their vacate date (`rules.vacate_date`, 4 years after
    expiry) → vacated (a certification caught by 2 and 3 in the same run is emailed nothing);
 4. renewal reminders at `ProgramPolicy.current().reminder_days` (90, 60, 30 and 7) before
@@ -160,13 +161,31 @@ EXPIRE_CERTIFICATIONS = _Transition(
     day="expires_on",
     label="number",
 )
+# A suspended certification still expires on its date (docs/domain.md#complaints-and-discipline):
+# its suspension stays on record (`suspended_on` and the reason), to be lifted before any
+# renewal or reinstatement.
+EXPIRE_SUSPENDED_CERTIFICATIONS = _Transition(
+    model=Certification,
+    from_state=CertificationStatus.SUSPENDED,
+    to_state=CertificationStatus.EXPIRED,
+    verb="certification_expire",
+    condition="expires_on < %(today)s",
+    assignments="status = %(to)s, updated_at = %(now)s",
+    subject="holder_id",
+    county_fk="issuing_county_id",
+    day="expires_on",
+    label="number",
+)
 VACATE_CERTIFICATIONS = _Transition(
     model=Certification,
     from_state=CertificationStatus.EXPIRED,
     to_state=CertificationStatus.VACATED,
     verb="certification_vacate",
     condition="(expires_on + make_interval(years => %(years)s))::date <= %(today)s",
-    assignments="status = %(to)s, status_reason = '', updated_at = %(now)s",
+    assignments=(
+        "status = %(to)s, updated_at = %(now)s, "
+        "status_reason = CASE WHEN t.suspended_on IS NULL THEN '' ELSE t.status_reason END"
+    ),
     subject="holder_id",
     county_fk="issuing_county_id",
     day="expires_on",
@@ -222,7 +241,7 @@ def _application_notice(row: tuple) -> tuple[int, str, dict[str, Any]]:
     )
 
 
-def _expired_notice(row: tuple) -> tuple[int, str, dict[str, Any]]:
+def _expired_notice(row: tuple, *, suspended: bool = False) -> tuple[int, str, dict[str, Any]]:
     certification_id, holder_id, expires_on, number, county_name = row
     return (
         holder_id,
@@ -238,6 +257,7 @@ def _expired_notice(row: tuple) -> tuple[int, str, dict[str, Any]]:
             ).isoformat(),
             "ce_hours": hours_text(policy.REINSTATEMENT_CE_HOURS_REQUIRED),
             "law_and_ethics_hours": hours_text(policy.CE_LAW_AND_ETHICS_HOURS_REQUIRED),
+            "suspended": suspended,
         },
     )
 
@@ -327,10 +347,17 @@ def expiry_scan_run(*, today: datetime.date, dry_run: bool = False) -> ScanRepor
     with transaction.atomic():
         applications = _transition(EXPIRE_APPLICATIONS, today=today, now=now)
         expired = _transition(EXPIRE_CERTIFICATIONS, today=today, now=now)
+        expired_suspended = _transition(EXPIRE_SUSPENDED_CERTIFICATIONS, today=today, now=now)
         vacated = _transition(VACATE_CERTIFICATIONS, today=today, now=now)
         vacated_ids = {row[0] for row in vacated}
         notices = [_application_notice(row) for row in applications]
         notices += [_expired_notice(row) for row in expired if row[0] not in vacated_ids]
+        notices += [
+            _expired_notice(row, suspended=True)
+            for row in expired_suspended
+            if row[0] not in vacated_ids
+        ]
+        expired += expired_suspended
         notices += _claim_reminders(today, now, reminder_days, report)
         report.applications_expired = sorted(row[0] for row in applications)
         report.certifications_expired = sorted(row[3] for row in expired)

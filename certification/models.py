@@ -286,6 +286,11 @@ class Certification(models.Model):
         max_length=10, choices=CertificationStatus.choices, default=CertificationStatus.ACTIVE
     )
     status_reason = models.TextField(blank=True)
+    # The day the suspension in force began (`status_reason` then holds its reason). A
+    # suspension outlives the expiry date: a certification suspended when it expires is expired
+    # with its suspension still on record, and stays so until the suspension is lifted
+    # (docs/domain.md#complaints-and-discipline). Cleared only by lifting it.
+    suspended_on = models.DateField(null=True, blank=True)
     issued_on = models.DateField()
     expires_on = models.DateField()
     # The first day of the current CE cycle: the issue date, or the day the latest renewal or
@@ -309,6 +314,10 @@ class Certification(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_on__gt=models.F("issued_on")),
                 name="certification_expires_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="suspended") | Q(suspended_on__isnull=False),
+                name="certification_suspended_has_date",
             ),
             models.CheckConstraint(
                 condition=Q(cycle_started_on__gte=models.F("issued_on"))

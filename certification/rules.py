@@ -285,6 +285,28 @@ def _status_label(certification: Certification) -> str:
     return CertificationStatus(certification.status).label.lower()
 
 
+def suspension_problems(certification: Certification) -> list[str]:
+    """Why a suspension on record blocks any renewal or reinstatement of `certification`: a
+    suspended certification still expires, but its suspension must be lifted first
+    (docs/domain.md#complaints-and-discipline)."""
+    if certification.suspended_on is None:
+        if certification.status != CertificationStatus.SUSPENDED:
+            return []
+        return [
+            _(
+                "This certification is suspended. The issuing program must lift the suspension "
+                "before it can be renewed or reinstated."
+            )
+        ]
+    return [
+        _(
+            "This certification was suspended on %(date)s. The issuing program must lift the "
+            "suspension before it can be renewed or reinstated."
+        )
+        % {"date": certification.suspended_on.isoformat()}
+    ]
+
+
 def renewal_problems(
     certification: Certification, ce_credits: Iterable[CreditLike], *, on: datetime.date
 ) -> list[str]:
@@ -292,9 +314,9 @@ def renewal_problems(
     `renewal_window_opens` and the expiry date (inclusive), and its CE credits must meet the
     rule for the cycle the renewal closes (`continuing_ed.rules.closing_cycle`: from the
     cycle's first day through the day before `on`)."""
-    problems = []
+    problems = suspension_problems(certification)
     expires_on = certification.expires_on
-    if certification.status != CertificationStatus.ACTIVE:
+    if certification.status != CertificationStatus.ACTIVE and not problems:
         problems.append(
             _("Only an active certification can be renewed; this one is %(status)s.")
             % {"status": _status_label(certification)}
@@ -336,8 +358,8 @@ def reinstatement_problems(
     """Why `certification` cannot be reinstated on `on`: it must be expired, `on` before its
     `vacate_date`, and 20 verified CE hours, at least 6 in law and ethics, completed between
     the start of its last cycle and `on`."""
-    problems = []
-    if certification.status != CertificationStatus.EXPIRED:
+    problems = suspension_problems(certification)
+    if certification.status != CertificationStatus.EXPIRED and not problems:
         problems.append(
             _("Only an expired certification can be reinstated; this one is %(status)s.")
             % {"status": _status_label(certification)}

@@ -178,6 +178,7 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
     expires_on = factory.LazyAttribute(lambda o: o.issued_on.replace(year=o.issued_on.year + 2))
     cycle_started_on = factory.LazyAttribute(lambda o: o.issued_on)
+    suspended_on = factory.LazyAttribute(lambda o: o.issued_on if o.status == "suspended" else None)
     updated_at = factory.LazyFunction(timezone.now)
 
 

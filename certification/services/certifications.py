@@ -112,13 +112,19 @@ def _set_status(
     reason: str = "",
     data: dict[str, Any] | None = None,
     update_fields: tuple[str, ...] = (),
+    keep_status_reason: bool = False,
 ) -> Certification:
-    """Move the locked `certification` to `to_state`, save (with `update_fields`) and audit."""
+    """Move the locked `certification` to `to_state`, save (with `update_fields`) and audit.
+    The status reason becomes `reason`, unless `keep_status_reason` (a suspension's reason
+    stays while the suspension is on record)."""
     from_state = certification.status
     certification.status = to_state
-    certification.status_reason = reason
+    if not keep_status_reason:
+        certification.status_reason = reason
     certification.updated_at = timezone.now()
-    certification.save(update_fields=("status", "status_reason", "updated_at", *update_fields))
+    certification.save(
+        update_fields=("status", "status_reason", "updated_at", "suspended_on", *update_fields)
+    )
     audit_record(
         actor=actor,
         verb=verb,
@@ -212,24 +218,39 @@ def certification_issue(
 
 
 def certification_suspend(
-    *, actor: User, certification: Certification, reason: str
+    *,
+    actor: User,
+    certification: Certification,
+    reason: str,
+    today: datetime.date | None = None,
 ) -> Certification:
-    """active → suspended, by county staff (reviewer or admin) of the issuing county, with a
-    reason (docs/domain.md#complaints-and-discipline)."""
+    """Suspend a certification, by county staff (reviewer or admin) of the issuing county, with
+    a reason (docs/domain.md#complaints-and-discipline): active → suspended; an expired one
+    stays expired with the suspension on record, which must be lifted before any renewal or
+    reinstatement."""
     require_staff(actor, certification.issuing_county, REVIEW_ROLES)
     reason = require_reason(reason)
+    today = today_or(today)
     with transaction.atomic():
         certification = lock_certification(certification)
-        if certification.status != C.ACTIVE:
-            raise certification_state_conflict(certification, C.SUSPENDED)
-        _set_status(
-            certification,
-            actor=actor,
-            verb="certification_suspend",
-            to_state=C.SUSPENDED,
-            reason=reason,
-        )
-        _after_change(certification, "certification_suspended", reason=reason)
+        return _suspend(certification, actor=actor, reason=reason, today=today)
+
+
+def _suspend(
+    certification: Certification, *, actor: User | None, reason: str, today: datetime.date
+) -> Certification:
+    """Suspend the locked `certification` (see `certification_suspend`)."""
+    suspendable = certification.status == C.ACTIVE or (
+        certification.status == C.EXPIRED and certification.suspended_on is None
+    )
+    if not suspendable:
+        raise certification_state_conflict(certification, C.SUSPENDED)
+    certification.suspended_on = today
+    to_state = C.SUSPENDED if certification.status == C.ACTIVE else C.EXPIRED
+    _set_status(
+        certification, actor=actor, verb="certification_suspend", to_state=to_state, reason=reason
+    )
+    _after_change(certification, "certification_suspended", reason=reason)
     return certification
 
 
@@ -240,36 +261,51 @@ def certification_lift_suspension(
     reason: str = "",
     today: datetime.date | None = None,
 ) -> Certification:
-    """suspended → active, by county staff of the issuing county. A certification whose expiry
-    date passed while it was suspended moves straight on to expired (two audit events)."""
+    """Lift the suspension on record, by county staff of the issuing county: suspended →
+    active, or → expired when the expiry date has passed (two audit events); an expired
+    certification stays expired, without the suspension."""
     require_staff(actor, certification.issuing_county, REVIEW_ROLES)
     today = today_or(today)
+    reason = (reason or "").strip()
     with transaction.atomic():
         certification = lock_certification(certification)
-        if certification.status != C.SUSPENDED:
-            raise certification_state_conflict(certification, C.ACTIVE)
+        if certification.suspended_on is None or certification.status not in (
+            C.SUSPENDED,
+            C.EXPIRED,
+        ):
+            raise DomainError(
+                _("Certification %(number)s has no suspension to lift.")
+                % {"number": certification.number},
+                code="conflict",
+            )
+        certification.suspended_on = None
+        was_suspended = certification.status == C.SUSPENDED
         _set_status(
             certification,
             actor=actor,
             verb="certification_lift_suspension",
-            to_state=C.ACTIVE,
-            reason=(reason or "").strip(),
+            to_state=C.ACTIVE if was_suspended else C.EXPIRED,
+            reason=reason,
         )
-        if today > certification.expires_on:
+        if was_suspended and today > certification.expires_on:
             _set_status(certification, actor=None, verb="certification_expire", to_state=C.EXPIRED)
-        _after_change(certification, "certification_suspension_lifted", reason=reason or "")
+        _after_change(certification, "certification_suspension_lifted", reason=reason)
     return certification
 
 
 def certification_revoke(
     *, actor: User, certification: Certification, reason: str
 ) -> Certification:
-    """active or suspended → revoked (terminal), by county staff of the issuing county."""
+    """active or suspended (also expired with its suspension still on record) → revoked
+    (terminal), by county staff of the issuing county."""
     require_staff(actor, certification.issuing_county, REVIEW_ROLES)
     reason = require_reason(reason)
     with transaction.atomic():
         certification = lock_certification(certification)
-        if certification.status not in (C.ACTIVE, C.SUSPENDED):
+        suspended_and_expired = (
+            certification.status == C.EXPIRED and certification.suspended_on is not None
+        )
+        if certification.status not in (C.ACTIVE, C.SUSPENDED) and not suspended_and_expired:
             raise certification_state_conflict(certification, C.REVOKED)
         _set_status(
             certification,
@@ -285,12 +321,13 @@ def certification_revoke(
 def certification_expire(
     *, certification: Certification, today: datetime.date | None = None
 ) -> Certification:
-    """active → expired once its expiry date has passed. A system transition (no actor),
-    used per row by the expiry scan."""
+    """active or suspended → expired once its expiry date has passed: a suspended certification
+    still expires on its date, its suspension (date and reason) staying on record. A system
+    transition (no actor); the expiry scan does the same set-based."""
     today = today_or(today)
     with transaction.atomic():
         certification = lock_certification(certification)
-        if certification.status != C.ACTIVE:
+        if certification.status not in (C.ACTIVE, C.SUSPENDED):
             raise certification_state_conflict(certification, C.EXPIRED)
         if today <= certification.expires_on:
             raise DomainError(
@@ -298,7 +335,13 @@ def certification_expire(
                 % {"number": certification.number, "date": certification.expires_on.isoformat()},
                 code="conflict",
             )
-        _set_status(certification, actor=None, verb="certification_expire", to_state=C.EXPIRED)
+        _set_status(
+            certification,
+            actor=None,
+            verb="certification_expire",
+            to_state=C.EXPIRED,
+            keep_status_reason=certification.suspended_on is not None,
+        )
         _after_change(certification, None)
     return certification
 
@@ -320,7 +363,13 @@ def certification_vacate(
                 % {"number": certification.number, "date": vacate_on.isoformat()},
                 code="conflict",
             )
-        _set_status(certification, actor=None, verb="certification_vacate", to_state=C.VACATED)
+        _set_status(
+            certification,
+            actor=None,
+            verb="certification_vacate",
+            to_state=C.VACATED,
+            keep_status_reason=certification.suspended_on is not None,
+        )
         _after_change(certification, None)
     return certification
 
@@ -328,6 +377,14 @@ def certification_vacate(
 def _require_holder_or_staff(actor: User | None, certification: Certification) -> None:
     if not is_holder(actor, certification):
         require_staff(actor, certification.issuing_county)
+
+
+def _refuse_while_suspended(certification: Certification) -> None:
+    """A suspension on record (even on an expired certification) is lifted before any renewal
+    or reinstatement: a conflict with the rule's reason."""
+    problems = rules.suspension_problems(certification)
+    if problems:
+        raise DomainError(problems[0], code="conflict")
 
 
 def _record_renewal(
@@ -383,6 +440,7 @@ def certification_renew(
     today = today_or(today)
     with transaction.atomic():
         certification = lock_certification(certification)
+        _refuse_while_suspended(certification)
         if certification.status != C.ACTIVE:
             raise certification_state_conflict(certification, C.ACTIVE)
         credits = list(CeCredit.objects.filter(certification=certification))
@@ -441,6 +499,7 @@ def certification_reinstate(
     today = today_or(today)
     with transaction.atomic():
         certification = lock_certification(certification)
+        _refuse_while_suspended(certification)
         if certification.status != C.EXPIRED:
             raise certification_state_conflict(certification, C.ACTIVE)
         credits = list(CeCredit.objects.filter(certification=certification))

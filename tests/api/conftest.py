@@ -68,6 +68,7 @@ def bulk_certifications(
             issued_on=issued,
             expires_on=issued.replace(year=issued.year + 2),
             cycle_started_on=issued,
+            suspended_on=issued if status == "suspended" else None,
             updated_at=now,
         )
         for n, holder in enumerate(holders)

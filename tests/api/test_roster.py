@@ -104,7 +104,9 @@ def test_expiring_soon_is_derived_from_status_and_days_left(
 
 def test_an_update_through_updated_at_shows_at_once(state, ana):
     moment = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
-    Certification.objects.filter(pk=ana.pk).update(status="suspended", updated_at=moment)
+    Certification.objects.filter(pk=ana.pk).update(
+        status="suspended", suspended_on=datetime.date(2025, 6, 1), updated_at=moment
+    )
 
     (row,) = state.get(URL).json()["results"]
 
@@ -307,7 +309,7 @@ def test_walking_10000_rows_while_rows_are_inserted_and_updated_sees_each_once(s
         # Between fetches others issue certifications and change existing ones.
         inserted += [c.number for c in bulk_certifications(25, cast.other_county, prefix="NEW-")]
         Certification.objects.filter(pk__in=[c.pk for c in existing[::997]]).update(
-            updated_at=timezone.now(), status="suspended"
+            updated_at=timezone.now(), status="suspended", suspended_on=timezone.localdate()
         )
 
     assert len(seen) == len(set(seen))

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from rest_framework.settings import api_settings
 
+from certification.models import Certification
 from tests.factories import CertificationFactory, SpecializationFactory
 
 URL = "/api/v1/verify/{}/"
@@ -38,6 +39,7 @@ EXPECTED = {
     "status": "active",
     "issued_on": "2024-02-01",
     "expires_on": "2026-02-01",
+    "suspended_on": None,
     "specializations": ["crisis", "justice_involved"],
     "issuing_county": {"code": "fresno", "name": "Fresno"},
 }
@@ -53,6 +55,17 @@ def test_anyone_can_verify_and_sees_only_the_registry_entry(api, peer):
         assert private not in text
 
 
+def test_a_suspension_on_record_is_part_of_the_registry_entry_after_expiry(api, peer):
+    Certification.objects.filter(pk=peer.pk).update(
+        status="expired", suspended_on=datetime.date(2025, 12, 1)
+    )
+
+    body = api.get(URL.format("PSS-0004242")).json()
+
+    assert (body["status"], body["suspended_on"]) == ("expired", "2025-12-01")
+    assert "private reason" not in str(body)
+
+
 @pytest.mark.parametrize(
     "typed", ["%20pss-0004242", "PSS0004242", "pss%200004242", "PSS%20-%200004242", "4242"]
 )
@@ -62,9 +75,14 @@ def test_case_spaces_and_hyphens_in_the_number_are_ignored(api, peer, typed):
 
 @pytest.mark.parametrize("status", ["expired", "suspended", "revoked", "vacated"])
 def test_every_status_is_shown_as_it_is(api, peer, status):
-    type(peer).objects.filter(pk=peer.pk).update(status=status)
+    suspended_on = datetime.date(2025, 6, 1) if status == "suspended" else None
+    type(peer).objects.filter(pk=peer.pk).update(status=status, suspended_on=suspended_on)
 
-    assert api.get(URL.format(peer.number)).json() == {**EXPECTED, "status": status}
+    assert api.get(URL.format(peer.number)).json() == {
+        **EXPECTED,
+        "status": status,
+        "suspended_on": suspended_on and suspended_on.isoformat(),
+    }
 
 
 @pytest.mark.parametrize("number", ["PSS-9999999", "x" * 200, "PSS%00", "%E2%98%83"])

@@ -109,13 +109,39 @@ def test_the_page_shows_the_registry_entry_and_nothing_else(client, peer, path):
 def test_a_certification_that_is_not_current_is_clearly_marked(
     client, peer, status, alert, heading
 ):
-    Certification.objects.filter(pk=peer.pk).update(status=status)
+    suspended_on = datetime.date(2025, 1, 2) if status == "suspended" else None
+    Certification.objects.filter(pk=peer.pk).update(status=status, suspended_on=suspended_on)
 
     html = text(client.get("/verify/PSS-0001000"))
 
     assert f'<div class="usa-alert {alert}" role="status" data-status="{status}">' in html
     assert heading in html
     assert "Active: this certification is current" not in html
+
+
+def test_a_suspension_stays_public_after_the_certification_expires(client, peer):
+    Certification.objects.filter(pk=peer.pk).update(
+        status="expired", suspended_on=datetime.date(2025, 1, 2)
+    )
+
+    html = text(client.get("/verify/PSS-0001000"))
+
+    assert "Expired: this certification is not current" in html
+    assert (
+        "It was suspended by the issuing program on Jan. 2, 2025, and the suspension is still "
+        "in force."
+    ) in html
+    assert '<th scope="row">Suspended since</th><td>Jan. 2, 2025</td>' in html
+    assert "Private discipline notes." not in html
+
+    client.cookies["peercert_language"] = "es"
+    html = text(client.get("/verify/PSS-0001000"))
+    assert "Suspendida desde" in html
+    assert "la suspensión sigue vigente" in html
+
+    Certification.objects.filter(pk=peer.pk).update(suspended_on=None)
+    html = text(client.get("/verify/PSS-0001000"))
+    assert "Suspendida desde" not in html and "la suspensión sigue vigente" not in html
 
 
 def test_an_active_certification_near_expiry_is_tagged(client, peer):

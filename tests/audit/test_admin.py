@@ -34,9 +34,7 @@ def test_audit_events_cannot_be_added_changed_or_deleted(client, operator):
     change = client.post(
         reverse("admin:audit_auditevent_change", args=[event.pk]), {"reason": "edited"}
     )
-    delete = client.post(
-        reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"}
-    )
+    delete = client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"})
 
     assert change.status_code == 403
     assert delete.status_code == 403

@@ -201,7 +201,6 @@ def test_reminder_days_come_from_the_program_policy(db):
 def test_certifications_past_expiry_are_expired_with_audit_render_and_email(db):
     lapsed = certification(TODAY - DAY)
     in_force = certification(TODAY)  # valid through its expiry date
-    suspended = certification(TODAY - DAY, status="suspended")
     before = timezone.now()
 
     report = expiry_scan_run(today=TODAY)
@@ -211,8 +210,7 @@ def test_certifications_past_expiry_are_expired_with_audit_render_and_email(db):
     assert lapsed.status == "expired"
     assert lapsed.updated_at >= before
     in_force.refresh_from_db()
-    suspended.refresh_from_db()
-    assert (in_force.status, suspended.status) == ("active", "suspended")
+    assert in_force.status == "active"
     event = AuditEvent.objects.get()
     assert (
         event.actor,
@@ -268,6 +266,56 @@ def test_expired_certifications_are_vacated_on_the_vacate_date(db, expires_on, t
     assert verbs == ([("certification_vacate", "expired", "vacated")] if vacated else [])
     assert renders() == ([cert.pk] if vacated else [])
     assert emails() == []
+
+
+def test_a_suspended_certification_still_expires_on_its_date_with_its_suspension(db):
+    suspended_on = TODAY - 100 * DAY
+    lapsed = certification(
+        TODAY - DAY, status="suspended", suspended_on=suspended_on, status_reason="Complaint."
+    )
+    in_force = certification(TODAY, status="suspended", suspended_on=suspended_on)
+
+    report = expiry_scan_run(today=TODAY)
+
+    assert report.certifications_expired == [lapsed.number]
+    lapsed.refresh_from_db()
+    in_force.refresh_from_db()
+    assert (lapsed.status, lapsed.suspended_on, lapsed.status_reason) == (
+        "expired",
+        suspended_on,
+        "Complaint.",
+    ), "the suspension stays on record"
+    assert (in_force.status, in_force.suspended_on) == ("suspended", suspended_on)
+    event = AuditEvent.objects.get()
+    assert (event.verb, event.object_id, event.from_state, event.to_state) == (
+        "certification_expire",
+        lapsed.pk,
+        "suspended",
+        "expired",
+    )
+    [email] = emails()
+    assert (email["kind"], email["user_id"]) == ("certification_expired", lapsed.holder_id)
+    assert email["context"]["suspended"] is True
+    assert renders() == [lapsed.pk]
+
+
+@pytest.mark.parametrize(("days_after_vacate_date", "vacated"), [(-1, False), (0, True)])
+def test_an_expired_certification_still_suspended_is_vacated_4_years_later(
+    db, days_after_vacate_date, vacated
+):
+    expires_on = datetime.date(2022, 6, 14)
+    cert = certification(
+        expires_on, status="expired", suspended_on=expires_on - 30 * DAY, status_reason="Fraud."
+    )
+
+    expiry_scan_run(today=rules.vacate_date(expires_on) + days_after_vacate_date * DAY)
+
+    cert.refresh_from_db()
+    assert (cert.status, cert.suspended_on, cert.status_reason) == (
+        "vacated" if vacated else "expired",
+        expires_on - 30 * DAY,
+        "Fraud.",
+    )
 
 
 def test_a_long_lapsed_active_certification_is_expired_and_vacated_at_once(db):

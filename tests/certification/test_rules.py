@@ -25,6 +25,7 @@ from certification.rules import (
     renewal_problems,
     renewal_window_opens,
     specialization_problems,
+    suspension_problems,
     vacate_date,
 )
 from continuing_ed.models import CeCredit
@@ -468,7 +469,6 @@ def test_renewal_window(days_before, reasons):
     ("status", "label"),
     [
         ("expired", "expired"),
-        ("suspended", "suspended"),
         ("revoked", "revoked"),
         ("vacated", "vacated"),
     ],
@@ -544,7 +544,30 @@ def test_reinstatement_until_the_day_before_the_vacate_date(on, reasons):
     assert reinstatement_problems(expired, full_ce(D(2027, 1, 1)), on=on) == reasons
 
 
-@pytest.mark.parametrize("status", ["active", "suspended", "revoked", "vacated"])
+SUSPENDED_ON = D(2025, 9, 1)
+LIFT_FIRST = (
+    "This certification was suspended on 2025-09-01. The issuing program must lift the "
+    "suspension before it can be renewed or reinstated."
+)
+
+
+def test_a_suspension_blocks_renewal_until_lifted():
+    suspended = certification(status="suspended", suspended_on=SUSPENDED_ON)
+    assert renewal_problems(suspended, CYCLE_CE, on=EXPIRES) == [LIFT_FIRST]
+    assert suspension_problems(suspended) == [LIFT_FIRST]
+    lifted = certification(status="active", suspended_on=None)
+    assert renewal_problems(lifted, CYCLE_CE, on=EXPIRES) == []
+    assert suspension_problems(lifted) == []
+
+
+def test_a_suspension_on_record_blocks_reinstatement_of_an_expired_certification():
+    expired = certification(status="expired", suspended_on=SUSPENDED_ON)
+    assert reinstatement_problems(expired, full_ce(D(2027, 1, 1)), on=D(2027, 5, 1)) == [LIFT_FIRST]
+    expired.suspended_on = None
+    assert reinstatement_problems(expired, full_ce(D(2027, 1, 1)), on=D(2027, 5, 1)) == []
+
+
+@pytest.mark.parametrize("status", ["active", "revoked", "vacated"])
 def test_only_expired_certifications_are_reinstated(status):
     cert = certification(status=status)
     assert reinstatement_problems(cert, full_ce(D(2026, 6, 1)), on=D(2026, 7, 1)) == [

@@ -52,6 +52,7 @@ def snapshot(certification: Certification) -> dict:
     return {
         "status": certification.status,
         "status_reason": certification.status_reason,
+        "suspended_on": certification.suspended_on,
         "expires_on": certification.expires_on,
         "updated_at": certification.updated_at,
         "specializations": sorted(certification.specializations.values_list("code", flat=True)),
@@ -203,7 +204,7 @@ def test_suspend_then_lift(cast):
     with follow_ups() as sent:
         certification_suspend(actor=cast.admin, certification=certification, reason="Complaint.")
     assert snapshot(certification)["status"] == "suspended"
-    assert certification.status_reason == "Complaint."
+    assert (certification.status_reason, certification.suspended_on) == ("Complaint.", today())
     assert_event(
         certification,
         verb="certification_suspend",
@@ -221,6 +222,7 @@ def test_suspend_then_lift(cast):
             actor=cast.admin, certification=certification, reason="Resolved."
         )
     assert snapshot(certification)["status"] == "active"
+    assert (certification.status_reason, certification.suspended_on) == ("Resolved.", None)
     assert_event(
         certification,
         verb="certification_lift_suspension",
@@ -305,8 +307,9 @@ def test_discipline_is_for_the_issuing_countys_staff_and_reinstatement_for_admin
     ("action", "status", "message"),
     [
         ("suspend", "suspended", "is already suspended"),
-        ("suspend", "expired", "is expired, so this cannot be done now"),
-        ("lift", "active", "is already active"),
+        ("suspend", "vacated", "is vacated, so this cannot be done now"),
+        ("lift", "active", "has no suspension to lift"),
+        ("lift", "expired", "has no suspension to lift"),
         ("revoke", "revoked", "is already revoked"),
         ("revoke", "expired", "is expired"),
         ("revoke", "vacated", "is vacated"),
@@ -359,14 +362,102 @@ def test_expire_the_day_after_the_expiry_date(cast):
     assert (emails(sent), renders(sent)) == ([], [certification.pk])
 
 
-def test_expire_refused_for_a_suspended_certification(cast):
-    certification = certification_in("suspended", holder=cast.applicant)
+def test_a_suspended_certification_still_expires_keeping_its_suspension(cast):
+    certification = certification_in(
+        "suspended", holder=cast.applicant, status_reason="Complaint under review."
+    )
+    suspended_on = certification.suspended_on
     before = snapshot(certification)
-    with pytest.raises(DomainError, match="is suspended"):
-        certification_expire(
-            certification=certification, today=certification.expires_on + datetime.timedelta(1)
-        )
+    with pytest.raises(DomainError, match="is valid until"):
+        certification_expire(certification=certification, today=certification.expires_on)
     assert snapshot(certification) == before
+
+    certification_expire(
+        certification=certification, today=certification.expires_on + datetime.timedelta(1)
+    )
+
+    after = snapshot(certification)
+    assert (after["status"], after["suspended_on"], after["status_reason"]) == (
+        "expired",
+        suspended_on,
+        "Complaint under review.",
+    )
+    assert_event(
+        certification,
+        verb="certification_expire",
+        actor=None,
+        from_state="suspended",
+        to_state="expired",
+    )
+
+
+def expired_and_suspended(holder, *, days_since_expiry=30):
+    expires_on = today() - datetime.timedelta(days=days_since_expiry)
+    return certification_in(
+        "expired",
+        holder=holder,
+        issued_on=expires_on.replace(year=expires_on.year - 2),
+        expires_on=expires_on,
+        suspended_on=expires_on - datetime.timedelta(days=10),
+        status_reason="Complaint upheld.",
+    )
+
+
+def test_suspending_an_expired_certification_puts_the_suspension_on_record(cast):
+    certification = certification_in(
+        "expired",
+        holder=cast.applicant,
+        issued_on=today() - datetime.timedelta(days=800),
+        expires_on=today() - datetime.timedelta(days=70),
+    )
+    with follow_ups() as sent:
+        certification_suspend(actor=cast.reviewer, certification=certification, reason="Fraud.")
+    after = snapshot(certification)
+    assert (after["status"], after["suspended_on"], after["status_reason"]) == (
+        "expired",
+        today(),
+        "Fraud.",
+    )
+    assert_event(
+        certification,
+        verb="certification_suspend",
+        actor=cast.reviewer,
+        from_state="expired",
+        to_state="expired",
+        reason="Fraud.",
+    )
+    [(kind, _user, context)] = emails(sent)
+    assert (kind, context["status"]) == ("certification_suspended", "expired")
+
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="is expired, so this cannot be done now"):
+        certification_suspend(actor=cast.reviewer, certification=certification, reason="Again.")
+    assert snapshot(certification) == before
+
+
+def test_lifting_the_suspension_of_an_expired_certification_keeps_it_expired(cast):
+    certification = expired_and_suspended(cast.applicant)
+    certification_lift_suspension(actor=cast.admin, certification=certification, reason="Cleared.")
+    after = snapshot(certification)
+    assert (after["status"], after["suspended_on"], after["status_reason"]) == (
+        "expired",
+        None,
+        "Cleared.",
+    )
+    assert_event(
+        certification,
+        verb="certification_lift_suspension",
+        actor=cast.admin,
+        from_state="expired",
+        to_state="expired",
+        reason="Cleared.",
+    )
+
+
+def test_an_expired_certification_still_suspended_can_be_revoked(cast):
+    certification = expired_and_suspended(cast.applicant)
+    certification_revoke(actor=cast.admin, certification=certification, reason="Upheld.")
+    assert snapshot(certification)["status"] == "revoked"
 
 
 def test_vacate_on_the_vacate_date_not_before(cast):
@@ -504,13 +595,19 @@ def test_renew_refused_for_a_suspended_certification_and_for_strangers(cast):
             certification_renew(
                 actor=getattr(cast, who), certification=certification, ethics_version=ethics
             )
-    Certification.objects.filter(pk=certification.pk).update(status="suspended")
+    Certification.objects.filter(pk=certification.pk).update(
+        status="suspended", suspended_on=today()
+    )
     before = snapshot(certification)
-    with pytest.raises(DomainError, match="is suspended") as error:
+    with pytest.raises(DomainError) as error:
         certification_renew(
             actor=cast.applicant, certification=certification, ethics_version=ethics
         )
     assert error.value.code == "conflict"
+    assert error.value.message == (
+        f"This certification was suspended on {today().isoformat()}. The issuing program must "
+        "lift the suspension before it can be renewed or reinstated."
+    )
     assert snapshot(certification) == before
 
 
@@ -536,6 +633,23 @@ def expired_certification(holder, days_since_expiry=200):
     ce(certification, 14, "general", today() - datetime.timedelta(days=20))
     ce(certification, 6, "law_and_ethics", today() - datetime.timedelta(days=10))
     return certification
+
+
+def test_reinstatement_waits_for_the_suspension_to_be_lifted(cast):
+    ethics = EthicsVersionFactory()
+    certification = expired_certification(cast.applicant)
+    Certification.objects.filter(pk=certification.pk).update(suspended_on=today())
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="must lift the suspension") as error:
+        certification_reinstate(
+            actor=cast.admin, certification=certification, ethics_version=ethics
+        )
+    assert error.value.code == "conflict"
+    assert snapshot(certification) == before
+
+    certification_lift_suspension(actor=cast.admin, certification=certification)
+    certification_reinstate(actor=cast.admin, certification=certification, ethics_version=ethics)
+    assert snapshot(certification)["status"] == "active"
 
 
 def test_reinstate_an_expired_certification(cast):

@@ -191,3 +191,33 @@ def test_emails_render_in_spanish_too(cast):
             continue
         message = email_render(user=cast.applicant, kind=kind, context=context)
         assert 'lang="es"' in message.alternatives[0][0], kind
+
+
+def test_a_suspension_on_an_expired_certification_is_explained_in_both_languages(cast):
+    expired_on = today() - datetime.timedelta(days=30)
+    lapsed = certification_in(
+        "expired",
+        holder=cast.applicant,
+        issued_on=expired_on.replace(year=expired_on.year - 2),
+        expires_on=expired_on,
+    )
+    with follow_ups() as sent:
+        certification_suspend(actor=cast.admin, certification=lapsed, reason="Fraud.")
+    [(kind, _user_id, context)] = emails(sent)
+    message = email_render(user=cast.applicant, kind=kind, context=context)
+    assert "which has expired. The suspension stays on record" in message.body
+    assert "Fraud." in message.body
+
+    cast.applicant.preferred_language = "es"
+    cast.applicant.save()
+    message = email_render(user=cast.applicant, kind=kind, context=context)
+    assert "que ya venció. La suspensión queda registrada" in message.body
+    expired_context = {**context, "expires_on": expired_on.isoformat(), "suspended": True}
+    expired_context |= {"reinstate_until_on": today().isoformat(), "ce_hours": "20"}
+    message = email_render(
+        user=cast.applicant,
+        kind="certification_expired",
+        context=expired_context | {"law_and_ethics_hours": "6"},
+    )
+    assert "Su certificación estaba suspendida cuando venció" in message.body
+    assert "Su certificación estaba suspendida cuando venció" in message.alternatives[0][0]

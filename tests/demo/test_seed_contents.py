@@ -346,7 +346,9 @@ def test_the_consistency_checks_catch_a_change_made_behind_the_services(seeded):
     moved by hand and an exam dated outside the window are each reported."""
     peer = Certification.objects.get(holder__email="peer@example.org")
     Certification.objects.filter(pk=peer.pk).update(
-        status="suspended", expires_on=peer.expires_on + datetime.timedelta(days=1)
+        status="suspended",
+        suspended_on=seeded.today,
+        expires_on=peer.expires_on + datetime.timedelta(days=1),
     )
     attempt = ExamAttempt.objects.get(application=peer.application, result="passed")
     ExamAttempt.objects.filter(pk=attempt.pk).update(

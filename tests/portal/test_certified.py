@@ -78,7 +78,9 @@ def test_the_certificate_is_offered_once_rendered_and_served_as_a_pdf(
 
 def test_no_certificate_is_served_for_a_suspended_certification(cast, certified, applicant_client):
     rendered_certificate(certified, "wall")
-    Certification.objects.filter(pk=certified.pk).update(status="suspended")
+    Certification.objects.filter(pk=certified.pk).update(
+        status="suspended", suspended_on=certified.issued_on
+    )
 
     assert applicant_client.get(reverse("portal:certificate")).status_code == 404
     html = applicant_client.get(reverse("portal:certification")).content.decode()
@@ -252,3 +254,32 @@ def test_a_verified_specialization_course_is_added(cast, certified, applicant_cl
             "code", flat=True
         )
     ) == ["crisis"]
+
+
+def test_a_suspension_on_an_expired_certification_is_shown_and_blocks_renewing(
+    cast, ethics, applicant_client
+):
+    certification = certification_expiring_in(-10, cast.applicant)
+    Certification.objects.filter(pk=certification.pk).update(
+        status="expired",
+        suspended_on=datetime.date(2025, 1, 2),
+        status_reason="Complaint upheld after review.",
+    )
+
+    html = applicant_client.get(reverse("portal:certification")).content.decode()
+    assert "Your certification is suspended" in html
+    assert "Complaint upheld after review." in html
+    assert "cannot be renewed or reinstated until the program lifts the suspension" in html
+
+    html = applicant_client.get(reverse("portal:renewal")).content.decode()
+    assert (
+        "This certification was suspended on 2025-01-02. The issuing program must lift the "
+        "suspension before it can be renewed or reinstated."
+    ) in html
+    applicant_client.post(reverse("portal:renewal"), {"affirm": "on", "ethics_version": ethics.pk})
+    assert not Renewal.objects.exists()
+
+    applicant_client.cookies["peercert_language"] = "es"
+    html = applicant_client.get(reverse("portal:certification")).content.decode()
+    assert "Su certificación está suspendida" in html
+    assert "Suspendida desde" in html

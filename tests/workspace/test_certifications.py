@@ -120,3 +120,26 @@ def test_other_county_certification_is_404(cast, world, client):
     )
     assert response.status_code == 404
     assert _status(world.fresno_certification) == "active"
+
+
+def test_an_expired_certification_can_be_suspended_and_its_suspension_lifted(cast, world, client):
+    client.force_login(cast.reviewer)
+    page = client.get(_url("certification", world.expired.pk)).content.decode()
+    assert _url("certification_suspend", world.expired.pk) in page
+    assert _url("certification_lift_suspension", world.expired.pk) not in page
+
+    response = client.post(_url("certification_suspend", world.expired.pk), {"reason": "Fraud."})
+    assert response.status_code == 302
+    certification = Certification.objects.get(pk=world.expired.pk)
+    assert (certification.status, certification.status_reason) == ("expired", "Fraud.")
+    assert certification.suspended_on is not None
+    page = client.get(_url("certification", world.expired.pk)).content.decode()
+    assert "Suspended since" in page
+    assert "still on record after expiry" in page
+    assert _url("certification_suspend", world.expired.pk) not in page
+    assert _url("certification_lift_suspension", world.expired.pk) in page
+
+    response = client.post(_url("certification_lift_suspension", world.expired.pk), {})
+    assert response.status_code == 302
+    certification.refresh_from_db()
+    assert (certification.status, certification.suspended_on) == ("expired", None)

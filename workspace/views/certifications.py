@@ -65,9 +65,12 @@ def certification_detail(request: HttpRequest, workspace: CountyWorkspace, pk: i
         "ce_credits": ce_credits,
         "renewals": certification.renewals.all(),
         "timeline": timeline_entries(events),
-        "can_suspend": certification.status == C.ACTIVE,
-        "can_lift": certification.status == C.SUSPENDED,
-        "can_revoke": certification.status in (C.ACTIVE, C.SUSPENDED),
+        "can_suspend": certification.status == C.ACTIVE
+        or (certification.status == C.EXPIRED and certification.suspended_on is None),
+        "can_lift": certification.suspended_on is not None
+        and certification.status in (C.SUSPENDED, C.EXPIRED),
+        "can_revoke": certification.status in (C.ACTIVE, C.SUSPENDED)
+        or (certification.status == C.EXPIRED and certification.suspended_on is not None),
         "can_reinstate": certification.status == C.EXPIRED,
         "reinstatement_problems": (
             rules.reinstatement_problems(certification, ce_credits, on=today)
@@ -127,7 +130,11 @@ def certification_suspend(
             actor=request.user, certification=c, reason=data["reason"]
         ),
         title=_("Suspend the certification"),
-        intro=_("The registry shows it as suspended at once. The peer is told your reason."),
+        intro=_(
+            "The registry shows the suspension at once. The peer is told your reason. An "
+            "expired certification stays expired, with the suspension on record until it is "
+            "lifted: it cannot be renewed or reinstated before."
+        ),
         submit=_("Suspend"),
         success=_("Certification suspended. The peer has been told."),
         danger=True,
@@ -147,7 +154,10 @@ def certification_lift_suspension(
             actor=request.user, certification=c, reason=data["reason"]
         ),
         title=_("Lift the suspension"),
-        intro=_("The certification becomes active again (or expired, if its date has passed)."),
+        intro=_(
+            "The certification becomes active again (or stays expired, if its date has passed; "
+            "it can then be renewed late or reinstated)."
+        ),
         submit=_("Lift the suspension"),
         success=_("Suspension lifted. The peer has been told."),
     )
