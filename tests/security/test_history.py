@@ -59,7 +59,8 @@ def test_a_suspension_through_the_workspace_records_the_acting_user_and_url(cast
     assert update[0] == "update"
     assert update[1]["status"] == ["active", "suspended"]
     assert update[1]["status_reason"] == ["", "Complaint upheld."]
-    assert set(update[1]) == {"status", "status_reason", "updated_at"}
+    assert update[1]["suspended_on"] == [None, timezone.localdate().isoformat()]
+    assert set(update[1]) == {"status", "status_reason", "suspended_on", "updated_at"}
 
 
 def test_a_bulk_queryset_update_writes_one_history_row_per_changed_row(cast):
