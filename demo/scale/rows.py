@@ -595,6 +595,7 @@ class HistoryWriter:
                 h.issued_on,
                 h.expires_on,
                 h.issued_on,
+                h.changed_on if h.status == "suspended" else None,
                 issued,
                 updated,
             )
@@ -715,6 +716,7 @@ def copy_all(tables: Tables) -> None:
             "issued_on",
             "expires_on",
             "cycle_started_on",
+            "suspended_on",
             "created_at",
             "updated_at",
         ),
