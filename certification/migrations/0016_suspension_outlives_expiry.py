@@ -25,7 +25,7 @@ WHERE c.status = 'suspended'
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0014_certification_cycle_started_on'),
+        ('certification', '0015_one_open_application_per_person'),
         ('counties', '0006_program_policy_exam_grace_late_fee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
