@@ -1,7 +1,7 @@
 """Audit events as a readable timeline: verbs and states in the reader's language."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +10,9 @@ from ce_audits.models import CeAuditOutcome
 from certification.models import ApplicationStatus, CertificationStatus
 from core.review import ReviewStatus
 from counties.models import StaffRole
+from documents.models import DocumentKind
 from exams.models import ExamResult
+from training.models import Course
 
 VERB_LABELS = {
     "application_create": _("Application started"),
@@ -65,16 +67,57 @@ class TimelineEntry:
     label: str
     from_state: str
     to_state: str
+    # What the event was about when the label alone does not say (which document or course).
+    about: str = ""
+    # How many times in a row the same thing was recorded (shown once, "2 times").
+    repeated: int = 1
 
 
-def timeline_entries(events: Iterable[AuditEvent]) -> list[TimelineEntry]:
-    """Each event with a readable label (the raw verb when it has none) and state names."""
-    return [
-        TimelineEntry(
-            event=event,
-            label=str(VERB_LABELS.get(event.verb, event.verb)),
-            from_state=str(STATE_LABELS.get(event.from_state, event.from_state)),
-            to_state=str(STATE_LABELS.get(event.to_state, event.to_state)),
+def _about(event: AuditEvent) -> str:
+    data = event.data or {}
+    if event.object_type == "documents.document" and data.get("kind") in DocumentKind.values:
+        return str(DocumentKind(data["kind"]).label)
+    if event.object_type == "training.trainingrecord" and data.get("course") in Course.values:
+        return str(Course(data["course"]).label)
+    return ""
+
+
+def _same(a: AuditEvent, b: AuditEvent) -> bool:
+    """Two events that would read exactly alike: one thing recorded twice in a row."""
+    return (a.verb, a.object_type, a.object_id, a.from_state, a.to_state) == (
+        b.verb,
+        b.object_type,
+        b.object_id,
+        b.from_state,
+        b.to_state,
+    ) and (a.actor_id, a.reason, a.data) == (b.actor_id, b.reason, b.data)
+
+
+def timeline_entries(
+    events: Iterable[AuditEvent], *, about: dict[tuple[str, int], str] | None = None
+) -> list[TimelineEntry]:
+    """Each event with a readable label (the raw verb when it has none), state names, and
+    what it was about (`about`: labels by (object type, id), for events whose data does not
+    name it). A state change is shown only when the state changed ("Draft → Draft" is not a
+    change), and the same event recorded several times in a row is shown once, counted."""
+    entries: list[TimelineEntry] = []
+    previous: AuditEvent | None = None
+    for event in events:
+        if previous is not None and entries and _same(previous, event):
+            last = entries[-1]
+            entries[-1] = replace(last, repeated=last.repeated + 1)
+            continue
+        previous = event
+        changed = event.from_state != event.to_state
+        entries.append(
+            TimelineEntry(
+                event=event,
+                label=str(VERB_LABELS.get(event.verb, event.verb)),
+                from_state=str(STATE_LABELS.get(event.from_state, event.from_state))
+                if changed
+                else "",
+                to_state=str(STATE_LABELS.get(event.to_state, event.to_state)) if changed else "",
+                about=(about or {}).get((event.object_type, event.object_id), "") or _about(event),
+            )
         )
-        for event in events
-    ]
+    return entries

@@ -4,6 +4,7 @@ work. Import from here:
 `from certification.services import application_submit`."""
 
 from certification.services.applications import (
+    application_approval_problems,
     application_approve,
     application_create,
     application_deny,
@@ -32,6 +33,7 @@ from certification.services.documents import document_remove, document_review, d
 from certification.services.profiles import profile_save
 
 __all__ = [
+    "application_approval_problems",
     "application_approve",
     "application_create",
     "application_deny",

@@ -386,16 +386,32 @@ def application_resubmit(
     return application
 
 
+def _lower_first(label: object) -> str:
+    """A label inside a sentence: "Government photo ID" → "government photo ID"."""
+    text = str(label)
+    return text[:1].lower() + text[1:]
+
+
 def _unverified_required_documents(application: Application) -> list[str]:
     verified_kinds = {
         d.kind for d in _current_documents(application) if d.review_status == "verified"
     }
     labels = dict(DocumentKind.choices)
     return [
-        _("Verify the %(document)s before approving.") % {"document": str(labels[kind]).lower()}
+        _("Verify the %(document)s before approving.") % {"document": _lower_first(labels[kind])}
         for kind in rules.APPLICATION_DOCUMENTS
         if kind not in verified_kinds
     ]
+
+
+def application_approval_problems(
+    application: Application, *, today: datetime.date | None = None
+) -> list[str]:
+    """Why `application` cannot be approved yet (empty: it can, once in review): the
+    submission rules, and every required document verified. `application_approve` refuses
+    with exactly these; the review page shows them instead of the Approve button."""
+    today = today_or(today)
+    return _submission_problems(application, today) + _unverified_required_documents(application)
 
 
 def application_approve(
@@ -414,9 +430,7 @@ def application_approve(
         check_version(application, expected_version)
         if application.status != S.IN_REVIEW:
             raise application_state_conflict(application, S.APPROVED)
-        refuse_problems(
-            _submission_problems(application, today) + _unverified_required_documents(application)
-        )
+        refuse_problems(application_approval_problems(application, today=today))
         application.approved_on = today
         application.window_ends_on = rules.approval_window_end(today)
         application.decided_at = timezone.now()

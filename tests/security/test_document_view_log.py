@@ -117,3 +117,54 @@ def test_the_service_rejects_an_unknown_channel(cast, photo_id):
     with pytest.raises(ValueError):
         document_view_record(viewer=cast.admin, document=photo_id, via="email")
     assert log() == []
+
+
+def test_a_preview_reloaded_is_answered_from_the_browser_cache_and_logged_once(
+    cast, client, photo_id
+):
+    """The review page shows the file in a frame on every load: the browser keeps it under
+    its ETag and asks again each time (a 304, no file read, access checked again), and the
+    inline preview is logged once per document in the staff session."""
+    client.force_login(cast.reviewer)
+    url = reverse("workspace:document", args=[cast.county.code, photo_id.pk]) + "?preview=1"
+
+    first = client.get(url)
+    again = client.get(url)
+    revalidated = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first.status_code == again.status_code == 200
+    assert first["Cache-Control"] == "private, no-cache"
+    assert first["ETag"] == f'"{photo_id.sha256}"'
+    assert "Cookie" in first["Vary"]
+    assert revalidated.status_code == 304
+    assert revalidated["ETag"] == first["ETag"]
+    assert revalidated.content == b""
+    assert log() == [(photo_id.pk, cast.reviewer.pk, "workspace", cast.county.pk)]
+
+
+def test_opening_in_a_new_tab_is_logged_every_time_and_a_new_session_logs_again(
+    cast, client, photo_id
+):
+    url = reverse("workspace:document", args=[cast.county.code, photo_id.pk])
+    client.force_login(cast.reviewer)
+    client.get(url + "?preview=1")
+    client.get(url)
+    client.get(url)
+
+    client.logout()
+    client.force_login(cast.reviewer)
+    client.get(url + "?preview=1")
+
+    assert log() == [(photo_id.pk, cast.reviewer.pk, "workspace", cast.county.pk)] * 4
+
+
+def test_a_cached_copy_is_no_way_around_the_access_check(cast, client, photo_id):
+    url = reverse("workspace:document", args=[cast.county.code, photo_id.pk])
+    client.force_login(cast.reviewer)
+    etag = client.get(url)["ETag"]
+
+    client.force_login(cast.other_admin)
+    refused = client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert refused.status_code == 404
+    assert len(log()) == 1

@@ -75,7 +75,8 @@ def test_document_view_serves_inline_with_safe_headers(cast, world, client):
     assert response["Content-Disposition"] == f'inline; filename="photo_id-{world.document.pk}.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "SAMEORIGIN"
-    assert "no-store" in response["Cache-Control"]
+    assert response["Cache-Control"] == "private, no-cache"
+    assert response["ETag"] == f'"{world.document.sha256}"'
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
@@ -191,7 +192,7 @@ def test_approve_needs_verified_documents_then_opens_the_window(cast, world, cli
         data={"version": application.version},
     )
     assert response.status_code == 200
-    assert "Verify the government photo id" in str(response.context["form"].non_field_errors())
+    assert "Verify the government photo ID" in str(response.context["form"].non_field_errors())
     application.refresh_from_db()
     assert application.status == "in_review"
 
@@ -444,3 +445,39 @@ def test_the_review_page_shows_earlier_applications_and_discipline_anywhere(clie
     assert "Fresno" in text and "Diploma could not be verified." in text
     assert "Certification PSS-0000088 (Fresno) suspended on" in text
     assert "No earlier application in any county." not in text
+
+
+def test_approve_is_offered_only_once_the_documents_are_verified(cast, world, client):
+    client.force_login(cast.reviewer)
+    application = world.in_review
+    approve_url = _url("application_approve", application.pk)
+
+    page = client.get(_url("application", application.pk)).content.decode()
+
+    assert f'action="{approve_url}"' not in page
+    assert "Approval is possible once this is done:" in page
+    assert "Verify the government photo ID before approving." in page
+    assert "Verify the diploma or equivalent before approving." in page
+    for document in application.documents.all():
+        document.review_status = "verified"
+        document.save(update_fields=["review_status"])
+    page = client.get(_url("application", application.pk)).content.decode()
+    assert f'action="{approve_url}"' in page
+    assert "Approval is possible once this is done:" not in page
+
+
+def test_attempts_left_are_not_shown_beside_a_passed_exam(cast, world, client):
+    from exams.services import exam_attempt_record
+
+    exam_attempt_record(
+        actor=cast.reviewer,
+        application=world.approved,
+        taken_on=timezone.localdate(),
+        result="passed",
+    )
+    client.force_login(cast.reviewer)
+
+    page = client.get(_url("application", world.approved.pk)).content.decode()
+
+    assert "Exam attempts: passed." in page
+    assert "attempts left." not in page and "attempt left." not in page

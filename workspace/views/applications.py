@@ -31,6 +31,7 @@ from core import policy
 from counties.models import ProgramPolicy
 from exams import rules as exam_rules
 from exams import services as exam_services
+from exams.models import ExamResult
 from exams.selectors import exam_attempts_for
 from workspace.access import CountyWorkspace, workspace_view
 from workspace.forms import (
@@ -105,6 +106,7 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         else []
     )
     version = {"version": application.version}
+    can_decide = application.status == S.IN_REVIEW
     context = {
         "workspace": workspace,
         "nav": "dashboard",
@@ -131,7 +133,16 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
             .order_by("-created_at", "-pk")
         ),
         "discipline": discipline_history(application.applicant),
-        "timeline": timeline_entries(_timeline(user, application)),
+        "timeline": timeline_entries(
+            _timeline(user, application),
+            about={
+                **{("documents.document", d.pk): d.get_kind_display() for d in documents},
+                **{
+                    ("training.trainingrecord", r.pk): r.get_course_display()
+                    for r in training_records
+                },
+            },
+        ),
         "changes_parts": [
             ApplicationPart(part).label for part in application.changes_requested_parts
         ],
@@ -141,7 +152,12 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         "deny_form": DenyForm(initial=version, auto_id="deny_%s"),
         "can_review_documents": application.status in (S.SUBMITTED, S.IN_REVIEW),
         "can_start": application.status == S.SUBMITTED,
-        "can_decide": application.status == S.IN_REVIEW,
+        "can_decide": can_decide,
+        # What is left before Approve is offered (the service refuses with the same reasons).
+        "approval_problems": (
+            services.application_approval_problems(application, today=today) if can_decide else []
+        ),
+        "exam_passed": any(a.result == ExamResult.PASSED for a in attempts),
         "can_deny": application.status in (S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED),
     }
     return render(request, "workspace/application_detail.html", context)

@@ -2,6 +2,7 @@
 review of an application's documents."""
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
@@ -43,26 +44,57 @@ def download_name(document: Document) -> str:
     return f"{document.kind}-{document.pk}{EXTENSION_OF_TYPE.get(document.content_type, '')}"
 
 
+# The documents whose inline preview this staff session has logged already.
+PREVIEWED_SESSION_KEY = "workspace_documents_previewed"
+
+
+def _preview_is_new(request: HttpRequest, document: Document) -> bool:
+    """Whether this inline preview is the first of `document` in this session: the review
+    page shows the file in a frame on every load, and one preview per review is what the
+    view log is for (an explicit opening in a new tab is logged every time)."""
+    seen = request.session.get(PREVIEWED_SESSION_KEY, [])
+    if document.pk in seen:
+        return False
+    request.session[PREVIEWED_SESSION_KEY] = [*seen, document.pk]
+    return True
+
+
+def _cache_headers(response: HttpResponse, etag: str) -> HttpResponse:
+    """The browser may keep the file but must ask again before each use (`no-cache`): the
+    answer is a bodiless 304 while the file is unchanged, and access is checked every time.
+    Never in a shared cache (`private`)."""
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Cookie"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @xframe_options_sameorigin
 @workspace_view()
 @require_safe
 def document_file(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
-    """The file, inline (previewed in the review page's frame), with the content type checked
-    at upload, `nosniff`, and no caching by shared proxies."""
+    """The file, inline, with the content type checked at upload and `nosniff`; `?preview=1`
+    for the review page's frame. Cached by the browser under an ETag (the file's SHA-256: a
+    stored file never changes), so a reload costs a 304 and no view is logged for it; an
+    inline preview is logged once per document and session, any other opening every time."""
     document = county_document(request, workspace, pk)
+    etag = f'"{document.sha256}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return _cache_headers(not_modified, etag)
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404("The file is missing from storage.") from exc
-    document_view_record(
-        viewer=request.user, document=document, via="workspace", county=workspace.county
-    )
+    if request.GET.get("preview") != "1" or _preview_is_new(request, document):
+        document_view_record(
+            viewer=request.user, document=document, via="workspace", county=workspace.county
+        )
     response = FileResponse(
         handle, content_type=document.content_type, filename=download_name(document)
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _cache_headers(response, etag)
 
 
 @workspace_view()
