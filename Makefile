@@ -4,12 +4,14 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 UV := .venv/bin/uv
 # Migrations, demo data, tests and backups run as the owner of the tables, which row-level
-# security does not apply to (SECURITY.md). Where the application logs in as the non-owner role
-# (DATABASE_URL=postgres://peercert_app@...), MIGRATE_DATABASE_URL is the owner's URL (from the
-# environment or .env; .env.example). By default both are the owner.
+# security does not apply to (SECURITY.md); the web server and the worker log in as the
+# application role (DATABASE_URL, default postgres://peercert_app@.../peercert). The owner's URL
+# is MIGRATE_DATABASE_URL (from the environment or .env; .env.example), else a DATABASE_URL
+# that names the owner (an older .env), else the local default.
 MIGRATE_DATABASE_URL ?= $(shell sed -n 's/^MIGRATE_DATABASE_URL=//p' .env 2>/dev/null)
-OWNER_URL := $(or $(MIGRATE_DATABASE_URL),$(DATABASE_URL))
-AS_OWNER := $(if $(OWNER_URL),DATABASE_URL=$(OWNER_URL))
+ENV_DATABASE_URL := $(or $(DATABASE_URL),$(shell sed -n 's/^DATABASE_URL=//p' .env 2>/dev/null))
+OWNER_URL := $(or $(MIGRATE_DATABASE_URL),$(if $(findstring peercert_app@,$(ENV_DATABASE_URL)),,$(ENV_DATABASE_URL)),postgres://peercert@127.0.0.1:5432/peercert)
+AS_OWNER := DATABASE_URL=$(OWNER_URL)
 
 .PHONY: run test test-fast venv assets services chromium messages lint migrate seed check-migrations backup restore
 
@@ -20,11 +22,11 @@ run: venv assets services messages
 
 # Both print the 25 slowest tests at the end (the test budget: README.md, **Tests**).
 test: venv assets services chromium messages lint check-migrations
-	$(AS_OWNER) CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q --durations=25 $(PYTEST_ARGS)
+	$(AS_OWNER) ROW_LEVEL_SECURITY=switch CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q --durations=25 $(PYTEST_ARGS)
 
 # The quick loop: all but the `slow` tests (browser, Celery worker, transactional: tests/conftest.py).
 test-fast: venv assets services messages lint check-migrations
-	$(AS_OWNER) CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q -m "not slow" --durations=25 $(PYTEST_ARGS)
+	$(AS_OWNER) ROW_LEVEL_SECURITY=switch CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q -m "not slow" --durations=25 $(PYTEST_ARGS)
 
 venv: .venv/.installed
 

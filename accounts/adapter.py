@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Language, User
 from core.proxies import client_address
+from core.rls import act_for_pending
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -55,7 +56,29 @@ class AccountAdapter(DefaultAccountAdapter):
         user.preferred_language = _supported(getattr(request, "LANGUAGE_CODE", None))
         if commit:
             user.save()
+            # Behind the wall, the person who just signed up owns their account rows (their
+            # email address is written next) though not yet signed in.
+            act_for_pending(user)
         return user
+
+    # Row-level security (core.rls.act_for_pending): a person who has proven who they are
+    # without being signed in yet may read and change their own account rows in this
+    # request (a second factor to give, an address confirmed by link, a password reset by
+    # link). Later requests of a half-done sign-in find it in allauth's session stash.
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            act_for_pending(user)
+        return user
+
+    def confirm_email(self, request, email_address) -> bool:
+        act_for_pending(email_address.user)
+        return super().confirm_email(request, email_address)
+
+    def set_password(self, user, password: str) -> None:
+        act_for_pending(user)
+        super().set_password(user, password)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render and send in the recipient's preferred language: the account's when the

@@ -84,6 +84,10 @@ def stack_env(run_dir: Path, **overrides: str) -> dict[str, str]:
         "EMAIL_FILE_PATH": str(run_dir / "mail"),
         "MEDIA_ROOT": str(run_dir / "media"),
         "PYTHONUNBUFFERED": "1",
+        # Row-level security: the caller's DATABASE_URL is the owner, which switches to the
+        # application role per transaction; the stack's context key (from its SECRET_KEY) is
+        # installed in the database by `Stack.start`.
+        "ROW_LEVEL_SECURITY": os.environ.get("ROW_LEVEL_SECURITY", "switch"),
     }
     env.update(overrides)
     return env
@@ -142,6 +146,10 @@ class Stack:
         )  # fmt: skip
 
     def start(self) -> "Stack":
+        subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", "rls_key_install"],
+            cwd=ROOT, env=self.env, check=True, capture_output=True,
+        )  # fmt: skip
         worker_class = ["--worker-class", "gthread", "--threads", str(self.threads)]
         if self.threads == 1:
             worker_class = ["--worker-class", "sync"]

@@ -16,7 +16,7 @@ Each transition is one statement: `UPDATE ... RETURNING` (setting `updated_at`, 
 application's `version`) with the audit events of the changed rows (actor None: the system,
 same verbs as the per-row services) inserted from its RETURNING in the same statement. The
 certificate re-render of every changed certification and the emails are queued with one outbox
-COPY each, as bulk tasks (their own queue: a catch-up scan's tens of thousands of emails never
+INSERT each, as bulk tasks (their own queue: a catch-up scan's tens of thousands of emails never
 delay a certificate or email someone is waiting for). Rows are locked in id order (`SELECT ...
 ORDER BY id FOR UPDATE`) and re-checked after waiting, so a scan never changes a row a service
 changed meanwhile, and two scans at once do not deadlock. Nothing is done per row in Python

@@ -119,8 +119,10 @@ TEMPLATES = [
     },
 ]
 
+# The application logs in as the application role (row-level security, SECURITY.md); the
+# owner's URL (MIGRATE_DATABASE_URL) is used for migrations, demo data and tests (Makefile).
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://peercert@127.0.0.1:5432/peercert"),
+    "default": env.db("DATABASE_URL", default="postgres://peercert_app@127.0.0.1:5432/peercert"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
@@ -132,6 +134,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The non-owner role requests and tasks act as, under row-level security (core/rls.py);
 # "" turns the switch off. Migrations run as the owner (MIGRATE_DATABASE_URL in the Makefile).
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="peercert_app")
+# Row-level security (core/rls.py, SECURITY.md). "enforce": web and worker processes refuse to
+# start unless the login role is subject to the wall (production and `make run` log in as
+# DATABASE_APP_ROLE). "switch": the login role may be the owner and switches to
+# DATABASE_APP_ROLE per transaction (the test suite; development). "off": no wall.
+ROW_LEVEL_SECURITY = env("ROW_LEVEL_SECURITY", default="enforce")
+# The key contexts are signed with (hex, 32 bytes or more); empty: derived from SECRET_KEY.
+# The database holds it too (installed by migrate and `manage.py rls_key_install`).
+RLS_CONTEXT_KEY = env("RLS_CONTEXT_KEY", default="")
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
@@ -311,6 +321,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Database sessions behind row-level security: each holds its own key (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

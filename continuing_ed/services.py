@@ -54,11 +54,12 @@ def _check_document(document, holder_id: int) -> None:
 
 def _lock_certification(certification: "Certification") -> "Certification":
     """Re-read the certification under a row lock, with its holder and county, through the
-    CE credit's foreign key (the model lives in the certification app)."""
+    CE credit's foreign key (the model lives in the certification app). Only the
+    certification's row is locked, not its holder's or county's."""
     model = CeCredit._meta.get_field("certification").related_model
     return cast(
         "Certification",
-        model._default_manager.select_for_update()
+        model._default_manager.select_for_update(of=("self",))
         .select_related("holder", "issuing_county")
         .get(pk=certification.pk),
     )

@@ -37,79 +37,141 @@ Limits: the settings can be changed by any SQL the application role runs, so the
 queries that forget the access layer, not arbitrary SQL injected into the application.
 """
 
+import hashlib
+import hmac
 import logging
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    connections,
+    transaction,
+)
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.crypto import salted_hmac
+from django.utils.http import base36_to_int
 
 logger = logging.getLogger(__name__)
 
-_SETTINGS = (
-    "app.user_id",
-    "app.county_ids",
-    "app.is_state",
-    "app.is_operator",
-    "app.is_system",
-)
 _ExcInfo = tuple[type[BaseException] | None, BaseException | None, TracebackType | None]
 _NO_EXCEPTION: _ExcInfo = (None, None, None)
 
 
 @dataclass(frozen=True)
 class Context:
-    """Who the database is acting for. The default is nobody: no private row at all."""
+    """Who the database is acting for. The default is nobody: no private row at all.
+
+    The database derives the rest from the user (their counties, administrator counties and
+    state-staff flag, read by `app_context_set` as the owner), so the application signs only
+    what it alone knows: who is signed in, whether this is the Django admin or the system,
+    whose sign-in is half done (`pending_user_id`: a password proven, a second factor to go;
+    a sign-up, an email confirmation or a password reset by link) and a `capability`, a
+    secret the request holds (a session key, the hash of an API key or of an invitation link)
+    that opens the one row it names."""
 
     user_id: int | None = None
-    is_state: bool = False
     is_operator: bool = False
     is_system: bool = False
+    pending_user_id: int | None = None
+    capability: str = ""
 
     @classmethod
-    def for_user(cls, user: Any, *, operator: bool = False) -> "Context":
+    def for_user(cls, user: Any, *, operator: bool = False, **extra: Any) -> "Context":
         """The context of `user` (a User or AnonymousUser): nobody unless signed in and active,
         like the selectors. `operator` (the Django admin) applies to operators only."""
         if user is None or not user.is_authenticated or not user.is_active:
-            return cls()
-        return cls(
-            user_id=user.pk,
-            is_state=bool(user.is_state_staff),
-            is_operator=bool(operator and user.is_staff),
+            return cls(**extra)
+        return cls(user_id=user.pk, is_operator=bool(operator and user.is_staff), **extra)
+
+    def claims(self, backend_pid: int) -> str:
+        """What the application signs for the connection with this backend pid."""
+        if "|" in self.capability:
+            raise ValueError("A capability cannot contain '|'.")
+        return "|".join(
+            (
+                CLAIMS_VERSION,
+                str(backend_pid),
+                "" if self.user_id is None else str(self.user_id),
+                "" if self.pending_user_id is None else str(self.pending_user_id),
+                "1" if self.is_operator else "0",
+                "1" if self.is_system else "0",
+                self.capability,
+            )
         )
 
 
 SYSTEM = Context(is_system=True)
+CLAIMS_VERSION = "v1"
 
-# The table of county staff memberships (`counties.CountyMembership`), named here rather than
-# imported: this module sits below every app, like the policies that name their tables.
-MEMBERSHIP_TABLE = "counties_countymembership"
+# The settings holding the verified context and its signature (written only by
+# `app_context_set`, read only through `app_context()`).
+CONTEXT_SETTING = "app.context"
+SIGNATURE_SETTING = "app.context_signature"
 
-# The user's counties (memberships) are read by the same statement that sets them.
-_APPLY = """
-SELECT {role}
-    set_config('app.user_id', %(user_id)s, true),
-    set_config('app.county_ids', coalesce((
-        SELECT string_agg(county_id::text, ',' ORDER BY county_id) FROM {membership}
-        WHERE user_id = %(member_id)s), ''), true),
-    set_config('app.is_state', %(is_state)s, true),
-    set_config('app.is_operator', %(is_operator)s, true),
-    set_config('app.is_system', %(is_system)s, true)
-"""
-_SNAPSHOT = "SELECT current_setting('role'), " + ", ".join(
-    f"coalesce(current_setting('{name}', true), '')" for name in _SETTINGS
+_APPLY = "SELECT {role} app_context_set(%(claims)s, %(signature)s, %(local)s)"
+_SNAPSHOT = (
+    "SELECT current_setting('role'), "
+    f"coalesce(current_setting('{CONTEXT_SETTING}', true), ''), "
+    f"coalesce(current_setting('{SIGNATURE_SETTING}', true), '')"
 )
-_RESTORE = "SELECT set_config('role', %s, true), " + ", ".join(
-    f"set_config('{name}', %s, true)" for name in _SETTINGS
+# Putting back the verified pair found on entry: valid for this connection, as it was.
+_RESTORE = (
+    "SELECT set_config('role', %s, true), "
+    f"set_config('{CONTEXT_SETTING}', %s, true), set_config('{SIGNATURE_SETTING}', %s, true)"
 )
+
+
+def context_key() -> bytes:
+    """The key the application signs contexts with and `app_context_set` checks them with:
+    `RLS_CONTEXT_KEY` (hex) when set, else derived from SECRET_KEY. The database holds it in
+    `app_context_key`, which only the owner reads (`context_key_install`)."""
+    configured = getattr(settings, "RLS_CONTEXT_KEY", "")
+    if configured:
+        return bytes.fromhex(configured)
+    return salted_hmac("core.rls.context_key", "v1", algorithm="sha256").digest()
+
+
+def claims_signature(claims: str) -> str:
+    return hmac.new(context_key(), b"claims|" + claims.encode(), hashlib.sha256).hexdigest()
+
+
+def _pads(key: bytes) -> tuple[bytes, bytes]:
+    """HMAC-SHA256's inner and outer pads of `key` (RFC 2104), which is what the database
+    stores: `app_context_hmac` is then two calls of PostgreSQL's own sha256()."""
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
+def context_key_install(connection: BaseDatabaseWrapper) -> None:
+    """Store the context key in the database (as the owner: the application role can neither
+    read nor write `app_context_key`). Run after every migrate and by `manage.py
+    rls_key_install`; a process whose key differs refuses to start (`wall_check`)."""
+    inner, outer = _pads(context_key())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO app_context_key (id, inner_pad, outer_pad) VALUES (1, %s, %s) "
+            "ON CONFLICT (id) DO UPDATE SET inner_pad = EXCLUDED.inner_pad, "
+            "outer_pad = EXCLUDED.outer_pad, installed_at = now()",
+            [inner, outer],
+        )
+
 
 # (alias, role) -> whether the session user may switch to the role. Roles are cluster-wide and
 # change with deployments, not while a process runs.
@@ -149,24 +211,23 @@ def app_role(connection: BaseDatabaseWrapper) -> str:
     return role if _role_usable[key] else ""
 
 
-def _apply(connection: BaseDatabaseWrapper, context: Context) -> None:
+def _apply(connection: BaseDatabaseWrapper, context: Context, *, local: bool = True) -> None:
+    """Switch to the application role (when the login role is not it) and hand the signed
+    context to `app_context_set`, transaction-local unless `local` is False."""
     role = app_role(connection)
+    connection.ensure_connection()
+    claims = context.claims(connection.connection.info.backend_pid)
     sql = _APPLY.format(
-        role="set_config('role', %(role)s, true)," if role else "",
-        membership=connection.ops.quote_name(MEMBERSHIP_TABLE),
+        role=f"set_config('role', %(role)s, {'true' if local else 'false'})," if role else ""
     )
-    on = {True: "on", False: "off"}
     _raw_execute(
         connection,
         sql,
         {
             "role": role,
-            "user_id": "" if context.user_id is None else str(context.user_id),
-            # State staff read everything and write nothing: their memberships do not count.
-            "member_id": None if context.is_state else context.user_id,
-            "is_state": on[context.is_state],
-            "is_operator": on[context.is_operator],
-            "is_system": on[context.is_system],
+            "claims": claims,
+            "signature": claims_signature(claims),
+            "local": local,
         },
     )
 
@@ -190,23 +251,35 @@ class _Scope:
     Outermost, the transaction's end drops the settings. Nested in a transaction that goes on
     (the test suite's, or a caller's), the settings found on entry are put back on exit."""
 
-    def __init__(self, context: Context, *, using: str, savepoint: bool) -> None:
+    def __init__(
+        self, context: Context, *, using: str, savepoint: bool, atomic_when_nested: bool = True
+    ) -> None:
         self.context = context
         self.connection = connections[using]
-        self._atomic = transaction.atomic(using=using, savepoint=savepoint)
+        self._atomic: transaction.Atomic | None = transaction.atomic(
+            using=using, savepoint=savepoint
+        )
+        # Nested without an atomic block of its own: the context changes for the block and
+        # is put back after it, in the caller's transaction (no savepoint: errors are the
+        # caller's, and query counts stay those of the code inside).
+        self._atomic_when_nested = atomic_when_nested
         self.nested = False
         self._previous: list[str] | None = None
         self._open = False
 
     def open(self) -> "_Scope":
         self.nested = self.connection.in_atomic_block
-        self._atomic.__enter__()
+        if self.nested and not self._atomic_when_nested:
+            self._atomic = None
+        if self._atomic is not None:
+            self._atomic.__enter__()
         try:
             if self.nested:
                 self._previous = list(_raw_execute(self.connection, _SNAPSHOT)[0])
             _apply(self.connection, self.context)
         except BaseException:
-            self._atomic.__exit__(*sys.exc_info())
+            if self._atomic is not None:
+                self._atomic.__exit__(*sys.exc_info())
             raise
         self._open = True
         _scopes(self.connection).append(self)
@@ -224,34 +297,111 @@ class _Scope:
 
     def close(self, exc_info: _ExcInfo = _NO_EXCEPTION) -> None:
         """Put back the previous settings (nested) and end the atomic block: commit, or roll
-        back on an exception. Idempotent."""
+        back on an exception. Idempotent. Outermost, the work queued with
+        `transaction.on_commit` runs after the commit inside the wall too, each callback in a
+        transaction of its own acting for the same context (`_run_commit_hooks`)."""
         if not self._open:
             return
         self._open = False
         scopes = _scopes(self.connection)
         if self in scopes:
             scopes.remove(self)
+        hooks: list = []
         try:
             if self._previous is not None and not _transaction_failed(self.connection):
                 _raw_execute(self.connection, _RESTORE, self._previous)
         finally:
-            self._atomic.__exit__(*exc_info)
+            if self._atomic is not None:
+                if not self.nested and exc_info[0] is None and not self.connection.needs_rollback:
+                    hooks, self.connection.run_on_commit = self.connection.run_on_commit, []
+                self._atomic.__exit__(*exc_info)
+        _run_commit_hooks(hooks, self.context, self.connection.alias)
+
+
+def _run_commit_hooks(hooks: list, context: Context, using: str) -> None:
+    """What Django's `run_and_clear_commit_hooks` does after a commit, but each callback in
+    its own transaction acting for `context`: without this, work queued on commit (relaying
+    the outbox, sending an invitation) would run after the context ended, as the login role
+    with no context at all. Robust callbacks log their errors, others raise them."""
+    for _savepoint_ids, func, robust in hooks:
+        try:
+            scope = _Scope(context, using=using, savepoint=False).open()
+            try:
+                func()
+            except BaseException:
+                scope.close(sys.exc_info())
+                raise
+            scope.close()
+        except Exception as exc:
+            if not robust:
+                raise
+            logger.exception(
+                "Error calling %s in on_commit() (%s).", getattr(func, "__qualname__", func), exc
+            )
+
+
+def current_context(using: str = DEFAULT_DB_ALIAS) -> Context | None:
+    """The context in force on the connection (the innermost scope's), or None outside any."""
+    scopes = _scopes(connections[using])
+    return scopes[-1].context if scopes else None
 
 
 @contextmanager
 def rls_context(
-    user: Any = None, *, system: bool = False, using: str = DEFAULT_DB_ALIAS
+    user: Any = None,
+    *,
+    system: bool = False,
+    capability: str = "",
+    savepoint: bool = True,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> Iterator[None]:
-    """Run the block in a transaction acting for `user` (or for the system): for work outside
-    a request, such as a generator or a task acting for a person. Nested in another context,
-    that one is back in force after the block."""
-    scope = _Scope(SYSTEM if system else Context.for_user(user), using=using, savepoint=True).open()
+    """Run the block in a transaction acting for `user` (or for the system), holding
+    `capability` if given: for work outside a request, such as a generator or a task acting
+    for a person. Nested in another context, that one is back in force after the block.
+    Nested with `savepoint=False`, the block runs in the caller's transaction (no savepoint
+    of its own): for small steps of the product's own machinery inside a request."""
+    if system:
+        context = replace(SYSTEM, capability=capability)
+    else:
+        context = Context.for_user(user, capability=capability)
+    scope = _Scope(context, using=using, savepoint=savepoint, atomic_when_nested=savepoint).open()
     try:
         yield
     except BaseException:
         scope.close(sys.exc_info())
         raise
     scope.close()
+
+
+@contextmanager
+def capability_context(capability: str, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Run the block acting for whoever acts now, who also holds `capability`: a secret the
+    code has been given (a session key, the hash of an API key or of an invitation link) that
+    opens the rows it names, and no others."""
+    current = current_context(using) or Context()
+    scope = _Scope(
+        replace(current, capability=capability),
+        using=using,
+        savepoint=False,
+        atomic_when_nested=False,
+    ).open()
+    try:
+        yield
+    except BaseException:
+        scope.close(sys.exc_info())
+        raise
+    scope.close()
+
+
+def act_for_pending(user: Any, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """From now on in this request, the person `user` is half signed in (their password was
+    proven and a second factor is next; they just signed up, confirmed their address by link
+    or reset their password by link): they may read and change their own account rows
+    (authenticators, email addresses, password) though not yet signed in. No-op outside a
+    request's scope."""
+    scopes = _scopes(connections[using])
+    if scopes and user is not None and user.pk is not None:
+        scopes[-1].switch(replace(scopes[-1].context, pending_user_id=user.pk))
 
 
 # Views that read no table of their own (the health check runs its own probe; the API schema
@@ -271,12 +421,39 @@ def _unwalled(request: HttpRequest) -> bool:
     return request.path in {_path_of(name) for name in _UNWALLED_VIEWS}
 
 
+# Where django-allauth keeps a sign-in that is half done (password proven, second factor to
+# go): `allauth.account.internal.stagekit.LOGIN_SESSION_KEY`.
+_PENDING_LOGIN_SESSION_KEY = "account_login"
+
+
+def _pending_user_id(request: HttpRequest, user: Any) -> int | None:
+    """The person whose sign-in this browser has half done (allauth's stashed login, within
+    ACCOUNT_LOGIN_TIMEOUT), or None."""
+    if user is not None and user.is_authenticated:
+        return None
+    session = getattr(request, "session", None)
+    stash = session.get(_PENDING_LOGIN_SESSION_KEY) if session is not None else None
+    if not isinstance(stash, dict):
+        return None
+    timeout = getattr(settings, "ACCOUNT_LOGIN_TIMEOUT", 15 * 60)
+    initiated = stash.get("initiated_at")
+    if not isinstance(initiated, int | float) or time.time() - initiated > timeout:
+        return None
+    try:
+        # allauth writes the pk in base 36 (`user_pk_to_url_str`).
+        return base36_to_int(stash.get("user_pk"))
+    except (TypeError, ValueError):
+        return None
+
+
 def request_context(request: HttpRequest, user: Any) -> Context:
     """The context of a request made by `user`. Operators read every row in the Django admin
     (it lists rows outside the access layer); everywhere else they are who they are."""
     prefix = _path_of("admin:index")
     in_admin = prefix is not None and request.path.startswith(prefix)
-    return Context.for_user(user, operator=in_admin)
+    return Context.for_user(
+        user, operator=in_admin, pending_user_id=_pending_user_id(request, user)
+    )
 
 
 class _FollowUser:
@@ -315,6 +492,123 @@ class _ClosingStream:
             logger.exception("Ending the transaction of a streamed response failed")
 
 
+# ROW_LEVEL_SECURITY: "enforce" (the default: the login role must be subject to the wall),
+# "switch" (the login role may escape it and switches to DATABASE_APP_ROLE per transaction:
+# the test suite, and development where the owner logs in), "off" (no wall: development only).
+WALL_MODES = ("enforce", "switch", "off")
+_wall_checked: set[str] = set()
+
+_LOGIN_ROLE = """
+SELECT session_user, r.rolsuper, r.rolbypassrls,
+       EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+                 AND pg_has_role(session_user, c.relowner, 'MEMBER'))
+FROM pg_roles r WHERE r.rolname = session_user
+"""
+_PROBE = """
+SELECT current_user, app_is_system(), r.rolsuper OR r.rolbypassrls
+FROM pg_roles r WHERE r.rolname = current_user
+"""
+
+
+# undefined_function, undefined_table: the database has not been migrated yet.
+_NOT_MIGRATED = ("42883", "42P01")
+
+
+class WallNotReady(Exception):
+    """The database has not been migrated yet: nothing private is in it, check later."""
+
+
+def wall_mode() -> str:
+    mode = getattr(settings, "ROW_LEVEL_SECURITY", "enforce")
+    if mode not in WALL_MODES:
+        raise ImproperlyConfigured(
+            f"ROW_LEVEL_SECURITY must be one of {', '.join(WALL_MODES)}, not {mode!r}."
+        )
+    return mode
+
+
+def wall_check(using: str = DEFAULT_DB_ALIAS) -> str:
+    """Raise ImproperlyConfigured unless row-level security is in force for this process:
+    web and worker processes call it at start and refuse to start (SECURITY.md). Returns a
+    one-line description. Database errors other than a refused check propagate (unreachable:
+    the caller decides)."""
+    mode = wall_mode()
+    if mode == "off":
+        logger.warning(
+            "ROW_LEVEL_SECURITY=off: there is no row-level security wall (development only)."
+        )
+        return "off"
+    try:
+        return _wall_check(connections[using], mode, using)
+    except ProgrammingError as error:
+        if getattr(error.__cause__, "sqlstate", "") in _NOT_MIGRATED:
+            raise WallNotReady(str(error)) from error
+        raise ImproperlyConfigured(
+            f"Row-level security cannot be in force: the database refused the context ({error})."
+            " The context key of this process differs from the database's, or the migrations "
+            "have not run: run `manage.py migrate` (or `manage.py rls_key_install`) as the "
+            "owner with the same SECRET_KEY / RLS_CONTEXT_KEY."
+        ) from error
+
+
+def _wall_check(connection: BaseDatabaseWrapper, mode: str, using: str) -> str:
+    login, superuser, bypass, owner = _raw_execute(connection, _LOGIN_ROLE)[0]
+    escapes = (
+        "is a superuser"
+        if superuser
+        else "bypasses row-level security"
+        if bypass
+        else "owns tables"
+        if owner
+        else ""
+    )
+    if escapes and mode == "enforce":
+        raise ImproperlyConfigured(
+            f"Row-level security cannot be in force: the database login role {login} "
+            f"{escapes}, so it is not subject to the wall (and RESET ROLE would leave it). Log "
+            f"in as the application role ({settings.DATABASE_APP_ROLE or 'peercert_app'}: "
+            "DATABASE_URL=postgres://peercert_app@...) and run migrations as the owner "
+            "(MIGRATE_DATABASE_URL), or set ROW_LEVEL_SECURITY=switch for tests and "
+            "development."
+        )
+    if escapes and not app_role(connection):
+        raise ImproperlyConfigured(
+            f"Row-level security cannot be in force: the login role {login} {escapes} and the "
+            f"application role {settings.DATABASE_APP_ROLE!r} is missing or not granted to it "
+            "(scripts/ensure_services.sh creates it)."
+        )
+    with transaction.atomic(using=using):
+        _apply(connection, SYSTEM)
+        current, verified, escapes_now = _raw_execute(connection, _PROBE)[0]
+        transaction.set_rollback(True, using=using)
+    if escapes_now or not verified:
+        raise ImproperlyConfigured(
+            f"Row-level security cannot be in force: acting as {current}, the context "
+            f"{'is not verified' if not verified else 'is bypassed'}."
+        )
+    return f"{mode}: login {login}, acting as {current}"
+
+
+def wall_ensure(using: str = DEFAULT_DB_ALIAS) -> None:
+    """`wall_check` once per process and database. A database that cannot be reached (or may
+    not be used here, as in a test without database access) is checked on the next call."""
+    if using in _wall_checked:
+        return
+    try:
+        description = wall_check(using)
+    except (OperationalError, InterfaceError, RuntimeError, WallNotReady) as error:
+        logger.warning("Row-level security not checked yet (database not ready: %s)", error)
+        return
+    _wall_checked.add(using)
+    logger.info("Row-level security in force (%s)", description)
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        # Checked at start, maybe in a process that forks workers next (gunicorn --preload,
+        # Celery's prefork pool): no connection may be shared with them.
+        connection.close()
+
+
 class RowLevelSecurityMiddleware:
     """Runs the rest of the request in one transaction acting for `request.user` (see the
     module docstring). Place it after the authentication middleware.
@@ -326,14 +620,17 @@ class RowLevelSecurityMiddleware:
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
+        # The web process refuses to start when the wall cannot be in force.
+        wall_ensure()
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if _unwalled(request):
             return self.get_response(request)
+        wall_ensure()
         context = request_context(request, request.user)
         try:
             scope = _Scope(context, using=DEFAULT_DB_ALIAS, savepoint=False).open()
-        except (DatabaseError, RuntimeError):
+        except (OperationalError, InterfaceError, RuntimeError):
             # Unreachable, or not to be used here (a test without database access): nothing
             # this request reads can come from the database anyway.
             logger.warning("Database unavailable: request served without a row-level context")
@@ -365,11 +662,7 @@ class RowLevelSecurityMiddleware:
 
 
 def _system_session(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
-    role = app_role(connection)
-    with connection.connection.cursor() as cursor:
-        if role:
-            cursor.execute("SELECT set_config('role', %s, false)", [role])
-        cursor.execute("SELECT set_config('app.is_system', 'on', false)")
+    _apply(connection, SYSTEM, local=False)
 
 
 def worker_context_install() -> None:
@@ -378,3 +671,10 @@ def worker_context_install() -> None:
     closed so that none runs without it."""
     connection_created.connect(_system_session, dispatch_uid="core.rls.system_session")
     connections.close_all()
+    # The worker refuses to start when the wall cannot be in force (Celery logs and ignores
+    # exceptions of signal handlers: SystemExit is not one of them).
+    try:
+        wall_ensure()
+    except ImproperlyConfigured as error:
+        logger.critical("%s", error)
+        raise SystemExit(f"Refusing to start: {error}") from error

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import policy
+from core.rls import rls_context
 
 
 class County(models.Model):
@@ -221,10 +222,16 @@ class ProgramPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "ProgramPolicy":
-        obj, _created = cls.objects.get_or_create(
-            pk=1, defaults={"reminder_days": list(policy.DEFAULT_REMINDER_DAYS)}
-        )
-        return obj
+        try:
+            return cls.objects.get(pk=1)
+        except cls.DoesNotExist:
+            # The first use writes the defaults, as the system: behind row-level security
+            # only operators and the system write the policy.
+            with rls_context(system=True, savepoint=False):
+                obj, _created = cls.objects.get_or_create(
+                    pk=1, defaults={"reminder_days": list(policy.DEFAULT_REMINDER_DAYS)}
+                )
+            return obj
 
 
 class StaffInvitation(models.Model):

@@ -1,7 +1,9 @@
 import datetime
+import os
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 
 from counties.models import OptInPeriod
 from tests.factories import county
@@ -31,6 +33,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _is_slow(item):
             item.add_marker(pytest.mark.slow)
+
+# The suite logs in as the owner of the tables (its fixtures write every table) and enters the
+# row-level security wall per transaction with SET LOCAL ROLE: ROW_LEVEL_SECURITY=switch, in
+# this process and in the workers and processes it starts (SECURITY.md). Tests of the
+# production refusal set their own.
+os.environ["ROW_LEVEL_SECURITY"] = "switch"
+django_settings.ROW_LEVEL_SECURITY = "switch"
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,7 @@ from accounts.models import User
 from audit.services import audit_record
 from core import policy
 from core.errors import DomainError
+from core.rls import capability_context
 from counties.models import County, CountyMembership, StaffInvitation, StaffRole
 from counties.selectors import ADMIN_ROLES, require_staff, staff_role
 from counties.services.memberships import membership_set
@@ -135,11 +136,14 @@ def staff_invitation_find(token: str) -> StaffInvitation | None:
     """The invitation whose link carries `token`, in any state, or None."""
     if not token or len(token) > 100:
         return None
-    return (
-        StaffInvitation.objects.select_related("county", "invited_by")
-        .filter(token_hash=invitation_token_hash(token))
-        .first()
-    )
+    token_hash = invitation_token_hash(token)
+    # Behind the wall an invitation opens to its administrators and to its link's hash.
+    with capability_context(token_hash):
+        return (
+            StaffInvitation.objects.select_related("county", "invited_by")
+            .filter(token_hash=token_hash)
+            .first()
+        )
 
 
 def invitation_problem(invitation: StaffInvitation | None, user: User) -> str | None:
@@ -168,11 +172,12 @@ def staff_invitation_accept(*, user: User, token: str) -> CountyMembership:
     when the link is unknown, withdrawn, used, expired or for another address."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied
-    with transaction.atomic():
+    token_hash = invitation_token_hash(token or "")
+    # The link's hash opens the invitation, and the membership it offers, to the invited
+    # person behind the wall (row-level security, SECURITY.md).
+    with transaction.atomic(), capability_context(token_hash):
         invitation = (
-            StaffInvitation.objects.select_for_update()
-            .filter(token_hash=invitation_token_hash(token or ""))
-            .first()
+            StaffInvitation.objects.select_for_update().filter(token_hash=token_hash).first()
         )
         problem = invitation_problem(invitation, user)
         if problem:

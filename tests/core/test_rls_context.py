@@ -1,8 +1,16 @@
-"""core.rls sits below every app: it names the membership table instead of importing it."""
+"""core.rls sits below every app: the database function that derives the context names the
+user and membership tables instead of importing their models."""
 
-from core import rls
+import importlib
+
+from accounts.models import User
 from counties.models import CountyMembership
 
+context_migration = importlib.import_module(
+    "certification.migrations.0014_row_level_security_context"
+)
 
-def test_the_membership_table_named_by_the_context_is_the_models():
-    assert CountyMembership._meta.db_table == rls.MEMBERSHIP_TABLE
+
+def test_the_tables_named_by_the_context_function_are_the_models():
+    for model in (User, CountyMembership):
+        assert f"public.{model._meta.db_table} " in context_migration.FUNCTIONS

@@ -136,6 +136,25 @@ def _snapshot(url: str, app_role: str) -> dict:
     }
 
 
+def _expected_grants(before: dict, after: dict) -> set[tuple[str, str, str]]:
+    """The application role's grants on the old tables after migrating: unchanged, except on
+    the tables the row-level security migrations of issue 18 walled
+    (certification.0015, ce_audits.0002), which hold exactly the commands their policies
+    cover (never DELETE without a DELETE policy)."""
+    newly_walled = {name for (name,) in after["row_security"]} - {
+        name for (name,) in before["row_security"]
+    }
+    commands = {}
+    for table, _name, command, *_rest in after["policies"]:
+        covered = ["SELECT", "INSERT", "UPDATE", "DELETE"] if command == "ALL" else [command]
+        commands.setdefault(table, set()).update(covered)
+    return {g for g in before["grants"] if g[0] not in newly_walled} | {
+        (table, "r", command)
+        for table in newly_walled & before["relations"]
+        for command in commands.get(table, ())
+    }
+
+
 def _media_files(media: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(media)): path.read_bytes()
@@ -208,7 +227,9 @@ def test_a_seeded_database_of_the_old_layout_migrates_with_every_row_file_policy
         assert before["row_security"] <= after["row_security"]
         assert before["triggers"] <= after["triggers"]
         assert before["relations"] <= after["relations"]
-        assert {g for g in after["grants"] if g[0] in before["relations"]} == before["grants"]
+        assert {g for g in after["grants"] if g[0] in before["relations"]} == _expected_grants(
+            before, after
+        )
 
         for (old_app, model), new_app in MOVED.items():
             assert (old_app, model) not in after["content_types"]

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from core.rls import context_key
 from tests.factories import UserFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -58,12 +59,15 @@ def run_in_production(
         and not name.startswith("SECURE_")
     }
     # The worktree's .env (read by this process already) is not read again: it would bring
-    # back the development values removed above.
+    # back the development values removed above. The database is this process's (the owner,
+    # switching to the application role), with this process's row-level security key.
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="false",
         ALLOWED_HOSTS=PRODUCTION_HOST,
         ENV_FILE=os.devnull,
+        ROW_LEVEL_SECURITY="switch",
+        RLS_CONTEXT_KEY=context_key().hex(),
     )
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key

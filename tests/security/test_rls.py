@@ -39,7 +39,6 @@ from config.celery import app as celery_app
 from continuing_ed.models import CeCredit
 from continuing_ed.selectors import ce_credits_for
 from core import rls
-from counties.models import CountyMembership
 from documents.models import Document, DocumentView
 from exams.models import ExamAttempt
 from exams.selectors import exam_attempts_for
@@ -282,31 +281,41 @@ def every_id() -> dict[str, set[int]]:
     return {name: set(model.objects.values_list("pk", flat=True)) for name, model in TABLES.items()}
 
 
+def set_context(cursor, context: rls.Context, *, local: bool = True) -> str:
+    """Hand `context`, signed with the application's key, to `app_context_set` (as the
+    application does): returns the verified context the database derived."""
+    claims = context.claims(connection.connection.info.backend_pid)
+    cursor.execute(
+        "SELECT app_context_set(%s, %s, %s)", [claims, rls.claims_signature(claims), local]
+    )
+    return cursor.fetchone()[0]
+
+
 @contextmanager
 def acting(
     *,
     user_id: int | None = None,
-    county_ids: tuple[int, ...] = (),
-    state: bool = False,
     system: bool = False,
+    operator: bool = False,
+    pending: int | None = None,
+    capability: str = "",
 ) -> Iterator:
-    """A cursor running as the application role with this context, set by hand in a
-    savepoint that is rolled back afterwards (with anything written)."""
+    """A cursor running as the application role with this context (the database derives the
+    user's counties and state-staff flag), in a savepoint that is rolled back afterwards
+    (with anything written)."""
     savepoint = transaction.savepoint()
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
-            cursor.execute(
-                "SELECT set_config('app.user_id', %s, true), "
-                "set_config('app.county_ids', %s, true), "
-                "set_config('app.is_state', %s, true), "
-                "set_config('app.is_system', %s, true)",
-                [
-                    "" if user_id is None else str(user_id),
-                    ",".join(map(str, county_ids)),
-                    "on" if state else "off",
-                    "on" if system else "off",
-                ],
+            set_context(
+                cursor,
+                rls.Context(
+                    user_id=user_id,
+                    is_system=system,
+                    is_operator=operator,
+                    pending_user_id=pending,
+                    capability=capability,
+                ),
             )
             yield cursor
     finally:
@@ -315,14 +324,8 @@ def acting(
 
 @contextmanager
 def acting_as(user) -> Iterator:
-    """`acting` with the context of `user`, memberships read here as the owner."""
-    if not can_read(user):
-        with acting() as cursor:
-            yield cursor
-        return
-    memberships = CountyMembership.objects.filter(user=user).order_by("county_id")
-    county_ids = () if user.is_state_staff else tuple(m.county_id for m in memberships)
-    with acting(user_id=user.pk, county_ids=county_ids, state=user.is_state_staff) as cursor:
+    """`acting` with the context of `user` (nobody unless signed in and active)."""
+    with acting(user_id=user.pk if can_read(user) else None) as cursor:
         yield cursor
 
 
@@ -585,8 +588,8 @@ def test_after_a_request_the_connection_is_the_owner_again(client, cast, world):
     client.force_login(cast.applicant)
     assert client.get("/").status_code == 200
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_user, current_setting('app.user_id', true)")
-        assert cursor.fetchone() == (connection.settings_dict["USER"], "")
+        cursor.execute("SELECT current_user, current_setting('app.context', true), app_user_id()")
+        assert cursor.fetchone() == (connection.settings_dict["USER"], "", None)
     assert every_id() == everything
 
 
@@ -603,13 +606,13 @@ def test_rls_context_nests_and_puts_the_outer_context_back(cast, world):
 
 def test_a_worker_connection_acts_for_the_system(world):
     """What `worker_context_install` arranges: a new connection switches to the application
-    role with `app.is_system` on, for the whole session."""
+    role acting for the system, for the whole session."""
     worker_connection = connections.create_connection("default")
     connection_created.connect(rls._system_session, dispatch_uid="test-worker-session")
     try:
         with worker_connection.cursor() as cursor:
-            cursor.execute("SELECT current_user, current_setting('app.is_system')")
-            assert cursor.fetchone() == (APP_ROLE, "on")
+            cursor.execute("SELECT current_user, app_is_system()")
+            assert cursor.fetchone() == (APP_ROLE, True)
             cursor.execute("SELECT count(*) FROM certification_application")
             # A separate connection does not see the test's uncommitted rows, but may read.
             assert cursor.fetchone()[0] >= 0
@@ -740,7 +743,6 @@ def test_history_written_through_a_change_follows_the_change(cast, world):
         "SELECT decision_reason FROM certification_applicationevent "
         "WHERE pgh_obj_id = %s ORDER BY pgh_id"
     )
-    act_as = "SELECT set_config('app.user_id', %s, true), set_config('app.county_ids', %s, true)"
     with acting_as(cast.reviewer) as cursor:
         cursor.execute(
             "UPDATE certification_application SET decision_reason = 'noted' WHERE id = %s",
@@ -750,10 +752,10 @@ def test_history_written_through_a_change_follows_the_change(cast, world):
         cursor.execute(versions, [application.pk])
         assert [row[0] for row in cursor.fetchall()] == ["", "noted"]
         # Same transaction, other readers: the applicant, then Fresno's administrator.
-        cursor.execute(act_as, [str(cast.applicant.pk), ""])
+        set_context(cursor, rls.Context(user_id=cast.applicant.pk))
         cursor.execute(versions, [application.pk])
         assert [row[0] for row in cursor.fetchall()] == ["", "noted"]
-        cursor.execute(act_as, [str(cast.other_admin.pk), str(cast.other_county.pk)])
+        set_context(cursor, rls.Context(user_id=cast.other_admin.pk))
         cursor.execute(versions, [application.pk])
         assert cursor.fetchall() == []
 
