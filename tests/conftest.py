@@ -34,6 +34,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if _is_slow(item):
             item.add_marker(pytest.mark.slow)
 
+
 # The suite logs in as the owner of the tables (its fixtures write every table) and enters the
 # row-level security wall per transaction with SET LOCAL ROLE: ROW_LEVEL_SECURITY=switch, in
 # this process and in the workers and processes it starts (SECURITY.md). Tests of the

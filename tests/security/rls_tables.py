@@ -8,7 +8,8 @@ decision: say why in the reason, in one sentence a reviewer can check.
 
 DELETES lists the tables the application role may delete rows from (each bounded by a DELETE
 policy), with the reason the product deletes there. Everywhere else the product never
-deletes, and the role holds no DELETE privilege.
+deletes, and the role holds no DELETE privilege (`core.rls_sql.policies_sql` or
+`privileges_sql` revoke what default privileges granted).
 """
 
 ALLOW_LIST: dict[str, str] = {
@@ -29,4 +30,6 @@ DELETES: dict[str, str] = {
     "auth_group_permissions": "operators manage permission groups in the Django admin",
     "accounts_user_groups": "operators change a user's groups in the Django admin",
     "accounts_user_user_permissions": "operators change a user's permissions in the Django admin",
+    "employers_employermembership": "an employer's administrator removes a staff member",
+    "employers_watch": "an employer takes a peer off its watchlist",
 }

@@ -30,8 +30,8 @@ POLICIES = {
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ce_audits", "0001_initial"),
-        ("certification", "0015_row_level_security_every_table"),
+        ("ce_audits", "0002_ceaudit_cycle_start"),
+        ("certification", "0016_row_level_security_every_table"),
     ]
 
     operations = [migrations.RunSQL(policies_sql(POLICIES), drop_policies_sql(POLICIES))]

@@ -214,7 +214,7 @@ CLOSE_KEY = if_role_exists(f"REVOKE ALL ON app_context_key FROM {APP_ROLE};")
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certification", "0013_ceaudit_to_ce_audits"),
+        ("certification", "0014_certification_cycle_started_on"),
         ("accounts", "0001_initial"),
         ("counties", "0005_auditevent_to_audit"),
     ]
