@@ -8,6 +8,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,16 +16,35 @@ from django.utils.translation import gettext as _
 from accounts import roles
 
 # Pages a staff member without MFA may still reach: every allauth page (sign-in and out,
-# email, password, enrolling in MFA), public pages, the API (token-authenticated) and assets.
-_EXEMPT_PREFIXES = ("/static/", "/healthz", "/i18n/", "/verify/", "/api/")
+# email, password, enrolling in MFA), public pages and assets. The API follows the same rule
+# for requests signed in by session (answered in JSON); a request with an API key is
+# authenticated inside the view (the user here is anonymous): keys, created only after MFA,
+# are the machine path. The public verification and the API's schema and docs stay open.
+_EXEMPT_PREFIXES = (
+    "/static/",
+    "/healthz",
+    "/i18n/",
+    "/verify/",
+    "/api/v1/verify/",
+    "/api/schema/",
+    "/api/docs/",
+)
+_API_PREFIX = "/api/"
 _EXEMPT_URL_NAMES = {"home"}
 _SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
+def _carries_api_key(request) -> bool:
+    """An API request with `Authorization: Token ...`: DRF authenticates it as the key's
+    holder (keys are created on a page behind this gate), whatever session it also sends."""
+    return request.META.get("HTTP_AUTHORIZATION", "").startswith("Token ")
+
+
 class StaffMfaRequiredMiddleware:
-    """When STAFF_MFA_REQUIRED is on, county, state and employer staff who have no authenticator
-    (an app or a security key; recovery codes alone do not count) are sent to set one up
-    before any other page. Applicants are never gated."""
+    """When STAFF_MFA_REQUIRED is on, county, state and employer staff and operators who have
+    no authenticator (an app or a security key; recovery codes alone do not count) are sent to
+    set one up before any other page; on the API, a request signed in by session is refused
+    with 403 in JSON. Applicants are never gated."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,13 +55,13 @@ class StaffMfaRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not self._must_enrol(request, view_func):
             return None
-        messages.warning(
-            request,
-            _(
-                "Staff accounts must use two-factor authentication. Set up an authenticator "
-                "app to continue."
-            ),
+        message = _(
+            "Staff accounts must use two-factor authentication. Set up an authenticator "
+            "app to continue."
         )
+        if request.path.startswith(_API_PREFIX):
+            return JsonResponse({"detail": message}, status=403)
+        messages.warning(request, message)
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('mfa_activate_totp')}?{query}")
 
@@ -52,6 +72,8 @@ class StaffMfaRequiredMiddleware:
         if getattr(view_func, "__module__", "").startswith("allauth."):
             return False
         if request.path.startswith(_EXEMPT_PREFIXES):
+            return False
+        if request.path.startswith(_API_PREFIX) and _carries_api_key(request):
             return False
         match = request.resolver_match
         if match is not None and match.url_name in _EXEMPT_URL_NAMES:

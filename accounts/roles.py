@@ -48,7 +48,12 @@ def is_program_staff(user: User | AnonymousUser) -> bool:
     return is_state_staff(user) or is_county_staff(user)
 
 
+def is_operator(user: User | AnonymousUser) -> bool:
+    """May use the Django admin (`is_staff`)."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
 def is_staff_of_anyone(user: User | AnonymousUser) -> bool:
-    """County, state or employer staff: the people who must use MFA when STAFF_MFA_REQUIRED
-    is on, and whose sessions end after STAFF_SESSION_IDLE_SECONDS."""
-    return is_program_staff(user) or is_employer_staff(user)
+    """County, state or employer staff, or an operator: the people who must use MFA when
+    STAFF_MFA_REQUIRED is on, and whose sessions end after STAFF_SESSION_IDLE_SECONDS."""
+    return is_operator(user) or is_program_staff(user) or is_employer_staff(user)

@@ -154,10 +154,10 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0) if env("NUM_PROXIES", default=""
 ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend: a wrong password costs one hash like a right one (two backends tried a wrong
+# password twice), and an unknown address costs one too (allauth hashes a dummy password).
+# allauth's backend is a ModelBackend: permissions in the admin work as before.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

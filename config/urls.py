@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from core import health
 from portal.views import site
+
+# Operators sign in like everyone else, through allauth (its rate limits, its second-factor
+# step): the admin's own sign-in form only sends there (SECURITY.md, "Accounts").
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", site.home, name="home"),

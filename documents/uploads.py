@@ -7,11 +7,12 @@ refused before they are decoded); PDFs must start with `%PDF-` and end with `%%E
 PDFs with active content are refused: JavaScript (`/JS`, `/JavaScript`), launch actions,
 embedded files, rich media and XFA forms, wherever their names appear: spelled with `#xx`
 escapes, or inside Flate-compressed streams such as the object streams where PDF 1.5 files
-keep their dictionaries (`_check_pdf_active_content`). Scanned documents and certificates
-never need them, and a reader opening the file (a reviewer's PDF reader after download) would
-run them. This is a keyword check in the manner of pdfid, not a full parser: names inside
-streams encoded with other filters (ASCII85, LZW), inside an encrypted PDF, or hidden from the
-keyword scan by a file crafted against it are not seen.
+keep their dictionaries, or inside ASCII85-encoded streams (alone or before Flate:
+`[/ASCII85Decode /FlateDecode]`) (`_check_pdf_active_content`). Scanned documents and
+certificates never need them, and a reader opening the file (a reviewer's PDF reader after
+download) would run them. This is a keyword check in the manner of pdfid, not a full parser:
+names inside streams encoded with other filters (LZW, ASCIIHex, run-length), inside an
+encrypted PDF, or hidden from the keyword scan by a file crafted against it are not seen.
 
 What keeps every stored file harmless whatever it contains: it is served only as
 the type its first bytes name (a JPEG with a PDF or HTML appended is served as `image/jpeg`),
@@ -19,6 +20,7 @@ with `X-Content-Type-Options: nosniff`, a download name with that type's extensi
 site's Content-Security-Policy; browsers' PDF viewers run no script with the site's rights.
 """
 
+import base64
 import hashlib
 import os
 import re
@@ -172,6 +174,24 @@ class _Inflater:
         return False
 
 
+_ASCII85_WHITESPACE = b" \t\n\r\x0b\x0c\x00"
+
+
+def _ascii85_decoded(body: memoryview) -> bytes | None:
+    """The bytes of an ASCII85-encoded stream (PDF 32000-1 §7.4.3: up to the `~>` end
+    marker, whitespace ignored), or None when it is not valid ASCII85."""
+    data = bytes(body)
+    end = data.find(b"~>")
+    if end >= 0:
+        data = data[:end]
+    if data.lstrip(_ASCII85_WHITESPACE).startswith(b"<~"):
+        data = data.lstrip(_ASCII85_WHITESPACE)[2:]
+    try:
+        return base64.a85decode(data, ignorechars=_ASCII85_WHITESPACE)
+    except ValueError:
+        return None
+
+
 def _pdf_holds_active_content(data: bytes) -> bool:
     """Whether the PDF `data` names active content (module docstring). Outside streams every
     name of PDF_ACTIVE_NAMES counts. Inside a stream (as stored, and decompressed when it is
@@ -196,6 +216,12 @@ def _pdf_holds_active_content(data: bytes) -> bool:
         wanted = PDF_ACTIVE_NAMES if object_stream else PDF_ACTIVE_LONG_NAMES
         if _holds_name(body, PDF_ACTIVE_LONG_NAMES):
             return True
+        if b"ASCII85Decode" in dictionary or b"A85" in dictionary:
+            decoded = _ascii85_decoded(body)
+            if decoded is not None:
+                if _holds_name(decoded, wanted):
+                    return True
+                body = memoryview(decoded)
         if (object_stream or b"Image" not in dictionary) and inflater.holds_name(body, wanted):
             return True
         outside_from = end

@@ -133,7 +133,7 @@ def test_the_enumeration_catches_a_new_table_without_policies():
         cursor.execute("ALTER TABLE rls_probe_newtable ENABLE ROW LEVEL SECURITY")
         cursor.execute("CREATE POLICY rls_select ON rls_probe_newtable FOR SELECT USING (true)")
     assert _problem(relations()["rls_probe_newtable"]) == (
-        "no policy for INSERT, UPDATE, which the application role holds"
+        "no policy for INSERT, UPDATE, DELETE, which the application role holds"
     )
     with connection.cursor() as cursor:
         cursor.execute("CREATE VIEW rls_probe_view AS SELECT * FROM certification_application")
@@ -201,7 +201,10 @@ def private_rows(cast, client) -> PrivateRows:
         new_expires_on=certification.expires_on + datetime.timedelta(days=730),
     )
     audit = CeAudit.objects.create(
-        county=cast.county, certification=certification, cycle_end=certification.expires_on
+        county=cast.county,
+        certification=certification,
+        cycle_start=certification.issued_on,
+        cycle_end=certification.expires_on,
     )
     token, _key = api_token_create(user=cast.state, days=30, name="roster")
     invitation = StaffInvitation.objects.create(

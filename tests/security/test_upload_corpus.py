@@ -4,6 +4,7 @@ files and files at the size limit. Each is refused with a clear message or store
 the type its first bytes name, served with `nosniff`), through `document_upload` and through
 the portal's upload page (a field error on a page that keeps everything else)."""
 
+import base64
 import io
 import os
 import struct
@@ -98,6 +99,39 @@ def pdf_javascript_in_object_stream() -> bytes:
     )
 
 
+def _object_stream(content: bytes, filters: bytes) -> bytes:
+    return pdf_with(
+        b"1 0 obj<</Type/Catalog/OpenAction 3 0 R>>endobj\n"
+        b"4 0 obj<</Type/ObjStm/N 1/First 4/Filter" + filters + b"/Length "
+        + str(len(content)).encode()
+        + b">>stream\n"
+        + content
+        + b"\nendstream\nendobj\n",
+        version=b"1.5",
+    )  # fmt: skip
+
+
+def pdf_javascript_in_ascii85_object_stream() -> bytes:
+    """The same object stream written in ASCII85 (with line breaks), compressed first: a
+    filter chain the keyword scan did not decode."""
+    encoded = base64.a85encode(
+        zlib.compress(b"3 0 <</JS(app.alert('hi'))/S/JavaScript>>"), wrapcol=64
+    )
+    return _object_stream(encoded + b"~>", b"[/ASCII85Decode/FlateDecode]")
+
+
+def pdf_javascript_in_plain_ascii85_stream() -> bytes:
+    """ASCII85 alone (abbreviated /A85), no compression."""
+    encoded = base64.a85encode(b"3 0 <</JS(app.alert('hi'))/S/JavaScript>>")
+    return _object_stream(encoded + b"~>", b"/A85")
+
+
+def pdf_text_in_ascii85_stream() -> bytes:
+    """A harmless page content stream in ASCII85: stored."""
+    encoded = base64.a85encode(b"BT /F1 12 Tf 72 712 Td (Certificate of completion) Tj ET")
+    return _object_stream(encoded + b"~>", b"/ASCII85Decode").replace(b"/Type/ObjStm", b"")
+
+
 def pdf_launch_action() -> bytes:
     return pdf_with(
         b"1 0 obj<</Type/Catalog/OpenAction<</S/Launch/F(cmd.exe)>>>>endobj\n",
@@ -159,6 +193,13 @@ CORPUS = {
     "pdf-javascript": Sample("id.pdf", pdf_javascript_action, ACTIVE_PDF),
     "pdf-javascript-escaped": Sample("id.pdf", pdf_javascript_escaped_names, ACTIVE_PDF),
     "pdf-javascript-object-stream": Sample("id.pdf", pdf_javascript_in_object_stream, ACTIVE_PDF),
+    "pdf-javascript-ascii85-object-stream": Sample(
+        "id.pdf", pdf_javascript_in_ascii85_object_stream, ACTIVE_PDF
+    ),
+    "pdf-javascript-plain-ascii85": Sample(
+        "id.pdf", pdf_javascript_in_plain_ascii85_stream, ACTIVE_PDF
+    ),
+    "pdf-text-ascii85": Sample("id.pdf", pdf_text_in_ascii85_stream, stored_as="application/pdf"),
     "pdf-launch": Sample("id.pdf", pdf_launch_action, ACTIVE_PDF),
     "pdf-embedded-file": Sample("id.pdf", pdf_embedded_file, ACTIVE_PDF),
     "pdf-scan-with-image-stream": Sample(
