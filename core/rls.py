@@ -439,10 +439,13 @@ def _pending_user_id(request: HttpRequest, user: Any) -> int | None:
     initiated = stash.get("initiated_at")
     if not isinstance(initiated, int | float) or time.time() - initiated > timeout:
         return None
+    user_pk = stash.get("user_pk")
+    if not isinstance(user_pk, str):
+        return None
     try:
         # allauth writes the pk in base 36 (`user_pk_to_url_str`).
-        return base36_to_int(stash.get("user_pk"))
-    except (TypeError, ValueError):
+        return base36_to_int(user_pk)
+    except ValueError:
         return None
 
 
