@@ -42,6 +42,14 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
     )
 
 
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every live key of `user` (their password changed: whoever knew the old one may
+    have minted a key). Returns the number revoked."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def user_language_set(*, user: User, language: str) -> bool:
     """Remember `language` ("en" or "es") as the person's preferred language: the language of
     their emails and of the site when they sign in on another browser. Returns True when it

@@ -39,11 +39,14 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.models import ApiToken, User
+from accounts.services import api_tokens_revoke_all
 from audit.services import audit_record
 from certification import services
 from certification.models import OPEN_APPLICATION_STATUSES, Certification
 from certification.selectors import applications_for
 from core.errors import DomainError
+from core.rls import rls_context
+from notifications.services import notify
 from privacy.selectors import CHUNK_BYTES, DATA_FILE, README_FILE, personal_data
 
 
@@ -180,3 +183,23 @@ def account_close(*, user: User, reason: str = "") -> User:
         )
     user.is_active = False
     return user
+
+
+def api_keys_revoke_after_password_change(*, user: User) -> int:
+    """The person's password was changed or reset: revoke every API key they hold (whoever
+    learnt the old password may have minted one), audit it and tell them by email. Acts for
+    the system: a reset by link happens before the person is signed in. Returns the number
+    of keys revoked (no email when none)."""
+    with transaction.atomic(), rls_context(system=True, savepoint=False):
+        revoked = api_tokens_revoke_all(user=user)
+        if revoked:
+            audit_record(
+                actor=user,
+                verb="api_keys_revoke",
+                obj=user,
+                subject=user,
+                reason="password changed",
+                data={"count": revoked},
+            )
+            notify(user=user, kind="api_keys_revoked", context={"count": revoked})
+    return revoked
