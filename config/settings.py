@@ -188,6 +188,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery seeds are encrypted at rest (accounts/mfa_adapter.py) with this
+# Fernet key (urlsafe base64 of 32 bytes); empty: derived from SECRET_KEY.
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
+MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY", default="")
 MFA_TOTP_ISSUER = "CA Peer Certification"
 # County and state staff must enrol in MFA before any staff page (on in production).
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)

@@ -188,9 +188,14 @@ POLICIES: dict[str, Policies] = {
     # Counties and their opt-in status are public; the county's administrators change its
     # opt-in (counties.services.county_opt_in_change); operators save a county in the admin.
     # Services lock a county's row (SELECT ... FOR UPDATE, which needs the UPDATE policy's
-    # USING) to serialise staff and opt-in changes, whoever acts: anyone may lock it; only
-    # operators and the system change it (WITH CHECK).
-    "counties_county": Policies(select="true", update="true", update_check=operator_writable()),
+    # USING) to serialise staff and opt-in changes, whoever acts: anyone may lock it. Its
+    # administrators change it (its program's contact details: counties.services.contact),
+    # operators and the system too (WITH CHECK).
+    "counties_county": Policies(
+        select="true",
+        update="true",
+        update_check=operator_writable(f"id = ANY ({ADMIN_COUNTIES})"),
+    ),
     "counties_optinperiod": Policies(
         select="true",
         insert=writable(f"county_id = ANY ({ADMIN_COUNTIES})"),
