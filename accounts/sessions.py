@@ -1,7 +1,7 @@
 """The session engine (settings.SESSION_ENGINE): Django's database sessions behind the wall.
 
 `django_session` is closed to the application role except for the row whose key the request
-holds (row-level security, migration `certification.0017`): each read and write of a session
+holds (row-level security, migration `certification.0018`): each read and write of a session
 runs in a context holding its key as the capability (`core.rls.capability_context`), so an
 injected statement, which holds no key, reads no session at all.
 """

@@ -19,5 +19,5 @@ class CertificationConfig(AppConfig):
     verbose_name = "Certification"
 
     def ready(self) -> None:
-        # The row-level security migrations live in this app (0010, 0011, 0016, 0017).
+        # The row-level security migrations live in this app (0010, 0011, 0017, 0018).
         post_migrate.connect(_install_context_key, sender=self)

@@ -6,7 +6,7 @@ role, or is on the reasoned allow-list of `tests/security/rls_tables.py`;
 `tests/security/test_rls_every_table.py` fails for a table that is none of these.
 
 A new app with tables adds a migration like
-`certification/migrations/0017_row_level_security_every_table.py`:
+`certification/migrations/0018_row_level_security_every_table.py`:
 
     from core import rls_sql
     from core.rls_sql import OPERATOR, SYSTEM, UID, COUNTIES
@@ -25,7 +25,7 @@ A new app with tables adds a migration like
 role holds no DELETE privilege on the table (the product never deletes the rows).
 
 The expressions read who is asking through functions of the verified context (migration
-`certification.0016_row_level_security_context`): `app_user_id()`, `app_county_ids()`,
+`certification.0017_row_level_security_context`): `app_user_id()`, `app_county_ids()`,
 `app_admin_county_ids()`, `app_is_state()`, `app_is_operator()`, `app_is_system()`,
 `app_pending_user_id()`, `app_capability()`. Each is wrapped in a scalar subquery so PostgreSQL
 evaluates it once per statement.

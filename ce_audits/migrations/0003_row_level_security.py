@@ -31,7 +31,7 @@ POLICIES = {
 class Migration(migrations.Migration):
     dependencies = [
         ("ce_audits", "0002_ceaudit_cycle_start"),
-        ("certification", "0017_row_level_security_every_table"),
+        ("certification", "0018_row_level_security_every_table"),
     ]
 
     operations = [migrations.RunSQL(policies_sql(POLICIES), drop_policies_sql(POLICIES))]

@@ -26,7 +26,7 @@ POLICIES = {
 class Migration(migrations.Migration):
     dependencies = [
         ("fees", "0002_row_level_security"),
-        ("certification", "0016_row_level_security_context"),
+        ("certification", "0017_row_level_security_context"),
     ]
 
     operations = [migrations.RunSQL(policies_sql(POLICIES), drop_policies_sql(POLICIES))]

@@ -7,7 +7,7 @@ from accounts.models import User
 from counties.models import CountyMembership
 
 context_migration = importlib.import_module(
-    "certification.migrations.0016_row_level_security_context"
+    "certification.migrations.0017_row_level_security_context"
 )
 
 

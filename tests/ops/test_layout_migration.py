@@ -139,7 +139,7 @@ def _snapshot(url: str, app_role: str) -> dict:
 def _expected_grants(before: dict, after: dict) -> set[tuple[str, str, str]]:
     """The application role's grants on the old tables after migrating: unchanged, except on
     the tables the row-level security migrations of issue 18 walled
-    (certification.0017, ce_audits.0002), which hold exactly the commands their policies
+    (certification.0018, ce_audits.0002), which hold exactly the commands their policies
     cover (never DELETE without a DELETE policy)."""
     newly_walled = {name for (name,) in after["row_security"]} - {
         name for (name,) in before["row_security"]

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 HOW_TO_FIX = (
     "Every table needs row-level security policies for each command the application role "
     "may run (write a `row_level_security` migration with core.rls_sql.Policies, as "
-    "certification/migrations/0017_row_level_security_every_table.py does, and add the "
+    "certification/migrations/0018_row_level_security_every_table.py does, and add the "
     "table's selector to the permission matrices in tests/security), or must be closed to "
     "the application role (privileges_sql(table, [])), or, only if its rows are neither "
     "county- nor person-private and grant no power, be added to ALLOW_LIST in "

@@ -1,5 +1,5 @@
 """The row-level security context cannot be forged by the application role (SECURITY.md,
-"The context cannot be forged"; migration certification.0016_row_level_security_context).
+"The context cannot be forged"; migration certification.0017_row_level_security_context).
 
 Each attack runs as the application role, the way a statement injected into the application
 would: it can write any setting, call any function it may execute and read any table it has

@@ -214,7 +214,7 @@ CLOSE_KEY = if_role_exists(f"REVOKE ALL ON app_context_key FROM {APP_ROLE};")
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certification", "0015_one_open_application_per_person"),
+        ("certification", "0016_suspension_outlives_expiry"),
         ("accounts", "0001_initial"),
         ("counties", "0005_auditevent_to_audit"),
     ]

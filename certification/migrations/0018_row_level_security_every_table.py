@@ -273,7 +273,7 @@ READ_ONLY = if_role_exists(f"REVOKE INSERT, UPDATE, DELETE ON django_migrations 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certification", "0016_row_level_security_context"),
+        ("certification", "0017_row_level_security_context"),
         ("account", "0009_emailaddress_unique_primary_email"),
         ("admin", "0003_logentry_add_action_flag_choices"),
         ("auth", "0012_alter_user_first_name_max_length"),
