@@ -60,3 +60,14 @@ class TokenThrottle(_CurrentRateMixin, SimpleRateThrottle):
         if not request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class CredentialsThrottle(_CurrentRateMixin, SimpleRateThrottle):
+    """The credentials' public documents (DID document, status lists, a wallet's collection
+    link): counted per client address, with a budget of their own, since a verifier checking
+    a credential fetches two status lists and the DID document at once."""
+
+    scope = "credentials_anon"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -28,6 +28,10 @@ if not DEBUG and SECRET_KEY in (_INSECURE_KEY, "", "change-me"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Issuer keys of the verifiable credentials (credentials/keys.py): JSON text, or a file holding
+# it. Never stored in the database. Unset with DEBUG on: a development key from SECRET_KEY.
+VC_ISSUER_KEYS = env("VC_ISSUER_KEYS", default="")
+VC_ISSUER_KEYS_FILE = env("VC_ISSUER_KEYS_FILE", default="")
 
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -69,6 +73,7 @@ LOCAL_APPS = [
     "ce_audits",
     "employers",
     "privacy",
+    "credentials",
     "portal",
     "workspace",
     "api",
@@ -312,6 +317,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "verify_anon": env("THROTTLE_VERIFY_ANON", default="60/min"),
         "token": env("THROTTLE_TOKEN", default="6000/min"),
+        "credentials_anon": env("THROTTLE_CREDENTIALS_ANON", default="300/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from api import views_credentials
 from core import health
 from portal.views import site
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("verify/", include("api.urls_public")),
+    path(".well-known/did.json", views_credentials.did_json, name="did_json"),
+    path("credentials/", include("api.urls_credentials")),
     path("me/", include("portal.urls")),
     path("county/", include("workspace.urls")),
     path("employer/", include("employers_portal.urls")),

@@ -41,6 +41,7 @@ urlpatterns = [
     path("training/", training.training, name="training"),
     path("certification/", certified.certification, name="certification"),
     path("certification/certificate/", certified.certificate, name="certificate"),
+    path("certification/credential/", certified.credential, name="credential"),
     path("certification/ce/", certified.ce_log, name="ce_log"),
     path("certification/renew/", certified.renewal, name="renewal"),
     path("certification/specializations/", certified.specializations, name="specializations"),

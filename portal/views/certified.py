@@ -2,16 +2,20 @@
 and adding a specialization. Each write goes through its service; each refusal shows the
 rules' reasons."""
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certification import rules, services
-from certification.certificates import certificate_latest
+from certification.certificates import certificate_latest, qr_code_data_uri
 from certification.models import CertificateKind, CertificationStatus
 from certification.selectors import ethics_version_current, training_records_for
 from continuing_ed import services as ce_services
@@ -20,6 +24,8 @@ from continuing_ed.selectors import ce_credits_for
 from core import policy
 from core.errors import DomainError
 from core.review import ReviewStatus
+from credentials.offers import OFFER_MAX_AGE_SECONDS, offer_token
+from credentials.services import credential_issue
 from employers.selectors import watching_employers_of
 from portal.forms import CeCreditForm, RenewalForm, SpecializationForm
 from portal.stash import portal_login_required, restore_into
@@ -83,6 +89,43 @@ def certificate(request: HttpRequest) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@portal_login_required()
+@require_http_methods(["GET", "POST"])
+def credential(request: HttpRequest) -> HttpResponse:
+    """The certification as a digital credential (W3C VC 2.0, Open Badges 3.0): GET shows a
+    QR code a wallet app scans to collect it (a link valid for 15 minutes) and a download
+    button; POST downloads the signed credential as a JSON file. Only an active
+    certification; 404 for anyone without one."""
+    certification = own_certification_or_404(request)
+    if certification.status != CertificationStatus.ACTIVE:
+        raise Http404("Only an active certification has a credential.")
+    if request.method == "POST":
+        try:
+            signed = credential_issue(actor=request.user, certification=certification)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("portal:credential")
+        response = HttpResponse(json.dumps(signed, indent=2), content_type="application/vc+ld+json")
+        response["Content-Disposition"] = (
+            f'attachment; filename="credential-{certification.number}.json"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+    offer_url = settings.SITE_URL + reverse(
+        "credential_offer", kwargs={"token": offer_token(certification)}
+    )
+    return render(
+        request,
+        "portal/credential.html",
+        {
+            "certification": certification,
+            "offer_url": offer_url,
+            "offer_qr": qr_code_data_uri(offer_url),
+            "offer_minutes": OFFER_MAX_AGE_SECONDS // 60,
+        },
+    )
 
 
 @portal_login_required(stash=True)

@@ -55,6 +55,7 @@ MATRIX = {
     "training": Case("person", methods=("GET", "POST")),
     "certification": Case("person"),
     "certificate": Case("certified"),
+    "credential": Case("certified", methods=("GET", "POST")),
     "ce_log": Case("certified", methods=("GET", "POST")),
     "renewal": Case("certified", methods=("GET", "POST")),
     "specializations": Case("certified", methods=("GET", "POST")),
