@@ -32,6 +32,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # it. Never stored in the database. Unset with DEBUG on: a development key from SECRET_KEY.
 VC_ISSUER_KEYS = env("VC_ISSUER_KEYS", default="")
 VC_ISSUER_KEYS_FILE = env("VC_ISSUER_KEYS_FILE", default="")
+# The FHIR directory's identifier system for certification numbers (fhir_directory/); empty:
+# SITE_URL/fhir/sid/certification-number.
+FHIR_CERTIFICATION_SYSTEM = env("FHIR_CERTIFICATION_SYSTEM", default="")
 
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -78,6 +81,7 @@ LOCAL_APPS = [
     "workspace",
     "api",
     "employers_portal",
+    "fhir_directory",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -318,6 +322,7 @@ REST_FRAMEWORK = {
         "verify_anon": env("THROTTLE_VERIFY_ANON", default="60/min"),
         "token": env("THROTTLE_TOKEN", default="6000/min"),
         "credentials_anon": env("THROTTLE_CREDENTIALS_ANON", default="300/min"),
+        "fhir_anon": env("THROTTLE_FHIR_ANON", default="300/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("verify/", include("api.urls_public")),
     path(".well-known/did.json", views_credentials.did_json, name="did_json"),
     path("credentials/", include("api.urls_credentials")),
+    path("fhir/R4/", include("fhir_directory.urls")),
     path("me/", include("portal.urls")),
     path("county/", include("workspace.urls")),
     path("employer/", include("employers_portal.urls")),
