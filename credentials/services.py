@@ -28,7 +28,7 @@ from credentials.models import CredentialStatusEntry, SignedStatusList, StatusPu
 from credentials.proofs import proof_add
 
 # The status each list's set bit stands for.
-PURPOSE_STATUS = {
+PURPOSE_STATUS: dict[str, str] = {
     StatusPurpose.REVOCATION: CertificationStatus.REVOKED,
     StatusPurpose.SUSPENSION: CertificationStatus.SUSPENDED,
 }
@@ -140,9 +140,15 @@ def status_list_current(*, purpose: str, list_number: int) -> dict[str, Any] | N
         key=key,
         created=documents.xml_datetime(now),
     )
-    SignedStatusList.objects.update_or_create(
-        purpose=purpose,
-        list_number=list_number,
-        defaults={"bits_digest": digest, "credential": credential, "signed_at": now},
-    )
+    try:
+        with transaction.atomic():
+            SignedStatusList.objects.update_or_create(
+                purpose=purpose,
+                list_number=list_number,
+                defaults={"bits_digest": digest, "credential": credential, "signed_at": now},
+            )
+    except IntegrityError:
+        # Another request stored its first copy of this list at the same moment: both
+        # signed the same bits; either copy is right.
+        pass
     return credential

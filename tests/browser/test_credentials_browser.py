@@ -4,6 +4,7 @@ wallet page (QR code), downloads the credential, and a member of the public past
 Spanish."""
 
 import json
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -39,7 +40,7 @@ def test_the_holder_downloads_and_the_public_checks_the_credential(page: Page, l
     assert_no_axe_violations(page)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download my credential (JSON)").click()
-    text = open(download_info.value.path()).read()
+    text = Path(download_info.value.path()).read_text()
     assert json.loads(text)["credentialSubject"]["licenseNumber"] == certification.number
 
     page.goto("/verify/")
