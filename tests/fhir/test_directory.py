@@ -107,9 +107,29 @@ def test_only_what_the_public_registry_shows(registry):
     ).decode()
     assert "rosa.private@example.org" not in everything
     assert "Private reason" not in everything
-    assert str(registry["rosa"].holder.pk) not in json.dumps(
-        [r for r in resources(get("/fhir/R4/PractitionerRole")[1])]
-    ).replace("PSS-", "")
+    roles = resources(get("/fhir/R4/PractitionerRole")[1])
+    practitioners = resources(get("/fhir/R4/Practitioner")[1])
+    assert {key for role in roles for key in role} == {
+        "resourceType",
+        "id",
+        "meta",
+        "extension",
+        "identifier",
+        "active",
+        "period",
+        "practitioner",
+        "organization",
+        "code",
+        "specialty",
+    }
+    assert {key for person in practitioners for key in person} == {
+        "resourceType",
+        "id",
+        "meta",
+        "identifier",
+        "active",
+        "name",
+    }
 
 
 def test_an_organization_per_county_program(registry):
