@@ -6,6 +6,7 @@ import base64
 import datetime
 import gzip
 import json
+import zoneinfo
 from io import StringIO
 
 import pytest
@@ -28,6 +29,9 @@ from tests.credentials.conftest import download
 from tests.factories import CertificationFactory, SpecializationFactory
 
 pytestmark = pytest.mark.django_db
+# Relative to today, so the credential is current whenever the tests run.
+ISSUED_ON = datetime.date.today() - datetime.timedelta(days=100)
+EXPIRES_ON = ISSUED_ON + datetime.timedelta(days=730)
 
 
 @pytest.fixture
@@ -37,8 +41,8 @@ def certification(cast):
         issuing_county=cast.county,
         first_name="Ana",
         last_name="Reyes",
-        issued_on=datetime.date(2025, 3, 1),
-        expires_on=datetime.date(2027, 3, 1),
+        issued_on=ISSUED_ON,
+        expires_on=EXPIRES_ON,
     )
     SpecializationFactory(certification=certification, code="crisis")
     return certification
@@ -58,8 +62,16 @@ def test_the_credential_is_an_open_badge_naming_the_certification(cast, certific
     ]
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["issuer"]["id"] == issuer_did() == "did:web:127.0.0.1%3A8000"
-    assert credential["validFrom"] == "2025-03-01T08:00:00Z"
-    assert credential["validUntil"] == "2027-03-02T07:59:59Z"
+    pacific = zoneinfo.ZoneInfo("America/Los_Angeles")
+    valid_from = datetime.datetime.combine(ISSUED_ON, datetime.time(), pacific)
+    valid_until = datetime.datetime.combine(EXPIRES_ON, datetime.time(23, 59, 59), pacific)
+    assert credential["validFrom"] == valid_from.astimezone(datetime.UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    assert credential["validUntil"] == valid_until.astimezone(datetime.UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    assert credential["validFrom"][11:] in ("08:00:00Z", "07:00:00Z")
     subject = credential["credentialSubject"]
     assert subject["name"] == "Ana Reyes"
     assert subject["identifier"] == [
@@ -266,7 +278,10 @@ def test_the_verify_page_refuses_a_changed_credential(cast, certification):
 
 def test_the_verify_page_says_expired(cast, certification):
     credential = download(cast.applicant)
-    verdict = credential_verify(credential, now=datetime.datetime(2027, 3, 3, tzinfo=datetime.UTC))
+    after_expiry = datetime.datetime.combine(
+        EXPIRES_ON + datetime.timedelta(days=2), datetime.time(), datetime.UTC
+    )
+    verdict = credential_verify(credential, now=after_expiry)
     assert verdict.authentic is True and verdict.current is False
     assert verdict.problems == ["It has expired: its validity period has ended."]
 
