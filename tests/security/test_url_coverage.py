@@ -15,6 +15,9 @@ from tests.workspace.test_permissions import SPECS as WORKSPACE
 OURS = ("accounts.", "api.", "portal.", "workspace.")
 # Open to anyone, token or none (tests/api/test_verify.py, test_schema.py).
 API_PUBLIC = {"api:verify", "api:schema", "api:docs", "api:not_found"}
+# The digital credentials' public documents, each needing a certification with a credential
+# (tests/credentials/test_credentials.py: served, 404 for an unknown list, rate-limited).
+CREDENTIALS_PUBLIC = {"credential_status_list", "credential_offer"}
 
 # Site-wide pages: who gets what on GET.
 ANYONE = {"anonymous": 200, "applicant": 200, "reviewer": 200, "state": 200}
@@ -28,6 +31,8 @@ SITE = {
     "api_tokens": STAFF,
     "verify_search": ANYONE,
     "verify_certification": ANYONE,
+    "verify_credential": ANYONE,
+    "did_json": ANYONE,
 }
 
 
@@ -52,6 +57,7 @@ def test_every_url_of_ours_is_in_a_permission_matrix():
         | {f"workspace:{name}" for name in WORKSPACE}
         | {f"api:{resolve(url).url_name}" for url in STAFF_URLS}
         | API_PUBLIC
+        | CREDENTIALS_PUBLIC
         | set(SITE)
     )
     names = _our_url_names(get_resolver().url_patterns)
