@@ -223,7 +223,10 @@ def test_a_seeded_database_of_the_old_layout_migrates_with_every_row_file_policy
             + before["counts"]["certification_certificatefile"]
         )
 
-        assert before["policies"] <= after["policies"]
+        # Every policy is still there on its table for its command and roles; its expression
+        # may have been rewritten by a later rule (one open application statewide widened who
+        # reads applications), so the expressions are not compared.
+        assert {p[:4] for p in before["policies"]} <= {p[:4] for p in after["policies"]}
         assert before["row_security"] <= after["row_security"]
         assert before["triggers"] <= after["triggers"]
         assert before["relations"] <= after["relations"]
