@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -12,10 +13,6 @@ from django.utils.translation import gettext
 from accounts.models import Language, User
 from core.proxies import client_address
 from core.rls import act_for_pending
-
-# The address someone just confirmed while signed out: the sign-in form starts with it
-# (accounts.forms.SiteLoginForm).
-CONFIRMED_EMAIL_SESSION_KEY = "accounts_confirmed_email"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -83,34 +80,16 @@ class AccountAdapter(DefaultAccountAdapter):
         act_for_pending(user)
         super().set_password(user, password)
 
-    def get_email_verification_redirect_url(self, email_address) -> str:
-        """After someone confirms their address without being signed in (the link opened in
-        another browser), the sign-in page shows that address already filled in."""
-        if not self.request.user.is_authenticated:
-            self.request.session[CONFIRMED_EMAIL_SESSION_KEY] = email_address.email
-        return super().get_email_verification_redirect_url(email_address)
-
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render and send in the recipient's preferred language: the account's when the
-        address belongs to one, else the language of the request that caused the email.
-        The templates (templates/account/email/) greet the person by name when it is known
-        and sign with the product's name and address, never a host name."""
-        user = _account_of(email, context)
-        language = _supported(user.preferred_language) if user else _request_language()
-        with translation.override(language):
-            site_name = gettext("California Peer Support Specialist Certification")
-            site = SimpleNamespace(name=site_name, domain=settings.SITE_URL)
-            super().send_mail(
-                template_prefix,
-                email,
-                {
-                    **context,
-                    "current_site": site,
-                    "site_name": site_name,
-                    "site_url": settings.SITE_URL,
-                    "person_name": user.first_name if user else "",
-                },
+        address belongs to one, else the language of the request that caused the email."""
+        with translation.override(_language_for(email, context)):
+            request = allauth_context.request
+            site = SimpleNamespace(
+                name=gettext("CA Peer Certification"),
+                domain=request.get_host() if request is not None else "",
             )
+            super().send_mail(template_prefix, email, {**context, "current_site": site})
 
 
 def _supported(language: str | None) -> str:
@@ -118,12 +97,10 @@ def _supported(language: str | None) -> str:
     return code if code in Language.values else Language.ENGLISH
 
 
-def _account_of(email: str, context: dict) -> User | None:
+def _language_for(email: str, context: dict) -> str:
     user = context.get("user")
     if not isinstance(user, User):
         user = User.objects.filter(email__iexact=email).first()
-    return user
-
-
-def _request_language() -> str:
+    if user is not None:
+        return _supported(user.preferred_language)
     return _supported(translation.get_language())

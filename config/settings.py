@@ -188,14 +188,6 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-# allauth's forms in the product's words (accounts/forms.py; its pages: templates/account/).
-ACCOUNT_FORMS = {
-    "login": "accounts.forms.SiteLoginForm",
-    "signup": "accounts.forms.SiteSignupForm",
-    "change_password": "accounts.forms.SiteChangePasswordForm",
-    "set_password": "accounts.forms.SiteSetPasswordForm",
-    "reset_password_from_key": "accounts.forms.SiteResetPasswordKeyForm",
-}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

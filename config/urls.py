@@ -12,7 +12,6 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", site.home, name="home"),
-    path("favicon.ico", site.favicon),
     path("healthz", health.healthz, name="healthz"),
     path("dashboard/", site.dashboard, name="dashboard"),
     path("programs/", site.programs, name="programs"),

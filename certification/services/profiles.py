@@ -46,15 +46,6 @@ def _reviewed_fields_locked(user: User) -> bool:
     )
 
 
-def _account_name_follow(user: User, profile: ApplicantProfile) -> None:
-    """The account's name is the profile's legal name, so that every email (the product's and
-    the account emails alike) greets the person by name once it is known."""
-    first, last = profile.legal_first_name[:150], profile.legal_last_name[:150]
-    if (first, last) != (user.first_name, user.last_name) and (first or last):
-        User.objects.filter(pk=user.pk).update(first_name=first, last_name=last)
-        user.first_name, user.last_name = first, last
-
-
 def profile_save(*, user: User, **fields: Any) -> ApplicantProfile:
     """Create or update `user`'s applicant profile with `fields` (names of
     `ApplicantProfile` fields; the county of residence as a County). Each value is validated
@@ -100,7 +91,6 @@ def profile_save(*, user: User, **fields: Any) -> ApplicantProfile:
             ) from None
         if "preferred_language" in changed:
             user_language_set(user=user, language=profile.preferred_language)
-        _account_name_follow(user, profile)
         audit_record(
             actor=user,
             verb="profile_save",

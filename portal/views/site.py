@@ -1,8 +1,7 @@
 """Site-wide pages that belong to no single app: the home page and the signed-in landing."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.templatetags.static import static
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -13,12 +12,6 @@ from portal.summary import person_summary
 
 def home(request):
     return render(request, "home.html")
-
-
-@require_safe
-def favicon(request):
-    """Browsers ask for /favicon.ico whatever the page links to."""
-    return redirect(static("img/favicon.ico"), permanent=True)
 
 
 @require_safe

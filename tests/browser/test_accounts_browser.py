@@ -48,17 +48,17 @@ def test_sign_up_verify_by_the_emailed_link_and_land_signed_in(page, live_server
 
     page.get_by_label("Email").fill("new.peer@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
-    page.get_by_role("button", name="Create an account").click()
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
     assert_no_axe_violations(page)
     assert [message.to for message in mail.outbox] == [["new.peer@example.org"]]
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[0].body).group(0)
     assert link.startswith(live_server.url)
 
     page.goto(link)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Email Address")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Confirm").click()
 
@@ -74,7 +74,7 @@ def test_sign_in_page_is_accessible_and_the_login_helper_works(page, live_server
     assert_no_axe_violations(page)
     page.get_by_label("Email").fill("peer@example.org")
     page.get_by_label("Password", exact=True).fill("wrong-password")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("alert")).to_contain_text("are not correct")
     assert_no_axe_violations(page)
 
@@ -108,16 +108,16 @@ def test_mfa_pages_enrol_and_sign_in_with_a_recovery_code(page, live_server):
     recovery_code = page.get_by_label("Unused codes").input_value().split()[0]
     page.goto("/accounts/logout/")
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign Out").click()
 
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("admin@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
     assert_no_axe_violations(page)
     page.get_by_label("Code").fill(recovery_code)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign In").click()
 
     expect(page).to_have_url(f"{live_server.url}/dashboard/")
 
@@ -128,19 +128,19 @@ def test_password_reset_pages(page, live_server):
     page.goto("/accounts/password/reset/")
     assert_no_axe_violations(page)
     page.get_by_label("Email").fill("peer@example.org")
-    page.get_by_role("button", name="Email me a link").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    page.get_by_role("button", name="Reset My Password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Password Reset")
     assert_no_axe_violations(page)
 
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.outbox[0].body)
     page.goto(link.group(0))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change Password")
     assert_no_axe_violations(page)
-    page.get_by_label("New password", exact=True).fill("a-new-long-passphrase-7")
-    page.get_by_label("New password again").fill("a-new-long-passphrase-7")
-    page.get_by_role("button", name="Save the new password").click()
+    page.get_by_label("New Password", exact=True).fill("a-new-long-passphrase-7")
+    page.get_by_label("New Password (again)").fill("a-new-long-passphrase-7")
+    page.get_by_role("button", name="Change Password").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your password is changed")
-    expect(page.get_by_text("Sign in with your new password.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change Password")
+    expect(page.get_by_text("Your password is now changed.")).to_be_visible()
     assert_no_axe_violations(page)
     login(page, "peer@example.org", "a-new-long-passphrase-7")
