@@ -184,7 +184,12 @@ KINDS = sorted(path.name.removesuffix(".subject.txt") for path in TEMPLATES.glob
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_email_kind_renders_with_a_one_line_subject(peer, kind, language):
     peer.preferred_language = language
-    context = {**CONTEXT, "reinstate_until_on": "2031-03-14", "window_ends_on": "2027-01-31"}
+    context = {
+        **CONTEXT,
+        "reinstate_until_on": "2031-03-14",
+        "window_ends_on": "2027-01-31",
+        "count": 2,
+    }
 
     message = email_render(user=peer, kind=kind, context=context)
 

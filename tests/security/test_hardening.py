@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
@@ -69,6 +70,13 @@ def run_in_production(
         ROW_LEVEL_SECURITY="switch",
         RLS_CONTEXT_KEY=context_key().hex(),
     )
+    # The fresh process talks to the test database, which holds the row-level security
+    # functions (on a clean clone the development database has never been migrated).
+    database = connection.settings_dict
+    if database["NAME"].startswith("test_"):
+        env["DATABASE_URL"] = (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        )
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key
     env.update(extra or {})
@@ -130,7 +138,7 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def production() -> dict:
+def production(django_db_setup, django_db_blocker) -> dict:
     """What a production process (DEBUG off) has set, and the headers it answers with."""
     result = run_in_production(["-c", PRODUCTION_PROBE], secret_key=_secret_key())
     assert result.returncode == 0, result.stderr
