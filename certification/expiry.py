@@ -46,6 +46,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from certification import rules
+from certification.events import certification_event, certifications_changed
 from certification.models import (
     Application,
     ApplicationStatus,
@@ -338,6 +339,25 @@ def _claim_reminders(
     return notices
 
 
+def _change_events(rows: list[tuple], kind: str, now, skip=frozenset()) -> list[dict]:
+    """The `certification.changed` events of a transition's rows (`certification.events`):
+    built in Python from its RETURNING, published in a few outbox messages."""
+    previous = {"expired": CertificationStatus.ACTIVE, "vacated": CertificationStatus.EXPIRED}
+    return [
+        certification_event(
+            certification_id=row[0],
+            number=row[3],
+            kind=kind,
+            previous_status=previous[kind],
+            status=kind,
+            expires_on=row[2],
+            occurred_at=now,
+        )
+        for row in rows
+        if row[0] not in skip
+    ]
+
+
 def expiry_scan_run(*, today: datetime.date, dry_run: bool = False) -> ScanReport:
     """Run the expiry scan for `today` (see the module docstring). Idempotent: a second run
     on the same day changes nothing and sends nothing. With `dry_run` nothing is kept."""
@@ -364,6 +384,12 @@ def expiry_scan_run(*, today: datetime.date, dry_run: bool = False) -> ScanRepor
         report.certifications_vacated = sorted(row[3] for row in vacated)
         changed_ids = sorted({row[0] for row in expired} | vacated_ids)
         report.emails_queued = notify_many(notices)
+        certifications_changed(
+            [
+                *_change_events(expired, "expired", now, skip=vacated_ids),
+                *_change_events(vacated, "vacated", now),
+            ]
+        )
         report.renders_queued = enqueue_many(
             CERTIFICATE_RENDER_BULK_TASK, ({"certification_id": pk} for pk in changed_ids)
         )

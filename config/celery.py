@@ -45,6 +45,18 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
     },
+    # Webhook deliveries whose retry is due (employers.services.webhooks).
+    "webhook-retries": {
+        "task": "employers.tasks.webhook_retries_queue",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Employers: "expires in 60/30 days" notices, daily digests, failing endpoints disabled;
+    # after the expiry scan, so the day's expiries are in the digests.
+    "employer-daily": {
+        "task": "employers.tasks.employer_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "outbox-prune": {
         "task": "jobs.tasks.outbox_prune",
         "schedule": crontab(hour=3, minute=10),

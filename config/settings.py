@@ -327,13 +327,19 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "California Peer Support Specialist Certification API",
-    "DESCRIPTION": "Statewide roster, counties, statistics and public verification.",
+    "DESCRIPTION": "Statewide roster, counties, statistics and public verification; the "
+    "webhook events employers receive are under `x-webhooks`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The webhook events employers receive, described as `x-webhooks` (api/schema_hooks.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema_hooks.employer_webhooks",
+    ],
 }
 
 # Database sessions behind row-level security: each holds its own key (accounts/sessions.py).
@@ -389,6 +395,11 @@ PGHISTORY_APPEND_ONLY = True
 PGHISTORY_LEVEL = pgtrigger.Statement
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-password-1")
+
+# Webhooks to employers (employers.services.webhooks): plain http:// and hosts on private,
+# loopback or link-local addresses are allowed only in development and tests; production
+# sends to public https:// addresses only (the product's own network is no employer's).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 
 # Staff sessions expire after 30 minutes idle (accounts.middleware).
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)

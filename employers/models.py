@@ -209,3 +209,127 @@ class RegistryChange(models.Model):
     @property
     def label(self) -> str:
         return str(ChangeKind(self.kind).label)
+
+
+class Notice(models.Model):
+    """A registry change told to one watching employer; `emailed_at` once it went out by
+    email (at once, or in the day's digest)."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="notices")
+    change = models.ForeignKey(RegistryChange, on_delete=models.PROTECT, related_name="notices")
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "change"], name="notice_once_per_change"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["employer"],
+                condition=Q(emailed_at__isnull=True),
+                name="notice_not_emailed_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} ← {self.change_id}"
+
+
+class WebhookEndpoint(models.Model):
+    """Where an employer receives signed webhook events. The secret signs every delivery
+    (Standard Webhooks); it is shown to the employer's administrators to verify them."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="endpoints")
+    url = models.URLField(_("endpoint address"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    secret = models.CharField(max_length=100)
+    enabled = models.BooleanField(default=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["employer", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    SUCCEEDED = "succeeded", _("Delivered")
+    RETRYING = "retrying", _("Failed, will retry")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, with its payload as signed and sent on every attempt."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    change = models.ForeignKey(
+        RegistryChange, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    message_id = models.CharField(max_length=60)
+    event_type = models.CharField(max_length=60)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "change"],
+                condition=Q(change__isnull=False),
+                name="delivery_once_per_change",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="retrying"),
+                name="delivery_retry_due_idx",
+            ),
+            models.Index(fields=["endpoint", "-created_at"], name="delivery_endpoint_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint_id} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    """One try at sending a delivery: when, the answer's status code, how long it took."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    attempted_at = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    succeeded = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    response_excerpt = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-attempted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.status_code or self.error[:20]}"

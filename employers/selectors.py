@@ -23,8 +23,11 @@ from employers.models import (
     EmployerInvitation,
     EmployerMembership,
     EmployerRole,
+    Notice,
     RegistryChange,
     Watch,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 ADMIN_ROLES = (EmployerRole.ADMIN,)
@@ -151,3 +154,28 @@ def watchlist_rows(employer: Employer) -> list[WatchRow]:
         )
         for w in watches
     ]
+
+
+def notices_for_employer(employer: Employer) -> QuerySet[Notice]:
+    """The changes `employer` was told of, newest first (the caller holds the employer)."""
+    return (
+        Notice.objects.filter(employer=employer)
+        .select_related("change", "change__certification")
+        .order_by("-change__occurred_at", "-id")
+    )
+
+
+def webhook_endpoints(employer: Employer) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(employer=employer).order_by("id")
+
+
+def webhook_deliveries(
+    endpoint: WebhookEndpoint | None, *, employer: Employer | None = None
+) -> QuerySet[WebhookDelivery]:
+    """The delivery log of `endpoint` (or of every endpoint of `employer`), newest first."""
+    rows = WebhookDelivery.objects.select_related("endpoint")
+    if endpoint is not None:
+        rows = rows.filter(endpoint=endpoint)
+    else:
+        rows = rows.filter(endpoint__employer=employer)
+    return rows.order_by("-created_at", "-id")

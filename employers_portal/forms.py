@@ -49,3 +49,22 @@ class InviteForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """An action that needs nothing but the confirmation itself."""
+
+
+class EndpointForm(forms.Form):
+    url = forms.URLField(
+        label=_("Endpoint address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// address of your system that accepts POSTed JSON."),
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class EndpointStateForm(forms.Form):
+    enabled = forms.TypedChoiceField(
+        label=_("State"),
+        choices=(("true", _("Enabled")), ("false", _("Disabled"))),
+        coerce=lambda value: value == "true",
+        widget=forms.HiddenInput,
+    )

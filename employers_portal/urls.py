@@ -3,7 +3,7 @@ invitation link is scoped by employer: /employer/<id>/..."""
 
 from django.urls import path
 
-from employers_portal.views import organisation, watchlist
+from employers_portal.views import organisation, watchlist, webhooks
 
 app_name = "employers_portal"
 
@@ -40,5 +40,14 @@ urlpatterns = [
         "<int:employer_id>/staff/invitations/<int:pk>/withdraw/",
         organisation.invitation_revoke,
         name="invitation_revoke",
+    ),
+    path("<int:employer_id>/notices/", webhooks.notices, name="notices"),
+    path("<int:employer_id>/webhooks/", webhooks.endpoints, name="webhooks"),
+    path("<int:employer_id>/webhooks/<int:pk>/", webhooks.endpoint_detail, name="webhook"),
+    path("<int:employer_id>/webhooks/<int:pk>/test/", webhooks.endpoint_test, name="webhook_test"),
+    path(
+        "<int:employer_id>/webhooks/deliveries/<int:pk>/send-again/",
+        webhooks.delivery_resend,
+        name="webhook_resend",
     ),
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from certification import rules
+from certification.events import certification_changed
 from certification.models import (
     TERMINAL_CERTIFICATION_STATUSES,
     ApplicantProfile,
@@ -125,6 +126,7 @@ def _set_status(
     certification.save(
         update_fields=("status", "status_reason", "updated_at", "suspended_on", *update_fields)
     )
+    certification_changed(certification, verb=verb, previous_status=from_state)
     audit_record(
         actor=actor,
         verb=verb,
@@ -461,6 +463,12 @@ def certification_renew(
         certification.cycle_started_on = today
         certification.updated_at = timezone.now()
         certification.save(update_fields=("expires_on", "cycle_started_on", "updated_at"))
+        certification_changed(
+            certification,
+            verb="certification_renew",
+            previous_status=C.ACTIVE,
+            previous_expires_on=previous_expires_on.isoformat(),
+        )
         audit_record(
             actor=actor,
             verb="certification_renew",
@@ -572,6 +580,12 @@ def certification_add_specialization(
             ) from None
         certification.updated_at = timezone.now()
         certification.save(update_fields=("updated_at",))
+        certification_changed(
+            certification,
+            verb="certification_add_specialization",
+            previous_status=certification.status,
+            specialization=specialization.code,
+        )
         audit_record(
             actor=actor,
             verb="certification_add_specialization",

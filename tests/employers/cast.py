@@ -58,3 +58,10 @@ def employers(cast) -> Employers:
     other = CertificationFactory(issuing_county=cast.county, first_name="Cy", last_name="Díaz")
     watch = Watch.objects.create(employer=bayview, certification=reyes, added_by=boss)
     return Employers(bayview, valley, boss, clerk, rival, reyes, okafor, other, watch)
+
+
+@pytest.fixture(autouse=True)
+def _webhooks_to_this_machine(settings):
+    """Webhook receivers in tests listen on 127.0.0.1 over plain http (production refuses
+    both: tests/employers/test_webhooks.py checks that too)."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True

@@ -114,6 +114,8 @@ class Workers:
             "MEDIA_ROOT": str(self.media_root),
             "SITE_URL": settings.SITE_URL,
             "CONN_MAX_AGE": "0",
+            # Webhook receivers in tests listen on 127.0.0.1 (tests/employers/receiver.py).
+            "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true",
             **overrides,
         }
 

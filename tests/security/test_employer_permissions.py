@@ -31,6 +31,8 @@ from employers.models import (
     EmployerMembership,
     RegistryChange,
     Watch,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from employers.selectors import employers_for, watches_for, watching_employers_of
 from employers_portal.urls import urlpatterns
@@ -66,6 +68,23 @@ def _invitation(e) -> EmployerInvitation:
     return invitation
 
 
+def _endpoint(e) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.filter(employer=e.bayview).first()
+    return endpoint or WebhookEndpoint.objects.create(
+        employer=e.bayview, url="http://127.0.0.1:9/", secret="whsec_" + "A" * 44
+    )
+
+
+def _delivery(e) -> WebhookDelivery:
+    return WebhookDelivery.objects.create(
+        endpoint=_endpoint(e),
+        message_id="msg_test",
+        event_type="webhook.test",
+        payload={"type": "webhook.test"},
+        status="failed",
+    )
+
+
 SPECS: dict[str, Spec] = {
     "pick": Spec(SPECIAL),
     "signup": Spec(SPECIAL),
@@ -97,6 +116,11 @@ SPECS: dict[str, Spec] = {
         lambda e, u: [EmployerMembership.objects.get(employer=e.bayview, user=e.clerk).pk],
     ),
     "invitation_revoke": Spec(ADMIN, lambda e, u: [_invitation(e).pk]),
+    "notices": Spec(PAGE),
+    "webhooks": Spec(ADMIN, post=lambda e: {"url": "https://hooks.bayview.test/peers"}),
+    "webhook": Spec(ADMIN, lambda e, u: [_endpoint(e).pk], lambda e: {"enabled": "false"}),
+    "webhook_test": Spec(ADMIN, lambda e, u: [_endpoint(e).pk]),
+    "webhook_resend": Spec(ADMIN, lambda e, u: [_delivery(e).pk]),
 }
 
 
@@ -108,6 +132,8 @@ def snapshot() -> tuple:
             EmployerInvitation.objects.order_by("pk").values_list("pk", "accepted_at", "revoked_at")
         ),
         list(Watch.objects.order_by("pk").values_list("pk", "employer_id", "certification_id")),
+        list(WebhookEndpoint.objects.order_by("pk").values_list("pk", "enabled")),
+        list(WebhookDelivery.objects.order_by("pk").values_list("pk", "status")),
         AuditEvent.objects.count(),
     )
 
@@ -202,6 +228,8 @@ TABLES = {
     "memberships": EmployerMembership,
     "invitations": EmployerInvitation,
     "watches": Watch,
+    "endpoints": WebhookEndpoint,
+    "deliveries": WebhookDelivery,
 }
 
 
@@ -225,6 +253,11 @@ def test_row_level_security_repeats_the_selectors(cast, employers):
             )
         ), name
     bay = employers.bayview.pk
+    delivery = _delivery(employers)
+    # Endpoints (their secrets) and deliveries: the employer's administrators only.
+    assert _wall_ids(employers.boss)["deliveries"] == {delivery.pk}
+    assert _wall_ids(employers.clerk)["endpoints"] == set()
+    assert _wall_ids(employers.rival)["deliveries"] == set()
     assert _wall_ids(employers.rival)["watches"] == set()
     assert _wall_ids(employers.clerk)["watches"] == {employers.watch.pk}
     assert _wall_ids(cast.state) == {name: set() for name in TABLES}
