@@ -2,10 +2,11 @@
 (demo/story.py) that tell one person's history, or one county's, through the services.
 
 `demo.scenarios.counties_and_staff.prepare_cast` runs first; the stories follow in this
-order (the CE audit draws from the certifications the renewals made).
+order (the CE audit draws from the certifications the renewals made; the employer watches
+certified peers, so it comes last).
 """
 
-from demo.scenarios import applicants, ce, certifications, exams, renewals, reviews
+from demo.scenarios import applicants, ce, certifications, employers, exams, renewals, reviews
 
 STORIES = (
     *applicants.STORIES,
@@ -14,4 +15,5 @@ STORIES = (
     *certifications.STORIES,
     *renewals.STORIES,
     *ce.STORIES,
+    *employers.STORIES,
 )

@@ -281,3 +281,34 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
         sent = _email_notices(DIGEST_EMAIL_KIND, by_employer, names)
         Notice.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
     return sent
+
+
+# The public actions of the audit trail as registry changes, one per audit event (the same
+# as migration employers.0004's backfill): for data written while nothing listened (the demo
+# seed withdraws the events its stories queued). Nobody is notified.
+_FROM_AUDIT = """
+INSERT INTO employers_registrychange (event_id, certification_id, kind, occurred_at, data, created_at)
+SELECT md5('audit-event:' || a.id)::uuid, a.object_id, CASE a.verb
+        WHEN 'certification_suspend' THEN 'suspended'
+        WHEN 'certification_lift_suspension' THEN 'suspension_lifted'
+        WHEN 'certification_reinstate' THEN 'reinstated'
+        WHEN 'certification_revoke' THEN 'revoked' END,
+       a.created_at,
+       jsonb_build_object('previous_status', a.from_state, 'status', a.to_state,
+                          'source', 'audit_trail'),
+       now()
+FROM counties_auditevent a
+JOIN certification_certification c ON c.id = a.object_id
+WHERE a.object_type = 'certification.certification'
+  AND a.verb IN ('certification_suspend', 'certification_lift_suspension',
+                 'certification_reinstate', 'certification_revoke')
+ON CONFLICT (event_id) DO NOTHING
+"""
+
+
+def registry_changes_from_audit() -> int:
+    """Record the audit trail's public actions as registry changes; returns how many were
+    new."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FROM_AUDIT)
+        return cursor.rowcount

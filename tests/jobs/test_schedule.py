@@ -14,7 +14,11 @@ def test_the_beat_schedule_names_registered_tasks():
         "outbox-relay": "jobs.tasks.outbox_relay",
         "failed-jobs-retry": "jobs.tasks.failed_jobs_retry",
         "outbox-prune": "jobs.tasks.outbox_prune",
+        "webhook-retries": "employers.tasks.webhook_retries_queue",
+        "employer-daily": "employers.tasks.employer_daily",
     }
     assert all(entry["task"] in app.tasks for entry in schedule.values())
     assert schedule["expiry-scan-daily"]["schedule"] == crontab(hour=1, minute=30)
     assert schedule["outbox-relay"]["schedule"] == 60.0
+    assert schedule["webhook-retries"]["schedule"] == 60.0
+    assert schedule["employer-daily"]["schedule"] == crontab(hour=6, minute=0)
