@@ -112,26 +112,43 @@ def _certifications(count: int, *, expires_on: datetime.date) -> list[Certificat
 def _employers(count: int, certifications: list[Certification]) -> None:
     for admin in _people(count, "hr"):
         employer = Employer.objects.create(
-            name=f"Employer {admin.pk}", contact_name="HR", contact_email=admin.email,
+            name=f"Employer {admin.pk}",
+            contact_name="HR",
+            contact_email=admin.email,
             created_by=admin,
         )
         EmployerMembership.objects.create(employer=employer, user=admin, role="admin")
         WebhookEndpoint.objects.create(
             employer=employer, url="http://127.0.0.1:9/hook", secret="whsec_" + "A" * 44
         )
-        Watch.objects.bulk_create(
-            Watch(employer=employer, certification=c) for c in certifications
-        )
+        Watch.objects.bulk_create(Watch(employer=employer, certification=c) for c in certifications)
 
 
 def _worker() -> subprocess.Popen:
     env = {**os.environ, "TEST_CELERY_QUEUE": QUEUE, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true"}
     log = open(ROOT / "var" / "employer_bench_worker.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/celery"), "-A", "config", "worker", "-Q", QUEUE, "-c", "1",
-         "-P", "prefork", "--without-heartbeat", "--without-gossip", "--without-mingle",
-         "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            QUEUE,
+            "-c",
+            "1",
+            "-P",
+            "prefork",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     return process
 
@@ -159,8 +176,11 @@ def latency(samples: int) -> list[float]:
             while time.monotonic() < deadline:
                 sent = (
                     OutboxMessage.objects.filter(task_name=DELIVER, sent_at__isnull=False)
-                    .filter(kwargs__delivery_id__in=WebhookDelivery.objects.filter(
-                        change__certification=certification).values("pk"))
+                    .filter(
+                        kwargs__delivery_id__in=WebhookDelivery.objects.filter(
+                            change__certification=certification
+                        ).values("pk")
+                    )
                     .values_list("sent_at", flat=True)
                     .first()
                 )
@@ -216,24 +236,22 @@ def main() -> None:
     figures = latency(args.samples)
     result = fan_out(args.certifications)
     _reset()
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, load average {load:.1f}")
-    print()
-    print("| measure | figure |")
-    print("|---|---|")
-    print(
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, load average {load:.1f}",
+        "",
+        "| measure | figure |",
+        "|---|---|",
         f"| commit → webhook delivery published ({len(figures)} suspensions) | median "
-        f"{statistics.median(figures) * 1000:.0f} ms, max {max(figures) * 1000:.0f} ms |"
-    )
-    print(
+        f"{statistics.median(figures) * 1000:.0f} ms, max {max(figures) * 1000:.0f} ms |",
         f"| expiry scan, {result['expired']:,} watched certifications expiring | "
-        f"{result['scan_s']:.2f} s, {result['messages']} outbox messages for the employers |"
-    )
-    print(
+        f"{result['scan_s']:.2f} s, {result['messages']} outbox messages for the employers |",
         f"| fan-out of those events (3 employers with an endpoint each) | "
         f"{result['fan_out_s']:.2f} s; queries per message of 1,000 events: "
         f"{result['queries_per_message']}; {result['notices']:,} notices, "
-        f"{result['deliveries']:,} deliveries queued ({result['deliveries_queued']:,} outbox rows) |"
-    )
+        f"{result['deliveries']:,} deliveries queued "
+        f"({result['deliveries_queued']:,} outbox rows) |",
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -189,11 +189,15 @@ def changes_fan_out(changes: list[RegistryChange]) -> dict[str, int]:
     immediate: dict[int, list[dict[str, str]]] = defaultdict(list)
     for change in changes:
         certification = certifications.get(change.certification_id)
+        if certification is None:  # nobody watches it
+            continue
         for employer_id in watchers.get(change.certification_id, []):
             notices.append(Notice(employer_id=employer_id, change=change, created_at=now))
             if employers[employer_id].notice_mode == NoticeMode.IMMEDIATE:
                 immediate[employer_id].append(_email_change(change, certification))
-            payload = webhook_payload(change, certification) if endpoints[employer_id] else None
+            if not endpoints[employer_id]:
+                continue
+            payload = webhook_payload(change, certification)
             deliveries += [
                 WebhookDelivery(
                     endpoint_id=endpoint_id,
@@ -287,7 +291,8 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
 # as migration employers.0004's backfill): for data written while nothing listened (the demo
 # seed withdraws the events its stories queued). Nobody is notified.
 _FROM_AUDIT = """
-INSERT INTO employers_registrychange (event_id, certification_id, kind, occurred_at, data, created_at)
+INSERT INTO employers_registrychange
+    (event_id, certification_id, kind, occurred_at, data, created_at)
 SELECT md5('audit-event:' || a.id)::uuid, a.object_id, CASE a.verb
         WHEN 'certification_suspend' THEN 'suspended'
         WHEN 'certification_lift_suspension' THEN 'suspension_lifted'

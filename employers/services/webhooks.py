@@ -316,7 +316,11 @@ def webhook_delivery_attempt(
             error=error,
             response_excerpt=answer,
         )
-        fields = {"attempts": attempts, "last_status_code": status_code, "last_attempt_at": now}
+        fields: dict[str, object] = {
+            "attempts": attempts,
+            "last_status_code": status_code,
+            "last_attempt_at": now,
+        }
         if succeeded:
             fields.update(status=DeliveryStatus.SUCCEEDED, next_attempt_at=None)
             if endpoint.failing_since is not None:
@@ -335,6 +339,7 @@ def webhook_delivery_attempt(
         if (
             not succeeded
             and endpoint.enabled
+            and endpoint.failing_since is not None
             and now - endpoint.failing_since >= policy.WEBHOOK_DISABLE_AFTER
         ):
             _endpoint_disable(endpoint, now)
