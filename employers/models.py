@@ -333,3 +333,133 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} {self.status_code or self.error[:20]}"
+
+
+class ExclusionSource(models.TextChoices):
+    OIG_LEIE = "oig_leie", _("OIG List of Excluded Individuals/Entities (LEIE)")
+    MEDI_CAL_SI = "medi_cal_si", _("Medi-Cal Suspended and Ineligible Provider List")
+
+
+class ExclusionListLoad(models.Model):
+    """One file of an exclusion list loaded by an operator, with its counts."""
+
+    source = models.CharField(max_length=20, choices=ExclusionSource.choices)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(default=timezone.now)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rows_read = models.PositiveIntegerField(default=0)
+    individuals = models.PositiveIntegerField(default=0)
+    entities = models.PositiveIntegerField(default=0)
+    rows_skipped = models.PositiveIntegerField(default=0)
+    screened_at = models.DateTimeField(null=True, blank=True)
+    certifications_screened = models.PositiveIntegerField(default=0)
+    matches_found = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-loaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=ExclusionSource.values), name="exclusion_load_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.loaded_at:%Y-%m-%d} ({self.individuals})"
+
+
+class ExclusionEntry(models.Model):
+    """One excluded individual of a loaded list (entities are counted, not kept: a peer is a
+    person). `last_key`/`first_key` are the names as compared (`employers.rules.name_key`)."""
+
+    load = models.ForeignKey(ExclusionListLoad, on_delete=models.CASCADE, related_name="entries")
+    line = models.PositiveIntegerField()
+    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100)
+    middle_name = models.CharField(max_length=100, blank=True)
+    last_key = models.CharField(max_length=100)
+    first_key = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    npi = models.CharField(max_length=20, blank=True)
+    provider_type = models.CharField(max_length=200, blank=True)
+    exclusion_type = models.CharField(max_length=100, blank=True)
+    excluded_on = models.DateField(null=True, blank=True)
+    reinstated_on = models.DateField(null=True, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["load", "line"]
+        indexes = [
+            models.Index(fields=["load", "last_key"], name="exclusion_entry_last_idx"),
+            models.Index(fields=["load", "date_of_birth"], name="exclusion_entry_dob_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+
+class MatchStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    CONFIRMED = "confirmed", _("Confirmed: the same person")
+    DISMISSED = "dismissed", _("Not the same person")
+
+
+class ExclusionMatch(models.Model):
+    """A certified peer who may be on an exclusion list, for the certifying county to decide.
+    Nothing happens on its own: a confirmed match is told to watching employers and opens
+    the way to a case (issue 14); a dismissed one is not raised again for the same list
+    entry (`fingerprint`: the entry's identity across monthly reloads)."""
+
+    certification = models.ForeignKey(
+        "certification.Certification", on_delete=models.PROTECT, related_name="exclusion_matches"
+    )
+    county = models.ForeignKey("counties.County", on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(ExclusionEntry, on_delete=models.PROTECT, related_name="matches")
+    source = models.CharField(max_length=20, choices=ExclusionSource.choices)
+    fingerprint = models.CharField(max_length=64)
+    score = models.PositiveSmallIntegerField()
+    exact = models.BooleanField(default=False)
+    reasons = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10, choices=MatchStatus.choices, default=MatchStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-exact", "-score", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "fingerprint"], name="exclusion_match_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MatchStatus.values), name="exclusion_match_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "status"], name="exclusion_match_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.certification_id} ~ {self.entry_id} ({self.status})"
+
+
+class ScreeningRun(models.Model):
+    """One screening of certified peers against the latest lists (a load's full screening,
+    or the daily screening of new certifications)."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=10)  # "full" or "new"
+    certifications = models.PositiveIntegerField(default=0)
+    matches_found = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M}"

@@ -12,17 +12,20 @@ docs/architecture.md#tenancy). Row-level security repeats these rules
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import can_read
+from counties.selectors import staff_county_ids
 from employers.models import (
     PUBLIC_ACTION_KINDS,
     Employer,
     EmployerInvitation,
     EmployerMembership,
     EmployerRole,
+    ExclusionMatch,
+    MatchStatus,
     Notice,
     RegistryChange,
     Watch,
@@ -179,3 +182,29 @@ def webhook_deliveries(
     else:
         rows = rows.filter(endpoint__employer=employer)
     return rows.order_by("-created_at", "-id")
+
+
+def exclusion_matches_for(user) -> QuerySet[ExclusionMatch]:
+    """Possible exclusion matches `user` may read: the certifying county's staff and state
+    staff every one of theirs; an employer's staff the confirmed ones of peers it watches."""
+    if not can_read(user):
+        return ExclusionMatch.objects.none()
+    rows = ExclusionMatch.objects.select_related("certification", "entry", "county")
+    if user.is_state_staff:
+        return rows
+    county_ids = staff_county_ids(user)
+    watched = Watch.objects.filter(employer_id__in=employer_ids(user)).values("certification_id")
+    return rows.filter(
+        Q(county_id__in=county_ids) | Q(status=MatchStatus.CONFIRMED, certification_id__in=watched)
+    )
+
+
+def exclusion_match_get(user, pk, *, county=None) -> ExclusionMatch:
+    """One match `user` may read (in `county`, when given), or Http404."""
+    rows = exclusion_matches_for(user)
+    if county is not None:
+        rows = rows.filter(county=county)
+    match = rows.filter(pk=pk).first()
+    if match is None:
+        raise Http404("No such exclusion match.")
+    return match

@@ -7,7 +7,7 @@ from typing import Any
 from celery import shared_task
 from django.utils import timezone
 
-from employers.services import notices, webhooks
+from employers.services import exclusions, notices, webhooks
 
 
 @shared_task(ignore_result=True)
@@ -30,9 +30,12 @@ def webhook_retries_queue() -> int:
 
 @shared_task(ignore_result=True)
 def employer_daily(today: str | None = None) -> dict[str, int]:
-    """Every day (beat): "expires in 60/30 days" notices, the digests, failing endpoints."""
+    """Every day (beat): "expires in 60/30 days" notices, the digests, failing endpoints,
+    and the screening of new certifications against the latest exclusion lists."""
     on = datetime.date.fromisoformat(today) if today else timezone.localdate()
     report = notices.registry_events_record(notices.expiry_notice_events(today=on))
     report["digests"] = notices.digests_send()
     report["endpoints_disabled"] = webhooks.webhook_endpoints_check()
+    run = exclusions.exclusion_screen_new(today=on)
+    report["exclusion_matches"] = run.matches_found if run else 0
     return report

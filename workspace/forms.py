@@ -239,3 +239,21 @@ class CeAuditOutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+class ExclusionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=(
+            ("confirmed", _("Confirmed: this is the same person")),
+            ("dismissed", _("Not the same person")),
+        ),
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("How you decided"),
+        help_text=_("For example: the date of birth and address match the county's records."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )

@@ -12,6 +12,7 @@ from workspace.views import (
     dashboard,
     documents,
     exams,
+    exclusions,
     home,
     invitations,
     opt_in,
@@ -113,6 +114,9 @@ urlpatterns = [
         exams.exam_import_preview,
         name="exam_import_preview",
     ),
+    # Exclusion screening: possible matches against the OIG and Medi-Cal lists.
+    path("<slug:code>/exclusions/", exclusions.exclusion_queue, name="exclusions"),
+    path("<slug:code>/exclusions/<int:pk>/", exclusions.exclusion_decide, name="exclusion"),
     # CE audits.
     path("<slug:code>/ce-audits/", ce_audits.ce_audit_list, name="ce_audits"),
     path("<slug:code>/ce-audits/draw/", ce_audits.ce_audit_draw, name="ce_audit_draw"),

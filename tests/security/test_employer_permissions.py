@@ -303,3 +303,39 @@ def test_registry_changes_are_public_and_written_by_the_system_only(cast, employ
                 "now(), '{}', now())",
                 [employers.reyes.pk],
             )
+
+
+def test_the_wall_of_the_exclusion_queue(cast, employers):
+    """Possible matches: the certifying county's staff and state staff; a watching employer
+    only once confirmed; nobody else. Only county staff of that county change them."""
+    from employers.models import ExclusionEntry, ExclusionListLoad, ExclusionMatch
+
+    load = ExclusionListLoad.objects.create(source="oig_leie", file_name="UPDATED.csv")
+    entry = ExclusionEntry.objects.create(
+        load=load, line=2, last_name="REYES", first_name="ANA", last_key="reyes", first_key="ana"
+    )
+    match = ExclusionMatch.objects.create(
+        certification=employers.reyes,
+        county=employers.reyes.issuing_county,
+        entry=entry,
+        source="oig_leie",
+        fingerprint="f",
+        score=70,
+    )
+
+    def seen(user) -> tuple[int, int]:
+        with rls_context(user):
+            return ExclusionMatch.objects.count(), ExclusionListLoad.objects.count()
+
+    assert seen(cast.reviewer) == (1, 1)
+    assert seen(cast.state) == (1, 1)
+    assert seen(cast.other_admin) == (0, 1)
+    for outsider in (employers.boss, cast.applicant, cast.anonymous):
+        assert seen(outsider) == (0, 0)
+    with rls_context(cast.other_admin):
+        assert ExclusionMatch.objects.filter(pk=match.pk).update(status="dismissed") == 0
+    ExclusionMatch.objects.filter(pk=match.pk).update(status="confirmed")
+    assert seen(employers.boss)[0] == 1
+    assert seen(employers.rival)[0] == 0
+    match.refresh_from_db()
+    assert match.status == "confirmed"

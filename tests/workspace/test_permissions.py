@@ -32,6 +32,7 @@ from counties.models import (
     StaffInvitation,
 )
 from documents.models import Document
+from employers.models import ExclusionEntry, ExclusionListLoad, ExclusionMatch
 from exams import imports as exam_import
 from exams.models import ExamAttempt
 from training.models import TrainingRecord
@@ -72,6 +73,23 @@ def _csv(world) -> str:
         "application_id,email,exam_date,result,scaled_score,vendor_reference\n"
         f"{application.pk},{application.applicant.email},{timezone.localdate()},passed,520,PV-1\n"
     )
+
+
+def _exclusion_match(world, user) -> list:
+    """A pending possible match of the county's active certification."""
+    load = ExclusionListLoad.objects.create(source="oig_leie", file_name="UPDATED.csv")
+    entry = ExclusionEntry.objects.create(
+        load=load, line=2, last_name="X", first_name="Y", last_key="x", first_key="y"
+    )
+    match = ExclusionMatch.objects.create(
+        certification=world.active,
+        county=world.active.issuing_county,
+        entry=entry,
+        source="oig_leie",
+        fingerprint=f"f{entry.pk}",
+        score=70,
+    )
+    return [match.pk]
 
 
 SPECS: dict[str, Spec] = {
@@ -128,6 +146,10 @@ SPECS: dict[str, Spec] = {
     ),
     "exam_import_template": Spec(PAGE),
     "exam_import_preview": Spec(ACTION, _import_token),
+    "exclusions": Spec(PAGE),
+    "exclusion": Spec(
+        ACTION, _exclusion_match, lambda w: {"decision": "dismissed", "note": "Other person."}
+    ),
     "ce_audits": Spec(PAGE),
     "ce_audit_draw": Spec(ADMIN, post=lambda w: {"percent": 100}),
     "ce_audit": Spec(
@@ -169,6 +191,7 @@ def snapshot() -> tuple:
         list(StaffInvitation.objects.order_by("pk").values_list("pk", "revoked_at", "accepted_at")),
         list(OptInPeriod.objects.order_by("pk").values_list("pk", "effective_to")),
         list(County.objects.order_by("pk").values_list("pk", *COUNTY_CONTACT_FIELDS)),
+        list(ExclusionMatch.objects.order_by("pk").values_list("pk", "status")),
         AuditEvent.objects.count(),
     )
 

@@ -1,0 +1,50 @@
+"""Row-level security on the exclusion tables (as `0002_row_level_security`). The loaded
+lists and their entries: county and state staff read them; the possible matches: the staff
+of the certifying county (who decide them) and state staff; employers watching the peer read
+a match only once it is confirmed. Only the system (screening) writes lists and matches;
+county staff record their decision."""
+
+from django.db import migrations
+
+from employers.migrations._rls import EMP, OPERATOR, SYSTEM, drop_policies_sql, policies_sql
+
+COUNTIES = "(SELECT app_county_ids())::bigint[]"
+STATE = "(SELECT app_is_state())"
+ANY_STAFF = f"({STATE} OR cardinality({COUNTIES}) > 0)"
+
+POLICIES = {
+    "employers_exclusionlistload": {
+        "SELECT": (f"{SYSTEM} OR {OPERATOR} OR {ANY_STAFF}", None),
+        "INSERT": (None, SYSTEM),
+        "UPDATE": (SYSTEM, SYSTEM),
+    },
+    "employers_exclusionentry": {
+        "SELECT": (f"{SYSTEM} OR {OPERATOR} OR {ANY_STAFF}", None),
+        "INSERT": (None, SYSTEM),
+    },
+    "employers_exclusionmatch": {
+        "SELECT": (
+            f"{SYSTEM} OR {OPERATOR} OR {STATE} OR county_id = ANY ({COUNTIES}) "
+            "OR (status = 'confirmed' AND EXISTS (SELECT 1 FROM employers_watch w "
+            f"WHERE w.certification_id = employers_exclusionmatch.certification_id "
+            f"AND w.employer_id = ANY ({EMP})))",
+            None,
+        ),
+        "INSERT": (None, SYSTEM),
+        "UPDATE": (
+            f"{SYSTEM} OR county_id = ANY ({COUNTIES})",
+            f"{SYSTEM} OR county_id = ANY ({COUNTIES})",
+        ),
+    },
+    "employers_screeningrun": {
+        "SELECT": (f"{SYSTEM} OR {OPERATOR} OR {ANY_STAFF}", None),
+        "INSERT": (None, SYSTEM),
+        "UPDATE": (SYSTEM, SYSTEM),
+    },
+}
+
+
+class Migration(migrations.Migration):
+    dependencies = [("employers", "0005_exclusion_screening")]
+
+    operations = [migrations.RunSQL(policies_sql(POLICIES), drop_policies_sql(POLICIES))]
