@@ -103,6 +103,20 @@ def enqueue_many(task_name: str, kwargs_list: Iterable[dict[str, Any]]) -> int:
     return outbox_enqueue_many((task_name, kwargs) for kwargs in kwargs_list)
 
 
+def enqueue_now_many(task_name: str, kwargs_list: Sequence[dict[str, Any]]) -> int:
+    """Queue `task_name` once per kwargs dict with one INSERT, and relay exactly these rows
+    when the transaction commits (no sweeper round trip): for a handful to a few hundred
+    messages that must start at once (webhook deliveries). Returns the number queued."""
+    if not kwargs_list:
+        return 0
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(task_name=task_name, kwargs=kwargs) for kwargs in kwargs_list
+    )
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: outbox_relay_ids(ids), robust=True)
+    return len(ids)
+
+
 def outbox_enqueue_many(messages: Iterable[tuple[str, dict[str, Any]]]) -> int:
     """Write many outbox rows (task name, kwargs) with one INSERT ... SELECT FROM unnest(...)
     statement in the current transaction; after commit, ask a worker to run the sweeper

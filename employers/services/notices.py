@@ -37,12 +37,15 @@ from employers.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from jobs.services import enqueue_many
+from jobs.services import enqueue_many, enqueue_now_many
 from notifications.services import notify_many
 
 WEBHOOK_DELIVER_TASK = "employers.tasks.webhook_deliver"
 NOTICE_EMAIL_KIND = "employer_notice"
 DIGEST_EMAIL_KIND = "employer_digest"
+# Up to this many deliveries of one batch are relayed to the broker as the batch commits;
+# more go through one COPY and the sweeper (benchmarks/RESULTS.md, "Employer notices").
+DIRECT_RELAY_MAX = 500
 # Changes listed in one email; the rest are on the watchlist page.
 EMAIL_MAX_CHANGES = 200
 _EXPIRY_NAMESPACE = uuid.UUID("5b1c7a52-8a3e-4d5e-9f43-2f1b9c6d0e11")
@@ -212,9 +215,10 @@ def changes_fan_out(changes: list[RegistryChange]) -> dict[str, int]:
     Notice.objects.bulk_create(notices, ignore_conflicts=True)
     created = WebhookDelivery.objects.bulk_create(deliveries)
     report["notices"] = len(notices)
-    report["deliveries"] = enqueue_many(
-        WEBHOOK_DELIVER_TASK, ({"delivery_id": d.pk} for d in created)
-    )
+    # A few deliveries are relayed at once on commit (the 1-second promise); a mass change
+    # goes in one COPY and the sweeper relays it.
+    queue = enqueue_now_many if len(created) <= DIRECT_RELAY_MAX else enqueue_many
+    report["deliveries"] = queue(WEBHOOK_DELIVER_TASK, [{"delivery_id": d.pk} for d in created])
     if immediate:
         report["emails"] = _email_notices(
             NOTICE_EMAIL_KIND, immediate, {pk: e.name for pk, e in employers.items()}
