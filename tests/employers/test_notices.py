@@ -167,3 +167,17 @@ def test_the_watchlist_shows_public_actions(client, cast, employers):
     client.force_login(employers.clerk)
     page = client.get(f"/employer/{employers.bayview.pk}/").content.decode()
     assert "Suspended" in page and "Complaint upheld." not in page
+
+
+def test_a_few_deliveries_reach_the_broker_as_the_fan_out_commits(
+    cast, employers, endpoint, broker_messages, django_capture_on_commit_callbacks
+):
+    certification_services.certification_suspend(
+        actor=cast.reviewer, certification=employers.reyes, reason="x"
+    )
+    [message] = OutboxMessage.objects.filter(task_name=RECEIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_events_receive.run(**message.kwargs)
+    # The delivery itself, not a request to sweep for it (the emails' COPY asks for a sweep).
+    assert "employers.tasks.webhook_deliver" in [m["task"] for m in broker_messages()]
+    assert OutboxMessage.objects.get(task_name="employers.tasks.webhook_deliver").sent_at
