@@ -36,7 +36,9 @@ def _relay_events() -> list[dict]:
 def _emails(kind: str) -> list[dict]:
     return [
         m.kwargs
-        for m in OutboxMessage.objects.filter(task_name="notifications.tasks.email_send")
+        for m in OutboxMessage.objects.filter(
+            task_name__startswith="notifications.tasks.email_send"
+        )
         if m.kwargs["kind"] == kind
     ]
 
