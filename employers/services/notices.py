@@ -292,7 +292,7 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
 
 
 # The public actions of the audit trail as registry changes, one per audit event (the same
-# as migration employers.0004's backfill): for data written while nothing listened (the demo
+# as migration employers.0005's backfill): for data written while nothing listened (the demo
 # seed withdraws the events its stories queued). Nobody is notified.
 _FROM_AUDIT = """
 INSERT INTO employers_registrychange

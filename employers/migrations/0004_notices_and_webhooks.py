@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("employers", "0002_row_level_security"),
+        ("employers", "0003_row_level_security_privileges"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,6 +6,8 @@ county staff record their decision."""
 
 from django.db import migrations
 
+from core.rls_sql import privileges_sql
+
 from employers.migrations._rls import EMP, OPERATOR, SYSTEM, drop_policies_sql, policies_sql
 
 COUNTIES = "(SELECT app_county_ids())::bigint[]"
@@ -44,7 +46,23 @@ POLICIES = {
 }
 
 
-class Migration(migrations.Migration):
-    dependencies = [("employers", "0005_exclusion_screening")]
+# The application role holds exactly the commands the policies cover (0003).
+PRIVILEGES = {
+    "employers_exclusionlistload": ["SELECT", "INSERT", "UPDATE"],
+    "employers_exclusionentry": ["SELECT", "INSERT"],
+    "employers_exclusionmatch": ["SELECT", "INSERT", "UPDATE"],
+    "employers_screeningrun": ["SELECT", "INSERT", "UPDATE"],
+}
+ALL = ["SELECT", "INSERT", "UPDATE", "DELETE"]
 
-    operations = [migrations.RunSQL(policies_sql(POLICIES), drop_policies_sql(POLICIES))]
+
+class Migration(migrations.Migration):
+    dependencies = [("employers", "0006_exclusion_screening")]
+
+    operations = [
+        migrations.RunSQL(
+            "\n".join(privileges_sql(t, c) for t, c in PRIVILEGES.items()),
+            "\n".join(privileges_sql(t, ALL) for t in PRIVILEGES),
+        ),
+        migrations.RunSQL(policies_sql(POLICIES), drop_policies_sql(POLICIES)),
+    ]

@@ -7,6 +7,8 @@ revocations), so the watchlist shows a certification's whole public history."""
 
 from django.db import migrations
 
+from core.rls_sql import privileges_sql
+
 from employers.migrations._rls import (
     EMP,
     EMP_ADMIN,
@@ -77,10 +79,24 @@ ON CONFLICT (event_id) DO NOTHING;
 """
 
 
+# The application role holds exactly the commands the policies cover (0003).
+PRIVILEGES = {
+    "employers_notice": ["SELECT", "INSERT", "UPDATE"],
+    "employers_webhookendpoint": ["SELECT", "INSERT", "UPDATE"],
+    "employers_webhookdelivery": ["SELECT", "INSERT", "UPDATE"],
+    "employers_webhookattempt": ["SELECT", "INSERT"],
+}
+ALL = ["SELECT", "INSERT", "UPDATE", "DELETE"]
+
+
 class Migration(migrations.Migration):
-    dependencies = [("employers", "0003_notices_and_webhooks")]
+    dependencies = [("employers", "0004_notices_and_webhooks")]
 
     operations = [
+        migrations.RunSQL(
+            "\n".join(privileges_sql(t, c) for t, c in PRIVILEGES.items()),
+            "\n".join(privileges_sql(t, ALL) for t in PRIVILEGES),
+        ),
         migrations.RunSQL(policies_sql(POLICIES), drop_policies_sql(POLICIES)),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
     ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("certification", "0013_ceaudit_to_ce_audits"),
         ("counties", "0005_auditevent_to_audit"),
-        ("employers", "0004_notices_row_level_security"),
+        ("employers", "0005_notices_row_level_security"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
