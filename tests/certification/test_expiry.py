@@ -543,3 +543,9 @@ def test_the_scan_task_runs_in_a_real_worker(celery_worker, broker_queue):
         "application_expire",
         "certification_expire",
     ]
+    # Follow-up work the scan queued (notices to watchers) finishes before the database is
+    # flushed: a task still running holds locks the flush waits on (a deadlock otherwise).
+    wait_for(
+        lambda: not OutboxMessage.objects.filter(finished_at=None).exists(),
+        what="the scan's follow-up work to finish",
+    )
