@@ -10,5 +10,11 @@ urlpatterns = [
         views_credentials.status_list,
         name="credential_status_list",
     ),
-    path("offer/<str:token>", views_credentials.credential_offer, name="credential_offer"),
+    re_path(
+        r"^oid4vci/offers/(?P<offer_id>[A-Za-z0-9_-]{16,64})$",
+        views_credentials.wallet_offer,
+        name="wallet_offer",
+    ),
+    path("oid4vci/token", views_credentials.wallet_token, name="wallet_token"),
+    path("oid4vci/credential", views_credentials.wallet_credential, name="wallet_credential"),
 ]

@@ -1,6 +1,7 @@
 """Public endpoints of the verifiable credentials (docs/architecture.md#contracts): the
-site's DID document, the Bitstring Status List credentials, the wallet's collection link
-and the page that checks a pasted credential. No login; rate-limited per client; the JSON
+site's DID document, the Bitstring Status List credentials, the wallets' OpenID for
+Verifiable Credential Issuance endpoints (credentials/wallet.py) and the page that checks a
+pasted credential. No login; rate-limited per client; the JSON
 documents allow any origin, for verifiers running in a browser.
 """
 
@@ -10,15 +11,15 @@ from django import forms
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from api.throttles import CredentialsThrottle, VerifyThrottle
 from core.errors import DomainError
-from core.rls import rls_context
+from credentials import wallet
 from credentials.documents import did_document
 from credentials.keys import issuer_keys
-from credentials.offers import offer_certification
-from credentials.services import credential_issue, status_list_current
+from credentials.services import status_list_current
 from credentials.verification import credential_verify
 
 # A pasted credential is a few kilobytes; anything much larger is not one of ours.
@@ -66,26 +67,112 @@ def status_list(request: HttpRequest, purpose: str, list_number: str) -> HttpRes
     return _json_document(credential, "application/vc+ld+json")
 
 
+# A wallet's credential request is a small JSON object.
+WALLET_REQUEST_MAX_BYTES = 16_000
+
+
+def _wallet_answer(document: dict, status: int = 200) -> JsonResponse:
+    """OAuth 2.0 answers are never cached (RFC 6749 §5.1)."""
+    response = JsonResponse(document, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _wallet_error(error: wallet.WalletError) -> JsonResponse:
+    response = _wallet_answer(error.body(), status=error.status)
+    if error.status == 401:
+        response["WWW-Authenticate"] = f'Bearer error="{error.error}"'
+    return response
+
+
 @require_GET
-def credential_offer(request: HttpRequest, token: str) -> HttpResponse:
-    """The wallet's link from the holder's QR code: the signed credential, issued to the
-    holder the link names, while the link is fresh and the certification active."""
+def openid_credential_issuer(request: HttpRequest) -> HttpResponse:
+    """`/.well-known/openid-credential-issuer`: Credential Issuer Metadata (OID4VCI 1.0)."""
     refused = _throttled(request, CredentialsThrottle)
     if refused:
         return refused
-    certification = offer_certification(token)
-    if certification is None:
-        return JsonResponse(
-            {"detail": str(_("This link has expired or is not valid."))}, status=404
+    return _json_document(wallet.issuer_metadata(), "application/json")
+
+
+@require_GET
+def oauth_authorization_server(request: HttpRequest) -> HttpResponse:
+    """`/.well-known/oauth-authorization-server`: the token endpoint (RFC 8414)."""
+    refused = _throttled(request, CredentialsThrottle)
+    if refused:
+        return refused
+    return _json_document(wallet.authorization_server_metadata(), "application/json")
+
+
+@require_GET
+def wallet_offer(request: HttpRequest, offer_id: str) -> HttpResponse:
+    """The credential offer behind the QR code's `credential_offer_uri`; 404 once its code
+    is spent or expired."""
+    refused = _throttled(request, CredentialsThrottle)
+    if refused:
+        return refused
+    document = wallet.credential_offer_document(offer_id)
+    if document is None:
+        return _wallet_answer(
+            {"detail": str(_("This code has expired or was used. Reload your credential page."))},
+            status=404,
+        )
+    return _wallet_answer(document)
+
+
+@csrf_exempt  # a wallet app, no cookies: the pre-authorized code is the credential
+@require_POST
+def wallet_token(request: HttpRequest) -> HttpResponse:
+    """The token endpoint: `application/x-www-form-urlencoded` with `grant_type` and
+    `pre-authorized_code`; an access token, or an OAuth 2.0 error."""
+    refused = _throttled(request, CredentialsThrottle)
+    if refused:
+        return refused
+    if request.content_type != "application/x-www-form-urlencoded":
+        return _wallet_error(
+            wallet.WalletError(
+                "invalid_request", "Send the token request as application/x-www-form-urlencoded."
+            )
         )
     try:
-        with rls_context(certification.holder):
-            credential = credential_issue(actor=certification.holder, certification=certification)
-    except DomainError as exc:
-        return JsonResponse({"detail": str(exc.message)}, status=409)
-    response = _json_document(credential, "application/vc+ld+json")
-    response["Cache-Control"] = "private, no-store"
-    return response
+        answer = wallet.access_token_grant(
+            grant_type=request.POST.get("grant_type", ""),
+            code=request.POST.get("pre-authorized_code", ""),
+        )
+    except wallet.WalletError as error:
+        return _wallet_error(error)
+    return _wallet_answer(answer)
+
+
+@csrf_exempt  # a wallet app, no cookies: the bearer access token is the credential
+@require_POST
+def wallet_credential(request: HttpRequest) -> HttpResponse:
+    """The credential endpoint: `Authorization: Bearer <access token>` and a JSON body naming
+    the credential configuration; the signed credential (`ldp_vc`)."""
+    refused = _throttled(request, CredentialsThrottle)
+    if refused:
+        return refused
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _wallet_error(
+            wallet.WalletError("invalid_token", "Send the access token as a Bearer token.", 401)
+        )
+    if len(request.body) > WALLET_REQUEST_MAX_BYTES:
+        return _wallet_error(
+            wallet.WalletError("invalid_credential_request", "The request is too large.")
+        )
+    try:
+        body = json.loads(request.body or b"null")
+    except ValueError:
+        body = None
+    try:
+        credential = wallet.credential_for_token(token=token.strip(), body=body)
+    except wallet.WalletError as error:
+        return _wallet_error(error)
+    answer: dict = {"credentials": [{"credential": credential}]}
+    if isinstance(body, dict) and "format" in body:
+        # Wallets of drafts 13–14 (before 1.0) read a single `credential`.
+        answer["credential"] = credential
+    return _wallet_answer(answer)
 
 
 class CredentialPasteForm(forms.Form):

@@ -32,6 +32,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # it. Never stored in the database. Unset with DEBUG on: a development key from SECRET_KEY.
 VC_ISSUER_KEYS = env("VC_ISSUER_KEYS", default="")
 VC_ISSUER_KEYS_FILE = env("VC_ISSUER_KEYS_FILE", default="")
+# Wallets collect the credential by OpenID for Verifiable Credential Issuance (credentials/
+# wallet.py): the QR code's pre-authorized code works this long and once (our choice: long
+# enough to open a wallet app and scan); the access token it buys works this long.
+WALLET_OFFER_SECONDS = env.int("WALLET_OFFER_SECONDS", default=10 * 60)
+WALLET_ACCESS_TOKEN_SECONDS = env.int("WALLET_ACCESS_TOKEN_SECONDS", default=5 * 60)
 # The FHIR directory's identifier system for certification numbers (fhir_directory/); empty:
 # SITE_URL/fhir/sid/certification-number.
 FHIR_CERTIFICATION_SYSTEM = env("FHIR_CERTIFICATION_SYSTEM", default="")

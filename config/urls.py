@@ -1,6 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from api import views_credentials
 from core import health
@@ -20,6 +20,17 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("verify/", include("api.urls_public")),
     path(".well-known/did.json", views_credentials.did_json, name="did_json"),
+    # OID4VCI discovery (credentials/wallet.py); a client may add the issuer's empty path.
+    re_path(
+        r"^\.well-known/openid-credential-issuer/?$",
+        views_credentials.openid_credential_issuer,
+        name="openid_credential_issuer",
+    ),
+    re_path(
+        r"^\.well-known/oauth-authorization-server/?$",
+        views_credentials.oauth_authorization_server,
+        name="oauth_authorization_server",
+    ),
     path("credentials/", include("api.urls_credentials")),
     path("fhir/R4/", include("fhir_directory.urls")),
     path("me/", include("portal.urls")),

@@ -4,11 +4,9 @@ rules' reasons."""
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,8 +22,8 @@ from continuing_ed.selectors import ce_credits_for
 from core import policy
 from core.errors import DomainError
 from core.review import ReviewStatus
-from credentials.offers import OFFER_MAX_AGE_SECONDS, offer_token
 from credentials.services import credential_issue
+from credentials.wallet import wallet_offer_create
 from employers.selectors import watching_employers_of
 from portal.forms import CeCreditForm, RenewalForm, SpecializationForm
 from portal.stash import portal_login_required, restore_into
@@ -95,9 +93,10 @@ def certificate(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def credential(request: HttpRequest) -> HttpResponse:
     """The certification as a digital credential (W3C VC 2.0, Open Badges 3.0): GET shows a
-    QR code a wallet app scans to collect it (a link valid for 15 minutes) and a download
-    button; POST downloads the signed credential as a JSON file. Only an active
-    certification; 404 for anyone without one."""
+    QR code a wallet app scans to collect it (an OpenID for Verifiable Credential Issuance
+    offer whose code works once, for WALLET_OFFER_SECONDS) and a download button; POST
+    downloads the signed credential as a JSON file. Only an active certification; 404 for
+    anyone without one."""
     certification = own_certification_or_404(request)
     if certification.status != CertificationStatus.ACTIVE:
         raise Http404("Only an active certification has a credential.")
@@ -113,17 +112,16 @@ def credential(request: HttpRequest) -> HttpResponse:
         )
         response["Cache-Control"] = "private, no-store"
         return response
-    offer_url = settings.SITE_URL + reverse(
-        "credential_offer", kwargs={"token": offer_token(certification)}
-    )
+    # A fresh OID4VCI credential offer at each visit (credentials/wallet.py).
+    offer = wallet_offer_create(actor=request.user, certification=certification)
     return render(
         request,
         "portal/credential.html",
         {
             "certification": certification,
-            "offer_url": offer_url,
-            "offer_qr": qr_code_data_uri(offer_url),
-            "offer_minutes": OFFER_MAX_AGE_SECONDS // 60,
+            "offer_url": offer.deep_link,
+            "offer_qr": qr_code_data_uri(offer.deep_link),
+            "offer_minutes": offer.expires_in // 60,
         },
     )
 

@@ -34,7 +34,7 @@ def test_the_holder_downloads_and_the_public_checks_the_credential(page: Page, l
     page.goto("/me/certification/")
     page.get_by_role("link", name="Add my certification to a digital wallet").click()
     expect(
-        page.get_by_role("img", name="QR code linking to your digital credential")
+        page.get_by_role("img", name="QR code offering your digital credential to a wallet app")
     ).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_no_axe_violations(page)

@@ -3,11 +3,12 @@ documents a verifier fetches, and the independent verifier in Node."""
 
 import json
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from credentials.keys import IssuerKey, issuer_did, secret_key_multibase
@@ -83,3 +84,18 @@ def download(user) -> dict:
     response = client.post(reverse("portal:credential"))
     assert response.status_code == 200, response.content
     return json.loads(response.content)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server_media_url, live_server):
+    """pytest-django's live server (for the wallet client), started after
+    `live_server_media_url`, as in tests/browser/conftest.py."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def live_server_media_url() -> Iterator[None]:
+    """The live server wraps the site in a handler serving MEDIA_URL, which the settings leave
+    unset; give it a prefix no page links to (tests/browser/conftest.py)."""
+    with override_settings(MEDIA_URL="/uploads-are-not-served-here/"):
+        yield

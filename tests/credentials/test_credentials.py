@@ -10,7 +10,6 @@ import zoneinfo
 from io import StringIO
 
 import pytest
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import Client
@@ -22,7 +21,6 @@ from core.errors import DomainError
 from credentials.documents import STATUS_LIST_LENGTH, encoded_list
 from credentials.keys import issuer_did
 from credentials.models import CredentialStatusEntry, SignedStatusList
-from credentials.offers import offer_token
 from credentials.services import credential_issue, status_list_current
 from credentials.verification import credential_verify
 from tests.credentials.conftest import download
@@ -197,32 +195,12 @@ def test_the_public_documents_are_rate_limited(cast, certification, settings):
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
 
 
-def test_the_wallet_link_gives_the_credential_while_fresh(cast, certification):
-    token = offer_token(certification)
-    response = Client().get(reverse("credential_offer", kwargs={"token": token}))
-    assert response.status_code == 200
-    credential = json.loads(response.content)
-    assert credential["credentialSubject"]["licenseNumber"] == certification.number
-    assert credential_verify(credential).current is True
-    assert AuditEvent.objects.get(verb="credential_issue").actor == cast.applicant
-
-
-def test_a_forged_or_stale_wallet_link_gives_nothing(cast, certification, settings):
-    forged = signing.dumps({"c": certification.pk, "h": cast.applicant.pk}, salt="other")
-    client = Client()
-    assert client.get(reverse("credential_offer", kwargs={"token": forged})).status_code == 404
-    token = offer_token(certification)
-    services.certification_suspend(actor=cast.admin, certification=certification, reason="x")
-    assert client.get(reverse("credential_offer", kwargs={"token": token})).status_code == 409
-    assert not AuditEvent.objects.filter(verb="credential_issue").exists()
-
-
 def test_the_portal_page_shows_the_qr_code_and_the_download(cast, certification):
     client = Client()
     client.force_login(cast.applicant)
     page = client.get(reverse("portal:credential")).content.decode()
     assert 'src="data:image/png;base64,' in page
-    assert "/credentials/offer/" in page
+    assert 'href="openid-credential-offer://?credential_offer_uri=' in page
     assert "Download my credential (JSON)" in page
     card = client.get(reverse("portal:certification")).content.decode()
     assert reverse("portal:credential") in card

@@ -16,8 +16,15 @@ OURS = ("accounts.", "api.", "portal.", "workspace.")
 # Open to anyone, token or none (tests/api/test_verify.py, test_schema.py).
 API_PUBLIC = {"api:verify", "api:schema", "api:docs", "api:not_found"}
 # The digital credentials' public documents, each needing a certification with a credential
-# (tests/credentials/test_credentials.py: served, 404 for an unknown list, rate-limited).
-CREDENTIALS_PUBLIC = {"credential_status_list", "credential_offer"}
+# (tests/credentials/test_credentials.py: served, 404 for an unknown list, rate-limited), and
+# the wallets' OID4VCI endpoints, open to anyone holding a fresh code or token
+# (tests/credentials/test_wallet.py: spent codes, expired codes, another person's offer).
+CREDENTIALS_PUBLIC = {
+    "credential_status_list",
+    "wallet_offer",
+    "wallet_token",
+    "wallet_credential",
+}
 
 # Site-wide pages: who gets what on GET.
 ANYONE = {"anonymous": 200, "applicant": 200, "reviewer": 200, "state": 200}
@@ -33,6 +40,8 @@ SITE = {
     "verify_certification": ANYONE,
     "verify_credential": ANYONE,
     "did_json": ANYONE,
+    "openid_credential_issuer": ANYONE,
+    "oauth_authorization_server": ANYONE,
 }
 
 
