@@ -3,7 +3,9 @@
 `expiry_scan_run(today=...)` does, in one transaction and with a fixed number of queries
 whatever the number of certifications:
 
-1. approved applications past their 12-month window (`window_ends_on < today`) → expired;
+1. approved applications past their 12-month window and the result grace period after it
+   (`window_ends_on + ProgramPolicy.exam_result_grace_days < today`) with no passed exam on
+   file → expired (`rules.application_expiry_problems`);
 2. active and suspended certifications past their expiry date (`expires_on < today`; a
    certification is in force through its expiry date) → expired, and their holders are
    emailed; a suspended one keeps its suspension (date and reason) on record;
@@ -58,6 +60,7 @@ from certification.services.certifications import CERTIFICATE_RENDER_BULK_TASK
 from core import policy
 from core.units import hours_text
 from counties.models import County, ProgramPolicy
+from exams.models import ExamAttempt, ExamResult
 from jobs.services import enqueue_many
 from notifications.services import notify_many
 
@@ -138,12 +141,20 @@ class _Transition:
 # "Past expiry": in force through the expiry (or window end) date itself.
 # The vacate date: PostgreSQL's `date + interval 'N years'` turns 29 February into 28 February
 # in a common year, exactly like `rules.vacate_date`.
+# An approved application expires once the result grace period after its window has passed
+# without a passed exam (`rules.application_expiry_problems`: the window is about taking the
+# exam; a pass on file is issued after it, a result may arrive during the grace period).
 EXPIRE_APPLICATIONS = _Transition(
     model=Application,
     from_state=ApplicationStatus.APPROVED,
     to_state=ApplicationStatus.EXPIRED,
     verb="application_expire",
-    condition="window_ends_on < %(today)s",
+    condition=(
+        f"window_ends_on < %(today)s::date - %(grace_days)s::integer "
+        f"AND NOT EXISTS (SELECT 1 FROM {ExamAttempt._meta.db_table} e "
+        f"WHERE e.application_id = {Application._meta.db_table}.id "
+        f"AND e.result = '{ExamResult.PASSED.value}')"
+    ),
     assignments="status = %(to)s, version = t.version + 1, updated_at = %(now)s",
     subject="applicant_id",
     county_fk="county_id",
@@ -194,7 +205,9 @@ VACATE_CERTIFICATIONS = _Transition(
 )
 
 
-def _transition(transition: _Transition, *, today: datetime.date, now) -> list[tuple]:
+def _transition(
+    transition: _Transition, *, today: datetime.date, now, grace_days: int = 0
+) -> list[tuple]:
     """Apply `transition` to every row due on `today` and write one audit event per changed
     row (actor None: the system), in one statement. Returns (id, subject id, date, label,
     county name) per changed row."""
@@ -223,6 +236,7 @@ def _transition(transition: _Transition, *, today: datetime.date, now) -> list[t
                 "today": today,
                 "now": now,
                 "years": policy.VACATE_AFTER_EXPIRY_YEARS,
+                "grace_days": grace_days,
             },
         )
         return cursor.fetchall()
@@ -363,9 +377,15 @@ def expiry_scan_run(*, today: datetime.date, dry_run: bool = False) -> ScanRepor
     on the same day changes nothing and sends nothing. With `dry_run` nothing is kept."""
     report = ScanReport(today=today, dry_run=dry_run)
     now = timezone.now()
-    reminder_days = sorted({int(d) for d in ProgramPolicy.current().reminder_days if d > 0})
+    program_policy = ProgramPolicy.current()
+    reminder_days = sorted({int(d) for d in program_policy.reminder_days if d > 0})
     with transaction.atomic():
-        applications = _transition(EXPIRE_APPLICATIONS, today=today, now=now)
+        applications = _transition(
+            EXPIRE_APPLICATIONS,
+            today=today,
+            now=now,
+            grace_days=program_policy.exam_result_grace_days,
+        )
         expired = _transition(EXPIRE_CERTIFICATIONS, today=today, now=now)
         expired_suspended = _transition(EXPIRE_SUSPENDED_CERTIFICATIONS, today=today, now=now)
         vacated = _transition(VACATE_CERTIFICATIONS, today=today, now=now)

@@ -41,6 +41,7 @@ from core import policy
 from core.review import ReviewStatus
 from core.units import add_years, as_hours, hours_text
 from documents.models import Document, DocumentKind
+from exams import rules as exam_rules
 from exams.models import ExamAttempt, ExamResult
 from training.models import Specialization, TrainingRecord
 from training.rules import training_sufficiency_problems
@@ -221,6 +222,55 @@ def approval_window_end(approved_on: datetime.date) -> datetime.date:
     return _months_later(approved_on, policy.APPROVAL_WINDOW_MONTHS) - datetime.timedelta(days=1)
 
 
+def passed_inside_window(application: Application, exam_attempts: Iterable[ExamAttempt]) -> bool:
+    """Whether one of `exam_attempts` passed on or before the last day of the application's
+    12-month window (docs/domain.md#exam: the window is about taking the exam)."""
+    end = application.window_ends_on
+    return any(
+        a.result == ExamResult.PASSED and (end is None or a.taken_on <= end) for a in exam_attempts
+    )
+
+
+def application_expiry_problems(
+    application: Application,
+    exam_attempts: Iterable[ExamAttempt],
+    *,
+    grace_days: int,
+    on: datetime.date,
+) -> list[str]:
+    """Why the approved `application` does not expire on `on` (empty: it expires). The
+    12-month window is about taking the exam, not the paperwork after it (docs/domain.md#exam):
+    an application with a passed exam on file stays approved until it is issued; one without
+    stays approved through the result grace period after its window (`grace_days`, our choice,
+    `ProgramPolicy.exam_result_grace_days`), while the result of an attempt taken inside the
+    window may still arrive from the vendor. It expires the day after the grace period ends.
+    The expiry scan applies the same rule as SQL (`certification.expiry.EXPIRE_APPLICATIONS`)."""
+    if application.status != ApplicationStatus.APPROVED:
+        return [
+            _("Only an approved application expires; this one is %(status)s.")
+            % {"status": ApplicationStatus(application.status).label.lower()}
+        ]
+    end = application.window_ends_on
+    if end is None:
+        return [_("This application has no exam window.")]
+    if on <= end:
+        return [
+            _("This application's exam window is open until %(date)s.") % {"date": end.isoformat()}
+        ]
+    if any(a.result == ExamResult.PASSED for a in exam_attempts):
+        return [_("This application has a passed exam on file: it can still be issued.")]
+    grace_end = exam_rules.result_grace_end(end, grace_days)
+    if on <= grace_end:
+        return [
+            _(
+                "The results of exams taken by %(end)s can still be recorded until %(date)s; "
+                "the application expires after that."
+            )
+            % {"end": end.isoformat(), "date": grace_end.isoformat()}
+        ]
+    return []
+
+
 def issue_problems(
     application: Application,
     training_records: Iterable[TrainingRecord],
@@ -229,7 +279,8 @@ def issue_problems(
     on: datetime.date,
 ) -> list[str]:
     """Why a certification cannot be issued from `application` on `on`: it must be approved,
-    `on` inside its window, one of `exam_attempts` passed, and for the standard pathway the
+    `on` inside its window or an exam passed inside it (then any day after: the window is
+    about taking the exam, docs/domain.md#exam), one of `exam_attempts` passed, and for the standard pathway the
     applicant's `training_records` sufficient (`training.rules`)."""
     problems = []
     if application.status != ApplicationStatus.APPROVED:
@@ -237,7 +288,11 @@ def issue_problems(
             _("Only an approved application leads to a certification; this one is %(status)s.")
             % {"status": ApplicationStatus(application.status).label.lower()}
         )
-    elif application.window_ends_on is not None and on > application.window_ends_on:
+    elif (
+        application.window_ends_on is not None
+        and on > application.window_ends_on
+        and not passed_inside_window(application, exam_attempts)
+    ):
         problems.append(
             _("The 12-month window of this application ended on %(date)s.")
             % {"date": application.window_ends_on.isoformat()}

@@ -314,7 +314,7 @@ def plan_import(user, county: County, parsed: ParsedFile) -> ImportPlan:
         .filter(source=ExamSource.IMPORT, vendor_reference__in=references)
         .values_list("vendor_reference", flat=True)
     )
-    min_wait_days = ProgramPolicy.current().exam_min_wait_days
+    program_policy = ProgramPolicy.current()
     seen_references: set[str] = set()
     for row in rows:
         duplicate = row.vendor_reference and row.vendor_reference in seen_references
@@ -351,7 +351,9 @@ def plan_import(user, county: County, parsed: ParsedFile) -> ImportPlan:
                 window_ends_on=application.window_ends_on,
                 attempts=attempts[application.pk],
                 on=row.taken_on,
-                min_wait_days=min_wait_days,
+                min_wait_days=program_policy.exam_min_wait_days,
+                recorded_on=today,
+                grace_days=program_policy.exam_result_grace_days,
             )
             if application.approved_on and row.taken_on < application.approved_on:
                 problems.append(_("The exam date is before the application was approved."))

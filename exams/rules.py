@@ -30,6 +30,24 @@ def attempts_left(attempts: Sequence[AttemptLike]) -> int:
     return max(0, policy.MAX_EXAM_ATTEMPTS - len(attempts))
 
 
+def result_grace_end(window_ends_on: datetime.date, grace_days: int) -> datetime.date:
+    """The last day the result of an attempt taken inside a window ending on `window_ends_on`
+    may still be recorded or imported: `grace_days` days after it (vendor results lag; our
+    choice, `ProgramPolicy.exam_result_grace_days`, default 30; docs/domain.md#exam).
+    Window ending 2026-03-14, 30 days: through 2026-04-13."""
+    return window_ends_on + datetime.timedelta(days=grace_days)
+
+
+def in_result_grace(
+    window_ends_on: datetime.date | None, *, grace_days: int, on: datetime.date
+) -> bool:
+    """Whether `on` is past the window ending on `window_ends_on` but still inside the grace
+    period for recording the results of attempts taken inside it."""
+    return window_ends_on is not None and (
+        window_ends_on < on <= result_grace_end(window_ends_on, grace_days)
+    )
+
+
 def exam_eligibility_problems(
     *,
     application_status: str,
@@ -37,12 +55,19 @@ def exam_eligibility_problems(
     attempts: Sequence[AttemptLike],
     on: datetime.date,
     min_wait_days: int = policy.DEFAULT_EXAM_MIN_WAIT_DAYS,
+    recorded_on: datetime.date | None = None,
+    grace_days: int = policy.DEFAULT_EXAM_RESULT_GRACE_DAYS,
 ) -> list[str]:
     """Why the application may not take (or record) an exam attempt on `on`; empty when it may.
 
-    Requires an approved application, `on` no later than the last day of its window, no
-    passed attempt, fewer than 3 attempts, and at least `min_wait_days` (operator-editable,
-    `ProgramPolicy.exam_min_wait_days`) since the latest attempt.
+    Requires an approved application, `on` (the day the exam is taken) no later than the last
+    day of its window, no passed attempt, fewer than 3 attempts, and at least `min_wait_days`
+    (operator-editable, `ProgramPolicy.exam_min_wait_days`) since the latest attempt.
+
+    The window is about taking the exam, not the paperwork after it (docs/domain.md#exam):
+    with `recorded_on` (the day the result is recorded or imported), an attempt taken inside
+    the window may be recorded after the window ends, through `result_grace_end` (the window's
+    last day plus `grace_days`, both ends included), not later.
     """
     problems = []
     if application_status != APPLICATION_APPROVED:
@@ -51,6 +76,22 @@ def exam_eligibility_problems(
         problems.append(
             _("The 12-month window of this application ended on %(date)s.")
             % {"date": window_ends_on.isoformat()}
+        )
+    elif (
+        window_ends_on is not None
+        and recorded_on is not None
+        and recorded_on > result_grace_end(window_ends_on, grace_days)
+    ):
+        problems.append(
+            _(
+                "The results of exams taken inside this application's window (which ended on "
+                "%(end)s) could be recorded until %(date)s, %(days)d days after it."
+            )
+            % {
+                "end": window_ends_on.isoformat(),
+                "date": result_grace_end(window_ends_on, grace_days).isoformat(),
+                "days": grace_days,
+            }
         )
     if any(a.result == ExamResult.PASSED for a in attempts):
         problems.append(_("The certification exam has already been passed."))

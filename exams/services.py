@@ -61,20 +61,24 @@ def exam_attempt_record(
     scaled_score: int | None = None,
     source: str = ExamSource.MANUAL,
     vendor_reference: str = "",
+    today: datetime.date | None = None,
 ) -> ExamAttempt:
     """Record one exam attempt for an approved application, by a reviewer or admin of its
     county. Refused when the applicant is not eligible on `taken_on` (not approved, window
-    ended, no attempts left, already passed), for a future date, or when the vendor reference
-    is already recorded for this source. The sitting's exam fee falls due (`fees`); the
-    applicant is told the result."""
+    ended, no attempts left, already passed), for a future date, when `today` (the day it is
+    recorded) is past the result grace period after the window (`exams.rules.result_grace_end`,
+    `ProgramPolicy.exam_result_grace_days`), or when the vendor reference is already recorded
+    for this source. The sitting's exam fee falls due (`fees`); the applicant is told the
+    result."""
     require_staff(actor, application.county)
+    today = today or timezone.localdate()
     if result not in ExamResult.values:
         raise DomainError(_("Choose the result."), field="result")
     if source not in ExamSource.values:
         raise DomainError(_("Choose where the result comes from."), field="source")
     if scaled_score is not None and scaled_score < 0:
         raise DomainError(_("A scaled score cannot be negative."), field="scaled_score")
-    if taken_on > timezone.localdate():
+    if taken_on > today:
         raise DomainError(_("The exam date cannot be in the future."), field="taken_on")
     vendor_reference = (vendor_reference or "").strip()
     with transaction.atomic():
@@ -93,13 +97,16 @@ def exam_attempt_record(
                 % {"date": application.approved_on.isoformat()},
                 field="taken_on",
             )
+        program_policy = ProgramPolicy.current()
         refuse_problems(
             exam_rules.exam_eligibility_problems(
                 application_status=application.status,
                 window_ends_on=application.window_ends_on,
                 attempts=attempts,
                 on=taken_on,
-                min_wait_days=ProgramPolicy.current().exam_min_wait_days,
+                min_wait_days=program_policy.exam_min_wait_days,
+                recorded_on=today,
+                grace_days=program_policy.exam_result_grace_days,
             )
         )
         window_ends_on = application.window_ends_on

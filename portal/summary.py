@@ -24,10 +24,10 @@ from certification.selectors import applications_for, profile_of, training_recor
 from core import policy
 from core.review import ReviewStatus
 from core.units import hours_text
-from counties.models import County
+from counties.models import County, ProgramPolicy
 from counties.selectors import ExamBooking, exam_booking_details
 from exams.models import ExamAttempt, ExamResult
-from exams.rules import attempts_left
+from exams.rules import attempts_left, result_grace_end
 from exams.selectors import exam_attempts_for
 from portal.views.common import own_certification
 from training.models import Course
@@ -60,6 +60,9 @@ class ExamProgress:
     attempts: list[ExamAttempt]
     training_problems: list[str]
     training_pending: bool = False
+    # Past the 12-month window, the last day a result of an attempt taken inside it may still
+    # be recorded (docs/domain.md#exam); None while the window is open.
+    result_grace_ends_on: datetime.date | None = None
 
 
 @dataclass
@@ -166,6 +169,20 @@ def approved_next_step(application: Application, progress: ExamProgress) -> Next
     training_needed = bool(progress.training_problems) and application.pathway == Pathway.STANDARD
     if any(a.result == ExamResult.PASSED for a in attempts):
         return _passed_next_step(application, training_needed, progress.training_pending)
+    if progress.result_grace_ends_on is not None:
+        return NextStep(
+            _(
+                "Your exam window ended on %(end)s. If you took the exam by then, %(county)s "
+                "can still record your result until %(date)s; otherwise this application "
+                "expires and you can start a new one."
+            )
+            % {
+                "end": _day(application.window_ends_on),
+                "date": _day(progress.result_grace_ends_on),
+                "county": application.county.name,
+            },
+            contact=application.county,
+        )
     left = attempts_left(attempts)
     if not left:
         return NextStep(
@@ -264,7 +281,14 @@ def approved_details(user: User, application: Application, *, today: datetime.da
     queries)."""
     attempts = list(exam_attempts_for(user).filter(application=application).order_by("taken_on"))
     records = list(training_records_for(user).filter(person=user))
+    window_ends_on = application.window_ends_on
     return ExamProgress(
+        # The policy is read only once the window is over (no query while it is open).
+        result_grace_ends_on=(
+            result_grace_end(window_ends_on, ProgramPolicy.current().exam_result_grace_days)
+            if window_ends_on is not None and today > window_ends_on
+            else None
+        ),
         attempts=attempts,
         training_problems=training_sufficiency_problems(records, on=today),
         training_pending=any(

@@ -41,9 +41,10 @@ from certification.services._common import (
 )
 from core import policy
 from core.errors import DomainError, refuse_problems
-from counties.models import County
+from counties.models import County, ProgramPolicy
 from counties.selectors import opted_in_counties, require_staff
 from documents.models import Document, DocumentKind
+from exams.models import ExamAttempt
 from fees.models import FeeKind
 from fees.services import fee_due_record
 from notifications.services import notify
@@ -503,21 +504,23 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
 def application_expire(
     *, application: Application, today: datetime.date | None = None
 ) -> Application:
-    """approved → expired once its 12-month window has ended without a certification.
-    A system transition (no actor), used per row by the expiry scan."""
+    """approved → expired once its 12-month window and the result grace period after it have
+    ended without a passed exam (`rules.application_expiry_problems`). A system transition
+    (no actor), used per row by the demo and the admin; the expiry scan applies the same rule
+    set-based."""
     today = today_or(today)
     with transaction.atomic():
         application = lock_application(application)
         if application.status != S.APPROVED:
             raise application_state_conflict(application, S.EXPIRED)
-        window_ends_on = application.window_ends_on
-        # Set on approval (the constraint application_approved_has_window).
-        assert window_ends_on is not None
-        if today <= window_ends_on:
-            raise DomainError(
-                _("This application's exam window is open until %(date)s.")
-                % {"date": window_ends_on.isoformat()},
-                code="conflict",
-            )
+        attempts = list(ExamAttempt.objects.filter(application=application))
+        problems = rules.application_expiry_problems(
+            application,
+            attempts,
+            grace_days=ProgramPolicy.current().exam_result_grace_days,
+            on=today,
+        )
+        if problems:
+            raise DomainError(" ".join(problems), code="conflict")
         _transition(application, actor=None, verb="application_expire", to_state=S.EXPIRED)
     return application

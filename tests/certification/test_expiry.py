@@ -18,11 +18,21 @@ from certification.models import Application, Certification, RenewalReminder
 from counties.models import ProgramPolicy
 from jobs.models import OutboxMessage
 from jobs.services import enqueue
-from tests.factories import ApplicationFactory, CertificationFactory, UserFactory, county
+from tests.factories import (
+    ApplicationFactory,
+    CertificationFactory,
+    ExamAttemptFactory,
+    UserFactory,
+    county,
+)
 from tests.jobs.worker import wait_for
 
 TODAY = datetime.date(2026, 6, 15)
 DAY = datetime.timedelta(days=1)
+# The result grace period after an application's window (ProgramPolicy.exam_result_grace_days,
+# default 30): an approved application without a pass expires the day after it ends.
+GRACE = datetime.timedelta(days=30)
+LAPSED = TODAY - DAY - GRACE  # the window end of an application the scan expires on TODAY
 # The scan's fan-out goes to the bulk queue (CELERY_TASK_ROUTES): the bulk names.
 EMAIL = "notifications.tasks.email_send_bulk"
 RENDER = "certification.tasks.certificate_render_bulk"
@@ -148,7 +158,7 @@ def test_after_missed_scans_only_the_most_urgent_reminder_is_sent(db):
 def test_a_rerun_sends_nothing_twice(db):
     certification(TODAY + 60 * DAY)
     certification(TODAY - DAY)
-    approved_application(TODAY - DAY)
+    approved_application(LAPSED)
     expiry_scan_run(today=TODAY)
     outbox = OutboxMessage.objects.count()
     audits = AuditEvent.objects.count()
@@ -335,8 +345,9 @@ def test_a_long_lapsed_active_certification_is_expired_and_vacated_at_once(db):
 
 
 def test_approved_applications_past_their_window_expire(db):
-    lapsed = approved_application(TODAY - DAY)
+    lapsed = approved_application(LAPSED)
     open_window = approved_application(TODAY)
+    in_grace = approved_application(LAPSED + DAY)
     draft = ApplicationFactory(status="draft")
     version = lapsed.version
 
@@ -347,7 +358,8 @@ def test_approved_applications_past_their_window_expire(db):
     open_window.refresh_from_db()
     draft.refresh_from_db()
     assert (lapsed.status, lapsed.version) == ("expired", version + 1)
-    assert (open_window.status, draft.status) == ("approved", "draft")
+    in_grace.refresh_from_db()
+    assert (open_window.status, in_grace.status, draft.status) == ("approved", "approved", "draft")
     event = AuditEvent.objects.get()
     assert (event.verb, event.object_type, event.object_id, event.actor, event.subject_id) == (
         "application_expire",
@@ -368,16 +380,63 @@ def test_approved_applications_past_their_window_expire(db):
         "context": {
             "application_id": lapsed.pk,
             "county_name": "Alameda",
-            "window_ends_on": (TODAY - DAY).isoformat(),
+            "window_ends_on": LAPSED.isoformat(),
             "approval_window_months": 12,
         },
     }
 
 
+@pytest.mark.parametrize(
+    ("window_ends_on", "expired"),
+    [(TODAY - GRACE, False), (TODAY - GRACE - DAY, True)],
+    ids=["last-day-of-grace", "day-after-grace"],
+)
+def test_an_application_expires_only_after_the_result_grace_period(db, window_ends_on, expired):
+    application = approved_application(window_ends_on)
+
+    report = expiry_scan_run(today=TODAY)
+
+    application.refresh_from_db()
+    assert report.applications_expired == ([application.pk] if expired else [])
+    assert application.status == ("expired" if expired else "approved")
+    assert AuditEvent.objects.filter(verb="application_expire").count() == int(expired)
+
+
+def test_the_grace_period_comes_from_the_program_policy(db):
+    ProgramPolicy.objects.filter(pk=1).update(exam_result_grace_days=0)
+    application = approved_application(TODAY - DAY)
+
+    assert expiry_scan_run(today=TODAY).applications_expired == [application.pk]
+
+
+@pytest.mark.parametrize(
+    ("results", "expired"),
+    [(("passed",), False), (("failed", "passed"), False), (("failed", "no_show"), True)],
+    ids=["passed", "passed-on-retake", "never-passed"],
+)
+def test_an_application_with_a_passed_exam_on_file_never_expires(db, results, expired):
+    application = approved_application(LAPSED - 400 * DAY)
+    for n, result in enumerate(results):
+        ExamAttemptFactory(
+            application=application,
+            result=result,
+            taken_on=application.approved_on + (n + 1) * 30 * DAY,
+        )
+
+    report = expiry_scan_run(today=TODAY)
+
+    application.refresh_from_db()
+    assert application.status == ("expired" if expired else "approved")
+    assert report.applications_expired == ([application.pk] if expired else [])
+    if not expired:
+        assert not AuditEvent.objects.filter(verb="application_expire").exists()
+        assert emails() == []
+
+
 def test_a_dry_run_reports_and_changes_nothing(db):
     lapsed = certification(TODAY - DAY)
     due = certification(TODAY + 7 * DAY)
-    application = approved_application(TODAY - DAY)
+    application = approved_application(LAPSED)
 
     report = expiry_scan_run(today=TODAY, dry_run=True)
 
@@ -404,7 +463,7 @@ def _population(n: int, today: datetime.date) -> None:
         certification(today + 30 * DAY)
         certification(today - DAY)
         certification(today - datetime.timedelta(days=4 * 365 + 2), status="expired")
-        approved_application(today - DAY)
+        approved_application(today - DAY - GRACE)
         certification(today + (200 + i) * DAY)  # nothing due
 
 
@@ -525,7 +584,7 @@ def test_the_scan_task_runs_in_a_real_worker(celery_worker, broker_queue):
     ProgramPolicy.objects.update_or_create(pk=1, defaults={"reminder_days": [90, 60, 30, 7]})
     lapsed = certification(TODAY - DAY)
     due = certification(TODAY + 7 * DAY)
-    application = approved_application(TODAY - DAY, applicant=UserFactory())
+    application = approved_application(LAPSED, applicant=UserFactory())
 
     with transaction.atomic():
         enqueue("certification.tasks.expiry_scan", today=TODAY.isoformat())

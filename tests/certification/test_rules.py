@@ -13,6 +13,7 @@ from django.utils import timezone
 from certification.models import ApplicantProfile, Application, Certification
 from certification.rules import (
     age_on,
+    application_expiry_problems,
     application_submission_problems,
     approval_window_end,
     birthday,
@@ -362,34 +363,121 @@ PASSED = [
 ]
 
 
+NOT_PASSED = "The certification exam has not been passed yet."
+FAILED = [ExamAttempt(result="failed", taken_on=D(2025, 5, 1))]
+
+
 @pytest.mark.parametrize(
     ("on", "reasons"),
+    [
+        (D(2026, 3, 14), [NOT_PASSED]),
+        (
+            D(2026, 3, 15),
+            ["The 12-month window of this application ended on 2026-03-14.", NOT_PASSED],
+        ),
+    ],
+    ids=["last-day-of-window", "day-after"],
+)
+def test_without_a_pass_the_window_bounds_the_issue(on, reasons):
+    assert issue_problems(approved(), [training()], FAILED, on=on) == reasons
+
+
+@pytest.mark.parametrize(
+    "on", [D(2026, 3, 14), D(2026, 3, 15), D(2027, 3, 15)], ids=["last-day", "day-after", "later"]
+)
+def test_an_exam_passed_inside_the_window_is_issued_after_it(on):
+    assert issue_problems(approved(), [training()], PASSED, on=on) == []
+
+
+@pytest.mark.parametrize(
+    ("taken_on", "reasons"),
     [
         (D(2026, 3, 14), []),
         (D(2026, 3, 15), ["The 12-month window of this application ended on 2026-03-14."]),
     ],
-    ids=["last-day-of-window", "day-after"],
+    ids=["passed-on-the-last-day", "passed-the-day-after"],
 )
-def test_issue_inside_the_window_only(on, reasons):
-    assert issue_problems(approved(), [training()], PASSED, on=on) == reasons
+def test_only_a_pass_inside_the_window_carries_the_issue_past_it(taken_on, reasons):
+    passed = [ExamAttempt(result="passed", taken_on=taken_on)]
+    assert issue_problems(approved(), [training()], passed, on=D(2026, 4, 1)) == reasons
 
 
 @pytest.mark.parametrize(
     ("on", "reasons"),
     [
-        (D(2025, 2, 28), []),
-        (D(2025, 3, 1), ["The 12-month window of this application ended on 2025-02-28."]),
+        (D(2025, 2, 28), [NOT_PASSED]),
+        (
+            D(2025, 3, 1),
+            ["The 12-month window of this application ended on 2025-02-28.", NOT_PASSED],
+        ),
     ],
 )
 def test_window_of_an_approval_on_29_february(on, reasons):
-    assert issue_problems(approved(D(2024, 2, 29)), [training()], PASSED, on=on) == reasons
+    assert issue_problems(approved(D(2024, 2, 29)), [training()], FAILED, on=on) == reasons
+
+
+# The window ends 2026-03-14; with the default 30 days of grace, results may be recorded
+# through 2026-04-13 and an application without a pass expires on 2026-04-14.
+@pytest.mark.parametrize(
+    ("on", "attempts", "reasons"),
+    [
+        (D(2026, 3, 14), [], ["This application's exam window is open until 2026-03-14."]),
+        (
+            D(2026, 3, 15),
+            [],
+            [
+                "The results of exams taken by 2026-03-14 can still be recorded until "
+                "2026-04-13; the application expires after that."
+            ],
+        ),
+        (
+            D(2026, 4, 13),
+            FAILED,
+            [
+                "The results of exams taken by 2026-03-14 can still be recorded until "
+                "2026-04-13; the application expires after that."
+            ],
+        ),
+        (D(2026, 4, 14), [], []),
+        (D(2026, 4, 14), FAILED, []),
+        (
+            D(2026, 4, 14),
+            PASSED,
+            ["This application has a passed exam on file: it can still be issued."],
+        ),
+        (
+            D(2030, 1, 1),
+            PASSED,
+            ["This application has a passed exam on file: it can still be issued."],
+        ),
+    ],
+    ids=[
+        "last-day-of-window",
+        "first-day-of-grace",
+        "last-day-of-grace",
+        "day-after-grace",
+        "day-after-grace-failed",
+        "passed-on-file",
+        "passed-years-later",
+    ],
+)
+def test_application_expiry_waits_for_the_grace_period_and_a_pass(on, attempts, reasons):
+    assert application_expiry_problems(approved(), attempts, grace_days=30, on=on) == reasons
+
+
+def test_the_grace_period_is_the_policy_value():
+    assert application_expiry_problems(approved(), [], grace_days=0, on=D(2026, 3, 15)) == []
+    assert application_expiry_problems(approved(), [], grace_days=1, on=D(2026, 3, 15)) != []
+
+
+def test_only_an_approved_application_expires():
+    assert application_expiry_problems(
+        approved(status="certified"), [], grace_days=30, on=D(2027, 1, 1)
+    ) == ["Only an approved application expires; this one is certified."]
 
 
 def test_issue_needs_a_passed_exam():
-    failed = [ExamAttempt(result="failed", taken_on=D(2025, 5, 1))]
-    assert issue_problems(approved(), [training()], failed, on=D(2025, 9, 1)) == [
-        "The certification exam has not been passed yet."
-    ]
+    assert issue_problems(approved(), [training()], FAILED, on=D(2025, 9, 1)) == [NOT_PASSED]
 
 
 def test_issue_needs_sufficient_training_on_the_standard_pathway():

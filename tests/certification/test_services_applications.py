@@ -36,7 +36,7 @@ from tests.certification.builders import (
     today,
     verify_documents,
 )
-from tests.factories import EthicsVersionFactory, county
+from tests.factories import EthicsVersionFactory, ExamAttemptFactory, county
 
 pytestmark = pytest.mark.django_db
 
@@ -625,11 +625,12 @@ def test_withdraw_refused_for_staff_and_closed_applications(cast):
     assert snapshot(denied) == before
 
 
-def test_expire_after_the_window_is_a_system_transition(cast):
+def test_expire_after_the_window_and_its_grace_is_a_system_transition(cast):
     approved_on = datetime.date(2025, 3, 15)
     application = approved_application(cast.applicant, approved_on=approved_on)
     assert application.window_ends_on == approval_window_end(approved_on)
-    application_expire(application=application, today=datetime.date(2026, 3, 15))
+    # The window ends 2026-03-14; results may be recorded for 30 days more (docs/domain.md#exam).
+    application_expire(application=application, today=datetime.date(2026, 4, 14))
     application.refresh_from_db()
     assert application.status == "expired"
     assert_event(
@@ -642,12 +643,24 @@ def test_expire_after_the_window_is_a_system_transition(cast):
     assert last_event(application).is_system
 
 
-def test_expire_refused_on_the_last_day_and_for_other_states(cast):
+def test_expire_refused_with_a_passed_exam_on_file(cast):
+    application = approved_application(cast.applicant, approved_on=datetime.date(2025, 3, 15))
+    ExamAttemptFactory(application=application, taken_on=datetime.date(2026, 3, 14))
+    before = snapshot(application)
+    with pytest.raises(DomainError, match="passed exam on file"):
+        application_expire(application=application, today=datetime.date(2027, 1, 1))
+    assert snapshot(application) == before
+    assert not AuditEvent.objects.filter(verb="application_expire").exists()
+
+
+def test_expire_refused_in_the_window_its_grace_and_for_other_states(cast):
     application = approved_application(cast.applicant, approved_on=datetime.date(2025, 3, 15))
     before = snapshot(application)
     with pytest.raises(DomainError, match="open until 2026-03-14") as error:
         application_expire(application=application, today=datetime.date(2026, 3, 14))
     assert error.value.code == "conflict"
+    with pytest.raises(DomainError, match="can still be recorded until 2026-04-13"):
+        application_expire(application=application, today=datetime.date(2026, 4, 13))
     assert snapshot(application) == before
     in_review = application_in("in_review", cast.other_applicant)
     with pytest.raises(DomainError) as error:

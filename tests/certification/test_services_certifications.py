@@ -23,6 +23,7 @@ from certification.services import (
     certification_vacate,
 )
 from core.errors import DomainError
+from exams.models import ExamAttempt
 from tests.certification.builders import (
     applicant_with_profile,
     approved_application,
@@ -157,8 +158,21 @@ def test_issue_requires_a_passed_exam_and_training(cast):
     assert_not_issued(application)
 
 
-def test_issue_refused_after_the_window(cast):
+def test_issue_after_the_window_of_an_exam_passed_inside_it(cast):
+    """The window is about taking the exam (docs/domain.md#exam): a pass inside it is issued
+    after it."""
     application = issuable_application(cast.applicant)
+    certification = certification_issue(
+        actor=cast.reviewer,
+        application=application,
+        today=application.window_ends_on + datetime.timedelta(days=200),
+    )
+    assert certification.status == "active"
+
+
+def test_issue_refused_after_the_window_without_a_pass_inside_it(cast):
+    application = issuable_application(cast.applicant)
+    ExamAttempt.objects.filter(application=application).update(result="failed")
     with pytest.raises(DomainError, match="window of this application ended"):
         certification_issue(
             actor=cast.reviewer,

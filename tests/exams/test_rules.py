@@ -108,3 +108,49 @@ def test_no_minimum_wait_by_default():
 @pytest.mark.parametrize(("count", "left"), [(0, 3), (1, 2), (2, 1), (3, 0), (4, 0)])
 def test_attempts_left(count, left):
     assert attempts_left([attempt()] * count) == left
+
+
+# The result grace period (docs/domain.md#exam): the window ends 2026-03-14; an attempt taken
+# by then may be recorded through 2026-04-13 with the default 30 days.
+GRACE_REFUSED = (
+    "The results of exams taken inside this application's window (which ended on 2026-03-14) "
+    "could be recorded until 2026-04-13, 30 days after it."
+)
+
+
+@pytest.mark.parametrize(
+    ("taken_on", "recorded_on", "expected"),
+    [
+        (WINDOW_END, WINDOW_END, []),
+        (WINDOW_END, D(2026, 3, 15), []),
+        (WINDOW_END, D(2026, 4, 13), []),
+        (WINDOW_END, D(2026, 4, 14), [GRACE_REFUSED]),
+        (D(2026, 1, 5), D(2026, 4, 13), []),
+        (D(2026, 1, 5), D(2026, 4, 14), [GRACE_REFUSED]),
+        (
+            D(2026, 3, 15),
+            D(2026, 3, 15),
+            ["The 12-month window of this application ended on 2026-03-14."],
+        ),
+    ],
+    ids=[
+        "recorded-on-the-last-day",
+        "recorded-the-day-after",
+        "recorded-on-the-last-day-of-grace",
+        "recorded-the-day-after-grace",
+        "earlier-attempt-last-day-of-grace",
+        "earlier-attempt-day-after-grace",
+        "taken-after-the-window",
+    ],
+)
+def test_a_result_taken_inside_the_window_is_recorded_within_the_grace(
+    taken_on, recorded_on, expected
+):
+    assert problems(on=taken_on, recorded_on=recorded_on, grace_days=30) == expected
+
+
+def test_the_grace_period_is_the_operator_value():
+    assert problems(on=WINDOW_END, recorded_on=D(2026, 3, 15), grace_days=0) == [
+        "The results of exams taken inside this application's window (which ended on "
+        "2026-03-14) could be recorded until 2026-03-14, 0 days after it."
+    ]

@@ -120,6 +120,42 @@ def test_dates_outside_the_window_or_in_the_future_are_refused(cast):
     assert_nothing_recorded(application)
 
 
+@pytest.mark.parametrize(
+    ("days_after_window", "recorded"),
+    [(1, True), (30, True), (31, False)],
+    ids=["day-after-window", "last-day-of-grace", "day-after-grace"],
+)
+def test_an_attempt_inside_the_window_is_recorded_within_the_grace(
+    cast, days_after_window, recorded
+):
+    """The window is about taking the exam: its result may be recorded after the window, for
+    the grace period (ProgramPolicy.exam_result_grace_days, default 30 days)."""
+    application = approved_application(
+        cast.applicant, approved_on=today() - datetime.timedelta(days=400)
+    )
+    window_end = application.window_ends_on
+    on = window_end + datetime.timedelta(days=days_after_window)
+    if recorded:
+        attempt = record(cast.reviewer, application, taken_on=window_end, result="passed", today=on)
+        assert (attempt.taken_on, attempt.result) == (window_end, "passed")
+        return
+    with pytest.raises(DomainError, match="could be recorded until") as error:
+        record(cast.reviewer, application, taken_on=window_end, result="passed", today=on)
+    grace_end = (window_end + datetime.timedelta(days=30)).isoformat()
+    assert grace_end in error.value.message
+    assert_nothing_recorded(application)
+
+
+def test_an_attempt_taken_after_the_window_is_refused_even_in_the_grace(cast):
+    application = approved_application(
+        cast.applicant, approved_on=today() - datetime.timedelta(days=400)
+    )
+    day_after = application.window_ends_on + datetime.timedelta(days=1)
+    with pytest.raises(DomainError, match="window of this application ended"):
+        record(cast.reviewer, application, taken_on=day_after, today=day_after)
+    assert_nothing_recorded(application)
+
+
 def test_the_operator_set_wait_between_attempts_applies(cast):
     ProgramPolicy.objects.update_or_create(pk=1, defaults={"exam_min_wait_days": 14})
     application = approved_application(cast.applicant)

@@ -174,6 +174,31 @@ def test_the_booking_step_in_spanish_with_the_counties_spanish_hours(
     assert "Programa de certificación del condado de Alameda" in html
 
 
+def test_after_the_window_the_step_says_until_when_a_result_can_arrive(cast, approved):
+    """The window is about taking the exam: after it, the candidate is told until when a
+    result of an exam taken by then can be recorded (docs/domain.md#exam), not to book."""
+    window_end = timezone.localdate() - datetime.timedelta(days=1)
+    Application.objects.filter(pk=approved.pk).update(window_ends_on=window_end)
+
+    step = status_page(cast, approved).context["next_step"]
+
+    grace_end = window_end + datetime.timedelta(days=30)
+    assert step.text.startswith("Your exam window ended on ")
+    assert "Alameda can still record your result until" in step.text
+    assert step.exam is None
+    assert step.contact == cast.county
+    assert grace_end.strftime("%Y") in step.text
+
+
+def test_on_the_last_day_of_the_window_the_step_is_still_to_book(cast, approved):
+    core_training(cast, "verified")
+    Application.objects.filter(pk=approved.pk).update(window_ends_on=timezone.localdate())
+
+    step = status_page(cast, approved).context["next_step"]
+
+    assert step.text.startswith("Book and take the certification exam by")
+
+
 def test_all_attempts_used_shows_how_to_reach_the_program(cast, approved, alameda_contact):
     core_training(cast, "verified")
     for days in (9, 6, 3):

@@ -2,6 +2,7 @@
 changes, approve, deny, documents and training review, exam attempts by hand, issuing, and
 stale forms refused."""
 
+import datetime
 import io
 
 import pytest
@@ -369,6 +370,44 @@ def test_record_exam_by_hand_then_issue_when_the_rules_hold(cast, world, client)
     assert certification.issuing_county == cast.county
     application.refresh_from_db()
     assert application.status == "certified"
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "open_form"),
+    [(30, True), (31, False)],
+    ids=["last-day-of-grace", "day-after-grace"],
+)
+def test_after_the_window_an_attempt_taken_inside_it_is_recorded_in_the_grace(
+    cast, world, client, days_ago, open_form
+):
+    """docs/domain.md#exam: results of exams taken inside the window may be recorded for 30
+    days (ProgramPolicy.exam_result_grace_days) after it; the page says until when."""
+    application = world.approved
+    window_end = timezone.localdate() - datetime.timedelta(days=days_ago)
+    Application.objects.filter(pk=application.pk).update(
+        approved_on=window_end - datetime.timedelta(days=300), window_ends_on=window_end
+    )
+    client.force_login(cast.reviewer)
+    page = client.get(_url("application", application.pk))
+    recordable = _url("exam_record", application.pk).encode() in page.content
+    assert recordable is open_form
+    assert (b'id="result-grace"' in page.content) is open_form
+
+    response = _post(
+        client,
+        cast.reviewer,
+        "exam_record",
+        application.pk,
+        data={"taken_on": window_end.isoformat(), "result": "passed", "scaled_score": 505},
+    )
+    recorded = ExamAttempt.objects.filter(application=application)
+    if open_form:
+        assert response.status_code == 302
+        assert [(a.taken_on, a.result) for a in recorded] == [(window_end, "passed")]
+    else:
+        assert response.status_code == 200
+        assert "could be recorded until" in response.content.decode()
+        assert not recorded.exists()
 
 
 def test_exam_form_errors_stay_on_the_form(cast, world, client):

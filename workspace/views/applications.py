@@ -93,12 +93,21 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         .select_related("certificate")
     )
     attempts = list(exam_attempts_for(user).filter(application=application).order_by("taken_on"))
+    program_policy = ProgramPolicy.current()
+    window_ends_on = application.window_ends_on
+    # After the window, an attempt taken by its last day may still be recorded during the
+    # result grace period (docs/domain.md#exam): ask about the window's last day, recorded today.
+    in_grace = exam_rules.in_result_grace(
+        window_ends_on, grace_days=program_policy.exam_result_grace_days, on=today
+    )
     exam_problems = exam_rules.exam_eligibility_problems(
         application_status=application.status,
-        window_ends_on=application.window_ends_on,
+        window_ends_on=window_ends_on,
         attempts=attempts,
-        on=today,
-        min_wait_days=ProgramPolicy.current().exam_min_wait_days,
+        on=window_ends_on if in_grace and window_ends_on is not None else today,
+        min_wait_days=program_policy.exam_min_wait_days,
+        recorded_on=today,
+        grace_days=program_policy.exam_result_grace_days,
     )
     issue_problems = (
         rules.issue_problems(application, training_records, attempts, on=today)
@@ -121,6 +130,11 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         "attempts": attempts,
         "attempts_left": exam_rules.attempts_left(attempts),
         "exam_problems": exam_problems,
+        "result_grace_ends_on": (
+            exam_rules.result_grace_end(window_ends_on, program_policy.exam_result_grace_days)
+            if in_grace and window_ends_on is not None and application.status == S.APPROVED
+            else None
+        ),
         "exam_form": ExamAttemptForm(auto_id="exam_%s"),
         "issue_problems": issue_problems,
         "certification": certifications_for(user).filter(application=application).first(),
