@@ -280,8 +280,8 @@ def issue_problems(
 ) -> list[str]:
     """Why a certification cannot be issued from `application` on `on`: it must be approved,
     `on` inside its window or an exam passed inside it (then any day after: the window is
-    about taking the exam, docs/domain.md#exam), one of `exam_attempts` passed, and for the standard pathway the
-    applicant's `training_records` sufficient (`training.rules`)."""
+    about taking the exam, docs/domain.md#exam), one of `exam_attempts` passed, and for the
+    standard pathway the applicant's `training_records` sufficient (`training.rules`)."""
     problems = []
     if application.status != ApplicationStatus.APPROVED:
         problems.append(
