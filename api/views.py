@@ -37,6 +37,7 @@ from api.rows import (
 from api.throttles import TokenThrottle, VerifyThrottle
 from certification.models import Certification
 from certification.selectors import certifications_for
+from core.replica import use_replica
 from counties.models import County
 from counties.selectors import staff_county_ids
 
@@ -55,7 +56,9 @@ def _refuse_null_characters(request) -> None:
 
 
 class StaffApiView(GenericAPIView):
-    """County and state staff only; per-user rate limit."""
+    """County and state staff only; per-user rate limit. Every staff endpoint only reads:
+    once the caller is authenticated and allowed, its reads go to the read replica when one
+    is configured (core/replica.py)."""
 
     permission_classes = [IsAuthenticated, IsProgramStaff]
     throttle_classes = [TokenThrottle]
@@ -63,6 +66,7 @@ class StaffApiView(GenericAPIView):
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         _refuse_null_characters(request)
+        use_replica(request)
 
 
 def roster_certifications(request) -> QuerySet[Certification]:
@@ -232,6 +236,10 @@ class VerifyView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [VerifyThrottle]
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        use_replica(request)
 
     @extend_schema(
         operation_id="verify_retrieve",

@@ -17,6 +17,7 @@ from api.throttles import VerifyThrottle
 from certification.models import CertificationStatus
 from certification.numbers import number_candidates
 from certification.rules import is_expiring_soon
+from core.replica import replica_reads
 from training.models import Specialization
 
 TYPED_MAX_LENGTH = 40
@@ -56,6 +57,7 @@ def verify_search(request: HttpRequest) -> HttpResponse:
     return render(request, "certification/verify_search.html", {"form": form}, status=status)
 
 
+@replica_reads
 def verify_certification(request: HttpRequest, number: str) -> HttpResponse:
     """The live registry entry for `number`; a friendly 404 that reveals nothing when there
     is none; 429 with `Retry-After` when this client has looked up too many."""

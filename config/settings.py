@@ -105,6 +105,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Row-level security: the rest of the request runs in one transaction acting for its user.
+    # With a read replica (DATABASE_REPLICA_URL, below): watches for writes and ends the
+    # replica transaction of read-only views (core/replica.py).
+    *(["core.replica.ReplicaMiddleware"] if env("DATABASE_REPLICA_URL", default="") else []),
     "core.rls.RowLevelSecurityMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
     "accounts.middleware.StaffSessionIdleTimeoutMiddleware",
@@ -145,6 +148,25 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # request per worker afterwards.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL streaming replica for read-only work (core/replica.py,
+# docs/architecture.md#read-replicas): when set, the read-only views read there through
+# ReplicaRouter, under the same row-level security context; every write and every read after
+# a write stays on the primary. Unset: one database.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+# How long a person's last write is remembered: until the replica has replayed it, their
+# read-only requests read from the primary (our choice: an hour, far above any lag a healthy
+# replica shows; a replica further behind than this is an outage to alert on).
+REPLICA_READ_YOUR_WRITES_SECONDS = env.int("REPLICA_READ_YOUR_WRITES_SECONDS", default=3600)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": DATABASES["default"]["CONN_HEALTH_CHECKS"],
+        # A test run with a replica configured reads the test database through it.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 # The non-owner role requests and tasks act as, under row-level security (core/rls.py);
 # "" turns the switch off. Migrations run as the owner (MIGRATE_DATABASE_URL in the Makefile).
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="peercert_app")

@@ -19,6 +19,7 @@ from certification.selectors import (
     training_records_for,
 )
 from core import policy
+from core.replica import replica_reads
 from core.review import ReviewStatus
 from training.models import TrainingRecord
 from workspace.access import CountyWorkspace, workspace_view
@@ -94,6 +95,7 @@ def _expiring(user, workspace: CountyWorkspace, today: datetime.date) -> QuerySe
 
 @workspace_view()
 @require_safe
+@replica_reads
 def dashboard(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     user = request.user
     today = timezone.localdate()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from certification.models import Certification
 from certification.selectors import certifications_for, expiring_soon_flag
+from core.replica import replica_reads
 from core.spreadsheet import spreadsheet_text
 from training.models import Specialization
 from workspace.access import CountyWorkspace, workspace_view
@@ -54,6 +55,7 @@ def roster_rows(user, workspace: CountyWorkspace, params) -> CountyRosterFilter:
 
 @workspace_view()
 @require_safe
+@replica_reads
 def roster(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     roster_filter = roster_rows(request.user, workspace, request.GET)
     page = paginate(request, roster_filter.qs)
@@ -103,6 +105,7 @@ def _csv_lines(rows: QuerySet[Certification]) -> Iterator[str]:
 
 @workspace_view()
 @require_safe
+@replica_reads
 def roster_csv(request: HttpRequest, workspace: CountyWorkspace) -> StreamingHttpResponse:
     """The filtered roster as CSV, streamed row by row from a server-side cursor."""
     rows = roster_rows(request.user, workspace, request.GET).qs
