@@ -22,6 +22,7 @@ import django  # noqa: E402
 django.setup()
 
 import psycopg  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -94,6 +95,7 @@ def roster_status(page: dict, number: str) -> str:
 def main() -> None:
     seen: dict = {}
     # The data, written as the owner on the primary.
+    call_command("migrate", interactive=False, verbosity=0)
     with transaction.atomic():
         context_key_install(primary)
         seed_scale(12, seed=3)

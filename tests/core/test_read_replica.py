@@ -7,14 +7,16 @@ builds its own small primary and standby with the machine's binaries
 clone in CI:
 
 1. `initdb` a primary in a temporary directory (trust authentication on 127.0.0.1 only,
-   wal_level=replica), start it on a free port, create the owner and application roles, and
-   load the test database into it (`pg_dump` of pytest's migrated test database: schema,
-   policies, grants and functions exactly as migrations made them);
+   wal_level=replica), start it on a free port, create the owner and application roles and
+   an empty database;
 2. `pg_basebackup -R` from it (writes `standby.signal` and `primary_conninfo`) and start the
    standby on another free port: a hot standby fed by streaming replication;
 3. run `tests/core/replica_driver.py` in a process of its own with DATABASE_URL on the
    primary and DATABASE_REPLICA_URL on the standby (Django's settings cannot change inside
-   this process), which drives the product through the test client and reports what it saw.
+   this process): it migrates the primary as the owner (schema, policies, grants, functions
+   and the context key reach the standby by replication; the test database's own contents
+   depend on what other tests left), seeds a few certifications, drives the product through
+   the test client and reports what it saw.
 
 Both servers are stopped and the directory removed whatever happens. As root (the test
 container), the servers run as the `postgres` user (`initdb` refuses root).
@@ -127,7 +129,7 @@ class Cluster:
                     os.kill(int(pid_file.read_text().split()[0]), 9)
         self.started.clear()
 
-    def build(self, source_database: str) -> str:
+    def build(self) -> str:
         primary = self.directory / "primary"
         standby = self.directory / "standby"
         if self.root:
@@ -164,40 +166,6 @@ class Cluster:
         )
         name = "peercert_replica"
         self.psql(self.primary_port, f"CREATE DATABASE {name} OWNER {owner}")
-        source = connection.settings_dict
-        dump = subprocess.run(
-            [
-                str(self.bin / "pg_dump"),
-                "-h",
-                source["HOST"] or "127.0.0.1",
-                "-p",
-                str(source["PORT"] or 5432),
-                "-U",
-                source["USER"],
-                "-d",
-                source_database,
-            ],
-            capture_output=True,
-            timeout=300,
-            env={**os.environ, "PGPASSWORD": source["PASSWORD"] or ""},
-        )
-        assert dump.returncode == 0, dump.stderr.decode()
-        self.run(
-            "psql",
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.primary_port),
-            "-U",
-            "postgres",
-            "-d",
-            name,
-            input=dump.stdout.decode(),
-        )
         self.run(
             "pg_basebackup",
             "-h",
@@ -220,12 +188,11 @@ class Cluster:
 
 
 @pytest.fixture
-def replica_pair(django_db_setup, django_db_blocker):
+def replica_pair():
     directory = Path(tempfile.mkdtemp(prefix="peercert-replica-"))
     cluster = Cluster(directory)
     try:
-        with django_db_blocker.unblock():
-            name = cluster.build(connection.settings_dict["NAME"])
+        name = cluster.build()
         yield cluster, name
     finally:
         cluster.stop_all()
@@ -254,7 +221,7 @@ def test_reads_on_a_real_streaming_replica_writes_and_own_changes_on_the_primary
         [sys.executable, str(ROOT / "tests/core/replica_driver.py")],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         env=environment,
         cwd=ROOT,
     )
