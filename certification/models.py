@@ -326,14 +326,24 @@ class Certification(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["issuing_county", "status"], name="certification_county_idx"),
+            # Covering: the county dashboard's counts by status and of those expiring soon
+            # (the access layer's "own or my county" condition reads holder_id) are answered
+            # from the index alone.
+            models.Index(
+                fields=["issuing_county", "status"],
+                include=["holder", "expires_on"],
+                name="certification_county_cover_idx",
+            ),
             models.Index(fields=["status", "expires_on"], name="certification_expiry_idx"),
             models.Index(fields=["last_name", "first_name"], name="certification_name_idx"),
             # The county roster's order (workspace/views/roster.py): a page of the largest
-            # county is the next 25 entries of this index, whatever the county's size.
+            # county is the next 25 entries of this index, whatever the county's size, and
+            # a deep page skips entries of the index alone (covering: id, and holder_id for
+            # the access layer's "own or my county" condition).
             models.Index(
                 fields=["issuing_county", "last_name", "first_name", "number"],
-                name="certification_county_name_idx",
+                include=["id", "holder"],
+                name="certification_roster_idx",
             ),
         ]
 

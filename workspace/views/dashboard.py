@@ -33,7 +33,8 @@ SIDE_LIST_LENGTH = 10
 
 
 def _counts(rows, statuses) -> list[tuple[str, int]]:
-    by_status = dict(rows.values_list("status").annotate(n=Count("pk")).order_by())
+    # count(*), not count(id): rows counted from a covering index, without reading the table.
+    by_status = dict(rows.values_list("status").annotate(n=Count("*")).order_by())
     return [(label, by_status.get(value, 0)) for value, label in statuses]
 
 

@@ -39,7 +39,7 @@ def roster_rows(user, workspace: CountyWorkspace, params) -> CountyRosterFilter:
     with its specialization codes joined in one column (`specialization_codes`, a correlated
     subquery: a page reads the codes of its own rows only, and counting the rows needs no
     grouping) and its `expiring_soon` flag: one query in all (`.qs`). The order is that of
-    the index `certification_county_name_idx`, so a page costs the same in any county."""
+    the index `certification_roster_idx`, so a page costs the same in any county."""
     codes = (
         CertificationSpecialization.objects.filter(certification=OuterRef("pk"))
         .order_by()
@@ -65,9 +65,13 @@ def roster_rows(user, workspace: CountyWorkspace, params) -> CountyRosterFilter:
 @replica_reads
 def roster(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     roster_filter = roster_rows(request.user, workspace, request.GET)
-    page = paginate(request, roster_filter.qs)
+    # The page's ids first, then their rows: a deep page skips index entries, not rows with
+    # their joins and specialization codes (OFFSET computes every row it skips).
+    page = paginate(request, roster_filter.qs.values_list("pk", flat=True))
+    ids = list(page.object_list)
+    rows = {row.pk: row for row in roster_filter.qs.filter(pk__in=ids)}
     labels = dict(Specialization.choices)
-    page.object_list = list(page.object_list)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
     for row in page.object_list:
         row.specialization_labels = [
             labels.get(code, code) for code in (row.specialization_codes or "").split()
