@@ -2,7 +2,10 @@
 each list.
 
 Both tables hold public facts (a status list is published; the certification it points to is
-a registry entry): no row-level security, like the certifications themselves (SECURITY.md).
+a registry entry): every context reads and writes them (row-level security policies `true`),
+with only the privileges the product uses: status entries are inserted, never changed; a
+signed list's copy, seal and time are updated, never its purpose or number (SECURITY.md,
+"Digital credentials").
 """
 
 from django.db import models
@@ -38,13 +41,15 @@ class CredentialStatusEntry(models.Model):
 
 
 class SignedStatusList(models.Model):
-    """The last signed Bitstring Status List credential of one list and purpose, and the
-    digest of the bits it encodes: served again while the bits are the same, signed anew the
-    moment they differ."""
+    """The last signed Bitstring Status List credential of one list and purpose, and its
+    seal: an HMAC, keyed from SECRET_KEY (which the database never holds), of the list's
+    purpose, number, bits and signed copy. The copy is served again while the seal matches
+    the bits as they are now; otherwise (the bits changed, or a row was written by anyone
+    but this code) the list is signed anew."""
 
     purpose = models.CharField(max_length=20, choices=StatusPurpose.choices)
     list_number = models.PositiveIntegerField()
-    bits_digest = models.CharField(max_length=64)
+    seal = models.CharField(max_length=64)
     credential = models.JSONField()
     signed_at = models.DateTimeField(default=timezone.now)
 

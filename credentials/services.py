@@ -8,7 +8,7 @@ between that could lag or be lost; a fetch of an unchanged list serves the store
 """
 
 import datetime
-import hashlib
+import json
 import secrets
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -116,21 +117,40 @@ def _set_indexes(purpose: str, list_number: int) -> list[int]:
     )
 
 
+def status_list_seal(
+    purpose: str, list_number: int, encoded: str, credential: dict[str, Any]
+) -> str:
+    """The HMAC binding a stored signed copy to the list and bits it was signed for. Keyed
+    from SECRET_KEY: a row written with the database's privileges alone (an old signed copy
+    put back, a changed byte) never matches, and the list is signed again from the committed
+    statuses."""
+    copy = json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return salted_hmac(
+        "credentials.status_list",
+        f"{purpose}\n{list_number}\n{encoded}\n{copy}",
+        algorithm="sha256",
+    ).hexdigest()
+
+
 def status_list_current(*, purpose: str, list_number: int) -> dict[str, Any] | None:
     """The signed status list credential of `purpose` and `list_number` as of now, or None
     for a list that does not exist (no position given in it yet). Signed again when its bits
-    changed or the current key did (a rotated key signs the lists from then on)."""
+    changed, when the current key did (a rotated key signs the lists from then on), or when
+    the stored copy's seal does not match it."""
     if purpose not in PURPOSE_STATUS:
         return None
     if not CredentialStatusEntry.objects.filter(list_number=list_number).exists():
         return None
     encoded = documents.encoded_list(_set_indexes(purpose, list_number))
-    digest = hashlib.sha256(encoded.encode()).hexdigest()
     key = _signing_key()
     signed = SignedStatusList.objects.filter(purpose=purpose, list_number=list_number).first()
     if (
         signed is not None
-        and signed.bits_digest == digest
+        and isinstance(signed.credential, dict)
+        # The seal first: a copy it covers is one this code stored, proof and all.
+        and constant_time_compare(
+            signed.seal, status_list_seal(purpose, list_number, encoded, signed.credential)
+        )
         and signed.credential["proof"]["verificationMethod"] == key.verification_method
     ):
         return signed.credential
@@ -145,7 +165,11 @@ def status_list_current(*, purpose: str, list_number: int) -> dict[str, Any] | N
             SignedStatusList.objects.update_or_create(
                 purpose=purpose,
                 list_number=list_number,
-                defaults={"bits_digest": digest, "credential": credential, "signed_at": now},
+                defaults={
+                    "seal": status_list_seal(purpose, list_number, encoded, credential),
+                    "credential": credential,
+                    "signed_at": now,
+                },
             )
     except IntegrityError:
         # Another request stored its first copy of this list at the same moment: both
