@@ -4,24 +4,29 @@ An administrator of the county invites an email address with a role. The email c
 with a random token (only its hash is stored). Whoever signs in with that email address and
 opens the link joins the county's staff through `counties.services.membership_set`, acting as
 the administrator who invited them: if that person is no longer an administrator of the county,
-the invitation no longer works.
+the invitation no longer works. The parts every staff invitation shares (the token, the
+reasons one cannot be accepted, the replacement of a pending one, the email) are
+`accounts.invitations`'.
 """
 
 import datetime
-import hashlib
-import logging
-import secrets
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.invitations import (
+    invitation_email_send,
+    invitation_token_hash,
+    invitation_token_new,
+    invitation_token_plausible,
+    pending_invitations_withdraw,
+)
+from accounts.invitations import invitation_problem as shared_invitation_problem
 from accounts.models import User
 from audit.services import audit_record
 from core import policy
@@ -32,45 +37,30 @@ from counties.selectors import ADMIN_ROLES, require_staff, staff_role
 from counties.services.memberships import membership_set
 from notifications.mail import KIND_HEADER
 
-logger = logging.getLogger(__name__)
-
-
-def invitation_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
 
 def accept_url(token: str) -> str:
     return settings.SITE_URL + reverse("workspace:invitation_accept", args=[token])
 
 
 def _send_invitation_email(*, invitation_id: int, token: str) -> None:
-    """Send the invitation (after commit). A failure is logged, not raised: the administrator
-    sees the invitation as pending and can invite again, which sends a new link."""
+    """Send the invitation (after commit), in the inviting administrator's language."""
     invitation = StaffInvitation.objects.select_related("county", "invited_by").get(
         pk=invitation_id
     )
-    context = {
-        "county_name": invitation.county.name,
-        "role": invitation.get_role_display(),
-        "inviter": invitation.invited_by.get_full_name(),
-        "accept_url": accept_url(token),
-        "expires_on": timezone.localdate(invitation.expires_at),
-        "site_url": settings.SITE_URL,
-    }
-    subject = render_to_string("emails/staff_invitation.subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("emails/staff_invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[invitation.email],
+    invitation_email_send(
+        to=invitation.email,
+        template="staff_invitation",
+        context={
+            "county_name": invitation.county.name,
+            "role": invitation.get_role_display(),
+            "inviter": invitation.invited_by.get_full_name(),
+            "accept_url": accept_url(token),
+            "expires_on": timezone.localdate(invitation.expires_at),
+            "site_url": settings.SITE_URL,
+        },
         headers={KIND_HEADER: "staff_invitation"},
+        label=f"staff {invitation_id}",
     )
-    html = render_to_string("emails/staff_invitation.html", context)
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except OSError:
-        logger.exception("Staff invitation %s could not be emailed", invitation_id)
 
 
 def staff_invite(
@@ -95,25 +85,17 @@ def staff_invite(
             code="conflict",
             field="email",
         )
-    token = secrets.token_urlsafe(32)
+    token, token_hash = invitation_token_new()
     now = timezone.now()
     with transaction.atomic():
-        replaced = list(
-            StaffInvitation.objects.select_for_update().filter(
-                county=county,
-                email__iexact=email,
-                accepted_at__isnull=True,
-                revoked_at__isnull=True,
-            )
+        replaced = pending_invitations_withdraw(
+            StaffInvitation.objects.filter(county=county, email__iexact=email), now=now
         )
-        for old in replaced:
-            old.revoked_at = now
-            old.save(update_fields=("revoked_at",))
         invitation = StaffInvitation.objects.create(
             county=county,
             email=email,
             role=role,
-            token_hash=invitation_token_hash(token),
+            token_hash=token_hash,
             invited_by=actor,
             created_at=now,
             expires_at=now + datetime.timedelta(days=policy.STAFF_INVITATION_VALID_DAYS),
@@ -124,7 +106,7 @@ def staff_invite(
             obj=invitation,
             county=county,
             to_state=role,
-            data={"email": email, "replaced": [old.pk for old in replaced]},
+            data={"email": email, "replaced": replaced},
         )
         transaction.on_commit(
             partial(_send_invitation_email, invitation_id=invitation.pk, token=token), robust=True
@@ -134,7 +116,7 @@ def staff_invite(
 
 def staff_invitation_find(token: str) -> StaffInvitation | None:
     """The invitation whose link carries `token`, in any state, or None."""
-    if not token or len(token) > 100:
+    if not invitation_token_plausible(token):
         return None
     token_hash = invitation_token_hash(token)
     # Behind the wall an invitation opens to its administrators and to its link's hash.
@@ -148,22 +130,12 @@ def staff_invitation_find(token: str) -> StaffInvitation | None:
 
 def invitation_problem(invitation: StaffInvitation | None, user: User) -> str | None:
     """Why `user` cannot accept `invitation` now, or None when they can."""
-    if invitation is None:
-        return _("This invitation link is not valid.")
-    if invitation.revoked_at is not None:
-        return _("This invitation was withdrawn or replaced by a newer one.")
-    if invitation.accepted_at is not None:
-        return _("This invitation has already been accepted.")
-    if invitation.expires_at <= timezone.now():
-        return _("This invitation has expired. Ask the county for a new one.")
-    if user.email.lower() != invitation.email.lower():
-        return _(
-            "This invitation was sent to another email address. Sign in with that address "
-            "to accept it."
-        )
-    if user.is_state_staff:
-        return _("State staff cannot join a county's staff.")
-    return None
+    return shared_invitation_problem(
+        invitation,
+        user,
+        expired_message=_("This invitation has expired. Ask the county for a new one."),
+        state_staff_message=_("State staff cannot join a county's staff."),
+    )
 
 
 def staff_invitation_accept(*, user: User, token: str) -> CountyMembership:

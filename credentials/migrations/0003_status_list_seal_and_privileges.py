@@ -41,8 +41,6 @@ class Migration(migrations.Migration):
                 f"{APP_ROLE};\nGRANT UPDATE ({SIGNED_LIST_UPDATABLE}) ON "
                 f"credentials_signedstatuslist TO {APP_ROLE};"
             ),
-            policies_sql(BEFORE)
-            + "\n"
-            + "\n".join(privileges_sql(table, ALL) for table in BEFORE),
+            policies_sql(BEFORE) + "\n" + "\n".join(privileges_sql(table, ALL) for table in BEFORE),
         ),
     ]

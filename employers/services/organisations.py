@@ -3,24 +3,29 @@
 Anyone with a (verified) account may register an organisation and becomes its first
 administrator. Administrators invite staff by email (a link with a random token whose hash
 alone is stored) and remove them; an employer always keeps one administrator. Every change is
-audited (no county: employers are not a county's tenants).
+audited (no county: employers are not a county's tenants). The parts every staff invitation
+shares with a county's (the token, the reasons one cannot be accepted, the replacement of a
+pending one, the email) are `accounts.invitations`'.
 """
 
 import datetime
-import hashlib
-import logging
-import secrets
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.invitations import (
+    invitation_email_send,
+    invitation_token_hash,
+    invitation_token_new,
+    invitation_token_plausible,
+    pending_invitations_withdraw,
+)
+from accounts.invitations import invitation_problem as shared_invitation_problem
 from accounts.models import User
 from accounts.selectors import can_read
 from audit.services import audit_record
@@ -36,8 +41,6 @@ from employers.models import (
 )
 from employers.selectors import ADMIN_ROLES, employer_role, require_employer_staff
 from notifications.mail import KIND_HEADER
-
-logger = logging.getLogger(__name__)
 
 _TEXT_LIMITS = {"name": 200, "contact_name": 150, "contact_email": 254, "contact_phone": 40}
 
@@ -132,42 +135,28 @@ def employer_settings_save(
     return employer
 
 
-def invitation_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _send_invitation(*, invitation_id: int, token: str, language: str) -> None:
-    """Email the invitation after commit. A failure is logged: the administrator sees the
-    invitation pending and may invite again (a new link)."""
+    """Email the invitation after commit, in the inviting administrator's language."""
     # After the request's transaction: no user context any more, so act for the system.
     with rls_context(system=True):
         invitation = EmployerInvitation.objects.select_related("employer", "invited_by").get(
             pk=invitation_id
         )
-    context = {
-        "employer_name": invitation.employer.name,
-        "role": invitation.get_role_display(),
-        "inviter": invitation.invited_by.get_full_name(),
-        "accept_url": settings.SITE_URL
-        + reverse("employers_portal:invitation_accept", args=[token]),
-        "expires_on": timezone.localdate(invitation.expires_at),
-    }
-    with translation.override(language):
-        subject = render_to_string("emails/employer_invitation.subject.txt", context)
-        message = EmailMultiAlternatives(
-            subject=" ".join(subject.split()),
-            body=render_to_string("emails/employer_invitation.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[invitation.email],
-            headers={KIND_HEADER: "employer_invitation"},
-        )
-        message.attach_alternative(
-            render_to_string("emails/employer_invitation.html", context), "text/html"
-        )
-    try:
-        message.send()
-    except OSError:
-        logger.exception("Employer invitation %s could not be emailed", invitation_id)
+    invitation_email_send(
+        to=invitation.email,
+        template="employer_invitation",
+        context={
+            "employer_name": invitation.employer.name,
+            "role": invitation.get_role_display(),
+            "inviter": invitation.invited_by.get_full_name(),
+            "accept_url": settings.SITE_URL
+            + reverse("employers_portal:invitation_accept", args=[token]),
+            "expires_on": timezone.localdate(invitation.expires_at),
+        },
+        headers={KIND_HEADER: "employer_invitation"},
+        language=language,
+        label=f"employer {invitation_id}",
+    )
 
 
 def employer_invite(
@@ -186,25 +175,17 @@ def employer_invite(
             code="conflict",
             field="email",
         )
-    token = secrets.token_urlsafe(32)
+    token, token_hash = invitation_token_new()
     now = timezone.now()
     with transaction.atomic():
-        replaced = list(
-            EmployerInvitation.objects.select_for_update().filter(
-                employer=employer,
-                email__iexact=email,
-                accepted_at__isnull=True,
-                revoked_at__isnull=True,
-            )
-        )
-        EmployerInvitation.objects.filter(pk__in=[old.pk for old in replaced]).update(
-            revoked_at=now
+        replaced = pending_invitations_withdraw(
+            EmployerInvitation.objects.filter(employer=employer, email__iexact=email), now=now
         )
         invitation = EmployerInvitation.objects.create(
             employer=employer,
             email=email,
             role=role,
-            token_hash=invitation_token_hash(token),
+            token_hash=token_hash,
             invited_by=actor,
             created_at=now,
             expires_at=now + datetime.timedelta(days=policy.INVITATION_VALID_DAYS),
@@ -214,7 +195,7 @@ def employer_invite(
             verb="employer_invite",
             obj=invitation,
             to_state=role,
-            data={"email": email, "replaced": [old.pk for old in replaced]},
+            data={"email": email, "replaced": replaced},
         )
         transaction.on_commit(
             partial(
@@ -230,27 +211,17 @@ def employer_invite(
 
 def invitation_problem(invitation: EmployerInvitation | None, user: User) -> str | None:
     """Why `user` cannot accept `invitation` now, or None."""
-    if invitation is None:
-        return _("This invitation link is not valid.")
-    if invitation.revoked_at is not None:
-        return _("This invitation was withdrawn or replaced by a newer one.")
-    if invitation.accepted_at is not None:
-        return _("This invitation has already been accepted.")
-    if invitation.expires_at <= timezone.now():
-        return _("This invitation has expired. Ask the organisation for a new one.")
-    if user.email.lower() != invitation.email.lower():
-        return _(
-            "This invitation was sent to another email address. Sign in with that address "
-            "to accept it."
-        )
-    if user.is_state_staff:
-        return _("State staff cannot join an employer's staff.")
-    return None
+    return shared_invitation_problem(
+        invitation,
+        user,
+        expired_message=_("This invitation has expired. Ask the organisation for a new one."),
+        state_staff_message=_("State staff cannot join an employer's staff."),
+    )
 
 
 def employer_invitation_find(token: str) -> EmployerInvitation | None:
     """The invitation whose link carries `token` and that `user` may read, or None."""
-    if not token or len(token) > 100:
+    if not invitation_token_plausible(token):
         return None
     return (
         EmployerInvitation.objects.select_related("employer")

@@ -111,8 +111,9 @@ def test_an_older_signed_list_put_back_is_not_served(cast, certification, tmp_pa
     assert verdict["verified"] is False and verdict["signature"] is True
     assert {"purpose": "suspension", "set": True} in verdict["statuses"]
     served = status_list_current(purpose=purpose, list_number=number)
-    assert served["credentialSubject"]["encodedList"] != (
-        before.credential["credentialSubject"]["encodedList"]
+    assert (
+        served["credentialSubject"]["encodedList"]
+        != (before.credential["credentialSubject"]["encodedList"])
     )
 
 
