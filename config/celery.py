@@ -10,6 +10,7 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import worker_init
+from django.conf import settings
 
 from core.rls import worker_context_install
 
@@ -52,10 +53,12 @@ app.conf.beat_schedule = {
         "options": {"expires": 55},
     },
     # Employers: "expires in 60/30 days" notices, daily digests, failing endpoints disabled;
-    # after the expiry scan, so the day's expiries are in the digests.
+    # after the expiry scan, so the day's expiries are in the digests (EMPLOYER_DAILY_TIME).
     "employer-daily": {
         "task": "employers.tasks.employer_daily",
-        "schedule": crontab(hour=6, minute=0),
+        "schedule": crontab(
+            hour=settings.EMPLOYER_DAILY_HOUR, minute=settings.EMPLOYER_DAILY_MINUTE
+        ),
     },
     "outbox-prune": {
         "task": "jobs.tasks.outbox_prune",

@@ -423,6 +423,34 @@ PGHISTORY_LEVEL = pgtrigger.Statement
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-password-1")
 
+# Employers' notices (docs/domain.md#employers), each an operator's choice in the environment:
+# how long a staff invitation's link works; how many days before expiry a watched
+# certification is announced; the time of the daily run (expiry notices, digests, failing
+# endpoints disabled; after the 01:30 expiry scan); the waits between webhook attempts
+# (seconds after the previous one, with up to 10% jitter; Standard Webhooks recommends retrying
+# with a growing delay for a day and more); how long an endpoint may fail without one success
+# before it is disabled and its owner emailed (the issue: 3 days); one attempt's timeout.
+EMPLOYER_INVITATION_VALID_DAYS = env.int("EMPLOYER_INVITATION_VALID_DAYS", default=14)
+EMPLOYER_EXPIRY_NOTICE_DAYS = tuple(
+    env.list("EMPLOYER_EXPIRY_NOTICE_DAYS", cast=int, default=[60, 30])
+)
+EMPLOYER_DAILY_TIME = env("EMPLOYER_DAILY_TIME", default="06:00")
+try:
+    EMPLOYER_DAILY_HOUR, EMPLOYER_DAILY_MINUTE = (int(p) for p in EMPLOYER_DAILY_TIME.split(":"))
+    if not (0 <= EMPLOYER_DAILY_HOUR < 24 and 0 <= EMPLOYER_DAILY_MINUTE < 60):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured("EMPLOYER_DAILY_TIME must be HH:MM, e.g. 06:00.") from None
+EMPLOYER_WEBHOOK_RETRY_DELAYS = tuple(
+    env.list(
+        "EMPLOYER_WEBHOOK_RETRY_DELAYS",
+        cast=int,
+        default=[5, 60, 300, 1800, 7200, 18000, 36000, 36000, 36000, 36000, 36000, 36000],
+    )
+)
+EMPLOYER_WEBHOOK_DISABLE_AFTER_DAYS = env.int("EMPLOYER_WEBHOOK_DISABLE_AFTER_DAYS", default=3)
+EMPLOYER_WEBHOOK_TIMEOUT_SECONDS = env.int("EMPLOYER_WEBHOOK_TIMEOUT_SECONDS", default=10)
+
 # Webhooks to employers (employers.services.webhooks): plain http:// and hosts on private,
 # loopback or link-local addresses are allowed only in development and tests; production
 # sends to public https:// addresses only (the product's own network is no employer's).

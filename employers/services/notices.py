@@ -25,7 +25,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification.models import Certification, CertificationStatus
-from employers import policy
 from employers.models import (
     ChangeKind,
     Employer,
@@ -237,10 +236,10 @@ def registry_events_record(events: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def expiry_notice_events(*, today: datetime.date) -> list[dict[str, Any]]:
-    """ "Expires in N days" events (N in `policy.EXPIRY_NOTICE_DAYS`) for every watched active
-    certification expiring on today + N. Event ids are derived from the certification, its
-    expiry date and N: a scan run twice, or late, announces each once."""
-    targets = {today + datetime.timedelta(days=d): d for d in policy.EXPIRY_NOTICE_DAYS}
+    """ "Expires in N days" events (N in `settings.EMPLOYER_EXPIRY_NOTICE_DAYS`) for every
+    watched active certification expiring on today + N. Event ids are derived from the
+    certification, its expiry date and N: a scan run twice, or late, announces each once."""
+    targets = {today + datetime.timedelta(days=d): d for d in settings.EMPLOYER_EXPIRY_NOTICE_DAYS}
     events = []
     for pk, number, expires_on in (
         Certification.objects.filter(

@@ -31,7 +31,6 @@ from accounts.selectors import can_read
 from audit.services import audit_record
 from core.errors import DomainError
 from core.rls import rls_context
-from employers import policy
 from employers.models import (
     Employer,
     EmployerInvitation,
@@ -188,7 +187,7 @@ def employer_invite(
             token_hash=token_hash,
             invited_by=actor,
             created_at=now,
-            expires_at=now + datetime.timedelta(days=policy.INVITATION_VALID_DAYS),
+            expires_at=now + datetime.timedelta(days=settings.EMPLOYER_INVITATION_VALID_DAYS),
         )
         audit_record(
             actor=actor,

@@ -7,7 +7,7 @@ message id, the same on every attempt so a receiver can drop duplicates), `webho
 `id.timestamp.body` with the endpoint's secret), computed by the `standardwebhooks` library
 a receiver verifies with. A 2xx answer is success; anything else (another status, a redirect,
 a timeout, a refused connection) is a failure, retried after the delays of
-`policy.WEBHOOK_RETRY_DELAYS` (the due ones are queued by `webhook_retries_queue`, every
+`settings.EMPLOYER_WEBHOOK_RETRY_DELAYS` (the due ones are queued by `webhook_retries_queue`, every
 minute). An endpoint that has not answered one success for `WEBHOOK_DISABLE_AFTER` (3 days) is
 disabled and its administrators are emailed. Every attempt is logged (`WebhookAttempt`):
 time, status code, duration, error.
@@ -238,7 +238,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
             url,
             data=body,
             headers=headers,
-            timeout=policy.WEBHOOK_TIMEOUT_SECONDS,
+            timeout=settings.EMPLOYER_WEBHOOK_TIMEOUT_SECONDS,
             allow_redirects=False,
         )
     except requests.RequestException as exc:
@@ -246,10 +246,15 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
     return response.status_code, "", response.text[: policy.WEBHOOK_RESPONSE_KEEP_CHARS]
 
 
+def _disable_after() -> datetime.timedelta:
+    """How long an endpoint may fail without one success before it is disabled."""
+    return datetime.timedelta(days=settings.EMPLOYER_WEBHOOK_DISABLE_AFTER_DAYS)
+
+
 def _retry_delay(attempts: int) -> datetime.timedelta | None:
-    if attempts > len(policy.WEBHOOK_RETRY_DELAYS):
+    if attempts > len(settings.EMPLOYER_WEBHOOK_RETRY_DELAYS):
         return None
-    seconds = policy.WEBHOOK_RETRY_DELAYS[attempts - 1]
+    seconds = settings.EMPLOYER_WEBHOOK_RETRY_DELAYS[attempts - 1]
     return datetime.timedelta(seconds=seconds * (1 + random.uniform(0, 0.1)))
 
 
@@ -259,7 +264,7 @@ def _endpoint_disable(endpoint: WebhookEndpoint, now: datetime.datetime) -> None
     endpoint.enabled = False
     endpoint.disabled_at = now
     endpoint.disabled_reason = _("No successful delivery for %(days)d days.") % {
-        "days": policy.WEBHOOK_DISABLE_AFTER.days
+        "days": settings.EMPLOYER_WEBHOOK_DISABLE_AFTER_DAYS
     }
     endpoint.save(update_fields=("enabled", "disabled_at", "disabled_reason"))
     WebhookDelivery.objects.filter(
@@ -340,7 +345,7 @@ def webhook_delivery_attempt(
             not succeeded
             and endpoint.enabled
             and endpoint.failing_since is not None
-            and now - endpoint.failing_since >= policy.WEBHOOK_DISABLE_AFTER
+            and now - endpoint.failing_since >= _disable_after()
         ):
             _endpoint_disable(endpoint, now)
     return attempt
@@ -366,7 +371,7 @@ def webhook_endpoints_check(*, now: datetime.datetime | None = None) -> int:
     disabled = 0
     with transaction.atomic():
         for endpoint in WebhookEndpoint.objects.select_for_update(skip_locked=True).filter(
-            enabled=True, failing_since__lte=now - policy.WEBHOOK_DISABLE_AFTER
+            enabled=True, failing_since__lte=now - _disable_after()
         ):
             _endpoint_disable(endpoint, now)
             disabled += 1

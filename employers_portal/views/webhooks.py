@@ -1,6 +1,7 @@
 """Notices and webhooks: the changes the employer was told of, its endpoints (administrators),
 each endpoint's delivery log with "send again" and a test event."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -56,7 +57,14 @@ def endpoints(request: HttpRequest, page: EmployerPage) -> HttpResponse:
         success_message=_("Endpoint added. Verify each event with its signing secret."),
         done_url=reverse("employers_portal:webhooks", args=[page.employer.pk]),
         template="employers_portal/webhooks.html",
-        context={"nav": "webhooks", "endpoints": webhook_endpoints(page.employer)},
+        context={
+            "nav": "webhooks",
+            "endpoints": webhook_endpoints(page.employer),
+            # The operator's settings (docs/domain.md#employers), as the page states them.
+            "retry_attempts": len(settings.EMPLOYER_WEBHOOK_RETRY_DELAYS),
+            "retry_hours": max(1, round(sum(settings.EMPLOYER_WEBHOOK_RETRY_DELAYS) / 3600)),
+            "disable_days": settings.EMPLOYER_WEBHOOK_DISABLE_AFTER_DAYS,
+        },
     )
 
 

@@ -161,6 +161,18 @@ def test_expiring_in_60_and_30_days_is_announced_once(employers):
     assert sorted(RegistryChange.objects.values_list("data__days_before", flat=True)) == [30, 60]
 
 
+def test_operators_choose_the_days_before_expiry(employers, settings):
+    """EMPLOYER_EXPIRY_NOTICE_DAYS is the operator's: 45 days only, then 60 days is quiet."""
+    settings.EMPLOYER_EXPIRY_NOTICE_DAYS = (45,)
+    today = timezone.localdate()
+    employers.reyes.expires_on = today + datetime.timedelta(days=60)
+    employers.reyes.save(update_fields=["expires_on"])
+    assert employer_daily.run(today=today.isoformat())["changes"] == 0
+    later = today + datetime.timedelta(days=15)
+    assert employer_daily.run(today=later.isoformat())["changes"] == 1
+    assert RegistryChange.objects.get().data["days_before"] == 45
+
+
 def test_the_watchlist_shows_public_actions(client, cast, employers):
     certification_services.certification_suspend(
         actor=cast.reviewer, certification=employers.reyes, reason="Complaint upheld."

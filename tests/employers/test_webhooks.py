@@ -7,12 +7,12 @@ import datetime
 import json
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from core.errors import DomainError
-from employers import policy
 from employers.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from employers.services import notices, webhooks
 from jobs.models import OutboxMessage
@@ -86,7 +86,8 @@ def test_failures_are_logged_and_retried_with_growing_delays(employers):
     delivery.refresh_from_db()
     assert delivery.status == "retrying"
     first_delay = (delivery.next_attempt_at - now).total_seconds()
-    assert policy.WEBHOOK_RETRY_DELAYS[0] <= first_delay <= policy.WEBHOOK_RETRY_DELAYS[0] * 1.1
+    delays = settings.EMPLOYER_WEBHOOK_RETRY_DELAYS
+    assert delays[0] <= first_delay <= delays[0] * 1.1
     # Not due yet: nothing is sent; the retry queue picks it up once due.
     assert webhooks.webhook_delivery_attempt(delivery_id=delivery.pk, now=now) is None
     assert webhooks.webhook_retries_queue(now=now) == 0
@@ -97,7 +98,7 @@ def test_failures_are_logged_and_retried_with_growing_delays(employers):
     assert attempt.status_code is None and "ConnectionError" in attempt.error
     delivery.refresh_from_db()
     second_delay = (delivery.next_attempt_at - later).total_seconds()
-    assert second_delay >= policy.WEBHOOK_RETRY_DELAYS[1]
+    assert second_delay >= settings.EMPLOYER_WEBHOOK_RETRY_DELAYS[1]
     assert WebhookAttempt.objects.filter(delivery=delivery).count() == 2
     endpoint.refresh_from_db()
     assert endpoint.failing_since == now and endpoint.enabled
@@ -110,12 +111,13 @@ def test_an_endpoint_failing_for_three_days_is_disabled_and_its_owner_emailed(em
     start = timezone.now()
     webhooks.webhook_delivery_attempt(delivery_id=delivery.pk, now=start)
     delivery.refresh_from_db()
-    almost = start + policy.WEBHOOK_DISABLE_AFTER - datetime.timedelta(minutes=1)
+    disable_after = datetime.timedelta(days=settings.EMPLOYER_WEBHOOK_DISABLE_AFTER_DAYS)
+    almost = start + disable_after - datetime.timedelta(minutes=1)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=almost)
     webhooks.webhook_delivery_attempt(delivery_id=delivery.pk, now=almost)
     endpoint.refresh_from_db()
     assert endpoint.enabled
-    past = start + policy.WEBHOOK_DISABLE_AFTER
+    past = start + disable_after
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=past)
     webhooks.webhook_delivery_attempt(delivery_id=delivery.pk, now=past)
     endpoint.refresh_from_db()
@@ -131,6 +133,23 @@ def test_an_endpoint_failing_for_three_days_is_disabled_and_its_owner_emailed(em
     assert [e["user_id"] for e in emails] == [employers.boss.pk]  # the administrator only
     # A disabled endpoint gets nothing more, even from the retry queue.
     assert webhooks.webhook_retries_queue(now=past + datetime.timedelta(days=1)) == 0
+
+
+def test_operators_choose_the_retries_and_how_long_an_endpoint_may_fail(employers, settings):
+    settings.EMPLOYER_WEBHOOK_DISABLE_AFTER_DAYS = 1
+    settings.EMPLOYER_WEBHOOK_RETRY_DELAYS = (2, 86400)
+    receiver = Receiver(port=free_port())  # never started: every attempt is refused
+    endpoint = _endpoint(employers, receiver)
+    delivery = _suspension_delivery(employers)
+    start = timezone.now()
+    webhooks.webhook_delivery_attempt(delivery_id=delivery.pk, now=start)
+    delivery.refresh_from_db()
+    assert 2 <= (delivery.next_attempt_at - start).total_seconds() <= 2.2
+    past = start + datetime.timedelta(days=1)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=past)
+    webhooks.webhook_delivery_attempt(delivery_id=delivery.pk, now=past)
+    endpoint.refresh_from_db()
+    assert endpoint.enabled is False
 
 
 def test_send_again_and_the_test_event(employers):
