@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from employers.models import Watch
+from notifications.services import email_render
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,64 @@ def test_the_peer_sees_which_employers_watch_them(client, cast, employers):
     client.force_login(cast.other_applicant)
     page = client.get(reverse("portal:certification")).content.decode()
     assert "No employer is watching your certification." in page
+
+
+SPANISH_PAGES = {
+    "watchlist": "Certificaciones en seguimiento",
+    "watch_upload": "Agregar pares desde un archivo",
+    "settings": "Avisos de cambios por correo electrónico",
+    "staff": "Todo el personal mantiene la lista de seguimiento",
+    "notices": "Los cambios más recientes",
+    "webhooks": "Un punto de conexión que no acepta nada durante 3 días se desactiva",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPANISH_PAGES))
+def test_the_employer_pages_read_in_spanish(client, employers, name):
+    client.force_login(employers.boss)
+    url = reverse(f"employers_portal:{name}", args=[employers.bayview.pk])
+    page = client.get(url, headers={"accept-language": "es"}).content.decode()
+    assert SPANISH_PAGES[name] in page
+    assert 'lang="es"' in page
+    # The page's own navigation too.
+    assert "Lista de seguimiento" in page and "Configuración" in page
+
+
+def test_the_webhooks_page_states_the_operators_values(client, employers, settings):
+    settings.EMPLOYER_WEBHOOK_DISABLE_AFTER_DAYS = 1
+    settings.EMPLOYER_WEBHOOK_RETRY_DELAYS = (60, 3600)
+    client.force_login(employers.boss)
+    page = client.get(reverse("employers_portal:webhooks", args=[employers.bayview.pk]))
+    text = page.content.decode()
+    assert "tried again up to 2 times, over about 1 hours" in text
+    assert "accepts nothing for 1 day is disabled" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "line"),
+    [
+        ("en", "Bayview Health: a watched certification changed", "suspended"),
+        ("es", "Bayview Health: cambió una certificación en seguimiento", "suspendida"),
+    ],
+)
+def test_notices_to_employers_are_in_each_recipients_language(employers, language, subject, line):
+    employers.clerk.preferred_language = language
+    employers.clerk.save(update_fields=["preferred_language"])
+    change = {
+        "number": employers.reyes.number,
+        "name": "Ana Reyes",
+        "kind": "suspended",
+        "occurred_on": "2026-12-01",
+        "status": "suspended",
+        "expires_on": "2027-06-01",
+        "days_before": "",
+    }
+    context = {
+        "employer_id": employers.bayview.pk,
+        "employer_name": "Bayview Health",
+        "changes": [change],
+        "more": 0,
+    }
+    message = email_render(user=employers.clerk, kind="employer_notice", context=context)
+    assert message.subject == subject
+    assert f"{employers.reyes.number} Ana Reyes: {line}" in message.body
