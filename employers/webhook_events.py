@@ -21,7 +21,8 @@ _DESCRIPTIONS = {
     "vacated": "Not renewed within 4 years of expiry: vacated (final).",
     "specialization_added": "An area of specialization (`specialization`) was added.",
     "public_action": "A public action of a disciplinary case (reserved).",
-    "expiring": "The certification expires in `days_before` (60 or 30) days.",
+    "expiring": "The certification expires in `days_before` days (60 and 30 unless the "
+    "operator set EMPLOYER_EXPIRY_NOTICE_DAYS otherwise).",
     "exclusion_confirmed": "The county confirmed the peer is on a federal or Medi-Cal "
     "exclusion list (`exclusion`: list, excluded_on).",
 }
