@@ -36,7 +36,7 @@ def as_application_role() -> Iterator:
 
 
 def _refused(cursor, sql: str, params: list) -> None:
-    with transaction.atomic(), pytest.raises(ProgrammingError, match="permission denied"):
+    with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
         cursor.execute(sql, params)
 
 
@@ -62,7 +62,7 @@ def test_a_status_position_is_never_moved_nor_deleted(cast, certification):
         )
         _refused(cursor, "DELETE FROM credentials_credentialstatusentry WHERE id = %s", [entry.pk])
         # Another certification onto the same bits: the position is taken.
-        with transaction.atomic(), pytest.raises(IntegrityError):
+        with pytest.raises(IntegrityError), transaction.atomic():
             cursor.execute(
                 "INSERT INTO credentials_credentialstatusentry "
                 "(certification_id, list_number, index, created_at) VALUES (%s, %s, %s, now())",
