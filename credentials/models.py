@@ -3,9 +3,8 @@ each list.
 
 Both tables hold public facts (a status list is published; the certification it points to is
 a registry entry): every context reads and writes them (row-level security policies `true`),
-with only the privileges the product uses: status entries are inserted, never changed; a
-signed list's copy, seal and time are updated, never its purpose or number (SECURITY.md,
-"Digital credentials").
+with only the privileges the product uses: status entries are inserted, never changed; signed
+lists are inserted and updated (SECURITY.md, "Digital credentials").
 """
 
 from django.db import models

@@ -60,4 +60,7 @@ def test_each_kind_names_its_own_organisation_when_expired(cast):
     employer = EmployerInvitation(email=invitee.email, expires_at=past)
     assert "Ask the county" in county_invitations.invitation_problem(county, invitee)
     assert "Ask the organisation" in employer_invitations.invitation_problem(employer, invitee)
-    assert invitations.invitation_problem(None, invitee) == "This invitation link is not valid."
+    assert (
+        invitations.invitation_problem(None, invitee, expired_message="", state_staff_message="")
+        == "This invitation link is not valid."
+    )

@@ -1,7 +1,8 @@
 """What the application role could write to the credentials tables cannot change what a
 verifier concludes (SECURITY.md, "Digital credentials"): it cannot move a certification's
 status position, and a signed status list it puts back (an older copy, from before a
-suspension) or changes is not served: the list is signed again from the committed statuses.
+suspension), changes or moves to another purpose is not served: the list is signed again
+from the committed statuses.
 The writes run as the application role in the system's context, the widest it has."""
 
 import json
@@ -72,23 +73,28 @@ def test_a_status_position_is_never_moved_nor_deleted(cast, certification):
     assert not CredentialStatusEntry.objects.filter(certification=other).exists()
 
 
-def test_a_signed_list_keeps_its_purpose_and_number(cast, certification):
+def test_a_signed_list_moved_to_another_purpose_is_not_served(cast, certification, tmp_path):
+    """The suspension list (bit set) relabelled as the revocation list: the revocation list
+    served is signed anew from the statuses, and the verifier sees a suspension, not a
+    revocation. Signed lists are never deleted."""
     credential = download(cast.applicant)
-    status_list_current(purpose="suspension", list_number=_list("suspension", credential)[1])
-    signed = SignedStatusList.objects.get(purpose="suspension")
+    purpose, number = _list("suspension", credential)
+    services.certification_suspend(actor=cast.admin, certification=certification, reason="x")
+    status_list_current(purpose=purpose, list_number=number)
+    signed = SignedStatusList.objects.get(purpose=purpose, list_number=number)
     with as_application_role() as cursor:
-        _refused(
-            cursor,
+        _refused(cursor, "DELETE FROM credentials_signedstatuslist WHERE id = %s", [signed.pk])
+        cursor.execute(
             "UPDATE credentials_signedstatuslist SET purpose = 'revocation' WHERE id = %s",
             [signed.pk],
         )
-        _refused(
-            cursor,
-            "UPDATE credentials_signedstatuslist SET list_number = list_number + 1 WHERE id = %s",
-            [signed.pk],
-        )
-        _refused(cursor, "DELETE FROM credentials_signedstatuslist WHERE id = %s", [signed.pk])
-    assert SignedStatusList.objects.get(pk=signed.pk).purpose == "suspension"
+        assert cursor.rowcount == 1
+    verdict = node_verify(credential, tmp_path)
+    assert verdict["verified"] is False and verdict["signature"] is True
+    assert verdict["statuses"] == [
+        {"purpose": "revocation", "set": False},
+        {"purpose": "suspension", "set": True},
+    ]
 
 
 def test_an_older_signed_list_put_back_is_not_served(cast, certification, tmp_path):
