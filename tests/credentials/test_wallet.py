@@ -300,11 +300,19 @@ def _node_wallet(link: str, *extra: str) -> dict:
 
 @pytest.mark.slow
 def test_an_independent_wallet_client_collects_a_credential_that_verifies(
-    cast, certification, live_server, settings, transactional_db, tmp_path
+    cast,
+    certification,
+    live_server,
+    settings,
+    transactional_db,
+    django_db_serialized_rollback,
+    tmp_path,
 ):
     """The OpenWallet Foundation's OID4VCI client, over real HTTP to a live server: it reads
     the offer and the metadata as OID4VCI 1.0, trades the code once (a second time is
-    refused), and receives a credential Digital Bazaar's verifier accepts."""
+    refused), and receives a credential Digital Bazaar's verifier accepts. Serialized
+    rollback, like the browser and worker tests: the flush after it must not recreate the
+    content types those tests restore."""
     settings.SITE_URL = live_server.url
     result = _node_wallet(_offer_link(cast.applicant), "redeem-twice")
     assert "error" not in result, result
