@@ -6,12 +6,13 @@ from api import views_credentials
 
 urlpatterns = [
     re_path(
-        r"^status/(?P<purpose>revocation|suspension)/(?P<list_number>[0-9]{1,9})$",
+        # Any segment: what is no list gets a JSON 404 from the view, not the HTML page.
+        r"^status/(?P<purpose>[^/]+)/(?P<list_number>[^/]+)$",
         views_credentials.status_list,
         name="credential_status_list",
     ),
     re_path(
-        r"^oid4vci/offers/(?P<offer_id>[A-Za-z0-9_-]{16,64})$",
+        r"^oid4vci/offers/(?P<offer_id>[^/]+)$",
         views_credentials.wallet_offer,
         name="wallet_offer",
     ),

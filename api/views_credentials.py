@@ -58,6 +58,8 @@ def status_list(request: HttpRequest, purpose: str, list_number: str) -> HttpRes
     refused = _throttled(request, CredentialsThrottle)
     if refused:
         return refused
+    if not (list_number.isascii() and list_number.isdigit() and len(list_number) <= 9):
+        return JsonResponse({"detail": str(_("Not found."))}, status=404)
     try:
         credential = status_list_current(purpose=purpose, list_number=int(list_number))
     except DomainError as exc:
@@ -110,7 +112,8 @@ def wallet_offer(request: HttpRequest, offer_id: str) -> HttpResponse:
     refused = _throttled(request, CredentialsThrottle)
     if refused:
         return refused
-    document = wallet.credential_offer_document(offer_id)
+    plausible = 16 <= len(offer_id) <= 64 and offer_id.isascii()
+    document = wallet.credential_offer_document(offer_id) if plausible else None
     if document is None:
         return _wallet_answer(
             {"detail": str(_("This code has expired or was used. Reload your credential page."))},

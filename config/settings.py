@@ -355,7 +355,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "California Peer Support Specialist Certification API",
     "DESCRIPTION": "Statewide roster, counties, statistics and public verification; the "
-    "webhook events employers receive are under `x-webhooks`.",
+    "digital credentials' public documents and the wallets' OpenID for Verifiable Credential "
+    "Issuance endpoints; the webhook events employers receive are under `x-webhooks`. The "
+    "FHIR R4 provider directory describes itself at /fhir/R4/metadata (CapabilityStatement).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -366,6 +368,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema_hooks.employer_webhooks",
+        "api.schema_hooks.public_documents",
     ],
 }
 

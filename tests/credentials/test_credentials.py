@@ -172,6 +172,10 @@ def test_the_served_status_list_and_did_document(cast, certification):
     assert document["issuer"] == issuer_did()
     assert client.get("/credentials/status/revocation/7").status_code == 404
     assert client.get("/credentials/status/other/0").status_code == 404
+    # What is no list answers JSON too, never the HTML page.
+    for junk in ("revocation/1000000000", "revocation/x", "revocation/%C2%B2"):
+        response = client.get(f"/credentials/status/{junk}")
+        assert (response.status_code, response["Content-Type"]) == (404, "application/json")
     did = json.loads(client.get("/.well-known/did.json").content)
     assert did["id"] == issuer_did()
     assert did["assertionMethod"] == [f"{issuer_did()}#key-1"]

@@ -185,6 +185,9 @@ class TestTheFlowOverHttp:
         assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
         assert _credential(client, "y" * 43).status_code == 401
         assert client.get("/credentials/oid4vci/offers/" + "z" * 32).status_code == 404
+        for junk in ("short", "%C2%84" * 10, "y" * 65):
+            response = client.get("/credentials/oid4vci/offers/" + junk)
+            assert (response.status_code, response["Content-Type"]) == (404, "application/json")
         assert _issued() == 0
 
     def test_malformed_requests_get_clear_oauth_errors(self, cast, certification):
