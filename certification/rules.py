@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.models import (
+    OPEN_APPLICATION_STATUSES,
     Application,
     ApplicationPart,
     ApplicationStatus,
@@ -334,6 +335,87 @@ def is_expiring_soon(status: str, expires_on: datetime.date, *, on: datetime.dat
     `certification.selectors.expiring_soon_q`."""
     first, last = expiring_soon_window(on)
     return status == CertificationStatus.ACTIVE and first <= expires_on <= last
+
+
+# Only a participating county certifies (docs/domain.md#counties-and-opt-in): a county offers
+# Peer Support Services, and so runs or uses a certification program, only while it has opted
+# in for at least one Medi-Cal delivery system (DOMAIN.md "Who and why";
+# dhcs.ca.gov/services/Pages/Peer-Support-Services.aspx). Checked when an application is
+# created, submitted (or resubmitted), approved and issued; an application whose county stops
+# participating may be transferred to a participating county's program.
+PARTICIPATION_STEPS = ("submit", "approve", "issue")
+
+
+def participation_problems(county_name: str, *, participating: bool, step: str) -> list[str]:
+    """Why `step` ("submit", by the applicant; "approve" or "issue", by staff) cannot happen
+    for an application with county `county_name`, which `participating` or not today."""
+    if step not in PARTICIPATION_STEPS:
+        raise ValueError(f"Unknown step {step!r}")
+    if participating:
+        return []
+    if step == "submit":
+        return [
+            _(
+                "%(county)s no longer takes part in peer support certification, so it cannot "
+                "receive your application. Transfer the application to a participating "
+                "county’s program: everything you have entered and uploaded goes with it."
+            )
+            % {"county": county_name}
+        ]
+    if step == "approve":
+        message = _(
+            "%(county)s no longer takes part in peer support certification, so this "
+            "application cannot be approved here. The applicant or state staff can transfer "
+            "it to a participating county’s program."
+        )
+    else:
+        message = _(
+            "%(county)s no longer takes part in peer support certification, so no "
+            "certification can be issued here. The applicant or state staff can transfer the "
+            "application to a participating county’s program."
+        )
+    return [message % {"county": county_name}]
+
+
+def transfer_problems(
+    application: Application,
+    *,
+    from_participating: bool,
+    to_county_name: str,
+    to_participating: bool,
+    same_county: bool,
+) -> list[str]:
+    """Why `application` cannot be transferred to the county `to_county_name`: it must be open
+    (draft to approved: a final application is not moved), its own county must have stopped
+    participating (a transfer rescues a stranded application; it is not a way to change
+    reviewers), and the new county must participate and be another county. The application
+    keeps everything, its exam window and attempts included, so one open application per
+    person still holds and its 3 attempts are not multiplied."""
+    problems = []
+    if application.status not in OPEN_APPLICATION_STATUSES:
+        problems.append(
+            _("Only an open application can be transferred; this one is %(status)s.")
+            % {"status": ApplicationStatus(application.status).label.lower()}
+        )
+    if from_participating:
+        problems.append(
+            _(
+                "%(county)s still takes part in peer support certification: an application is "
+                "transferred only when its county stops participating."
+            )
+            % {"county": application.county.name}
+        )
+    if same_county:
+        problems.append(_("Choose another county’s program."))
+    elif not to_participating:
+        problems.append(
+            _(
+                "%(county)s does not take part in peer support certification at the moment. "
+                "Choose a participating county’s program."
+            )
+            % {"county": to_county_name}
+        )
+    return problems
 
 
 def _status_label(certification: Certification) -> str:

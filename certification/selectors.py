@@ -179,6 +179,7 @@ TIMELINE_VERBS = (
     "application_deny",
     "application_withdraw",
     "application_expire",
+    "application_transfer",
     "exam_attempt_record",
     "certification_issue",
 )

@@ -103,6 +103,18 @@ def county_memberships(county: County) -> QuerySet[CountyMembership]:
     )
 
 
+def county_staff_to_notify(counties: Iterable[County]) -> QuerySet[CountyMembership]:
+    """The staff of `counties` (every role), with their users and counties, for the system's
+    notices to a county (an application transferred in or out). Behind row-level security a
+    service reads this acting as the system: an applicant whose application moved may not
+    list a county's staff."""
+    return (
+        CountyMembership.objects.filter(county__in=list(counties), user__is_active=True)
+        .select_related("user", "county")
+        .order_by("county_id", "user_id")
+    )
+
+
 def _in_effect_on(day: datetime.date) -> Q:
     return Q(effective_from__lte=day) & (Q(effective_to__isnull=True) | Q(effective_to__gte=day))
 
@@ -136,6 +148,13 @@ def opted_in_counties(*, on: datetime.date | None = None) -> QuerySet[County]:
     day = on or timezone.localdate()
     opted_in = OptInPeriod.objects.filter(_in_effect_on(day), county=OuterRef("pk"), opted_in=True)
     return County.objects.filter(Exists(opted_in))
+
+
+def county_participates(county: County, *, on: datetime.date | None = None) -> bool:
+    """Whether `county` takes part in peer support certification on `on` (default today):
+    opted in for at least one delivery system (docs/domain.md#counties-and-opt-in). One
+    query."""
+    return opted_in_counties(on=on).filter(pk=county.pk).exists()
 
 
 def counties_taking_applications() -> QuerySet[County]:

@@ -32,6 +32,7 @@ UPLOAD_HELP = _lazy_format(
     megabytes=policy.UPLOAD_MAX_BYTES // (1024 * 1024),
 )
 
+
 class PortalForm(forms.Form):
     """A portal form: its required fields are marked (templates/forms/field.html)."""
 
@@ -115,6 +116,23 @@ class NewApplicationForm(PortalForm):
         self.fields["county"].queryset = counties
         self.fields["county"].label_from_instance = county_label
         self.fields["pathway"].choices = open_pathways(today)
+
+
+class TransferForm(PortalForm):
+    """Move an application whose county stopped participating to another county's program."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    county = forms.ModelChoiceField(
+        label=_("County program to move your application to"),
+        queryset=County.objects.none(),
+        empty_label=_("- Select a county -"),
+        help_text=_("Only counties that offer peer support services are listed."),
+    )
+
+    def __init__(self, *args: Any, counties: QuerySet[County], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties
+        self.fields["county"].label_from_instance = county_label
 
 
 class PathwayForm(PortalForm):

@@ -11,6 +11,7 @@ from portal.views import (
     privacy,
     status,
     training,
+    transfer,
     wizard,
 )
 
@@ -36,6 +37,11 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/review/", wizard.application_review, name="application_review"),
     path("applications/<int:pk>/status/", status.application_status, name="application_status"),
+    path(
+        "applications/<int:pk>/transfer/",
+        transfer.application_transfer,
+        name="application_transfer",
+    ),
     path("documents/<int:pk>/", documents.document_file, name="document"),
     path("documents/<int:pk>/remove/", documents.document_remove, name="document_remove"),
     path("training/", training.training, name="training"),

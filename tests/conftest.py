@@ -80,7 +80,8 @@ def _own_cache_namespace(settings):
 
 @pytest.fixture
 def opted_in(db):
-    """Alameda opted in for SMHS and DMC-ODS, Fresno for SMHS, Kern opted out."""
+    """Alameda opted in for SMHS and DMC-ODS, Fresno for SMHS, Kern opted out (a period an
+    application factory already opened, `tests.factories.participating`, is kept)."""
     start = datetime.date(2023, 7, 1)
     for code, system, opted in (
         ("alameda", "smhs", True),
@@ -88,8 +89,11 @@ def opted_in(db):
         ("fresno", "smhs", True),
         ("kern", "smhs", False),
     ):
-        OptInPeriod.objects.create(
-            county=county(code), delivery_system=system, opted_in=opted, effective_from=start
+        OptInPeriod.objects.get_or_create(
+            county=county(code),
+            delivery_system=system,
+            effective_to=None,
+            defaults={"opted_in": opted, "effective_from": start},
         )
 
 

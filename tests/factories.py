@@ -17,7 +17,7 @@ from certification.models import (
     CodeOfEthicsVersion,
 )
 from continuing_ed.models import CeCredit
-from counties.models import County, CountyMembership
+from counties.models import County, CountyMembership, OptInPeriod
 from documents.models import Document
 from exams.models import ExamAttempt
 from training.models import TrainingProvider, TrainingRecord
@@ -34,6 +34,23 @@ MINIMAL_PDF = (
 def county(code: str = "alameda") -> County:
     """Counties are loaded by a data migration: fetch, never create."""
     return County.objects.get(code=code)
+
+
+PARTICIPATING_SINCE = datetime.date(2023, 7, 1)
+
+
+def participating(county: County) -> County:
+    """`county`, participating (opted in for SMHS since 2023-07-01) unless it already has an
+    opt-in history of its own (a test that opted it out, or the `opted_in` fixture): only a
+    participating county's applications are submitted, approved and certified."""
+    if not OptInPeriod.objects.filter(county=county).exists():
+        OptInPeriod.objects.create(
+            county=county,
+            delivery_system="smhs",
+            opted_in=True,
+            effective_from=PARTICIPATING_SINCE,
+        )
+    return county
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -109,6 +126,7 @@ class EthicsVersionFactory(factory.django.DjangoModelFactory):
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     applicant = factory.SubFactory(UserFactory)
     county = factory.LazyFunction(county)
@@ -118,6 +136,12 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     ethics_signed_at = factory.LazyFunction(timezone.now)
     attest_share_experience = True
     attest_recovery = True
+
+    @factory.post_generation
+    def county_participates(obj, create, extracted, **kwargs):
+        """The application's county takes part (unless a test gave it an opt-in history)."""
+        if create:
+            participating(obj.county)
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):

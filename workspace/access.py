@@ -1,8 +1,9 @@
 """Who may open which county's workspace, and what they may do there.
 
 Every workspace page lives under /county/<code>/. A member of that county (reviewer or admin)
-works there; state staff read every county's pages and change nothing (any POST answers 403);
-anyone else gets a 404, as if the county's workspace did not exist. Staff and opt-in
+works there; state staff read every county's pages and change nothing (any POST answers 403),
+except the transfer of an application whose county stopped participating (county staff get
+403 there); anyone else gets a 404, as if the county's workspace did not exist. Staff and opt-in
 management is for the county's administrators (reviewers get 403), and state staff may look.
 
 This decides which *pages* open. Which *rows* a page shows is decided by the selectors, and
@@ -65,11 +66,14 @@ def county_workspace(user, code: str) -> CountyWorkspace:
 View = Callable[..., HttpResponse]
 
 
-def workspace_view(*, admin_only: bool = False) -> Callable[[View], View]:
+def workspace_view(*, admin_only: bool = False, state_only: bool = False) -> Callable[[View], View]:
     """Decorate a view taking `(request, workspace, **kwargs)` and mounted under `<code>/`.
 
     Anonymous visitors go to the sign-in page; outsiders get 404; state staff get 403 on any
-    method other than GET/HEAD; with `admin_only`, reviewers get 403 on every method.
+    method other than GET/HEAD; with `admin_only`, reviewers get 403 on every method. With
+    `state_only` (the one thing state staff do in a county's workspace: move an application
+    whose county stopped participating to another county's program), it is the other way
+    round: state staff may act, the county's own staff get 403 on every method.
     """
 
     def decorator(view: View) -> View:
@@ -77,6 +81,10 @@ def workspace_view(*, admin_only: bool = False) -> Callable[[View], View]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, code: str, **kwargs) -> HttpResponse:
             workspace = county_workspace(request.user, code)
+            if state_only:
+                if not workspace.read_only:
+                    raise PermissionDenied
+                return view(request, workspace, **kwargs)
             if workspace.read_only and request.method not in ("GET", "HEAD"):
                 raise PermissionDenied
             if admin_only and not workspace.sees_management:

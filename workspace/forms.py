@@ -13,7 +13,7 @@ from certification.models import ApplicationPart, ApplicationStatus
 from certification.selectors import expiring_soon_q
 from core import policy
 from core.forms import DateInput
-from counties.models import DeliverySystem, StaffRole
+from counties.models import County, DeliverySystem, StaffRole
 from exams.models import ExamResult
 
 
@@ -47,6 +47,26 @@ class RequestChangesForm(VersionedForm):
     message = _required_text(
         _("Message to the applicant"), _("The applicant reads this. Say what to change and why.")
     )
+
+
+class TransferForm(VersionedForm):
+    """State staff move an application whose county stopped participating."""
+
+    county = forms.ModelChoiceField(
+        label=_("County program to move the application to"),
+        queryset=County.objects.none(),
+        empty_label=_("- Select a county -"),
+        help_text=_("Only counties that take part in peer support certification are listed."),
+    )
+    reason = _required_text(
+        _("Reason for the transfer"),
+        _("The applicant and both counties' staff read this in the email about the transfer."),
+    )
+
+    def __init__(self, *args, counties=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if counties is not None:
+            self.fields["county"].queryset = counties
 
 
 class DenyForm(VersionedForm):

@@ -24,6 +24,7 @@ VERB_LABELS = {
     "application_deny": _("Application denied"),
     "application_withdraw": _("Application withdrawn"),
     "application_expire": _("Application expired"),
+    "application_transfer": _("Application transferred to another county program"),
     "application_sign_ethics": _("Code of Ethics signed"),
     "application_update": _("Application changed"),
     "document_upload": _("Document uploaded"),

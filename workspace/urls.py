@@ -19,6 +19,7 @@ from workspace.views import (
     roster,
     staff,
     training,
+    transfers,
 )
 
 app_name = "workspace"
@@ -57,6 +58,11 @@ urlpatterns = [
         "<slug:code>/applications/<int:pk>/exam/",
         applications.exam_attempt_record,
         name="exam_record",
+    ),
+    path(
+        "<slug:code>/applications/<int:pk>/transfer/",
+        transfers.application_transfer,
+        name="application_transfer",
     ),
     path(
         "<slug:code>/applications/<int:pk>/issue/",

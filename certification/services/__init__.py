@@ -31,11 +31,18 @@ from certification.services.certifications import (
 )
 from certification.services.documents import document_remove, document_review, document_upload
 from certification.services.profiles import profile_save
+from certification.services.transfers import (
+    application_participation_problems,
+    application_transfer,
+    application_transfer_problems,
+    transfer_counties,
+)
 
 __all__ = [
     "application_approval_problems",
     "application_approve",
     "application_create",
+    "application_participation_problems",
     "application_deny",
     "application_expire",
     "application_request_changes",
@@ -43,6 +50,8 @@ __all__ = [
     "application_sign_ethics",
     "application_start_review",
     "application_submit",
+    "application_transfer",
+    "application_transfer_problems",
     "application_update",
     "application_withdraw",
     "certification_add_specialization",
@@ -59,4 +68,5 @@ __all__ = [
     "document_upload",
     "next_certification_number",
     "profile_save",
+    "transfer_counties",
 ]

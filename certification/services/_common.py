@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from accounts.models import User
+from certification import rules
 from certification.models import (
     Application,
     ApplicationStatus,
@@ -22,6 +23,7 @@ from certification.models import (
 )
 from certification.selectors import ethics_version_current
 from core.errors import DomainError
+from counties.selectors import county_participates
 
 
 def today_or(today: datetime.date | None) -> datetime.date:
@@ -136,3 +138,15 @@ def in_language(user: User, text) -> str:
     """`text` (a lazy translation) rendered in `user`'s preferred language, for email context."""
     with override(user.preferred_language or "en"):
         return str(text)
+
+
+def participation_problems(
+    application: Application, step: str, today: datetime.date | None = None
+) -> list[str]:
+    """Why `step` (submit, approve, issue) cannot happen because the application's county no
+    longer participates (`rules.participation_problems`); empty when it does."""
+    return rules.participation_problems(
+        application.county.name,
+        participating=county_participates(application.county, on=today_or(today)),
+        step=step,
+    )

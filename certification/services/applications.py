@@ -34,6 +34,7 @@ from certification.services._common import (
     check_version,
     in_language,
     lock_application,
+    participation_problems,
     require_applicant,
     require_current_ethics,
     require_reason,
@@ -287,6 +288,7 @@ def application_submit(
         application = lock_application(application)
         if application.status != S.DRAFT:
             raise application_state_conflict(application, S.SUBMITTED)
+        refuse_problems(participation_problems(application, "submit", today))
         refuse_problems(_submission_problems(application, today))
         application.submitted_at = timezone.now()
         _transition(
@@ -373,6 +375,7 @@ def application_resubmit(
         application = lock_application(application)
         if application.status != S.CHANGES_REQUESTED:
             raise application_state_conflict(application, S.IN_REVIEW)
+        refuse_problems(participation_problems(application, "submit", today))
         refuse_problems(_submission_problems(application, today))
         application.changes_requested_parts = []
         application.changes_requested_message = ""
@@ -408,11 +411,16 @@ def _unverified_required_documents(application: Application) -> list[str]:
 def application_approval_problems(
     application: Application, *, today: datetime.date | None = None
 ) -> list[str]:
-    """Why `application` cannot be approved yet (empty: it can, once in review): the
-    submission rules, and every required document verified. `application_approve` refuses
-    with exactly these; the review page shows them instead of the Approve button."""
+    """Why `application` cannot be approved yet (empty: it can, once in review): its county
+    still participating, the submission rules, and every required document verified.
+    `application_approve` refuses with exactly these; the review page shows them instead of
+    the Approve button."""
     today = today_or(today)
-    return _submission_problems(application, today) + _unverified_required_documents(application)
+    return (
+        participation_problems(application, "approve", today)
+        + _submission_problems(application, today)
+        + _unverified_required_documents(application)
+    )
 
 
 def application_approve(

@@ -39,6 +39,7 @@ from certification.services._common import (
     is_holder,
     lock_application,
     lock_certification,
+    participation_problems,
     require_current_ethics,
     require_reason,
     today_or,
@@ -160,6 +161,7 @@ def certification_issue(
             )
         )
         attempts = list(ExamAttempt.objects.filter(application=application))
+        refuse_problems(participation_problems(application, "issue", today))
         refuse_problems(rules.issue_problems(application, training_records, attempts, on=today))
         live = (
             Certification.objects.filter(holder_id=application.applicant_id)

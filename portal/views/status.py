@@ -19,6 +19,7 @@ from exams.rules import attempts_left
 from portal.stash import portal_login_required
 from portal.summary import application_next_step, approved_details
 from portal.views.common import own_application
+from portal.views.transfer import needs_transfer, transfer_county_names
 
 # What each audit verb means to the applicant (queries.TIMELINE_VERBS).
 VERB_TITLES = {
@@ -32,6 +33,7 @@ VERB_TITLES = {
     "application_deny": _("Application denied"),
     "application_withdraw": _("Application withdrawn"),
     "application_expire": _("Application expired"),
+    "application_transfer": _("Application moved to another county program"),
     "exam_attempt_record": _("Exam result recorded"),
     "certification_issue": _("Certified"),
 }
@@ -44,7 +46,7 @@ class TimelineEntry:
     detail: str
 
 
-def _detail(event: AuditEvent) -> str:
+def _detail(event: AuditEvent, county_names: dict[str, str]) -> str:
     """The words under an entry: only what is meant for the applicant (the reviewer's
     message, the reason of a denial, the exam result, the window's end, the number)."""
     data = event.data or {}
@@ -62,6 +64,11 @@ def _detail(event: AuditEvent) -> str:
         return _("You may take the exam until %(date)s.") % {"date": date_format(window_end)}
     if event.verb == "exam_attempt_record" and event.to_state in ExamResult.values:
         return str(ExamResult(event.to_state).label)
+    if event.verb == "application_transfer" and data.get("to_county"):
+        return _("From %(from)s to %(to)s.") % {
+            "from": county_names.get(data.get("from_county"), data.get("from_county")),
+            "to": county_names.get(data["to_county"], data["to_county"]),
+        }
     if event.verb == "certification_issue" and data.get("number"):
         return _("Certification number %(number)s.") % {"number": data["number"]}
     return ""
@@ -72,9 +79,13 @@ def _detail(event: AuditEvent) -> str:
 def application_status(request: HttpRequest, pk: int) -> HttpResponse:
     application = own_application(request, pk)
     today = timezone.localdate()
+    events = list(application_timeline(request.user, application))
+    county_names = transfer_county_names(events)
     timeline = [
-        TimelineEntry(event=event, title=VERB_TITLES[event.verb], detail=_detail(event))
-        for event in application_timeline(request.user, application)
+        TimelineEntry(
+            event=event, title=VERB_TITLES[event.verb], detail=_detail(event, county_names)
+        )
+        for event in events
     ]
     progress = None
     if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.CERTIFIED):
@@ -93,5 +104,6 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
             "show_exam": application.status
             in (ApplicationStatus.APPROVED, ApplicationStatus.CERTIFIED),
             "next_step": next_step,
+            "needs_transfer": needs_transfer(application),
         },
     )

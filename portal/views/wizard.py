@@ -43,6 +43,7 @@ from portal.forms import (
 )
 from portal.stash import portal_login_required, restore_into
 from portal.views.common import own_application
+from portal.views.transfer import needs_transfer
 
 EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
 
@@ -358,6 +359,12 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
         problems = rules.application_submission_problems(
             application, state.profile, state.all_documents, on=state.today
         )
+    stranded = state.editable and needs_transfer(application)
+    if stranded:
+        problems = [
+            *services.application_participation_problems(application, "submit"),
+            *problems,
+        ]
     return render(
         request,
         "portal/wizard/review.html",
@@ -365,6 +372,7 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
             problems=problems,
             submit_error=error,
             can_submit=state.editable and not problems,
+            needs_transfer=stranded,
             ethics=application.ethics_version,
             core_hours=hours_text(policy.CORE_TRAINING_HOURS),
         ),

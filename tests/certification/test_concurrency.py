@@ -29,7 +29,13 @@ from tests.certification.builders import (
     today,
     verify_documents,
 )
-from tests.factories import EthicsVersionFactory, ExamAttemptFactory, ProviderFactory, county
+from tests.factories import (
+    EthicsVersionFactory,
+    ExamAttemptFactory,
+    ProviderFactory,
+    county,
+    participating,
+)
 from training.models import TrainingRecord
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -110,7 +116,7 @@ def ready_to_issue(count: int) -> list[Application]:
     applications = Application.objects.bulk_create(
         Application(
             applicant=user,
-            county=county("alameda"),
+            county=participating(county("alameda")),
             status="approved",
             ethics_version=ethics,
             approved_on=today(),

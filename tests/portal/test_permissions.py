@@ -50,6 +50,7 @@ MATRIX = {
     "application_documents": Case("own", "application", methods=("GET", "POST")),
     "application_review": Case("own", "application", methods=("GET", "POST")),
     "application_status": Case("own", "application"),
+    "application_transfer": Case("own", "application", methods=("GET", "POST")),
     "document": Case("own", "document"),
     "document_remove": Case("own", "document", get_status=405, methods=("POST",)),
     "training": Case("person", methods=("GET", "POST")),

@@ -84,8 +84,8 @@ def test_application_review(cast, approved, applicant_client, django_assert_num_
 
 
 def test_status_page(cast, approved, applicant_client, django_assert_num_queries):
-    # application, timeline, attempts, training records
-    with django_assert_num_queries(BASE + 4):
+    # application, timeline, attempts, training records, whether its county still participates
+    with django_assert_num_queries(BASE + 5):
         response = applicant_client.get(reverse("portal:application_status", args=[approved.pk]))
     assert len(response.context["timeline"]) == 7 and len(response.context["attempts"]) == 2
 

@@ -7,7 +7,10 @@ here fails `test_every_workspace_url_has_a_spec`. For each county-scoped URL, ag
 - applicant, other-county admin (Fresno) → 404 (GET and POST), for an Alameda object;
 - reviewer → 403 on staff and opt-in management (GET and POST), 200 elsewhere (GET);
 - admin → 200 (GET), 405 for a POST to a read-only page;
-- state staff → 200 (GET) with no action form on the page, 403 (POST): read-only.
+- state staff → 200 (GET) with no action form on the page, 403 (POST): read-only;
+- except the transfer of an application whose county stopped participating (STATE): state
+  staff → 200 on both methods (here the county participates, so the page only says why not
+  and nothing changes), the county's own staff → 403 on both.
 
 Every denied request also asserts that nothing in the database changed.
 """
@@ -42,6 +45,7 @@ PAGE = "page"  # read-only page: GET
 ACTION = "action"  # GET shows the confirmation (or the form), POST acts
 ADMIN = "admin"  # county administration: reviewers get 403 on every method
 SPECIAL = "special"  # not county-scoped: tested in test_pick_and_invitations.py
+STATE = "state"  # state staff act, the county's staff get 403 (tests/workspace/test_transfer.py)
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,11 @@ SPECS: dict[str, Spec] = {
         lambda w: {"taken_on": timezone.localdate().isoformat(), "result": "passed"},
     ),
     "certification_issue": Spec(ACTION, lambda w, u: [w.approved.pk]),
+    "application_transfer": Spec(
+        STATE,
+        lambda w, u: [w.submitted.pk],
+        lambda w: {**_version(w.submitted), "county": w.submitted.county_id, "reason": "Moved."},
+    ),
     "document_review": Spec(
         ACTION, lambda w, u: [w.submitted.pk, w.document.pk], lambda w: {"decision": "verify"}
     ),
@@ -181,7 +190,9 @@ SPECS: dict[str, Spec] = {
 def snapshot() -> tuple:
     """Everything a workspace action could change."""
     return (
-        list(Application.objects.order_by("pk").values_list("pk", "status", "version")),
+        list(
+            Application.objects.order_by("pk").values_list("pk", "status", "version", "county_id")
+        ),
         list(Certification.objects.order_by("pk").values_list("pk", "status", "expires_on")),
         list(Document.objects.order_by("pk").values_list("pk", "review_status")),
         list(TrainingRecord.objects.order_by("pk").values_list("pk", "status")),
@@ -216,6 +227,8 @@ def _request(client, user, method: str, url: str, data: dict):
 def _expected(spec: Spec, who: str, method: str) -> int:
     if who in ("applicant", "other_admin"):
         return 404
+    if spec.kind == STATE:
+        return 200 if who == "state" else 403
     if who == "state":
         return 200 if method == "get" else 403
     if who == "reviewer" and spec.kind == ADMIN:
@@ -242,6 +255,8 @@ def test_permission_matrix(name, cast, world, client):
         methods = ["get", "post"] if who != "admin" or spec.kind == PAGE else ["get"]
         if who == "reviewer" and spec.kind != ADMIN:
             methods = ["get"]
+        if spec.kind == STATE:
+            methods = ["get", "post"]
         for method in methods:
             before = snapshot()
             response = _request(client, user, method, url, spec.post(world))
@@ -254,10 +269,12 @@ def test_permission_matrix(name, cast, world, client):
             if who == "state" and method == "get" and _is_html(response):
                 main = response.content.decode().split('id="main-content"')[1]
                 assert 'method="post"' not in main, f"{name}: an action form for state staff"
-            if response.status_code != 200:
+            if response.status_code != 200 or spec.kind == STATE:
                 denials.append((who, method))
                 assert snapshot() == before, f"{name}: a denied {method} by {who} changed data"
     assert ("state", "post") in denials
+    if spec.kind == STATE:
+        assert {("reviewer", "post"), ("admin", "post")} <= set(denials)
 
 
 def test_unknown_county_is_404_for_everyone(cast, client):

@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from audit.selectors import audit_events_for
 from certification import rules, services
 from certification.models import (
+    OPEN_APPLICATION_STATUSES,
     ApplicantProfile,
     Application,
     ApplicationPart,
@@ -109,8 +110,13 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         recorded_on=today,
         grace_days=program_policy.exam_result_grace_days,
     )
+    # An open application whose county stopped participating: state staff may move it.
+    stranded = application.status in OPEN_APPLICATION_STATUSES and not (
+        services.application_transfer_problems(application, None, today=today)
+    )
     issue_problems = (
-        rules.issue_problems(application, training_records, attempts, on=today)
+        services.application_participation_problems(application, "issue", today=today)
+        + rules.issue_problems(application, training_records, attempts, on=today)
         if application.status == S.APPROVED
         else []
     )
@@ -172,6 +178,7 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
             services.application_approval_problems(application, today=today) if can_decide else []
         ),
         "exam_passed": any(a.result == ExamResult.PASSED for a in attempts),
+        "stranded": stranded,
         "can_deny": application.status in (S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED),
     }
     return render(request, "workspace/application_detail.html", context)
