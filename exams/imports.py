@@ -4,8 +4,9 @@ between the preview and the commit, and apply the valid rows through the exam se
 Nothing here decides eligibility on its own: the preview asks `exams.rules` (the same rule the
 service applies), and the commit records each valid row through
 `exams.services.exam_attempt_record(..., source="import")`, which checks everything again under
-a lock. Because a vendor reference is unique per source, importing the same file twice records
-nothing the second time. A large file is committed in the background (`exams.tasks`).
+a lock. Because a vendor reference is unique per source within a county, importing the same
+file twice records nothing the second time; another county's references are never looked at
+(a refusal would reveal that county holds them). A large file is committed in the background (`exams.tasks`).
 
 The candidates are the county's applications, reached through its reverse relation: they
 belong to the `certification` app above this one, which is never imported here.
@@ -311,7 +312,9 @@ def plan_import(user, county: County, parsed: ParsedFile) -> ImportPlan:
     references = {row.vendor_reference for row in rows if row.vendor_reference}
     imported = set(
         exam_attempts_for(user)
-        .filter(source=ExamSource.IMPORT, vendor_reference__in=references)
+        .filter(
+            source=ExamSource.IMPORT, vendor_reference__in=references, application__county=county
+        )
         .values_list("vendor_reference", flat=True)
     )
     program_policy = ProgramPolicy.current()

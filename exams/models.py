@@ -40,10 +40,12 @@ class ExamAttempt(models.Model):
     class Meta:
         ordering = ["taken_on", "id"]
         constraints = [
+            # Unique per application here; per county in `exams.services` (under a lock),
+            # never across counties: a refusal would reveal another county's references.
             models.UniqueConstraint(
-                fields=["source", "vendor_reference"],
+                fields=["application", "source", "vendor_reference"],
                 condition=~Q(vendor_reference=""),
-                name="exam_vendor_reference_unique",
+                name="exam_vendor_reference_unique_per_application",
             ),
             models.CheckConstraint(
                 condition=Q(result__in=ExamResult.values), name="exam_result_valid"

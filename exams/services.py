@@ -12,7 +12,7 @@ one, which this app names only through `ExamAttempt.application`, never by a run
 import datetime
 from typing import TYPE_CHECKING, cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,23 @@ def _duplicate_reference(vendor_reference: str) -> DomainError:
         code="conflict",
         field="vendor_reference",
     )
+
+
+def _reference_recorded_in_county(source: str, vendor_reference: str, county_id: int) -> bool:
+    """Whether `vendor_reference` is already recorded for `source` in the county (call inside
+    the transaction). Vendor references are unique per county, not across counties: a check
+    across counties would tell one county's staff which references another county holds
+    (issue 18, item 8). A transaction-level advisory lock on the reference makes two
+    recordings of it at once wait for each other, so the check cannot be raced; the lock
+    reveals nothing (a wait, never a row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('exam_vendor_reference'), hashtext(%s))",
+            [f"{source}:{vendor_reference}"],
+        )
+    return ExamAttempt.objects.filter(
+        source=source, vendor_reference=vendor_reference, application__county_id=county_id
+    ).exists()
 
 
 def _lock_application(application: "Application") -> "Application":
@@ -83,11 +100,8 @@ def exam_attempt_record(
     vendor_reference = (vendor_reference or "").strip()
     with transaction.atomic():
         application = _lock_application(application)
-        if (
-            vendor_reference
-            and ExamAttempt.objects.filter(
-                source=source, vendor_reference=vendor_reference
-            ).exists()
+        if vendor_reference and _reference_recorded_in_county(
+            source, vendor_reference, application.county_id
         ):
             raise _duplicate_reference(vendor_reference)
         attempts = list(ExamAttempt.objects.filter(application=application))
@@ -113,8 +127,9 @@ def exam_attempt_record(
         # Eligible means approved, and an approved application has its window (a constraint).
         assert window_ends_on is not None
         try:
-            # A savepoint: the same vendor reference recorded at once for two different
-            # applications (two locks) loses on the unique constraint, cleanly.
+            # A savepoint: the same vendor reference recorded twice at once for one
+            # application loses on the unique constraint, cleanly (for two applications of
+            # one county, the reference's lock above serializes them).
             with transaction.atomic():
                 attempt = ExamAttempt.objects.create(
                     application=application,

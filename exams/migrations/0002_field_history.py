@@ -10,62 +10,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0007_field_history'),
-        ('exams', '0001_initial'),
+        ("certification", "0007_field_history"),
+        ("exams", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         # The statement-level history triggers call pghistory's _pgh_attach_context().
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("pghistory", "0007_auto_20250421_0444"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExamAttemptEvent',
+            name="ExamAttemptEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('pgh_context', pghistory.utils.JSONField(null=True)),
-                ('pgh_context_id', models.UUIDField(null=True)),
-                ('id', models.BigIntegerField()),
-                ('taken_on', models.DateField(verbose_name='exam date')),
-                ('result', models.CharField(choices=[('passed', 'Passed'), ('failed', 'Failed'), ('no_show', 'No show')], max_length=10, verbose_name='result')),
-                ('scaled_score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='scaled score')),
-                ('source', models.CharField(choices=[('manual', 'Recorded by hand'), ('import', 'Vendor import')], default='manual', max_length=10)),
-                ('vendor_reference', models.CharField(blank=True, max_length=64, verbose_name='vendor reference')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("pgh_context", pghistory.utils.JSONField(null=True)),
+                ("pgh_context_id", models.UUIDField(null=True)),
+                ("id", models.BigIntegerField()),
+                ("taken_on", models.DateField(verbose_name="exam date")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("passed", "Passed"),
+                            ("failed", "Failed"),
+                            ("no_show", "No show"),
+                        ],
+                        max_length=10,
+                        verbose_name="result",
+                    ),
+                ),
+                (
+                    "scaled_score",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="scaled score"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("manual", "Recorded by hand"), ("import", "Vendor import")],
+                        default="manual",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "vendor_reference",
+                    models.CharField(blank=True, max_length=64, verbose_name="vendor reference"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='examattempt',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "exams_examattemptevent" ("application_id", "created_at", "id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "result", "scaled_score", "source", "taken_on", "vendor_reference") SELECT new_values."application_id", new_values."created_at", new_values."id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."recorded_by_id", new_values."result", new_values."scaled_score", new_values."source", new_values."taken_on", new_values."vendor_reference" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='55a4f531610209e18f2c39b9f8027cdf3078e54e', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_0b38f', referencing='REFERENCING NEW TABLE AS new_values ', table='exams_examattempt', when='AFTER')),
+            model_name="examattempt",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "exams_examattemptevent" ("application_id", "created_at", "id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "result", "scaled_score", "source", "taken_on", "vendor_reference") SELECT new_values."application_id", new_values."created_at", new_values."id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."recorded_by_id", new_values."result", new_values."scaled_score", new_values."source", new_values."taken_on", new_values."vendor_reference" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="55a4f531610209e18f2c39b9f8027cdf3078e54e",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_0b38f",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="exams_examattempt",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='examattempt',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "exams_examattemptevent" ("application_id", "created_at", "id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "result", "scaled_score", "source", "taken_on", "vendor_reference") SELECT new_values."application_id", new_values."created_at", new_values."id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."recorded_by_id", new_values."result", new_values."scaled_score", new_values."source", new_values."taken_on", new_values."vendor_reference" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='1ae1016a79ba70d70138c5cedd102923039d5b8d', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_425d6', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='exams_examattempt', when='AFTER')),
+            model_name="examattempt",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "exams_examattemptevent" ("application_id", "created_at", "id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "result", "scaled_score", "source", "taken_on", "vendor_reference") SELECT new_values."application_id", new_values."created_at", new_values."id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."recorded_by_id", new_values."result", new_values."scaled_score", new_values."source", new_values."taken_on", new_values."vendor_reference" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="1ae1016a79ba70d70138c5cedd102923039d5b8d",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_425d6",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="exams_examattempt",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='examattemptevent',
-            name='application',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='certification.application'),
+            model_name="examattemptevent",
+            name="application",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="certification.application",
+            ),
         ),
         migrations.AddField(
-            model_name='examattemptevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='exams.examattempt'),
+            model_name="examattemptevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="exams.examattempt",
+            ),
         ),
         migrations.AddField(
-            model_name='examattemptevent',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="examattemptevent",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='examattemptevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='fa37515d1e7b9456945464c4ab7196dff97f8910', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_a2569', table='exams_examattemptevent', when='BEFORE')),
+            model_name="examattemptevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="fa37515d1e7b9456945464c4ab7196dff97f8910",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_a2569",
+                    table="exams_examattemptevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
         # History starts with a snapshot of the rows that exist now, so the first change of
         # each one has the old values to compare with.

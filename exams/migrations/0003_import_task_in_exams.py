@@ -15,10 +15,9 @@ def rename_task(apps, schema_editor, old: str, new: str) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exams', '0002_field_history'),
-        ('jobs', '0004_emaillog_to_notifications'),
+        ("exams", "0002_field_history"),
+        ("jobs", "0004_emaillog_to_notifications"),
     ]
 
     operations = [

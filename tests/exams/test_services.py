@@ -198,3 +198,30 @@ def test_invalid_values_are_refused(cast, field, kwargs):
         record(cast.reviewer, application, **kwargs)
     assert error.value.field == field
     assert_nothing_recorded(application)
+
+
+def test_a_vendor_reference_of_another_county_is_not_revealed(cast):
+    """Issue 18, item 8: the duplicate check looked across counties (a unique constraint over
+    every attempt), so Fresno's staff learnt which references Alameda holds."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    record(
+        cast.reviewer,
+        approved_application(cast.applicant),
+        source="import",
+        vendor_reference="PV-7",
+    )
+    fresno_reviewer = UserFactory(email="reviewer@fresno.test")
+    MembershipFactory(user=fresno_reviewer, county=cast.other_county, role="reviewer")
+    fresno_application = approved_application(cast.other_applicant, county=cast.other_county)
+    attempt = record(fresno_reviewer, fresno_application, source="import", vendor_reference="PV-7")
+    assert attempt.vendor_reference == "PV-7"
+    # Within a county the reference is still recorded once.
+    with pytest.raises(DomainError, match="PV-7 is already recorded"):
+        record(
+            fresno_reviewer,
+            approved_application(UserFactory(email="third@fresno.test"), county=cast.other_county),
+            source="import",
+            vendor_reference="PV-7",
+        )
+    assert ExamAttempt.objects.filter(vendor_reference="PV-7").count() == 2

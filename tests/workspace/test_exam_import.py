@@ -330,3 +330,35 @@ def test_a_commit_already_running_is_not_started_twice(cast, world, candidates):
     assert ExamAttempt.objects.count() == 0
     exam_import.commit_file(user=cast.reviewer, county=cast.county, stored=stored)
     assert ExamAttempt.objects.count() == 2
+
+
+def test_the_preview_does_not_reveal_another_countys_vendor_references(
+    cast, world, candidates, client
+):
+    """Issue 18, item 8: a reference Fresno recorded was 'imported before' in Alameda's preview
+    (or refused at the commit), telling Alameda which references Fresno holds."""
+    from exams.services import exam_attempt_record
+    from tests.factories import MembershipFactory, UserFactory
+
+    (a, _b, _c), fresno = candidates
+    fresno_reviewer = UserFactory(email="rev@fresno.test")
+    MembershipFactory(user=fresno_reviewer, county=cast.other_county, role="reviewer")
+    exam_attempt_record(
+        actor=fresno_reviewer,
+        application=fresno,
+        taken_on=timezone.localdate(),
+        result="passed",
+        source="import",
+        vendor_reference="PV-FRESNO",
+    )
+    today = timezone.localdate().isoformat()
+    response = _upload(
+        client,
+        cast.reviewer,
+        f"{HEADER}\n{a.pk},{a.applicant.email},{today},passed,520,PV-FRESNO\n",
+    )
+    plan = client.get(response["Location"]).context["plan"]
+    assert _outcomes(plan) == [RowOutcome.OK]
+    client.post(response["Location"])
+    assert ExamAttempt.objects.filter(vendor_reference="PV-FRESNO").count() == 2
+    assert ExamAttempt.objects.get(application=a).vendor_reference == "PV-FRESNO"
