@@ -6,7 +6,8 @@ service applies), and the commit records each valid row through
 `exams.services.exam_attempt_record(..., source="import")`, which checks everything again under
 a lock. Because a vendor reference is unique per source within a county, importing the same
 file twice records nothing the second time; another county's references are never looked at
-(a refusal would reveal that county holds them). A large file is committed in the background (`exams.tasks`).
+(a refusal would tell which references that county holds). A large file is committed in the
+background (`exams.tasks`).
 
 The candidates are the county's applications, reached through its reverse relation: they
 belong to the `certification` app above this one, which is never imported here.
