@@ -1,4 +1,6 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -12,3 +14,19 @@ class ApiTokenCreateForm(forms.Form):
         max_value=services.MAX_TOKEN_DAYS,
         initial=services.DEFAULT_TOKEN_DAYS,
     )
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form (settings.ACCOUNT_FORMS), doing the same work whether or not
+    the address already has an account (issue 18, item 8; SECURITY.md, "Accounts").
+
+    allauth already answers both the same (the "check your email" page; the owner of a taken
+    address gets an "account already exists" email instead of a confirmation), but a new
+    account hashes its password and a taken address hashed nothing: with PBKDF2, a response
+    a few hundred milliseconds faster meant "this address has an account". The taken path
+    now hashes the password too (and throws the hash away)."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)
