@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies over REQUEST_BODY_MAX_BYTES get 413 before anything (the CSRF check) reads them.
+    "core.request_size.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -271,8 +273,19 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Request size (SECURITY.md, "Uploads"): one uploaded file is at most UPLOAD_MAX_BYTES
+# (core.policy), a whole request body at most REQUEST_BODY_MAX_BYTES (a file and its form),
+# refused with 413 before it is read (core.request_size); nginx's client_max_body_size in
+# docker-compose.yml is the same 12 MB. gunicorn has no body limit of its own.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=12 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Storage per person (our choice, docs/domain.md#uploaded-documents): every file a person
+# uploaded and that is not purged counts, replaced and removed ones included, until
+# REMOVED_FILE_RETENTION_DAYS after their removal (documents.services.removed_files_purge,
+# daily).
+PERSON_STORAGE_QUOTA_BYTES = env.int("PERSON_STORAGE_QUOTA_BYTES", default=100 * 1024 * 1024)
+REMOVED_FILE_RETENTION_DAYS = env.int("REMOVED_FILE_RETENTION_DAYS", default=90)
 
 # Every email is logged (notifications.EmailLog) by notifications.mail.LoggedEmailBackend,
 # which delivers it through the backend named by the EMAIL_BACKEND variable.
