@@ -76,7 +76,8 @@ def live_server(live_server_media_url, live_server):
     return live_server
 
 
-@pytest.mark.django_db(transaction=True)
+# pytest-django makes a live-server test transactional: keep the migrated rows for later tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_live_server_answers_413_before_the_body_arrives(live_server):
     """The request declares 50 MB and sends 1 KB: the answer comes at once (before the fix the
     CSRF check began reading the body to find its token, writing the file part to a temporary
