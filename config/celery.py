@@ -60,6 +60,11 @@ app.conf.beat_schedule = {
             hour=settings.EMPLOYER_DAILY_HOUR, minute=settings.EMPLOYER_DAILY_MINUTE
         ),
     },
+    # Copies of replaced and removed uploads, past their retention (SECURITY.md, "Uploads").
+    "removed-files-purge": {
+        "task": "documents.tasks.removed_files_purge_daily",
+        "schedule": crontab(hour=2, minute=40),
+    },
     "outbox-prune": {
         "task": "jobs.tasks.outbox_prune",
         "schedule": crontab(hour=3, minute=10),

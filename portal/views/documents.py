@@ -58,7 +58,8 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
     document = _own_document(request, pk)
     try:
         handle = document.file.open("rb")
-    except FileNotFoundError:
+    except (FileNotFoundError, ValueError):
+        # ValueError: no file at all, its copy purged after the retention (documents.services).
         raise Http404("The file is missing.") from None
     document_view_record(viewer=request.user, document=document, via="portal")
     response = FileResponse(

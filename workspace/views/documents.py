@@ -86,7 +86,8 @@ def document_file(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> 
         return _cache_headers(not_modified, etag)
     try:
         handle = document.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        # ValueError: no file at all, its copy purged after the retention (documents.services).
         raise Http404("The file is missing from storage.") from exc
     if request.GET.get("preview") != "1" or _preview_is_new(request, document):
         document_view_record(
