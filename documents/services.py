@@ -20,6 +20,7 @@ read it on the county workspace's audit page (`documents.selectors.document_view
 
 import datetime
 from collections.abc import Sequence
+from functools import partial
 from typing import IO
 
 from django.conf import settings
@@ -137,7 +138,7 @@ def removed_files_purge(*, now: datetime.datetime | None = None) -> int:
             )
             # The copy goes once the row says so (a failed delete leaves an orphan file, never
             # a row pointing at nothing).
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            transaction.on_commit(partial(storage.delete, name))
             purged += 1
     return purged
 
