@@ -121,7 +121,7 @@ def removed_files_purge(*, now: datetime.datetime | None = None) -> int:
             document = Document.objects.select_for_update().filter(pk=pk).exclude(file="").first()
             if document is None:
                 continue
-            name = document.file.name
+            name = str(document.file.name)
             storage = document.file.storage
             document.file = ""
             document.save(update_fields=("file",))
