@@ -5,7 +5,9 @@ holder's credential and nothing else; a certification suspended in between gives
 an independent client implementation (@openid4vc/openid4vci in Node) collects a credential
 from a live server that Digital Bazaar's verifier then accepts."""
 
+import base64
 import html
+import io
 import json
 import re
 import subprocess
@@ -13,9 +15,11 @@ import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import zxingcpp
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from audit.models import AuditEvent
 from certification import services
@@ -28,6 +32,7 @@ from tests.factories import CertificationFactory, SpecializationFactory, UserFac
 WALLET = REPO / "tests" / "credentials" / "wallet_client.mjs"
 GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 OFFER_LINK = re.compile(r'href="(openid-credential-offer://[^"]+)"')
+QR_IMAGE = re.compile(r'class="credential-qr" src="data:image/png;base64,([^"]+)"')
 
 
 @pytest.fixture
@@ -38,11 +43,15 @@ def certification(cast):
 
 
 def _offer_link(user) -> str:
-    """The deep link the holder's credential page puts in its QR code."""
+    """What a phone reads from the QR code of the holder's credential page (decoded from the
+    image by zxing-cpp); the page's "open in a wallet app" link is the same."""
     client = Client()
     client.force_login(user)
     page = client.get(reverse("portal:credential")).content.decode()
-    return html.unescape(OFFER_LINK.search(page).group(1))
+    image = base64.b64decode(QR_IMAGE.search(page).group(1))
+    (scanned,) = [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(image)))]
+    assert scanned == html.unescape(OFFER_LINK.search(page).group(1))
+    return scanned
 
 
 def _offer_path(link: str) -> str:
