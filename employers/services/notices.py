@@ -127,6 +127,7 @@ def _email_change(change: RegistryChange, certification: Certification) -> dict[
         "status": certification.status,
         "expires_on": certification.expires_on.isoformat(),
         "days_before": str(change.data.get("days_before", "")),
+        "county": certification.issuing_county.name,
     }
 
 
@@ -146,11 +147,14 @@ def _email_notices(
     staff = _staff_by_employer(set(by_employer))
     notices = []
     for employer_id, changes in by_employer.items():
+        listed = changes[:EMAIL_MAX_CHANGES]
         context = {
             "employer_id": employer_id,
             "employer_name": names[employer_id],
-            "changes": changes[:EMAIL_MAX_CHANGES],
+            "changes": listed,
             "more": max(0, len(changes) - EMAIL_MAX_CHANGES),
+            # Who to ask about a change: the issuing county programs, with their contacts.
+            "counties": sorted({c["county"] for c in listed if c.get("county")}),
         }
         notices += [(user_id, kind, context) for user_id in staff.get(employer_id, [])]
     return notify_many(notices)
@@ -273,7 +277,9 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
         pending = list(
             Notice.objects.select_for_update(of=("self",), skip_locked=True)
             .filter(emailed_at__isnull=True, employer__notice_mode=NoticeMode.DIGEST)
-            .select_related("change", "change__certification", "employer")
+            .select_related(
+                "change", "change__certification__issuing_county", "employer"
+            )
             .order_by("employer_id", "change__occurred_at", "pk")
         )
         if not pending:

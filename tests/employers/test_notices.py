@@ -81,6 +81,7 @@ def test_a_suspension_reaches_the_watching_employer_once(cast, employers, endpoi
     emails = _emails("employer_notice")
     assert sorted(e["user_id"] for e in emails) == sorted([employers.boss.pk, employers.clerk.pk])
     assert emails[0]["context"]["changes"][0]["kind"] == "suspended"
+    assert emails[0]["context"]["counties"] == [employers.reyes.issuing_county.name]
     # The same event delivered again changes nothing.
     registry_events_receive.run(topic="certification.changed", events=[event])
     assert (RegistryChange.objects.count(), Notice.objects.count()) == (1, 1)
@@ -122,6 +123,7 @@ def test_digest_employers_get_one_email_a_day(cast, employers):
     assert notices.digests_send() == 2
     [digest, _other] = _emails("employer_digest")
     assert [c["kind"] for c in digest["context"]["changes"]] == ["suspended", "suspension_lifted"]
+    assert digest["context"]["counties"] == [employers.reyes.issuing_county.name]
     assert notices.digests_send() == 0
 
 

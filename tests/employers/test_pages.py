@@ -7,6 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from counties.services import county_contact_update
 from employers.models import Watch
 from notifications.services import email_render
 
@@ -103,13 +104,29 @@ def test_the_webhooks_page_states_the_operators_values(client, employers, settin
 
 
 @pytest.mark.parametrize(
-    ("language", "subject", "line"),
+    ("language", "subject", "line", "contact"),
     [
-        ("en", "Bayview Health: a watched certification changed", "suspended"),
-        ("es", "Bayview Health: cambió una certificación en seguimiento", "suspendida"),
+        (
+            "en",
+            "Bayview Health: a watched certification changed",
+            "suspended",
+            "Certification program of Alameda County",
+        ),
+        (
+            "es",
+            "Bayview Health: cambió una certificación en seguimiento",
+            "suspendida",
+            "Programa de certificación del condado de Alameda",
+        ),
     ],
 )
-def test_notices_to_employers_are_in_each_recipients_language(employers, language, subject, line):
+def test_notices_to_employers_are_in_each_recipients_language(
+    cast, employers, language, subject, line, contact
+):
+    """...and say what to do next: whom to ask, with the issuing program's contact."""
+    county_contact_update(
+        actor=cast.admin, county=cast.county, fields={"contact_email": "peers@alameda.example"}
+    )
     employers.clerk.preferred_language = language
     employers.clerk.save(update_fields=["preferred_language"])
     change = {
@@ -120,13 +137,18 @@ def test_notices_to_employers_are_in_each_recipients_language(employers, languag
         "status": "suspended",
         "expires_on": "2027-06-01",
         "days_before": "",
+        "county": "Alameda",
     }
     context = {
         "employer_id": employers.bayview.pk,
         "employer_name": "Bayview Health",
         "changes": [change],
         "more": 0,
+        "counties": ["Alameda"],
     }
     message = email_render(user=employers.clerk, kind="employer_notice", context=context)
     assert message.subject == subject
     assert f"{employers.reyes.number} Ana Reyes: {line}" in message.body
+    assert contact in message.body and contact in message.alternatives[0][0]
+    assert "peers@alameda.example" in message.body
+    assert 'href="mailto:peers@alameda.example"' in message.alternatives[0][0]
