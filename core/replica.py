@@ -53,6 +53,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import (
     DEFAULT_DB_ALIAS,
     DatabaseError,
@@ -62,7 +63,7 @@ from django.db import (
 )
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 
-from core.rls import _raw_execute, _Scope, request_context, wall_ensure
+from core.rls import WallNotReady, _raw_execute, _Scope, request_context, wall_check, wall_ensure
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,28 @@ def _person_key(request: HttpRequest) -> str | None:
 _CAUGHT_UP = "SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, NOT pg_is_in_recovery())"
 
 
+_wall_verified: set[str] = set()
+
+
+def _wall_holds() -> bool:
+    """Whether row-level security is verified in force on the replica (`core.rls.wall_check`,
+    once per process). The web process checks it at start (`ReplicaMiddleware`), but a
+    replica down then is checked here before its first use: until it is verified, reads stay
+    on the primary, and a replica where the wall does not hold is never used (logged)."""
+    if REPLICA in _wall_verified:
+        return True
+    try:
+        wall_check(REPLICA)
+    except (OperationalError, InterfaceError, WallNotReady) as error:
+        logger.warning("Read replica unavailable, reading from the primary: %s", error)
+        return False
+    except ImproperlyConfigured as error:
+        logger.error("Read replica not used: %s", error)
+        return False
+    _wall_verified.add(REPLICA)
+    return True
+
+
 def use_replica(request: HttpRequest) -> bool:
     """From now on in this request, reads go to the replica acting for `request.user` (the
     request's row-level security context), unless the request wrote, the person's last write
@@ -192,6 +215,8 @@ def use_replica(request: HttpRequest) -> bool:
         return False
     if state.scope is not None:
         return True
+    if not _wall_holds():
+        return False
     key = _person_key(request)
     written_at = cache.get(key) if key else None
     connection = connections[REPLICA]

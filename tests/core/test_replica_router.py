@@ -1,7 +1,8 @@
 """The read-replica router's rules without a replica (the real one: test_read_replica.py)."""
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, OperationalError
 from django.test import RequestFactory
 
 from certification.models import Certification
@@ -97,3 +98,33 @@ def test_without_a_replica_configured_nothing_changes(settings):
     assert REPLICA not in settings.DATABASES
     assert not use_replica(RequestFactory().get("/"))
     assert replica.read_alias() == DEFAULT_DB_ALIAS
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        ImproperlyConfigured("the replica's login role owns tables"),
+        OperationalError("connection refused"),
+    ],
+)
+def test_a_replica_whose_wall_is_not_verified_is_never_read(monkeypatch, refusal):
+    """Down when the process started, or with the wall not in force there: the request reads
+    from the primary, and the replica is checked again next time."""
+    checks = []
+
+    def wall_check(using):
+        checks.append(using)
+        raise refusal
+
+    monkeypatch.setattr(replica, "wall_check", wall_check)
+    monkeypatch.setattr(replica, "_wall_verified", set())
+    state = replica._RequestState(RequestFactory().get("/"))
+    token = replica._state.set(state)
+    try:
+        assert not use_replica(state.request)
+        assert not use_replica(state.request)
+        assert state.scope is None
+        assert ReplicaRouter().db_for_read(Certification) == DEFAULT_DB_ALIAS
+    finally:
+        replica._state.reset(token)
+    assert checks == [REPLICA, REPLICA]
