@@ -10,7 +10,9 @@ app_name = "employers_portal"
 urlpatterns = [
     path("", organisation.pick, name="pick"),
     path("signup/", organisation.signup, name="signup"),
-    path("invitations/<str:token>/", organisation.invitation_accept, name="invitation_accept"),
+    # The emailed link trades its token for the session, then the key-less page (SECURITY.md).
+    path("invitations/accept/", organisation.invitation_accept, name="invitation_accept"),
+    path("invitations/<str:token>/", organisation.invitation_link, name="invitation_link"),
     path("<int:employer_id>/", watchlist.watchlist, name="watchlist"),
     path("<int:employer_id>/watchlist.csv", watchlist.watchlist_csv, name="watchlist_csv"),
     path(

@@ -26,7 +26,9 @@ app_name = "workspace"
 
 urlpatterns = [
     path("", home.pick_county, name="pick"),
-    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    # The emailed link trades its token for the session, then the key-less page (SECURITY.md).
+    path("invitations/accept/", invitations.invitation_accept, name="invitation_accept"),
+    path("invitations/<str:token>/", invitations.invitation_link, name="invitation_link"),
     path("<slug:code>/", dashboard.dashboard, name="dashboard"),
     # Applications: review and decisions.
     path(

@@ -39,7 +39,7 @@ from notifications.mail import KIND_HEADER
 
 
 def accept_url(token: str) -> str:
-    return settings.SITE_URL + reverse("workspace:invitation_accept", args=[token])
+    return settings.SITE_URL + reverse("workspace:invitation_link", args=[token])
 
 
 def _send_invitation_email(*, invitation_id: int, token: str) -> None:

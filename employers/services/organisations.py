@@ -149,7 +149,7 @@ def _send_invitation(*, invitation_id: int, token: str, language: str) -> None:
             "role": invitation.get_role_display(),
             "inviter": invitation.invited_by.get_full_name(),
             "accept_url": settings.SITE_URL
-            + reverse("employers_portal:invitation_accept", args=[token]),
+            + reverse("employers_portal:invitation_link", args=[token]),
             "expires_on": timezone.localdate(invitation.expires_at),
         },
         headers={KIND_HEADER: "employer_invitation"},

@@ -148,11 +148,26 @@ def invitation_revoke(request: HttpRequest, page: EmployerPage, pk: int) -> Http
     )
 
 
+INVITATION_SESSION_KEY = "employer_invitation_token"
+INVITATION_TOKEN_MAX_LENGTH = 128
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of an invitation email. Its token is a secret: its first use stores it in this
+    browser's session and redirects to the page without it, so it never stays in URLs that
+    reach access logs, history or a sign-in's `next=` (SECURITY.md, "Secrets")."""
+    if len(token) <= INVITATION_TOKEN_MAX_LENGTH:
+        request.session[INVITATION_SESSION_KEY] = token
+    return redirect("employers_portal:invitation_accept")
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """The link of an invitation email: shows the invitation, POST accepts it."""
-    invitation = services.employer_invitation_find(token)
+def invitation_accept(request: HttpRequest) -> HttpResponse:
+    """The invitation the session holds: shown, POST accepts it."""
+    token = request.session.get(INVITATION_SESSION_KEY) or ""
+    invitation = services.employer_invitation_find(token) if token else None
     problem = services.invitation_problem(invitation, request.user)
     if request.method == "POST" and problem is None:
         try:
@@ -160,6 +175,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as error:
             problem = error.message
         else:
+            request.session.pop(INVITATION_SESSION_KEY, None)
             messages.success(
                 request, _("You joined %(name)s.") % {"name": membership.employer.name}
             )

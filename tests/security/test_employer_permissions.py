@@ -89,6 +89,7 @@ SPECS: dict[str, Spec] = {
     "pick": Spec(SPECIAL),
     "signup": Spec(SPECIAL),
     "invitation_accept": Spec(SPECIAL),
+    "invitation_link": Spec(SPECIAL),
     "watchlist": Spec(PAGE, post=lambda e: {"number": e.okafor.number, "last_name": "Okafor"}),
     "watchlist_csv": Spec(PAGE),
     "watch_remove": Spec(PAGE, lambda e, u: [e.watch.pk]),
@@ -205,15 +206,18 @@ def test_an_invitation_link_for_someone_else_changes_nothing(client, cast, emplo
     _invitation_row, token = services.employer_invite(
         actor=employers.boss, employer=employers.bayview, email="applicant@cast.test", role="member"
     )
-    url = reverse("employers_portal:invitation_accept", args=[token])
+    url = reverse("employers_portal:invitation_accept")
     client.force_login(cast.other_applicant)
     before = snapshot()
+    link = client.get(reverse("employers_portal:invitation_link", args=[token]))
+    assert link["Location"] == url  # the token traded for the session (issue 18, item 8)
     response = client.post(url)
     assert response.status_code == 200
     # Under the wall the invitation of another address is not even found.
     assert "This invitation link is not valid." in response.content.decode()
     assert snapshot() == before
     client.force_login(cast.applicant)
+    client.get(reverse("employers_portal:invitation_link", args=[token]))
     response = client.post(url)
     assert response.status_code == 302
     assert EmployerMembership.objects.filter(

@@ -99,6 +99,7 @@ def _exclusion_match(world, user) -> list:
 SPECS: dict[str, Spec] = {
     "pick": Spec(SPECIAL),
     "invitation_accept": Spec(SPECIAL),
+    "invitation_link": Spec(SPECIAL),
     "dashboard": Spec(PAGE),
     "application": Spec(PAGE, lambda w, u: [w.submitted.pk]),
     "application_start_review": Spec(

@@ -53,32 +53,41 @@ def test_accepting_adds_the_membership(cast, client, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         _invitation, token = _invite(cast)
     link = mail.outbox[0].body.split("http://127.0.0.1:8000")[1].split()[0]
-    assert link == reverse("workspace:invitation_accept", args=[token])
+    assert link == reverse("workspace:invitation_link", args=[token])
+    accept = reverse("workspace:invitation_accept")
 
+    # The link's token is exchanged for the session at once: the sign-in's `next=` and every
+    # later URL are key-less (issue 18, item 8).
     client.logout()
     response = client.get(link)
+    assert response.status_code == 302 and response["Location"] == accept
+    response = client.get(accept)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert token not in response["Location"]
 
     newcomer = UserFactory(email="new.person@example.org")
     client.force_login(newcomer)
-    page = client.get(link)
+    page = client.get(link, follow=True)
+    assert page.redirect_chain == [(accept, 302)]
     assert page.status_code == 200
     assert b"Accept the invitation" in page.content
-    response = client.post(link)
+    response = client.post(accept)
     assert response.status_code == 302
     assert response["Location"] == reverse("workspace:dashboard", args=["alameda"])
     assert CountyMembership.objects.get(user=newcomer).role == "reviewer"
     assert StaffInvitation.objects.get().accepted_by == newcomer
     # The link works once.
-    again = client.post(link)
+    client.get(link)
+    again = client.post(accept)
     assert again.status_code == 409
     assert CountyMembership.objects.filter(user=newcomer).count() == 1
 
 
 def test_the_link_refuses_another_address_expired_and_withdrawn(cast, client):
     invitation, token = _invite(cast)
-    link = reverse("workspace:invitation_accept", args=[token])
+    link = reverse("workspace:invitation_accept")
     client.force_login(cast.applicant)
+    client.get(reverse("workspace:invitation_link", args=[token]))
     response = client.post(link)
     assert response.status_code == 409
     assert b"another email address" in response.content
@@ -86,6 +95,7 @@ def test_the_link_refuses_another_address_expired_and_withdrawn(cast, client):
 
     newcomer = UserFactory(email="new.person@example.org")
     client.force_login(newcomer)
+    client.get(reverse("workspace:invitation_link", args=[token]))
     StaffInvitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
@@ -94,7 +104,8 @@ def test_the_link_refuses_another_address_expired_and_withdrawn(cast, client):
         expires_at=timezone.now() + datetime.timedelta(days=1), revoked_at=timezone.now()
     )
     assert client.post(link).status_code == 409
-    assert client.post(reverse("workspace:invitation_accept", args=["nonsense"])).status_code == 404
+    client.get(reverse("workspace:invitation_link", args=["nonsense"]))
+    assert client.post(link).status_code == 404
     assert not CountyMembership.objects.filter(user=newcomer).exists()
 
 
@@ -228,3 +239,11 @@ def test_opt_in_reason_required_and_reviewer_refused(cast, client):
     assert client.get(_url("opt_in")).status_code == 403
     assert client.post(_url("opt_in"), {**data, "reason": "x"}).status_code == 403
     assert (OptInPeriod.objects.count(), AuditEvent.objects.count()) == (count, events)
+
+
+def test_the_accept_page_without_a_link_in_the_session_is_404_and_changes_nothing(cast, client):
+    _invite(cast)
+    newcomer = UserFactory(email="new.person@example.org")
+    client.force_login(newcomer)
+    assert client.post(reverse("workspace:invitation_accept")).status_code == 404
+    assert not CountyMembership.objects.filter(user=newcomer).exists()
