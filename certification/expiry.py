@@ -256,7 +256,9 @@ def _application_notice(row: tuple) -> tuple[int, str, dict[str, Any]]:
     )
 
 
-def _expired_notice(row: tuple, *, suspended: bool = False) -> tuple[int, str, dict[str, Any]]:
+def _expired_notice(
+    row: tuple, *, late_months: int, suspended: bool = False
+) -> tuple[int, str, dict[str, Any]]:
     certification_id, holder_id, expires_on, number, county_name = row
     return (
         holder_id,
@@ -267,6 +269,9 @@ def _expired_notice(row: tuple, *, suspended: bool = False) -> tuple[int, str, d
             "status": CertificationStatus.EXPIRED,
             "county_name": county_name,
             "expires_on": expires_on.isoformat(),
+            "late_renewal_until_on": rules.late_renewal_last_day(
+                expires_on, limit_months=late_months
+            ).isoformat(),
             "reinstate_until_on": (
                 rules.vacate_date(expires_on) - datetime.timedelta(days=1)
             ).isoformat(),
@@ -379,6 +384,7 @@ def expiry_scan_run(*, today: datetime.date, dry_run: bool = False) -> ScanRepor
     now = timezone.now()
     program_policy = ProgramPolicy.current()
     reminder_days = sorted({int(d) for d in program_policy.reminder_days if d > 0})
+    late_months = program_policy.late_renewal_limit_months
     with transaction.atomic():
         applications = _transition(
             EXPIRE_APPLICATIONS,
@@ -391,9 +397,13 @@ def expiry_scan_run(*, today: datetime.date, dry_run: bool = False) -> ScanRepor
         vacated = _transition(VACATE_CERTIFICATIONS, today=today, now=now)
         vacated_ids = {row[0] for row in vacated}
         notices = [_application_notice(row) for row in applications]
-        notices += [_expired_notice(row) for row in expired if row[0] not in vacated_ids]
         notices += [
-            _expired_notice(row, suspended=True)
+            _expired_notice(row, late_months=late_months)
+            for row in expired
+            if row[0] not in vacated_ids
+        ]
+        notices += [
+            _expired_notice(row, late_months=late_months, suspended=True)
             for row in expired_suspended
             if row[0] not in vacated_ids
         ]

@@ -378,12 +378,14 @@ class CertificationSpecialization(models.Model):
 
 class RenewalKind(models.TextChoices):
     RENEWAL = "renewal", _("Renewal")
+    LATE_RENEWAL = "late_renewal", _("Late renewal")
     REINSTATEMENT = "reinstatement", _("Reinstatement")
 
 
 class Renewal(models.Model):
-    """One renewal (or reinstatement) of a certification: the cycle it closes, the CE that
-    counted, the ethics re-affirmation, and the new expiry date."""
+    """One renewal (on time or late) or reinstatement of a certification: the cycle it
+    closes, the verified CE logged in it (counted and shown; a renewal rests on the holder's
+    attestation, `attested_at`), the ethics re-affirmation, and the new expiry date."""
 
     certification = models.ForeignKey(
         Certification, on_delete=models.PROTECT, related_name="renewals"
@@ -397,6 +399,10 @@ class Renewal(models.Model):
         CodeOfEthicsVersion, on_delete=models.PROTECT, related_name="+"
     )
     ethics_affirmed_at = models.DateTimeField()
+    # When the holder attested to the cycle's CE hours and to keeping the records 2 years
+    # (a renewal or late renewal); empty for a reinstatement, which needs verified CE, and for
+    # renewals granted on verified CE before attestation.
+    attested_at = models.DateTimeField(null=True, blank=True)
     previous_expires_on = models.DateField()
     new_expires_on = models.DateField()
     fee_cents = models.PositiveIntegerField(default=0)

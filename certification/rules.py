@@ -1,6 +1,6 @@
 """Certification policy: pure functions, no database (see docs/CONTRACTS.md 'Rules'). The
 rules are those of docs/domain.md (#eligibility, #application, #certification, #expiring-soon,
-#renewal, #reinstatement, #specializations).
+#renewal, #late-renewal-and-reinstatement, #specializations).
 
 Each `*_problems` function returns the reasons a step is refused, in words the person can
 read (empty list = allowed). Inputs are plain values or model instances already loaded; lists
@@ -23,6 +23,7 @@ Dates (one set of conventions, stated once):
 
 import datetime
 from collections.abc import Collection, Iterable, Sequence
+from enum import StrEnum
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,16 +37,17 @@ from certification.models import (
     CertificationStatus,
     Education,
     Pathway,
+    RenewalKind,
 )
-from continuing_ed.rules import CreditLike, ce_compliance_problems, closing_cycle
+from continuing_ed.rules import CreditLike, ce_compliance_problems
 from core import policy
 from core.review import ReviewStatus
 from core.units import add_years, as_hours, hours_text
 from documents.models import Document, DocumentKind
 from exams import rules as exam_rules
 from exams.models import ExamAttempt, ExamResult
-from training.models import Specialization, TrainingRecord
-from training.rules import training_sufficiency_problems
+from training.models import Course, Specialization, TrainingRecord
+from training.rules import core_record_problem, training_sufficiency_problems
 
 QUALIFYING_EDUCATION = (Education.HIGH_SCHOOL_DIPLOMA, Education.EQUIVALENT, Education.HIGHER)
 # The documents every application needs (docs/domain.md#eligibility): a government photo ID
@@ -444,21 +446,83 @@ def suspension_problems(certification: Certification) -> list[str]:
     ]
 
 
+class LapseTier(StrEnum):
+    """Where a certification stands by its dates (docs/domain.md#late-renewal-and-reinstatement):
+    in force through its expiry date; then renewable late (with the late fee) through
+    `late_renewal_last_day`; then only reinstatable until the day before `vacate_date`; then
+    vacated."""
+
+    IN_FORCE = "in_force"
+    LATE_RENEWAL = "late_renewal"
+    REINSTATEMENT = "reinstatement"
+    VACATED = "vacated"
+
+
+def late_renewal_last_day(
+    expires_on: datetime.date, *, limit_months: int = policy.DEFAULT_LATE_RENEWAL_LIMIT_MONTHS
+) -> datetime.date:
+    """The last day a certification that expired on `expires_on` may still be renewed late:
+    `limit_months` after the expiry date, that day included (expired 2026-03-15, 12 months:
+    through 2027-03-15; reinstatement from 2027-03-16). A day the month lacks rolls to the 1st
+    of the next month, like every month count here. `limit_months` is the program's
+    `ProgramPolicy.late_renewal_limit_months` (DHCS FAQ; the limit is our choice)."""
+    return _months_later(expires_on, limit_months)
+
+
+def lapse_tier(
+    expires_on: datetime.date,
+    *,
+    on: datetime.date,
+    limit_months: int = policy.DEFAULT_LATE_RENEWAL_LIMIT_MONTHS,
+) -> LapseTier:
+    """The tier on `on` of a certification expiring on `expires_on` (see `LapseTier`)."""
+    if on <= expires_on:
+        return LapseTier.IN_FORCE
+    if on <= late_renewal_last_day(expires_on, limit_months=limit_months):
+        return LapseTier.LATE_RENEWAL
+    if on < vacate_date(expires_on):
+        return LapseTier.REINSTATEMENT
+    return LapseTier.VACATED
+
+
+# The fees a renewal of each kind makes due (capeercertification.org/fee-schedule/; DHCS FAQ:
+# a late renewal, and a reinstatement, also cost the late fee). Values of `fees.FeeKind`.
+FEES_OF_RENEWAL_KIND: dict[str, tuple[str, ...]] = {
+    RenewalKind.RENEWAL: ("renewal",),
+    RenewalKind.LATE_RENEWAL: ("renewal", "late"),
+    RenewalKind.REINSTATEMENT: ("reinstatement", "late"),
+}
+
+
+def _vacated_problem(expires_on: datetime.date) -> str:
+    return _(
+        "A certification not renewed within %(years)d years of its expiry is vacated "
+        "(this one on %(date)s): apply again for a new certification."
+    ) % {"years": policy.VACATE_AFTER_EXPIRY_YEARS, "date": vacate_date(expires_on).isoformat()}
+
+
 def renewal_problems(
-    certification: Certification, ce_credits: Iterable[CreditLike], *, on: datetime.date
+    certification: Certification,
+    *,
+    on: datetime.date,
+    limit_months: int = policy.DEFAULT_LATE_RENEWAL_LIMIT_MONTHS,
 ) -> list[str]:
-    """Why `certification` cannot be renewed on `on`: it must be active, `on` between
-    `renewal_window_opens` and the expiry date (inclusive), and its CE credits must meet the
-    rule for the cycle the renewal closes (`continuing_ed.rules.closing_cycle`: from the
-    cycle's first day through the day before `on`)."""
+    """Why `certification` cannot be renewed on `on`: active (or expired, for a late
+    renewal), no suspension on record, and `on` from `renewal_window_opens` through the expiry
+    date (a renewal) or after it through `late_renewal_last_day` (a late renewal, with the
+    late fee). CE is not checked here: a renewal rests on the holder's attestation
+    (`renewal_attestation_problems`), and a random audit checks a sample afterwards
+    (capeercertification.org, renewal; docs/domain.md#renewal)."""
     problems = suspension_problems(certification)
     expires_on = certification.expires_on
-    if certification.status != CertificationStatus.ACTIVE and not problems:
+    renewable = (CertificationStatus.ACTIVE, CertificationStatus.EXPIRED)
+    if certification.status not in renewable and not problems:
         problems.append(
-            _("Only an active certification can be renewed; this one is %(status)s.")
+            _("Only an active or expired certification can be renewed; this one is %(status)s.")
             % {"status": _status_label(certification)}
         )
     opens = renewal_window_opens(expires_on)
+    tier = lapse_tier(expires_on, on=on, limit_months=limit_months)
     if on < opens:
         problems.append(
             _("Renewal opens on %(opens)s, %(days)d days before the expiry date %(expires)s.")
@@ -468,48 +532,144 @@ def renewal_problems(
                 "expires": expires_on.isoformat(),
             }
         )
-    elif on > expires_on:
+    elif tier == LapseTier.REINSTATEMENT:
         problems.append(
             _(
-                "This certification expired on %(expires)s; it can no longer be renewed, "
-                "only reinstated."
+                "This certification expired on %(expires)s and the late renewal period ended on "
+                "%(last)s; it can now only be reinstated (until %(until)s)."
             )
-            % {"expires": expires_on.isoformat()}
+            % {
+                "expires": expires_on.isoformat(),
+                "last": late_renewal_last_day(expires_on, limit_months=limit_months).isoformat(),
+                "until": (vacate_date(expires_on) - datetime.timedelta(days=1)).isoformat(),
+            }
         )
-    start, end = closing_cycle(certification.cycle_started_on, on=on)
-    problems.extend(ce_compliance_problems(ce_credits, cycle_start=start, cycle_end=end))
+    elif tier == LapseTier.VACATED:
+        problems.append(_vacated_problem(expires_on))
+    return problems
+
+
+def renewal_kind_on(
+    certification: Certification,
+    *,
+    on: datetime.date,
+    limit_months: int = policy.DEFAULT_LATE_RENEWAL_LIMIT_MONTHS,
+) -> str:
+    """The kind of renewal `certification` takes on `on`: a renewal through its expiry date,
+    a late renewal in the late period, a reinstatement after it."""
+    tier = lapse_tier(certification.expires_on, on=on, limit_months=limit_months)
+    if tier == LapseTier.IN_FORCE:
+        return RenewalKind.RENEWAL
+    if tier == LapseTier.LATE_RENEWAL:
+        return RenewalKind.LATE_RENEWAL
+    return RenewalKind.REINSTATEMENT
+
+
+def renewal_attestation_problems(*, attest_ce: bool, attest_records: bool) -> list[str]:
+    """Why the holder's attestation does not support a renewal: they attest to the 20 CE hours,
+    6 in law and ethics, completed in the cycle, and to keeping the records for 2 years
+    (capeercertification.org, renewal: the program renews on attestation and audits a sample)."""
+    problems = []
+    if not attest_ce:
+        problems.append(
+            _(
+                "Confirm that you completed %(total)s hours of continuing education in this "
+                "certification period, at least %(law)s of them in law and ethics."
+            )
+            % {
+                "total": hours_text(policy.CE_HOURS_REQUIRED),
+                "law": hours_text(policy.CE_LAW_AND_ETHICS_HOURS_REQUIRED),
+            }
+        )
+    if not attest_records:
+        problems.append(
+            _("Confirm that you keep the records of your continuing education for 2 years.")
+        )
     return problems
 
 
 def reinstatement_ce_bounds(
     cycle_started_on: datetime.date, *, on: datetime.date
 ) -> tuple[datetime.date, datetime.date]:
-    """CE that counts toward a reinstatement on `on`: from the first day of the certification's
-    last cycle through `on`."""
-    return cycle_started_on, on
+    """CE that counts toward a reinstatement on `on`: completed within the 2 years before it
+    (from the same day 2 years earlier through `on`), and never before the first day of the
+    certification's last cycle (earlier CE belongs to an earlier cycle)."""
+    lookback = add_years(on, -policy.REINSTATEMENT_CE_LOOKBACK_YEARS)
+    return max(cycle_started_on, lookback), on
+
+
+def refresher_or_exam_problems(
+    expires_on: datetime.date,
+    training_records: Iterable[TrainingRecord],
+    exam_attempts: Iterable[ExamAttempt],
+    *,
+    on: datetime.date,
+) -> list[str]:
+    """Why the holder has not yet done what a reinstatement needs beyond CE: the 80-hour
+    refresher course (a verified core course of 80 hours or more from a provider approved on
+    its date, completed after `expires_on` and not after `on`) or a passed exam taken after
+    `expires_on` (DHCS FAQ)."""
+    refreshed = any(
+        r.course == Course.CORE_80
+        and r.completed_on > expires_on
+        and as_hours(r.hours) >= policy.REINSTATEMENT_REFRESHER_HOURS
+        and core_record_problem(r, on=on) is None
+        for r in training_records
+    )
+    passed = any(
+        a.result == ExamResult.PASSED and expires_on < a.taken_on <= on for a in exam_attempts
+    )
+    if refreshed or passed:
+        return []
+    return [
+        _(
+            "Complete the %(hours)s-hour refresher course from an approved training provider "
+            "after %(date)s, the expiry date, and have it verified, or pass the certification "
+            "exam again."
+        )
+        % {
+            "hours": hours_text(policy.REINSTATEMENT_REFRESHER_HOURS),
+            "date": expires_on.isoformat(),
+        }
+    ]
 
 
 def reinstatement_problems(
-    certification: Certification, ce_credits: Iterable[CreditLike], *, on: datetime.date
+    certification: Certification,
+    ce_credits: Iterable[CreditLike],
+    *,
+    on: datetime.date,
+    training_records: Iterable[TrainingRecord] = (),
+    exam_attempts: Iterable[ExamAttempt] = (),
+    limit_months: int = policy.DEFAULT_LATE_RENEWAL_LIMIT_MONTHS,
 ) -> list[str]:
-    """Why `certification` cannot be reinstated on `on`: it must be expired, `on` before its
-    `vacate_date`, and 20 verified CE hours, at least 6 in law and ethics, completed between
-    the start of its last cycle and `on`."""
+    """Why `certification` cannot be reinstated on `on`: expired, no suspension on record,
+    `on` after the late renewal period and before its `vacate_date`; the refresher course or a
+    passed exam (`refresher_or_exam_problems`); and 20 verified CE hours, at least 6 in law
+    and ethics, completed within the 2 years before (`reinstatement_ce_bounds`)."""
     problems = suspension_problems(certification)
+    expires_on = certification.expires_on
     if certification.status != CertificationStatus.EXPIRED and not problems:
         problems.append(
             _("Only an expired certification can be reinstated; this one is %(status)s.")
             % {"status": _status_label(certification)}
         )
-    vacated_on = vacate_date(certification.expires_on)
-    if on >= vacated_on:
+    tier = lapse_tier(expires_on, on=on, limit_months=limit_months)
+    if tier == LapseTier.LATE_RENEWAL:
         problems.append(
             _(
-                "A certification not renewed within %(years)d years of its expiry is vacated "
-                "(this one on %(date)s): apply again for a new certification."
+                "Until %(last)s this certification can still be renewed late, with the late "
+                "fee; reinstatement is for after that date."
             )
-            % {"years": policy.VACATE_AFTER_EXPIRY_YEARS, "date": vacated_on.isoformat()}
+            % {"last": late_renewal_last_day(expires_on, limit_months=limit_months).isoformat()}
         )
+        return problems
+    if tier == LapseTier.VACATED:
+        problems.append(_vacated_problem(expires_on))
+        return problems
+    if tier == LapseTier.IN_FORCE:
+        return problems
+    problems.extend(refresher_or_exam_problems(expires_on, training_records, exam_attempts, on=on))
     start, end = reinstatement_ce_bounds(certification.cycle_started_on, on=on)
     problems.extend(
         ce_compliance_problems(

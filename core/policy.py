@@ -40,8 +40,13 @@ CE_HOURS_REQUIRED = Decimal("20")
 CE_LAW_AND_ETHICS_HOURS_REQUIRED = Decimal("6")
 
 # Reinstatement between expiry and vacated needs the same 20 CE hours (capeercertification.org;
-# docs/domain.md#reinstatement).
+# docs/domain.md#late-renewal-and-reinstatement)...
 REINSTATEMENT_CE_HOURS_REQUIRED = Decimal("20")
+# ...completed within the 2 years before the reinstatement, and the 80-hour refresher course
+# (the core course again, after the expiry date) or passing the exam again (DHCS FAQ, BHIN
+# 25-010 era; docs/domain.md#late-renewal-and-reinstatement).
+REINSTATEMENT_CE_LOOKBACK_YEARS = 2
+REINSTATEMENT_REFRESHER_HOURS = CORE_TRAINING_HOURS
 
 # A renewal can be filed no earlier than 90 days before expiry (capeercertification.org;
 # docs/domain.md#renewal).
@@ -51,7 +56,7 @@ RENEWAL_WINDOW_DAYS = 90
 EXPIRING_SOON_DAYS = 90
 
 # Not renewed within 4 years of expiry: the certification is vacated (capeercertification.org;
-# docs/domain.md#reinstatement).
+# docs/domain.md#late-renewal-and-reinstatement).
 VACATE_AFTER_EXPIRY_YEARS = 4
 
 # Uploads (docs/domain.md#uploaded-documents): PDF, JPEG or PNG, judged by content, 10 MB at most.
@@ -84,6 +89,13 @@ DEFAULT_FEE_LATE_CENTS = 4000
 # recorded or imported this many days after the window ends: vendor results lag (our choice;
 # docs/domain.md#exam).
 DEFAULT_EXAM_RESULT_GRACE_DAYS = 30
+# After expiry a certification may be renewed late, with the late fee, up to a limit (DHCS
+# FAQ); the limit is not published: our choice, 12 months after the expiry date
+# (ProgramPolicy.late_renewal_limit_months; docs/domain.md#late-renewal-and-reinstatement).
+DEFAULT_LATE_RENEWAL_LIMIT_MONTHS = 12
+# A failed CE audit: the county may require the missing hours by a deadline this many days
+# after the failure (our choice; ProgramPolicy.ce_audit_makeup_days; docs/domain.md#ce-audits).
+DEFAULT_CE_AUDIT_MAKEUP_DAYS = 90
 
 # The certification exam (capeercertification.org/certification-exam/; docs/domain.md#exam):
 # delivered by a testing vendor (Pearson VUE), online or at a test centre; accommodation

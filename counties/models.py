@@ -162,6 +162,26 @@ class ProgramPolicy(models.Model):
         default=policy.DEFAULT_CE_AUDIT_SAMPLE_PERCENT,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    ce_audit_makeup_days = models.PositiveSmallIntegerField(
+        _("days to make up CE hours after a failed audit"),
+        default=policy.DEFAULT_CE_AUDIT_MAKEUP_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "The default deadline a county gives when it requires the missing hours after a "
+            "failed CE audit (our choice)."
+        ),
+    )
+    late_renewal_limit_months = models.PositiveSmallIntegerField(
+        _("late renewal period (months after expiry)"),
+        default=policy.DEFAULT_LATE_RENEWAL_LIMIT_MONTHS,
+        # Below the 4-year vacate date (VACATE_AFTER_EXPIRY_YEARS), so reinstatement remains.
+        validators=[MinValueValidator(0), MaxValueValidator(47)],
+        help_text=_(
+            "After its expiry date a certification may be renewed late, with the late fee, for "
+            "this many months; after that only reinstatement remains (DHCS FAQ; the limit is "
+            "our choice)."
+        ),
+    )
     fee_application_cents = models.PositiveIntegerField(
         default=policy.DEFAULT_FEE_APPLICATION_CENTS
     )

@@ -492,12 +492,15 @@ class Story:
             self.log_ce(title, hours, category, completed_on=completed_on)
 
     def renew(self, day: datetime.date) -> Renewal:
-        """The holder renews on `day`, re-affirming the Code of Ethics."""
+        """The holder renews on `day` (on time, or late after the expiry date), attesting to
+        the cycle's CE and re-affirming the Code of Ethics."""
         with self.step(day) as today:
             renewal = certification_renew(
                 actor=self.person,
                 certification=self.certification,
                 ethics_version=_ethics_on(today),
+                attest_ce=True,
+                attest_records=True,
                 today=today,
             )
         self.certification.refresh_from_db()

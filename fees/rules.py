@@ -10,6 +10,7 @@ any of them.
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from counties.models import ProgramPolicy
 from fees.models import FeeKind, FeeSchedule
@@ -22,6 +23,20 @@ DEFAULT_FIELD = {
     FeeKind.LATE: "fee_late_cents",
     FeeKind.REINSTATEMENT: "fee_reinstatement_cents",
 }
+# Why each kind of fee is charged, in the words shown to the person who owes it
+# (capeercertification.org/fee-schedule/; the late fee: DHCS FAQ).
+FEE_REASONS = {
+    FeeKind.APPLICATION: gettext_lazy("Charged once for each application submitted."),
+    FeeKind.EXAM: gettext_lazy("Charged for each sitting of the certification exam."),
+    FeeKind.RENEWAL: gettext_lazy("Charged for each renewal of the certification."),
+    FeeKind.LATE: gettext_lazy(
+        "Charged when a certification is renewed or reinstated after its expiry date."
+    ),
+    FeeKind.REINSTATEMENT: gettext_lazy(
+        "Charged to reinstate a certification after the late renewal period."
+    ),
+}
+
 # A fee above this many cents ($10,000) is a typing mistake, not a program's choice.
 MAX_FEE_CENTS = 1_000_000
 

@@ -291,11 +291,38 @@ class CeCreditForm(PortalForm):
 
 
 class RenewalForm(PortalForm):
+    """A reinstatement: the Code of Ethics affirmed again (the rest is on record)."""
+
     ethics_version = forms.IntegerField(widget=forms.HiddenInput)
     affirm = forms.BooleanField(
         label=_("I have read the Code of Ethics above and I affirm that I follow it."),
         error_messages={"required": _("Check the box to affirm the Code of Ethics.")},
     )
+
+
+class AttestedRenewalForm(RenewalForm):
+    """A renewal or late renewal: the holder's attestation of the cycle's CE and of keeping
+    the records, and the Code of Ethics affirmed again (docs/domain.md#renewal)."""
+
+    attest_ce = forms.BooleanField(
+        label=_lazy_format(
+            _(
+                "I completed at least %(total)s hours of continuing education in this "
+                "certification period, at least %(law)s of them in law and ethics."
+            ),
+            total=hours_text(policy.CE_HOURS_REQUIRED),
+            law=hours_text(policy.CE_LAW_AND_ETHICS_HOURS_REQUIRED),
+        ),
+        error_messages={"required": _("Check the box to confirm your continuing education.")},
+    )
+    attest_records = forms.BooleanField(
+        label=_(
+            "I keep the certificates of completion of this continuing education for 2 years "
+            "and will show them if my county program audits me."
+        ),
+        error_messages={"required": _("Check the box to confirm that you keep the records.")},
+    )
+    field_order = ["ethics_version", "attest_ce", "attest_records", "affirm"]
 
 
 class SpecializationForm(PortalForm):

@@ -82,6 +82,47 @@ def _day(d: datetime.date) -> str:
 
 def certification_next_step(certification: Certification, *, today: datetime.date) -> NextStep:
     number = certification.number
+    lapsed = certification.status in (CertificationStatus.ACTIVE, CertificationStatus.EXPIRED)
+    if lapsed and certification.suspended_on is None and today > certification.expires_on:
+        limit_months = ProgramPolicy.current().late_renewal_limit_months
+        tier = rules.lapse_tier(certification.expires_on, on=today, limit_months=limit_months)
+        if tier == rules.LapseTier.LATE_RENEWAL:
+            return NextStep(
+                _(
+                    "Your certification %(number)s expired on %(date)s. You can still renew "
+                    "it late, with a late fee, until %(last)s."
+                )
+                % {
+                    "number": number,
+                    "date": _day(certification.expires_on),
+                    "last": _day(
+                        rules.late_renewal_last_day(
+                            certification.expires_on, limit_months=limit_months
+                        )
+                    ),
+                },
+                reverse("portal:renewal"),
+                _("Renew my certification late"),
+            )
+        if tier == rules.LapseTier.REINSTATEMENT:
+            return NextStep(
+                _(
+                    "Your certification %(number)s expired on %(date)s and can no longer be "
+                    "renewed. You can reinstate it until %(until)s with the 80-hour refresher "
+                    "course or a passed exam, %(hours)s hours of continuing education and the "
+                    "fees."
+                )
+                % {
+                    "number": number,
+                    "date": _day(certification.expires_on),
+                    "until": _day(
+                        rules.vacate_date(certification.expires_on) - datetime.timedelta(days=1)
+                    ),
+                    "hours": hours_text(policy.REINSTATEMENT_CE_HOURS_REQUIRED),
+                },
+                reverse("portal:renewal"),
+                _("See what reinstatement needs"),
+            )
     if certification.status == CertificationStatus.ACTIVE:
         if today >= rules.renewal_window_opens(certification.expires_on):
             return NextStep(
@@ -98,20 +139,6 @@ def certification_next_step(certification: Certification, *, today: datetime.dat
             % {"number": number, "date": _day(certification.expires_on)},
             reverse("portal:ce_log"),
             _("Log continuing education"),
-        )
-    if certification.status == CertificationStatus.EXPIRED:
-        return NextStep(
-            _(
-                "Your certification %(number)s expired on %(date)s. You can reinstate it with "
-                "%(hours)s hours of continuing education."
-            )
-            % {
-                "number": number,
-                "date": _day(certification.expires_on),
-                "hours": hours_text(policy.REINSTATEMENT_CE_HOURS_REQUIRED),
-            },
-            reverse("portal:renewal"),
-            _("Reinstate my certification"),
         )
     return NextStep(
         _(
@@ -324,7 +351,9 @@ def person_summary(user: User, *, today: datetime.date) -> PersonSummary:
         )
         summary.renewal_open = (
             certification.status == CertificationStatus.ACTIVE
-            and today >= rules.renewal_window_opens(certification.expires_on)
+            and rules.renewal_window_opens(certification.expires_on)
+            <= today
+            <= certification.expires_on
         )
         return summary
     open_application = next(

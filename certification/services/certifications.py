@@ -49,9 +49,10 @@ from continuing_ed.models import CeCredit
 from core import policy
 from core.errors import DomainError, refuse_problems
 from core.units import hours_text
+from counties.models import ProgramPolicy
 from counties.selectors import ADMIN_ROLES, REVIEW_ROLES, require_staff
 from exams.models import ExamAttempt
-from fees.models import FeeKind
+from fees.rules import dollars
 from fees.selectors import fee_amounts_of
 from fees.services import fee_due_record
 from jobs.services import enqueue
@@ -378,9 +379,11 @@ def certification_vacate(
     return certification
 
 
-def _require_holder_or_staff(actor: User | None, certification: Certification) -> None:
+def _require_holder_or_staff(
+    actor: User | None, certification: Certification, roles: tuple[str, ...] = REVIEW_ROLES
+) -> None:
     if not is_holder(actor, certification):
-        require_staff(actor, certification.issuing_county)
+        require_staff(actor, certification.issuing_county, roles)
 
 
 def _refuse_while_suspended(certification: Certification) -> None:
@@ -400,11 +403,15 @@ def _record_renewal(
     credits: list[CeCredit],
     ethics_version: CodeOfEthicsVersion,
     new_expires_on: datetime.date,
-    fee_kind: str,
+    attested: bool,
 ) -> Renewal:
-    """The Renewal row of a renewal or reinstatement, and the fee of `fee_kind` it makes due
-    (at the issuing county's amount, `fees`)."""
+    """The Renewal row of a renewal, late renewal or reinstatement, and the fees its kind makes
+    due (`rules.FEES_OF_RENEWAL_KIND`, at the issuing county's amounts, `fees`), each once:
+    the row is unique per cycle and each fee unique per row."""
     totals = ce_rules.ce_totals(credits, cycle_start=cycle[0], cycle_end=cycle[1])
+    fee_kinds = rules.FEES_OF_RENEWAL_KIND[kind]
+    amounts = fee_amounts_of(certification.issuing_county)
+    now = timezone.now()
     renewal = Renewal.objects.create(
         certification=certification,
         kind=kind,
@@ -413,19 +420,21 @@ def _record_renewal(
         ce_total_hours=totals.total,
         ce_law_and_ethics_hours=totals.law_and_ethics,
         ethics_version=ethics_version,
-        ethics_affirmed_at=timezone.now(),
+        ethics_affirmed_at=now,
+        attested_at=now if attested else None,
         previous_expires_on=certification.expires_on,
         new_expires_on=new_expires_on,
-        fee_cents=fee_amounts_of(certification.issuing_county)[fee_kind],
+        fee_cents=sum(amounts[fee_kind] for fee_kind in fee_kinds),
         decided_by=actor,
     )
-    fee_due_record(
-        actor=actor,
-        county=certification.issuing_county,
-        person=certification.holder,
-        kind=fee_kind,
-        renewal=renewal,
-    )
+    for fee_kind in fee_kinds:
+        fee_due_record(
+            actor=actor,
+            county=certification.issuing_county,
+            person=certification.holder,
+            kind=fee_kind,
+            renewal=renewal,
+        )
     return renewal
 
 
@@ -434,41 +443,65 @@ def certification_renew(
     actor: User,
     certification: Certification,
     ethics_version: CodeOfEthicsVersion,
+    attest_ce: bool,
+    attest_records: bool,
     today: datetime.date | None = None,
 ) -> Renewal:
-    """Extend an active certification by 2 years, same number: only inside the renewal window
-    (from 90 days before expiry to the expiry date) with the cycle's CE requirement met and
-    the current Code of Ethics re-affirmed. By the holder or county staff of the issuing
-    county. Returns the Renewal row (CE totals, ethics version and time, both expiry dates)."""
+    """Renew a certification, same number, on the holder's attestation: they completed the
+    cycle's 20 CE hours (6 in law and ethics) and keep the records 2 years. Logged CE is
+    counted on the Renewal row but not required: pending CE never blocks a renewal, and a
+    random audit checks a sample afterwards (docs/domain.md#renewal). The current Code of
+    Ethics is re-affirmed. By the holder or county staff of the issuing county (recording the
+    holder's attestation).
+
+    - From 90 days before expiry through the expiry date: a renewal, 2 years on from the
+      previous expiry date, with the renewal fee.
+    - After expiry, through `rules.late_renewal_last_day` (the program's
+      `late_renewal_limit_months`): a late renewal, valid 2 years from the day it is granted
+      (our choice, as a reinstatement: the lapsed months were not certified), with the renewal
+      fee and the late fee. An expired certification becomes active again.
+
+    Returns the Renewal row. A second call for the same cycle (a double click, a retry) is
+    refused by the rules once the first has committed; the row is unique per cycle and each
+    fee once per row, so nothing is charged twice."""
     _require_holder_or_staff(actor, certification)
     today = today_or(today)
+    limit_months = ProgramPolicy.current().late_renewal_limit_months
     with transaction.atomic():
         certification = lock_certification(certification)
         _refuse_while_suspended(certification)
-        if certification.status != C.ACTIVE:
+        if certification.status not in (C.ACTIVE, C.EXPIRED):
             raise certification_state_conflict(certification, C.ACTIVE)
-        credits = list(CeCredit.objects.filter(certification=certification))
-        refuse_problems(rules.renewal_problems(certification, credits, on=today))
+        refuse_problems(rules.renewal_problems(certification, on=today, limit_months=limit_months))
+        refuse_problems(
+            rules.renewal_attestation_problems(attest_ce=attest_ce, attest_records=attest_records),
+            field="attest",
+        )
         require_current_ethics(ethics_version, today)
+        kind = rules.renewal_kind_on(certification, on=today, limit_months=limit_months)
         previous_expires_on = certification.expires_on
+        previous_status = certification.status
+        late = kind == RenewalKind.LATE_RENEWAL
+        credits = list(CeCredit.objects.filter(certification=certification))
         renewal = _record_renewal(
             certification,
             actor=actor,
-            kind=RenewalKind.RENEWAL,
+            kind=kind,
             cycle=ce_rules.closing_cycle(certification.cycle_started_on, on=today),
             credits=credits,
             ethics_version=ethics_version,
-            new_expires_on=rules.certification_expiry(previous_expires_on),
-            fee_kind=FeeKind.RENEWAL,
+            new_expires_on=rules.certification_expiry(today if late else previous_expires_on),
+            attested=True,
         )
         certification.expires_on = renewal.new_expires_on
         certification.cycle_started_on = today
+        certification.status = C.ACTIVE
         certification.updated_at = timezone.now()
-        certification.save(update_fields=("expires_on", "cycle_started_on", "updated_at"))
+        certification.save(update_fields=("status", "expires_on", "cycle_started_on", "updated_at"))
         certification_changed(
             certification,
             verb="certification_renew",
-            previous_status=C.ACTIVE,
+            previous_status=previous_status,
             previous_expires_on=previous_expires_on.isoformat(),
         )
         audit_record(
@@ -477,10 +510,11 @@ def certification_renew(
             obj=certification,
             county=certification.issuing_county,
             subject=certification.holder,
-            from_state=C.ACTIVE,
+            from_state=previous_status,
             to_state=C.ACTIVE,
             data={
                 "renewal_id": renewal.pk,
+                "kind": kind,
                 "previous_expires_on": previous_expires_on.isoformat(),
                 "new_expires_on": renewal.new_expires_on.isoformat(),
             },
@@ -489,6 +523,9 @@ def certification_renew(
             certification,
             "certification_renewed",
             previous_expires_on=previous_expires_on.isoformat(),
+            previous_status=previous_status,
+            late=late,
+            fee_total=dollars(renewal.fee_cents),
             **_renewal_context(certification),
         )
     return renewal
@@ -501,19 +538,43 @@ def certification_reinstate(
     ethics_version: CodeOfEthicsVersion,
     today: datetime.date | None = None,
 ) -> Renewal:
-    """expired → active before the vacate date, with 20 CE hours (6 in law and ethics) since
-    the start of the last cycle and the current Code of Ethics re-affirmed. By an admin of the
-    issuing county. The certification is valid 2 years from today; a Renewal row of kind
-    reinstatement records it."""
-    require_staff(actor, certification.issuing_county, ADMIN_ROLES)
+    """expired → active after the late renewal period and before the vacate date, with the
+    80-hour refresher course (verified) or a passed exam since the expiry date, 20 verified
+    CE hours (6 in law and ethics) completed within the 2 years before, and the current Code
+    of Ethics re-affirmed (docs/domain.md#late-renewal-and-reinstatement). By the holder, once
+    all of it is on record, or an admin of the issuing county. The certification is valid 2
+    years from today; a Renewal row of kind reinstatement records it, with the reinstatement
+    and late fees."""
+    _require_holder_or_staff(actor, certification, ADMIN_ROLES)
     today = today_or(today)
+    limit_months = ProgramPolicy.current().late_renewal_limit_months
     with transaction.atomic():
         certification = lock_certification(certification)
         _refuse_while_suspended(certification)
         if certification.status != C.EXPIRED:
             raise certification_state_conflict(certification, C.ACTIVE)
         credits = list(CeCredit.objects.filter(certification=certification))
-        refuse_problems(rules.reinstatement_problems(certification, credits, on=today))
+        training_records = list(
+            TrainingRecord.objects.filter(person_id=certification.holder_id).select_related(
+                "provider"
+            )
+        )
+        attempts = list(
+            ExamAttempt.objects.filter(
+                application__applicant_id=certification.holder_id,
+                taken_on__gt=certification.expires_on,
+            )
+        )
+        refuse_problems(
+            rules.reinstatement_problems(
+                certification,
+                credits,
+                on=today,
+                training_records=training_records,
+                exam_attempts=attempts,
+                limit_months=limit_months,
+            )
+        )
         require_current_ethics(ethics_version, today)
         previous_expires_on = certification.expires_on
         renewal = _record_renewal(
@@ -524,7 +585,7 @@ def certification_reinstate(
             credits=credits,
             ethics_version=ethics_version,
             new_expires_on=rules.certification_expiry(today),
-            fee_kind=FeeKind.REINSTATEMENT,
+            attested=False,
         )
         certification.expires_on = renewal.new_expires_on
         certification.cycle_started_on = today
@@ -544,6 +605,7 @@ def certification_reinstate(
             certification,
             "certification_reinstated",
             previous_expires_on=previous_expires_on.isoformat(),
+            fee_total=dollars(renewal.fee_cents),
             **_renewal_context(certification),
         )
     return renewal

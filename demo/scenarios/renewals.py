@@ -1,6 +1,6 @@
 """The end of a cycle: expiring within 30 days and ready to renew, expired, reinstated after
-expiring, vacated 4 years after expiry, and a grandparented peer renewed every cycle since
-2022."""
+the late renewal period (refresher course and CE), vacated 4 years after expiry, and a
+grandparented peer renewed every cycle since 2022."""
 
 import datetime
 
@@ -55,10 +55,11 @@ def expired(cast: Cast) -> None:
 
 
 def reinstated(cast: Cast) -> None:
-    """Expired seven months ago; completed the CE hours afterwards and was reinstated two
-    months ago by Fresno's administrator."""
+    """Expired about 15 months ago, past the late renewal period; took the 80-hour refresher
+    course and the CE hours afterwards and was reinstated two months ago by Fresno's
+    administrator."""
     clock = cast.clock
-    issued_on = clock.years_ago(2, days=230)
+    issued_on = clock.years_ago(2, days=470)
     story = Story.begin(
         cast,
         "tanya.robinson@example.org",
@@ -81,6 +82,15 @@ def reinstated(cast: Cast) -> None:
     story.expire()
     for days, title in ((30, "Wellness Recovery Action Planning"), (60, "Peer-run crisis respite")):
         story.log_ce(title, "7", "general", completed_on=expires_on + datetime.timedelta(days=days))
+    refresher_on = clock.days_ago(90)
+    refresher = story.add_training(
+        refresher_on + datetime.timedelta(days=3),
+        "Central Valley Recovery Academy",
+        completed_on=refresher_on,
+    )
+    story.verify_training(
+        refresher_on + datetime.timedelta(days=10), cast.admin("fresno"), refresher
+    )
     story.reinstate(clock.days_ago(60))
 
 

@@ -2,6 +2,7 @@
 and adding a specialization. Each write goes through its service; each refusal shows the
 rules' reasons."""
 
+import datetime
 import json
 
 from django.contrib import messages
@@ -14,18 +15,30 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from certification import rules, services
 from certification.certificates import certificate_latest, qr_code_data_uri
-from certification.models import CertificateKind, CertificationStatus
+from certification.models import (
+    CertificateKind,
+    Certification,
+    CertificationStatus,
+    Renewal,
+    RenewalKind,
+)
 from certification.selectors import ethics_version_current, training_records_for
+from continuing_ed import rules as ce_rules
 from continuing_ed import services as ce_services
 from continuing_ed.rules import ce_totals, cycle_bounds, pending_hours
 from continuing_ed.selectors import ce_credits_for
 from core import policy
 from core.errors import DomainError
 from core.review import ReviewStatus
+from core.units import hours_text
+from counties.models import ProgramPolicy
 from credentials.services import credential_issue
 from credentials.wallet import wallet_offer_create
 from employers.selectors import watching_employers_of
-from portal.forms import CeCreditForm, RenewalForm, SpecializationForm
+from exams.selectors import exam_attempts_for
+from fees.rules import dollars
+from fees.selectors import fee_lines_to_come
+from portal.forms import AttestedRenewalForm, CeCreditForm, RenewalForm, SpecializationForm
 from portal.stash import portal_login_required, restore_into
 from portal.views.common import own_certification, own_certification_or_404
 from training.models import Specialization
@@ -57,9 +70,39 @@ def certification(request: HttpRequest) -> HttpResponse:
             ),
             "renewal_opens": rules.renewal_window_opens(certification.expires_on),
             "renewal_open": certification.status == CertificationStatus.ACTIVE
-            and today >= rules.renewal_window_opens(certification.expires_on),
+            and rules.renewal_window_opens(certification.expires_on)
+            <= today
+            <= certification.expires_on,
+            # What an expired certification offers (never a button the holder may not use).
+            **_lapsed_action(certification, today=today),
         },
     )
+
+
+def _lapsed_action(certification: Certification, *, today: datetime.date) -> dict:
+    """What an expired certification (or an active one past its date, before the scan) offers
+    its holder on `today`: `renewal_kind` late renewal or reinstatement, and the last day of
+    late renewal; no kind when in force, vacated or revoked, or while a suspension is on
+    record."""
+    lapsed = certification.status in (CertificationStatus.ACTIVE, CertificationStatus.EXPIRED)
+    if not lapsed or certification.suspended_on is not None or today <= certification.expires_on:
+        return {"renewal_kind": None}
+    limit_months = ProgramPolicy.current().late_renewal_limit_months
+    tier = rules.lapse_tier(certification.expires_on, on=today, limit_months=limit_months)
+    kind = None
+    if tier == rules.LapseTier.LATE_RENEWAL:
+        kind = RenewalKind.LATE_RENEWAL
+    elif (
+        tier == rules.LapseTier.REINSTATEMENT
+        and certification.status == CertificationStatus.EXPIRED
+    ):
+        kind = RenewalKind.REINSTATEMENT
+    return {
+        "renewal_kind": kind,
+        "late_renewal_last_day": rules.late_renewal_last_day(
+            certification.expires_on, limit_months=limit_months
+        ),
+    }
 
 
 @portal_login_required()
@@ -183,35 +226,75 @@ def ce_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _renewal_problems(
+    request: HttpRequest, certification: Certification, kind: str, *, today, limit_months: int
+) -> list[str]:
+    """Why the offered action (`kind`) cannot be taken now, by the rules the service applies."""
+    if kind != RenewalKind.REINSTATEMENT:
+        return rules.renewal_problems(certification, on=today, limit_months=limit_months)
+    return rules.reinstatement_problems(
+        certification,
+        list(ce_credits_for(request.user).filter(certification=certification)),
+        on=today,
+        training_records=list(
+            training_records_for(request.user)
+            .filter(person=request.user)
+            .select_related("provider")
+        ),
+        exam_attempts=list(
+            exam_attempts_for(request.user).filter(
+                application__applicant=request.user, taken_on__gt=certification.expires_on
+            )
+        ),
+        limit_months=limit_months,
+    )
+
+
+def _renew(
+    request: HttpRequest, certification: Certification, kind: str, form: RenewalForm, ethics
+) -> Renewal:
+    if form.cleaned_data["ethics_version"] != ethics.pk:
+        raise DomainError(_("The Code of Ethics changed while you were reading it. Read it again."))
+    if kind == RenewalKind.REINSTATEMENT:
+        return services.certification_reinstate(
+            actor=request.user, certification=certification, ethics_version=ethics
+        )
+    return services.certification_renew(
+        actor=request.user,
+        certification=certification,
+        ethics_version=ethics,
+        attest_ce=form.cleaned_data["attest_ce"],
+        attest_records=form.cleaned_data["attest_records"],
+    )
+
+
 @portal_login_required()
 @require_http_methods(["GET", "POST"])
 def renewal(request: HttpRequest) -> HttpResponse:
-    """Renew an active certification from 90 days before expiry (or reinstate an expired one)
-    with the CE requirement met and the Code of Ethics affirmed again; otherwise the reasons."""
+    """Renew (from 90 days before expiry), renew late (after expiry, within the program's late
+    renewal period, with the late fee) or reinstate (after that, before the vacate date): the
+    page offers the one the dates allow, with the fees it makes due and how to pay them; a
+    renewal rests on the holder's attestation of their CE, a reinstatement on what is on
+    record. Otherwise the reasons (docs/domain.md#late-renewal-and-reinstatement)."""
     certification = own_certification_or_404(request)
     today = timezone.localdate()
-    reinstating = certification.status == CertificationStatus.EXPIRED
-    credits = list(ce_credits_for(request.user).filter(certification=certification))
-    check = rules.reinstatement_problems if reinstating else rules.renewal_problems
-    problems = check(certification, credits, on=today)
+    limit_months = ProgramPolicy.current().late_renewal_limit_months
+    kind = rules.renewal_kind_on(certification, on=today, limit_months=limit_months)
+    problems = _renewal_problems(
+        request, certification, kind, today=today, limit_months=limit_months
+    )
     ethics = ethics_version_current(today)
-    form = RenewalForm(initial={"ethics_version": ethics.pk if ethics else None})
+    form_class = RenewalForm if kind == RenewalKind.REINSTATEMENT else AttestedRenewalForm
+    form = form_class(initial={"ethics_version": ethics.pk if ethics else None})
     if request.method == "POST" and not problems and ethics is not None:
-        form = RenewalForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
-            service = (
-                services.certification_reinstate if reinstating else services.certification_renew
-            )
             try:
-                if form.cleaned_data["ethics_version"] != ethics.pk:
-                    raise DomainError(
-                        _("The Code of Ethics changed while you were reading it. Read it again.")
-                    )
-                renewed = service(
-                    actor=request.user, certification=certification, ethics_version=ethics
-                )
+                renewed = _renew(request, certification, kind, form, ethics)
             except DomainError as error:
-                form.add_domain_error(error, field_map={"ethics_version": "affirm"})
+                form.add_domain_error(
+                    error, field_map={"ethics_version": "affirm", "attest": "attest_ce"}
+                )
             else:
                 messages.success(
                     request,
@@ -222,17 +305,44 @@ def renewal(request: HttpRequest) -> HttpResponse:
                     },
                 )
                 return redirect("portal:certification")
+    start, end = ce_rules.closing_cycle(certification.cycle_started_on, on=today)
+    if kind == RenewalKind.REINSTATEMENT:
+        start, end = rules.reinstatement_ce_bounds(certification.cycle_started_on, on=today)
+    credits = list(ce_credits_for(request.user).filter(certification=certification))
+    totals = ce_rules.ce_totals(credits, cycle_start=start, cycle_end=end)
+    pending = ce_rules.pending_hours(credits, cycle_start=start, cycle_end=end)
+    fees = fee_lines_to_come(certification.issuing_county, rules.FEES_OF_RENEWAL_KIND[kind])
     return render(
         request,
         "portal/renewal.html",
         {
             "certification": certification,
-            "reinstating": reinstating,
+            "kind": kind,
+            "reinstating": kind == RenewalKind.REINSTATEMENT,
+            "late": kind == RenewalKind.LATE_RENEWAL,
             "problems": problems,
             "form": form,
             "ethics": ethics,
             "ethics_text": ethics.text_for(request.LANGUAGE_CODE) if ethics else "",
             "renewal_opens": rules.renewal_window_opens(certification.expires_on),
+            "late_renewal_last_day": rules.late_renewal_last_day(
+                certification.expires_on, limit_months=limit_months
+            ),
+            "reinstate_until": rules.vacate_date(certification.expires_on)
+            - datetime.timedelta(days=1),
+            "ce_start": start,
+            "ce_end": end,
+            "ce_total": hours_text(totals.total),
+            "ce_law_and_ethics": hours_text(totals.law_and_ethics),
+            "ce_pending": hours_text(pending) if pending else "",
+            "required_total": hours_text(policy.CE_HOURS_REQUIRED),
+            "required_law_and_ethics": hours_text(policy.CE_LAW_AND_ETHICS_HOURS_REQUIRED),
+            "fees": fees,
+            "fees_total": dollars(sum(fee.amount_cents for fee in fees)),
+            "fees_heading": _("Fees due when you renew")
+            if kind != RenewalKind.REINSTATEMENT
+            else _("Fees due when you reinstate"),
+            "county": certification.issuing_county,
         },
     )
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from certification.models import ApplicantProfile, Application, Certification
 from certification.rules import (
+    FEES_OF_RENEWAL_KIND,
+    LapseTier,
     age_on,
     application_expiry_problems,
     application_submission_problems,
@@ -21,8 +23,12 @@ from certification.rules import (
     eligibility_problems,
     is_expiring_soon,
     issue_problems,
+    lapse_tier,
+    late_renewal_last_day,
     reinstatement_ce_bounds,
     reinstatement_problems,
+    renewal_attestation_problems,
+    renewal_kind_on,
     renewal_problems,
     renewal_window_opens,
     specialization_problems,
@@ -525,7 +531,11 @@ def test_renewal_window_opens_90_days_before_expiry():
 
 
 EXPIRES = D(2026, 3, 15)
-CYCLE_CE = full_ce(D(2025, 6, 1))
+# Expired 2026-03-15: late renewal through 2027-03-15 (12 months, the default), reinstatement
+# from 2027-03-16 through 2030-03-14, vacated on 2030-03-15.
+LATE_LAST_DAY = D(2027, 3, 15)
+REINSTATE_ON = D(2027, 5, 1)
+VACATED_ON = D(2030, 3, 15)
 
 
 @pytest.mark.parametrize(
@@ -538,98 +548,234 @@ CYCLE_CE = full_ce(D(2025, 6, 1))
         (90, []),
         (1, []),
         (0, []),
-        (
-            -1,
-            [
-                "This certification expired on 2026-03-15; it can no longer be renewed, "
-                "only reinstated."
-            ],
-        ),
+        (-1, []),
     ],
-    ids=["91-days-before", "90-days-before", "1-day-before", "on-expiry", "day-after"],
+    ids=["91-days-before", "90-days-before", "1-day-before", "on-expiry", "day-after-late"],
 )
 def test_renewal_window(days_before, reasons):
     on = EXPIRES - datetime.timedelta(days=days_before)
-    assert renewal_problems(certification(), CYCLE_CE, on=on) == reasons
+    assert renewal_problems(certification(), on=on) == reasons
+
+
+def test_renewal_needs_no_logged_ce():
+    """A renewal rests on the holder's attestation: no CE on record, or only pending CE, never
+    blocks it (capeercertification.org, renewal)."""
+    assert renewal_problems(certification(), on=EXPIRES) == []
 
 
 @pytest.mark.parametrize(
-    ("status", "label"),
+    ("attest_ce", "attest_records", "reasons"),
     [
-        ("expired", "expired"),
-        ("revoked", "revoked"),
-        ("vacated", "vacated"),
+        (True, True, []),
+        (
+            False,
+            True,
+            [
+                "Confirm that you completed 20 hours of continuing education in this "
+                "certification period, at least 6 of them in law and ethics."
+            ],
+        ),
+        (
+            True,
+            False,
+            ["Confirm that you keep the records of your continuing education for 2 years."],
+        ),
     ],
 )
-def test_only_active_certifications_renew(status, label):
-    assert renewal_problems(certification(status=status), CYCLE_CE, on=EXPIRES) == [
-        f"Only an active certification can be renewed; this one is {label}."
+def test_renewal_attestation(attest_ce, attest_records, reasons):
+    assert (
+        renewal_attestation_problems(attest_ce=attest_ce, attest_records=attest_records) == reasons
+    )
+
+
+@pytest.mark.parametrize(("status", "label"), [("revoked", "revoked"), ("vacated", "vacated")])
+def test_only_active_or_expired_certifications_renew(status, label):
+    assert renewal_problems(certification(status=status), on=EXPIRES) == [
+        f"Only an active or expired certification can be renewed; this one is {label}."
     ]
 
 
 @pytest.mark.parametrize(
-    ("completed_on", "counts"),
+    ("on", "tier", "kind"),
     [
-        (D(2024, 3, 14), False),
-        (D(2024, 3, 15), True),
-        (EXPIRES - DAY, True),
-        (EXPIRES, False),
+        (EXPIRES, LapseTier.IN_FORCE, "renewal"),
+        (EXPIRES + DAY, LapseTier.LATE_RENEWAL, "late_renewal"),
+        (LATE_LAST_DAY, LapseTier.LATE_RENEWAL, "late_renewal"),
+        (LATE_LAST_DAY + DAY, LapseTier.REINSTATEMENT, "reinstatement"),
+        (VACATED_ON - DAY, LapseTier.REINSTATEMENT, "reinstatement"),
+        (VACATED_ON, LapseTier.VACATED, "reinstatement"),
     ],
-    ids=["day-before-issue", "issue-date", "day-before-renewal", "renewal-day"],
+    ids=[
+        "expiry-date",
+        "day-after-expiry",
+        "expiry-plus-12-months",
+        "day-after-12-months",
+        "day-before-vacate",
+        "vacate-date",
+    ],
 )
-def test_renewal_counts_ce_of_the_cycle_it_closes_only(completed_on, counts):
-    """Renewed on the expiry date: the closed cycle runs from the issue date itself through the
-    day before; a course completed on the renewal day counts toward the next cycle."""
-    problems = renewal_problems(certification(), full_ce(completed_on), on=EXPIRES)
-    assert (problems == []) is counts
-    if not counts:
-        assert problems[0].startswith("0 verified continuing-education hours were completed")
-
-
-def test_renewal_with_short_law_and_ethics():
-    credits = [ce("14.25", D(2025, 6, 1)), ce("5.75", D(2025, 6, 1), category="law_and_ethics")]
-    assert renewal_problems(certification(), credits, on=EXPIRES) == [
-        "5.75 verified hours in law and ethics were completed between 2024-03-15 and "
-        "2026-03-14; at least 6 are required."
-    ]
+def test_lapse_tiers_at_their_boundaries(on, tier, kind):
+    assert lapse_tier(EXPIRES, on=on) == tier
+    assert renewal_kind_on(certification(status="expired"), on=on) == kind
 
 
 @pytest.mark.parametrize(
-    ("expires_on", "vacated_on"),
+    ("expires_on", "months", "last_day"),
     [
-        (D(2026, 3, 15), D(2030, 3, 15)),
-        (D(2026, 2, 28), D(2030, 2, 28)),
-        (D(2028, 2, 29), D(2032, 2, 29)),
+        (D(2026, 3, 15), 12, D(2027, 3, 15)),
+        (D(2026, 3, 15), 6, D(2026, 9, 15)),
+        (D(2028, 2, 29), 12, D(2029, 3, 1)),
+        (D(2026, 8, 31), 6, D(2027, 3, 1)),
+        (D(2026, 3, 15), 0, D(2026, 3, 15)),
+    ],
+)
+def test_late_renewal_last_day(expires_on, months, last_day):
+    assert late_renewal_last_day(expires_on, limit_months=months) == last_day
+
+
+def test_late_renewal_through_the_last_day_then_reinstatement_only():
+    expired = certification(status="expired")
+    assert renewal_problems(expired, on=LATE_LAST_DAY) == []
+    assert renewal_problems(expired, on=LATE_LAST_DAY + DAY) == [
+        "This certification expired on 2026-03-15 and the late renewal period ended on "
+        "2027-03-15; it can now only be reinstated (until 2030-03-14)."
+    ]
+    assert renewal_problems(expired, on=VACATED_ON) == [
+        "A certification not renewed within 4 years of its expiry is vacated (this one on "
+        "2030-03-15): apply again for a new certification."
+    ]
+
+
+def test_the_late_renewal_limit_is_the_programs():
+    expired = certification(status="expired")
+    on = D(2026, 10, 1)
+    assert renewal_problems(expired, on=on, limit_months=6) != []
+    assert renewal_problems(expired, on=on, limit_months=12) == []
+
+
+def test_fees_of_each_kind_of_renewal():
+    assert FEES_OF_RENEWAL_KIND == {
+        "renewal": ("renewal",),
+        "late_renewal": ("renewal", "late"),
+        "reinstatement": ("reinstatement", "late"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("vacated_on", "expires_on"),
+    [
+        (D(2030, 3, 15), D(2026, 3, 15)),
+        (D(2030, 2, 28), D(2026, 2, 28)),
+        (D(2032, 2, 29), D(2028, 2, 29)),
     ],
 )
 def test_vacate_date_is_four_years_after_expiry(expires_on, vacated_on):
     assert vacate_date(expires_on) == vacated_on
 
 
-def test_reinstatement_ce_runs_from_the_last_cycle_start_to_the_day():
-    assert reinstatement_ce_bounds(D(2024, 3, 15), on=D(2027, 5, 1)) == (
-        D(2024, 3, 15),
-        D(2027, 5, 1),
+@pytest.mark.parametrize(
+    ("cycle_started_on", "on", "bounds"),
+    [
+        (D(2024, 3, 15), D(2027, 5, 1), (D(2025, 5, 1), D(2027, 5, 1))),
+        (D(2024, 3, 15), D(2026, 3, 16), (D(2024, 3, 16), D(2026, 3, 16))),
+        (D(2024, 3, 15), D(2026, 3, 14), (D(2024, 3, 15), D(2026, 3, 14))),
+        (D(2024, 3, 15), D(2028, 2, 29), (D(2026, 2, 28), D(2028, 2, 29))),
+    ],
+    ids=["two-years-back", "two-years-back-exactly", "cycle-start-later", "leap-day"],
+)
+def test_reinstatement_ce_counts_within_the_2_years_before(cycle_started_on, on, bounds):
+    assert reinstatement_ce_bounds(cycle_started_on, on=on) == bounds
+
+
+def refresher(completed_on, *, hours=80, status="verified") -> TrainingRecord:
+    record = training(hours, status=status)
+    record.completed_on = completed_on
+    return record
+
+
+def passed_exam(taken_on, result="passed") -> ExamAttempt:
+    return ExamAttempt(taken_on=taken_on, result=result)
+
+
+REFRESHED = [refresher(D(2027, 4, 1))]
+RECENT_CE = full_ce(D(2026, 9, 1))
+
+
+def reinstate(cert=None, credits=RECENT_CE, *, on=REINSTATE_ON, training_records=REFRESHED, **kw):
+    return reinstatement_problems(
+        cert or certification(status="expired"),
+        credits,
+        on=on,
+        training_records=training_records,
+        **kw,
     )
 
 
 @pytest.mark.parametrize(
     ("on", "reasons"),
     [
-        (D(2030, 3, 14), []),
         (
-            D(2030, 3, 15),
+            LATE_LAST_DAY,
+            [
+                "Until 2027-03-15 this certification can still be renewed late, with the late "
+                "fee; reinstatement is for after that date."
+            ],
+        ),
+        (LATE_LAST_DAY + DAY, []),
+        (VACATED_ON - DAY, []),
+        (
+            VACATED_ON,
             [
                 "A certification not renewed within 4 years of its expiry is vacated (this one "
                 "on 2030-03-15): apply again for a new certification."
             ],
         ),
     ],
-    ids=["day-before-vacate-date", "vacate-date"],
+    ids=["last-day-of-late-renewal", "day-after", "day-before-vacate-date", "vacate-date"],
 )
-def test_reinstatement_until_the_day_before_the_vacate_date(on, reasons):
-    expired = certification(status="expired")
-    assert reinstatement_problems(expired, full_ce(D(2027, 1, 1)), on=on) == reasons
+def test_reinstatement_between_the_late_period_and_the_vacate_date(on, reasons):
+    before = on - datetime.timedelta(days=10)
+    assert (
+        reinstate(credits=full_ce(before), on=on, training_records=[refresher(before)]) == reasons
+    )
+
+
+REFRESHER_MISSING = (
+    "Complete the 80-hour refresher course from an approved training provider after "
+    "2026-03-15, the expiry date, and have it verified, or pass the certification exam again."
+)
+
+
+@pytest.mark.parametrize(
+    ("training_records", "attempts", "ok"),
+    [
+        ([], [], False),
+        ([refresher(D(2027, 4, 1))], [], True),
+        ([refresher(EXPIRES)], [], False),
+        ([refresher(EXPIRES + DAY)], [], True),
+        ([refresher(D(2027, 4, 1), hours=79.5)], [], False),
+        ([refresher(D(2027, 4, 1), status="pending")], [], False),
+        ([refresher(REINSTATE_ON + DAY)], [], False),
+        ([], [passed_exam(D(2027, 4, 1))], True),
+        ([], [passed_exam(EXPIRES)], False),
+        ([], [passed_exam(D(2027, 4, 1), "failed")], False),
+    ],
+    ids=[
+        "nothing",
+        "refresher",
+        "refresher-on-expiry-date",
+        "refresher-day-after-expiry",
+        "refresher-short",
+        "refresher-pending",
+        "refresher-after-the-day",
+        "exam-passed",
+        "exam-on-expiry-date",
+        "exam-failed",
+    ],
+)
+def test_reinstatement_needs_the_refresher_course_or_the_exam(training_records, attempts, ok):
+    problems = reinstate(training_records=training_records, exam_attempts=attempts)
+    assert problems == ([] if ok else [REFRESHER_MISSING])
 
 
 SUSPENDED_ON = D(2025, 9, 1)
@@ -641,24 +787,24 @@ LIFT_FIRST = (
 
 def test_a_suspension_blocks_renewal_until_lifted():
     suspended = certification(status="suspended", suspended_on=SUSPENDED_ON)
-    assert renewal_problems(suspended, CYCLE_CE, on=EXPIRES) == [LIFT_FIRST]
+    assert renewal_problems(suspended, on=EXPIRES) == [LIFT_FIRST]
     assert suspension_problems(suspended) == [LIFT_FIRST]
     lifted = certification(status="active", suspended_on=None)
-    assert renewal_problems(lifted, CYCLE_CE, on=EXPIRES) == []
+    assert renewal_problems(lifted, on=EXPIRES) == []
     assert suspension_problems(lifted) == []
 
 
-def test_a_suspension_on_record_blocks_reinstatement_of_an_expired_certification():
+def test_a_suspension_on_record_blocks_late_renewal_and_reinstatement():
     expired = certification(status="expired", suspended_on=SUSPENDED_ON)
-    assert reinstatement_problems(expired, full_ce(D(2027, 1, 1)), on=D(2027, 5, 1)) == [LIFT_FIRST]
+    assert renewal_problems(expired, on=EXPIRES + DAY) == [LIFT_FIRST]
+    assert reinstate(expired) == [LIFT_FIRST]
     expired.suspended_on = None
-    assert reinstatement_problems(expired, full_ce(D(2027, 1, 1)), on=D(2027, 5, 1)) == []
+    assert reinstate(expired) == []
 
 
 @pytest.mark.parametrize("status", ["active", "revoked", "vacated"])
 def test_only_expired_certifications_are_reinstated(status):
-    cert = certification(status=status)
-    assert reinstatement_problems(cert, full_ce(D(2026, 6, 1)), on=D(2026, 7, 1)) == [
+    assert reinstate(certification(status=status)) == [
         f"Only an expired certification can be reinstated; this one is {status}."
     ]
 
@@ -666,27 +812,25 @@ def test_only_expired_certifications_are_reinstated(status):
 @pytest.mark.parametrize(
     ("completed_on", "counts"),
     [
-        (D(2024, 3, 14), False),
-        (D(2024, 3, 15), True),
+        (D(2025, 4, 30), False),
+        (D(2025, 5, 1), True),
         (D(2027, 4, 30), True),
-        (D(2027, 5, 1), True),
-        (D(2027, 5, 2), False),
+        (REINSTATE_ON, True),
+        (REINSTATE_ON + DAY, False),
     ],
-    ids=["before-last-cycle", "last-cycle-start", "after-expiry", "on-the-day", "in-the-future"],
+    ids=["over-2-years-before", "2-years-before", "after-expiry", "on-the-day", "in-the-future"],
 )
-def test_reinstatement_counts_ce_from_the_last_cycle_through_the_day(completed_on, counts):
-    expired = certification(status="expired")
-    problems = reinstatement_problems(expired, full_ce(completed_on), on=D(2027, 5, 1))
+def test_reinstatement_counts_ce_within_the_2_years_before(completed_on, counts):
+    problems = reinstate(credits=full_ce(completed_on))
     assert (problems == []) is counts
 
 
 def test_reinstatement_with_pending_ce_only():
-    expired = certification(status="expired")
-    credits = [ce(20, D(2026, 6, 1), status="pending"), ce(6, D(2026, 6, 1), status="rejected")]
-    assert reinstatement_problems(expired, credits, on=D(2026, 7, 1)) == [
-        "0 verified continuing-education hours were completed between 2024-03-15 and "
-        "2026-07-01; 20 are required.",
-        "0 verified hours in law and ethics were completed between 2024-03-15 and 2026-07-01; "
+    credits = [ce(20, D(2027, 1, 1), status="pending"), ce(6, D(2027, 1, 1), status="rejected")]
+    assert reinstate(credits=credits) == [
+        "0 verified continuing-education hours were completed between 2025-05-01 and "
+        "2027-05-01; 20 are required.",
+        "0 verified hours in law and ethics were completed between 2025-05-01 and 2027-05-01; "
         "at least 6 are required.",
         "20 more hours are waiting for review.",
     ]

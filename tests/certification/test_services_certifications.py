@@ -10,7 +10,12 @@ from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
 from certification.models import Certification, Renewal
-from certification.rules import certification_expiry, renewal_window_opens, vacate_date
+from certification.rules import (
+    certification_expiry,
+    late_renewal_last_day,
+    renewal_window_opens,
+    vacate_date,
+)
 from certification.services import (
     certification_add_specialization,
     certification_expire,
@@ -23,7 +28,9 @@ from certification.services import (
     certification_vacate,
 )
 from core.errors import DomainError
+from counties.models import ProgramPolicy
 from exams.models import ExamAttempt
+from fees.models import FeeDue
 from tests.certification.builders import (
     applicant_with_profile,
     approved_application,
@@ -46,6 +53,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 RENDER = "certification.tasks.certificate_render"
+ATTESTED = {"attest_ce": True, "attest_records": True}
 
 
 def snapshot(certification: Certification) -> dict:
@@ -303,6 +311,8 @@ DISCIPLINE = {
         (action, who)
         for action in DISCIPLINE
         for who in ["applicant", "other_applicant", "other_admin", "state"]
+        # The holder may reinstate their own certification once everything is on record.
+        if (action, who) != ("reinstate", "applicant")
     ]
     + [("reinstate", "reviewer")],
 )
@@ -540,7 +550,7 @@ def test_renew_extends_by_two_years_with_the_same_number(cast):
     number, old_expiry = certification.number, certification.expires_on
     with follow_ups() as sent:
         renewal = certification_renew(
-            actor=cast.applicant, certification=certification, ethics_version=ethics
+            actor=cast.applicant, certification=certification, ethics_version=ethics, **ATTESTED
         )
     certification.refresh_from_db()
     assert (certification.number, certification.status) == (number, "active")
@@ -563,6 +573,7 @@ def test_renew_extends_by_two_years_with_the_same_number(cast):
     assert certification.cycle_started_on == today()
     assert (renewal.ethics_version, renewal.decided_by) == (ethics, cast.applicant)
     assert renewal.fee_cents == 8000
+    assert renewal.attested_at is not None
     assert_event(
         certification,
         verb="certification_renew",
@@ -578,27 +589,67 @@ def test_renew_extends_by_two_years_with_the_same_number(cast):
 def test_county_staff_may_record_a_renewal(cast):
     certification = renewable(cast.applicant)
     renewal = certification_renew(
-        actor=cast.reviewer, certification=certification, ethics_version=EthicsVersionFactory()
+        actor=cast.reviewer,
+        certification=certification,
+        ethics_version=EthicsVersionFactory(),
+        **ATTESTED,
     )
     assert renewal.decided_by == cast.reviewer
 
 
-def test_renew_refused_before_the_window_and_without_ce(cast):
+def test_renew_refused_before_the_window_and_without_the_attestation(cast):
     ethics = EthicsVersionFactory()
     early = renewable(cast.applicant, days_to_expiry=91)
     before = snapshot(early)
     with pytest.raises(DomainError, match="Renewal opens on") as error:
-        certification_renew(actor=cast.applicant, certification=early, ethics_version=ethics)
+        certification_renew(
+            actor=cast.applicant, certification=early, ethics_version=ethics, **ATTESTED
+        )
     assert error.value.code == "invalid"
     assert snapshot(early) == before
 
-    short = renewable(cast.other_applicant)
-    short.ce_credits.filter(category="law_and_ethics").update(hours=Decimal("5.75"))
-    before = snapshot(short)
-    with pytest.raises(DomainError, match="law and ethics"):
-        certification_renew(actor=cast.other_applicant, certification=short, ethics_version=ethics)
-    assert snapshot(short) == before
+    due = renewable(cast.other_applicant)
+    before = snapshot(due)
+    for attest_ce, attest_records, message in (
+        (False, True, "Confirm that you completed 20 hours"),
+        (True, False, "keep the records"),
+    ):
+        with pytest.raises(DomainError, match=message) as error:
+            certification_renew(
+                actor=cast.other_applicant,
+                certification=due,
+                ethics_version=ethics,
+                attest_ce=attest_ce,
+                attest_records=attest_records,
+            )
+        assert error.value.field == "attest"
+    assert snapshot(due) == before
     assert not Renewal.objects.exists()
+    assert not FeeDue.objects.exists()
+
+
+def test_pending_or_missing_ce_never_blocks_a_renewal(cast):
+    """The program renews on attestation: logged CE is counted on the renewal, pending CE is
+    not, and neither is required (capeercertification.org, renewal)."""
+    certification = renewable(cast.applicant)
+    certification.ce_credits.filter(category="law_and_ethics").update(status="pending")
+    renewal = certification_renew(
+        actor=cast.applicant,
+        certification=certification,
+        ethics_version=EthicsVersionFactory(),
+        **ATTESTED,
+    )
+    assert (renewal.ce_total_hours, renewal.ce_law_and_ethics_hours) == (Decimal("14"), 0)
+    bare = certification_in(
+        "active", holder=cast.other_applicant, expires_on=today() + datetime.timedelta(days=5)
+    )
+    renewal = certification_renew(
+        actor=cast.other_applicant,
+        certification=bare,
+        ethics_version=EthicsVersionFactory(version="2"),
+        **ATTESTED,
+    )
+    assert renewal.ce_total_hours == 0
 
 
 def test_renew_refused_for_a_suspended_certification_and_for_strangers(cast):
@@ -607,7 +658,10 @@ def test_renew_refused_for_a_suspended_certification_and_for_strangers(cast):
     for who in ("other_applicant", "other_admin", "state"):
         with pytest.raises(PermissionDenied):
             certification_renew(
-                actor=getattr(cast, who), certification=certification, ethics_version=ethics
+                actor=getattr(cast, who),
+                certification=certification,
+                ethics_version=ethics,
+                **ATTESTED,
             )
     Certification.objects.filter(pk=certification.pk).update(
         status="suspended", suspended_on=today()
@@ -615,7 +669,7 @@ def test_renew_refused_for_a_suspended_certification_and_for_strangers(cast):
     before = snapshot(certification)
     with pytest.raises(DomainError) as error:
         certification_renew(
-            actor=cast.applicant, certification=certification, ethics_version=ethics
+            actor=cast.applicant, certification=certification, ethics_version=ethics, **ATTESTED
         )
     assert error.value.code == "conflict"
     assert error.value.message == (
@@ -631,12 +685,17 @@ def test_renew_requires_the_current_code_of_ethics(cast):
     certification = renewable(cast.applicant)
     before = snapshot(certification)
     with pytest.raises(DomainError, match="version 2025.1") as error:
-        certification_renew(actor=cast.applicant, certification=certification, ethics_version=old)
+        certification_renew(
+            actor=cast.applicant, certification=certification, ethics_version=old, **ATTESTED
+        )
     assert error.value.field == "ethics_version"
     assert snapshot(certification) == before
 
 
-def expired_certification(holder, days_since_expiry=200):
+def expired_certification(holder, days_since_expiry=400, *, refresher=True):
+    """Expired `days_since_expiry` ago (by default past the 12-month late renewal period),
+    with 20 verified CE hours (6 in law and ethics) in the last weeks and, when `refresher`,
+    the 80-hour refresher course verified since the expiry date."""
     expires_on = today() - datetime.timedelta(days=days_since_expiry)
     certification = certification_in(
         "expired",
@@ -646,6 +705,10 @@ def expired_certification(holder, days_since_expiry=200):
     )
     ce(certification, 14, "general", today() - datetime.timedelta(days=20))
     ce(certification, 6, "law_and_ethics", today() - datetime.timedelta(days=10))
+    if refresher:
+        TrainingRecordFactory(
+            person=holder, completed_on=today() - datetime.timedelta(days=30), status="verified"
+        )
     return certification
 
 
@@ -683,7 +746,13 @@ def test_reinstate_an_expired_certification(cast):
         old_expiry,
         today(),
     )
-    assert (renewal.ce_total_hours, renewal.fee_cents) == (Decimal("20"), 8000)
+    # The reinstatement fee and the late fee (program defaults: $80 and $40).
+    assert (renewal.ce_total_hours, renewal.fee_cents) == (Decimal("20"), 12000)
+    assert sorted(renewal.fees_due.values_list("kind", "amount_cents")) == [
+        ("late", 4000),
+        ("reinstatement", 8000),
+    ]
+    assert renewal.attested_at is None
     assert_event(
         certification,
         verb="certification_reinstate",
@@ -693,6 +762,149 @@ def test_reinstate_an_expired_certification(cast):
     )
     assert [kind for kind, _u, _c in emails(sent)] == ["certification_reinstated"]
     assert renders(sent) == [certification.pk]
+
+
+def test_the_holder_reinstates_their_own_certification(cast):
+    """The portal's Reinstate button works for the holder once everything is on record."""
+    certification = expired_certification(cast.applicant)
+    renewal = certification_reinstate(
+        actor=cast.applicant, certification=certification, ethics_version=EthicsVersionFactory()
+    )
+    certification.refresh_from_db()
+    assert (certification.status, renewal.decided_by) == ("active", cast.applicant)
+
+
+def test_reinstate_refused_without_the_refresher_course_or_the_exam(cast):
+    ethics = EthicsVersionFactory()
+    certification = expired_certification(cast.applicant, refresher=False)
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="80-hour refresher course") as error:
+        certification_reinstate(
+            actor=cast.applicant, certification=certification, ethics_version=ethics
+        )
+    assert error.value.code == "invalid"
+    assert snapshot(certification) == before
+    assert not FeeDue.objects.exists()
+    # A passed exam since the expiry date does instead.
+    application = approved_application(cast.applicant)
+    ExamAttemptFactory(application=application, taken_on=today() - datetime.timedelta(days=3))
+    certification_reinstate(
+        actor=cast.applicant, certification=certification, ethics_version=ethics
+    )
+    assert snapshot(certification)["status"] == "active"
+
+
+def test_reinstate_refused_during_the_late_renewal_period(cast):
+    certification = expired_certification(cast.applicant, days_since_expiry=200)
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="can still be renewed late"):
+        certification_reinstate(
+            actor=cast.admin, certification=certification, ethics_version=EthicsVersionFactory()
+        )
+    assert snapshot(certification) == before
+
+
+def test_late_renewal_after_expiry_with_the_late_fee(cast):
+    ethics = EthicsVersionFactory()
+    certification = expired_certification(cast.applicant, days_since_expiry=200, refresher=False)
+    certification.ce_credits.update(status="pending")
+    old_expiry = certification.expires_on
+    with follow_ups() as sent:
+        renewal = certification_renew(
+            actor=cast.applicant, certification=certification, ethics_version=ethics, **ATTESTED
+        )
+    certification.refresh_from_db()
+    assert certification.status == "active"
+    # Valid 2 years from the day it is granted; the new cycle starts that day.
+    assert certification.expires_on == certification_expiry(today())
+    assert certification.cycle_started_on == today()
+    assert (renewal.kind, renewal.previous_expires_on, renewal.fee_cents) == (
+        "late_renewal",
+        old_expiry,
+        12000,
+    )
+    assert sorted(renewal.fees_due.values_list("kind", "amount_cents")) == [
+        ("late", 4000),
+        ("renewal", 8000),
+    ]
+    assert_event(
+        certification,
+        verb="certification_renew",
+        actor=cast.applicant,
+        from_state="expired",
+        to_state="active",
+    )
+    [(kind, _user, context)] = emails(sent)
+    assert (kind, context["late"], context["fee_total"]) == (
+        "certification_renewed",
+        True,
+        "$120.00",
+    )
+
+
+def test_late_renewal_through_the_limit_and_not_a_day_later(cast):
+    ethics = EthicsVersionFactory()
+    expires_on = today() - datetime.timedelta(days=30)
+    last_day = late_renewal_last_day(expires_on)
+    on_the_limit = certification_in("expired", holder=cast.applicant, expires_on=expires_on)
+    renewal = certification_renew(
+        actor=cast.applicant,
+        certification=on_the_limit,
+        ethics_version=ethics,
+        today=last_day,
+        **ATTESTED,
+    )
+    assert renewal.kind == "late_renewal"
+
+    too_late = certification_in("expired", holder=cast.other_applicant, expires_on=expires_on)
+    before = snapshot(too_late)
+    with pytest.raises(DomainError, match="it can now only be reinstated"):
+        certification_renew(
+            actor=cast.other_applicant,
+            certification=too_late,
+            ethics_version=ethics,
+            today=last_day + datetime.timedelta(days=1),
+            **ATTESTED,
+        )
+    assert snapshot(too_late) == before
+
+
+def test_the_late_renewal_limit_is_the_programs_policy(cast):
+    policy_row = ProgramPolicy.current()
+    policy_row.late_renewal_limit_months = 3
+    policy_row.save()
+    certification = expired_certification(cast.applicant, days_since_expiry=120, refresher=True)
+    with pytest.raises(DomainError, match="it can now only be reinstated"):
+        certification_renew(
+            actor=cast.applicant,
+            certification=certification,
+            ethics_version=EthicsVersionFactory(),
+            **ATTESTED,
+        )
+    certification_reinstate(
+        actor=cast.applicant,
+        certification=certification,
+        ethics_version=EthicsVersionFactory(version="2"),
+    )
+    assert snapshot(certification)["status"] == "active"
+
+
+def test_a_second_late_renewal_charges_nothing_more(cast):
+    """A double click or a retried request: the second call is refused once the first has
+    committed, and the late fee is due exactly once."""
+    ethics = EthicsVersionFactory()
+    certification = expired_certification(cast.applicant, days_since_expiry=40, refresher=False)
+    certification_renew(
+        actor=cast.applicant, certification=certification, ethics_version=ethics, **ATTESTED
+    )
+    before = snapshot(certification)
+    with pytest.raises(DomainError, match="Renewal opens on"):
+        certification_renew(
+            actor=cast.applicant, certification=certification, ethics_version=ethics, **ATTESTED
+        )
+    assert snapshot(certification) == before
+    assert FeeDue.objects.filter(kind="late").count() == 1
+    assert Renewal.objects.count() == 1
 
 
 def test_reinstate_refused_without_ce_and_from_other_states(cast):

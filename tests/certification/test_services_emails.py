@@ -116,14 +116,25 @@ def run_every_emailing_transition(cast) -> list[tuple[str, int, dict]]:
                 expires_on=expires_on,
             )
         )
-        certification_renew(actor=cast.admin, certification=renewing, ethics_version=ethics)
-        expired_on = today() - datetime.timedelta(days=100)
+        certification_renew(
+            actor=cast.admin,
+            certification=renewing,
+            ethics_version=ethics,
+            attest_ce=True,
+            attest_records=True,
+        )
+        expired_on = today() - datetime.timedelta(days=400)
         lapsed = with_ce(
             certification_in(
                 "expired",
                 issued_on=expired_on.replace(year=expired_on.year - 2),
                 expires_on=expired_on,
             )
+        )
+        TrainingRecordFactory(
+            person=lapsed.holder,
+            completed_on=today() - datetime.timedelta(days=30),
+            status="verified",
         )
         certification_reinstate(actor=cast.admin, certification=lapsed, ethics_version=ethics)
     return emails(sent)

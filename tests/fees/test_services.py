@@ -116,18 +116,56 @@ def test_a_renewal_makes_the_renewal_fee_due_at_the_issuing_countys_amount(cast)
         actor=certification.holder,
         certification=certification,
         ethics_version=EthicsVersionFactory(),
+        attest_ce=True,
+        attest_records=True,
     )
 
     assert renewal.fee_cents == 6000
     assert _fees(renewal=renewal) == [("renewal", 6000)]
 
 
-def test_a_reinstatement_makes_the_reinstatement_fee_due(cast):
+def test_a_late_renewal_makes_the_renewal_and_late_fees_due_once(cast):
+    fee_schedule_set(actor=cast.admin, county=cast.county, amounts={"late": 2500})
     certification = certification_in(
         "expired",
         issuing_county=cast.county,
         issued_on=today() - datetime.timedelta(days=800),
         expires_on=today() - datetime.timedelta(days=70),
+    )
+
+    renewal = certification_renew(
+        actor=certification.holder,
+        certification=certification,
+        ethics_version=EthicsVersionFactory(),
+        attest_ce=True,
+        attest_records=True,
+    )
+    # A retried task recording the late fee again finds the one already due.
+    again = fee_due_record(
+        actor=None,
+        county=cast.county,
+        person=certification.holder,
+        kind="late",
+        renewal=renewal,
+    )
+
+    assert renewal.fee_cents == 8000 + 2500
+    assert _fees(renewal=renewal) == [("renewal", 8000), ("late", 2500)]
+    assert again == renewal.fees_due.get(kind="late")
+    assert FeeDue.objects.filter(kind="late").count() == 1
+
+
+def test_a_reinstatement_makes_the_reinstatement_and_late_fees_due(cast):
+    certification = certification_in(
+        "expired",
+        issuing_county=cast.county,
+        issued_on=today() - datetime.timedelta(days=1130),
+        expires_on=today() - datetime.timedelta(days=400),
+    )
+    TrainingRecordFactory(
+        person=certification.holder,
+        completed_on=today() - datetime.timedelta(days=20),
+        status="verified",
     )
     CeCreditFactory(
         certification=certification,
@@ -140,7 +178,7 @@ def test_a_reinstatement_makes_the_reinstatement_fee_due(cast):
         actor=cast.admin, certification=certification, ethics_version=EthicsVersionFactory()
     )
 
-    assert _fees(renewal=renewal) == [("reinstatement", 8000)]
+    assert _fees(renewal=renewal) == [("reinstatement", 8000), ("late", 4000)]
 
 
 def test_the_same_fee_is_recorded_once(cast):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from certification.models import Certification, CertificationSpecialization, Renewal
 from continuing_ed.models import CeCredit
+from fees.models import FeeDue
 from tests.factories import (
     MINIMAL_PDF,
     CeCreditFactory,
@@ -20,6 +21,7 @@ from tests.factories import (
 from tests.portal.conftest import bomb_png, pdf_file, rendered_certificate
 
 pytestmark = pytest.mark.django_db
+ATTESTED = {"attest_ce": "on", "attest_records": "on"}
 
 
 def today() -> datetime.date:
@@ -209,13 +211,20 @@ def test_renewal_needs_the_ethics_affirmed_then_extends_two_years(
     previous = renewable.expires_on
     assert "Hope." in applicant_client.get(page).content.decode()
 
-    unaffirmed = applicant_client.post(page, {"ethics_version": ethics.pk})
+    unaffirmed = applicant_client.post(page, {"ethics_version": ethics.pk, **ATTESTED})
     assert unaffirmed.context["form"].errors["affirm"] == [
         "Check the box to affirm the Code of Ethics."
     ]
+    unattested = applicant_client.post(page, {"ethics_version": ethics.pk, "affirm": "on"})
+    assert unattested.context["form"].errors == {
+        "attest_ce": ["Check the box to confirm your continuing education."],
+        "attest_records": ["Check the box to confirm that you keep the records."],
+    }
     assert not Renewal.objects.exists()
 
-    response = applicant_client.post(page, {"affirm": "on", "ethics_version": ethics.pk})
+    response = applicant_client.post(
+        page, {"affirm": "on", "ethics_version": ethics.pk, **ATTESTED}
+    )
 
     assert response["Location"] == reverse("portal:certification")
     renewable.refresh_from_db()
@@ -224,13 +233,109 @@ def test_renewal_needs_the_ethics_affirmed_then_extends_two_years(
     assert (renewal.ethics_version, renewal.ce_total_hours) == (ethics, 20)
 
 
-def test_an_expired_certification_is_offered_reinstatement(cast, ethics, applicant_client):
-    certification = certification_expiring_in(-10, cast.applicant)
+def test_pending_ce_does_not_block_renewal_and_is_shown(cast, ethics, renewable, applicant_client):
+    renewable.ce_credits.filter(category="law_and_ethics").update(status="pending")
+    page = reverse("portal:renewal")
+
+    response = applicant_client.get(page)
+    html = response.content.decode()
+    assert response.context["problems"] == []
+    assert "14 verified hours, 0 of them in law and ethics." in html
+    assert "6 more hours are waiting for review." in html
+    assert "Renewal fee" in html and "$80.00" in html and "Late renewal fee" not in html
+
+    applicant_client.post(page, {"affirm": "on", "ethics_version": ethics.pk, **ATTESTED})
+    renewal = Renewal.objects.get(certification=renewable)
+    assert (renewal.kind, renewal.ce_total_hours, renewal.attested_at is not None) == (
+        "renewal",
+        14,
+        True,
+    )
+
+
+def expired(holder, days_since_expiry: int) -> Certification:
+    certification = certification_expiring_in(-days_since_expiry, holder)
     Certification.objects.filter(pk=certification.pk).update(status="expired")
+    certification.refresh_from_db()
+    return certification
 
-    html = applicant_client.get(reverse("portal:renewal")).content.decode()
 
+def test_an_expired_certification_is_offered_a_late_renewal_with_its_fee(
+    cast, ethics, applicant_client
+):
+    """The bug this fixes: an expired peer was offered "Reinstate", which led to a 403. Inside
+    the late renewal period the offer is a late renewal, and it works."""
+    certification = expired(cast.applicant, 10)
+    card = applicant_client.get(reverse("portal:certification")).content.decode()
+    assert "Renew my certification late" in card and "Reinstate my certification" not in card
+    home = applicant_client.get(reverse("portal:home")).content.decode()
+    assert "Renew my certification late" in home
+
+    page = applicant_client.get(reverse("portal:renewal"))
+    html = page.content.decode()
+    assert page.status_code == 200 and page.context["problems"] == []
+    assert "Renew my certification late" in html
+    assert "Late renewal fee" in html and "$40.00" in html and "$120.00" in html
+    assert "How to pay" in html
+
+    response = applicant_client.post(
+        reverse("portal:renewal"), {"affirm": "on", "ethics_version": ethics.pk, **ATTESTED}
+    )
+    assert response.status_code == 302
+    certification.refresh_from_db()
+    assert certification.status == "active"
+    assert Renewal.objects.get(certification=certification).kind == "late_renewal"
+    # A second submission (a double click) charges nothing more.
+    again = applicant_client.post(
+        reverse("portal:renewal"), {"affirm": "on", "ethics_version": ethics.pk, **ATTESTED}
+    )
+    assert again.status_code == 200
+    assert FeeDue.objects.filter(kind="late").count() == 1
+    assert Renewal.objects.count() == 1
+
+
+def test_past_the_late_period_reinstatement_is_offered_and_says_what_it_needs(
+    cast, ethics, applicant_client
+):
+    certification = expired(cast.applicant, 400)
+    card = applicant_client.get(reverse("portal:certification")).content.decode()
+    assert "See what reinstatement needs" in card
+
+    page = applicant_client.get(reverse("portal:renewal"))
+    html = page.content.decode()
+    assert page.status_code == 200
     assert "Reinstate my certification" in html and "You cannot reinstate yet" in html
+    assert "80-hour refresher course" in html
+    assert "Reinstatement fee" in html and "Late renewal fee" in html
+    applicant_client.post(reverse("portal:renewal"), {"affirm": "on", "ethics_version": ethics.pk})
+    assert not Renewal.objects.exists()
+
+    TrainingRecordFactory(
+        person=cast.applicant, completed_on=today() - datetime.timedelta(days=20), status="verified"
+    )
+    for hours, category in ((14, "general"), (6, "law_and_ethics")):
+        CeCreditFactory(
+            certification=certification,
+            hours=hours,
+            category=category,
+            status="verified",
+            completed_on=today() - datetime.timedelta(days=10),
+        )
+    response = applicant_client.post(
+        reverse("portal:renewal"), {"affirm": "on", "ethics_version": ethics.pk}
+    )
+    assert response.status_code == 302
+    certification.refresh_from_db()
+    assert certification.status == "active"
+    assert Renewal.objects.get(certification=certification).kind == "reinstatement"
+
+
+def test_the_late_renewal_page_in_spanish(cast, ethics, applicant_client):
+    expired(cast.applicant, 10)
+    applicant_client.cookies["peercert_language"] = "es"
+    html = applicant_client.get(reverse("portal:renewal")).content.decode()
+    assert "Renovar mi certificación fuera de plazo" in html
+    assert "Cómo pagar" in html
 
 
 def test_a_verified_specialization_course_is_added(cast, certified, applicant_client):

@@ -284,6 +284,41 @@ def test_without_context_a_certifications_status_cannot_be_changed(private_rows)
     assert Certification.objects.get(pk=certification.pk).status == "active"
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "changed"),
+    [
+        ("expired", "active", True),  # a late renewal or a reinstatement by the holder
+        ("active", "active", True),  # a renewal (the expiry date moves)
+        ("active", "revoked", False),
+        ("active", "suspended", False),
+        ("suspended", "active", False),
+        ("vacated", "active", False),
+        ("expired", "vacated", False),
+    ],
+)
+def test_the_holder_changes_the_status_only_from_expired_to_active(
+    cast, private_rows, before, after, changed
+):
+    certification = private_rows.certification
+    suspended_on = certification.issued_on if before == "suspended" else None
+    Certification.objects.filter(pk=certification.pk).update(
+        status=before, suspended_on=suspended_on
+    )
+    update = (
+        "UPDATE certification_certification SET status = %s, expires_on = expires_on + 1 "
+        "WHERE id = %s"
+    )
+    with acting(user_id=cast.applicant.pk) as cursor:
+        if changed:
+            cursor.execute(update, [after, certification.pk])
+            assert cursor.rowcount == 1
+        else:
+            with pytest.raises(ProgrammingError, match="row-level security"):
+                cursor.execute(update, [after, certification.pk])
+    # `acting` rolls its savepoint back: nothing is kept either way.
+    assert Certification.objects.get(pk=certification.pk).status == before
+
+
 @pytest.mark.parametrize("system", [False, True])
 def test_no_one_deletes_a_certification(private_rows, system):
     with acting(system=system) as cursor, pytest.raises(ProgrammingError, match="denied"):

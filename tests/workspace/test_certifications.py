@@ -1,11 +1,14 @@
 """A certification's page and its discipline actions: suspend, lift, revoke (reason required,
 confirmation page), reinstate; administrators only."""
 
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from certification.models import Certification, Renewal
-from tests.factories import CeCreditFactory, EthicsVersionFactory
+from tests.factories import CeCreditFactory, EthicsVersionFactory, TrainingRecordFactory
 
 
 def _url(name: str, *args) -> str:
@@ -80,9 +83,16 @@ def test_reviewers_suspend_lift_and_revoke_but_cannot_reinstate(cast, world, cli
 
 def test_reinstate_refused_without_ce_then_allowed_with_it(cast, world, client):
     EthicsVersionFactory()
+    # Past the 12-month late renewal period: reinstatement is the way back.
+    today = timezone.localdate()
+    Certification.objects.filter(pk=world.expired.pk).update(
+        issued_on=today - datetime.timedelta(days=1130),
+        cycle_started_on=today - datetime.timedelta(days=1130),
+        expires_on=today - datetime.timedelta(days=400),
+    )
     client.force_login(cast.admin)
     page = client.get(_url("certification", world.expired.pk))
-    assert page.context["reinstatement_problems"]
+    assert any("refresher course" in p for p in page.context["reinstatement_problems"])
     response = client.post(
         _url("certification_reinstate", world.expired.pk), {"ethics_affirmed": "on"}
     )
@@ -90,6 +100,11 @@ def test_reinstate_refused_without_ce_then_allowed_with_it(cast, world, client):
     assert response.context["form"].non_field_errors()
     assert _status(world.expired) == "expired"
 
+    TrainingRecordFactory(
+        person=world.expired.holder,
+        completed_on=today - datetime.timedelta(days=20),
+        status="verified",
+    )
     CeCreditFactory(certification=world.expired, hours=14, category="general", status="verified")
     CeCreditFactory(
         certification=world.expired, hours=6, category="law_and_ethics", status="verified"

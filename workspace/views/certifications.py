@@ -11,9 +11,15 @@ from django.views.decorators.http import require_safe
 from audit.selectors import audit_events_for
 from certification import rules, services
 from certification.models import Certification, CertificationStatus, Renewal
-from certification.selectors import certification_get, ethics_version_current
+from certification.selectors import (
+    certification_get,
+    ethics_version_current,
+    training_records_for,
+)
 from continuing_ed.selectors import ce_credits_for
 from core.errors import DomainError
+from counties.models import ProgramPolicy
+from exams.selectors import exam_attempts_for
 from workspace.access import CountyWorkspace, workspace_view
 from workspace.forms import OptionalReasonForm, ReasonForm, ReinstateForm
 from workspace.timeline import timeline_entries
@@ -73,12 +79,35 @@ def certification_detail(request: HttpRequest, workspace: CountyWorkspace, pk: i
         or (certification.status == C.EXPIRED and certification.suspended_on is not None),
         "can_reinstate": certification.status == C.EXPIRED,
         "reinstatement_problems": (
-            rules.reinstatement_problems(certification, ce_credits, on=today)
+            _reinstatement_problems(user, certification, ce_credits, today=today)
             if certification.status == C.EXPIRED
             else []
         ),
     }
     return render(request, "workspace/certification_detail.html", context)
+
+
+def _reinstatement_problems(user, certification: Certification, ce_credits, *, today) -> list[str]:
+    """The reasons the service would give for refusing a reinstatement today
+    (docs/domain.md#late-renewal-and-reinstatement): the same rule, with the holder's training
+    and exam sittings since the expiry date as this staff member may read them."""
+    return rules.reinstatement_problems(
+        certification,
+        ce_credits,
+        on=today,
+        training_records=list(
+            training_records_for(user)
+            .filter(person_id=certification.holder_id)
+            .select_related("provider")
+        ),
+        exam_attempts=list(
+            exam_attempts_for(user).filter(
+                application__applicant_id=certification.holder_id,
+                taken_on__gt=certification.expires_on,
+            )
+        ),
+        limit_months=ProgramPolicy.current().late_renewal_limit_months,
+    )
 
 
 def _discipline(
@@ -205,8 +234,9 @@ def certification_reinstate(
         perform=lambda c, data: _reinstate(request, c),
         title=_("Reinstate the certification"),
         intro=_(
-            "An expired certification can be reinstated before it is vacated, with the CE hours "
-            "the rules require and the current Code of Ethics affirmed."
+            "After the late renewal period and before it is vacated, an expired certification "
+            "can be reinstated with the refresher course or a passed exam, the CE hours the "
+            "rules require and the current Code of Ethics affirmed."
         ),
         submit=_("Reinstate"),
         success=_("Certification reinstated. The peer has been told."),
