@@ -8,12 +8,16 @@ any of them.
 """
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from counties.models import ProgramPolicy
 from fees.models import FeeKind, FeeSchedule
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # The ProgramPolicy field holding the program's default for each kind of fee.
 DEFAULT_FIELD = {
@@ -25,7 +29,7 @@ DEFAULT_FIELD = {
 }
 # Why each kind of fee is charged, in the words shown to the person who owes it
 # (capeercertification.org/fee-schedule/; the late fee: DHCS FAQ).
-FEE_REASONS = {
+FEE_REASONS: dict[str, "StrOrPromise"] = {
     FeeKind.APPLICATION: gettext_lazy("Charged once for each application submitted."),
     FeeKind.EXAM: gettext_lazy("Charged for each sitting of the certification exam."),
     FeeKind.RENEWAL: gettext_lazy("Charged for each renewal of the certification."),
