@@ -33,7 +33,7 @@ EXPIRED_TO_ACTIVE = (
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0018_row_level_security_every_table'),
+        ('certification', '0021_county_roster_index_covering'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
