@@ -65,6 +65,11 @@ app.conf.beat_schedule = {
         "task": "documents.tasks.removed_files_purge_daily",
         "schedule": crontab(hour=2, minute=40),
     },
+    # Personal data exports past their 7 days (privacy.services).
+    "personal-data-exports-purge": {
+        "task": "privacy.tasks.personal_data_exports_purge_daily",
+        "schedule": crontab(hour=2, minute=50),
+    },
     "outbox-prune": {
         "task": "jobs.tasks.outbox_prune",
         "schedule": crontab(hour=3, minute=10),

@@ -286,6 +286,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # daily).
 PERSON_STORAGE_QUOTA_BYTES = env.int("PERSON_STORAGE_QUOTA_BYTES", default=100 * 1024 * 1024)
 REMOVED_FILE_RETENTION_DAYS = env.int("REMOVED_FILE_RETENTION_DAYS", default=90)
+# A personal data export can be downloaded for this many days, then its file is deleted
+# (our choice, docs/domain.md#personal-data; privacy.services).
+PERSONAL_DATA_EXPORT_KEEP_DAYS = env.int("PERSONAL_DATA_EXPORT_KEEP_DAYS", default=7)
 
 # Every email is logged (notifications.EmailLog) by notifications.mail.LoggedEmailBackend,
 # which delivers it through the backend named by the EMAIL_BACKEND variable.

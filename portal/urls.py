@@ -53,5 +53,6 @@ urlpatterns = [
     path("certification/specializations/", certified.specializations, name="specializations"),
     path("privacy/", privacy.privacy, name="privacy"),
     path("privacy/download/", privacy.privacy_download, name="privacy_download"),
+    path("privacy/download/file/", privacy.privacy_export_file, name="privacy_export_file"),
     path("privacy/close/", privacy.privacy_close, name="privacy_close"),
 ]

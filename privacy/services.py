@@ -27,11 +27,17 @@ import datetime
 import json
 import shutil
 import tempfile
+import uuid
 import zipfile
+from collections.abc import Callable
 from typing import IO, Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -46,6 +52,7 @@ from certification.models import OPEN_APPLICATION_STATUSES, Certification
 from certification.selectors import applications_for
 from core.errors import DomainError
 from core.rls import rls_context
+from jobs.services import enqueue
 from notifications.services import notify
 from privacy.selectors import CHUNK_BYTES, DATA_FILE, README_FILE, personal_data
 
@@ -85,20 +92,24 @@ def _copy_into(archive: zipfile.ZipFile, stored_file: Any, name: str) -> bool:
     return True
 
 
-def personal_data_export(*, user: User) -> IO[bytes]:
+def personal_data_export(
+    *, user: User, progress: Callable[[int, int], None] | None = None
+) -> IO[bytes]:
     """The ZIP archive of everything held about `user` (module docstring), as an anonymous
     temporary file positioned at its start. The caller closes it (FileResponse does), which
     frees the disk space. Writes one audit event. PermissionDenied for anyone not signed in
-    and active."""
+    and active. `progress(done, total)` is called as files are copied."""
     data, files = personal_data(user)
     missing = set()
     # Returned open, for the caller to stream and close: not a `with` block.
     handle = tempfile.TemporaryFile(suffix=".zip")  # noqa: SIM115
     try:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for row, name in files:
+            for done, (row, name) in enumerate(files, start=1):
                 if not _copy_into(archive, row.file, name):
                     missing.add(name)
+                if progress is not None:
+                    progress(done, len(files))
             for entry in (*data["documents"], *data["certificate_files"]):
                 entry["file_missing"] = entry["file_in_archive"] in missing
             archive.writestr(
@@ -117,6 +128,150 @@ def personal_data_export(*, user: User) -> IO[bytes]:
     )
     handle.seek(0)
     return handle
+
+
+# The data export in the background (issue 18, item 7): asked for on the privacy page, built
+# by a worker (`privacy.tasks`), stored for `settings.PERSONAL_DATA_EXPORT_KEEP_DAYS` under a
+# random name, announced by email and downloaded from the key-less
+# `portal:privacy_export_file` by its owner only. Its state (queued, building with files done
+# of total, ready, failed) lives in the cache, one per person: there is nothing to keep once
+# the file is gone.
+EXPORT_TASK = "privacy.tasks.personal_data_export_build"
+EXPORT_STALE_SECONDS = 30 * 60  # a build not heard of for this long may be asked for again
+EXPORT_FOLDER = "exports"
+QUEUED, BUILDING, READY, FAILED = "queued", "building", "ready", "failed"
+
+
+def _export_key(user_id: int) -> str:
+    return f"privacy:export:{user_id}"
+
+
+def _export_save(user_id: int, state: dict[str, Any]) -> None:
+    state["updated_at"] = timezone.now().isoformat()
+    keep = settings.PERSONAL_DATA_EXPORT_KEEP_DAYS * 24 * 3600
+    cache.set(_export_key(user_id), state, timeout=keep)
+
+
+def personal_data_export_state(user: User) -> dict[str, Any] | None:
+    """The person's latest export: {"id", "status", "done", "total", "size", "expires_at",
+    ...}, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    state = cache.get(_export_key(user.pk))
+    return state if isinstance(state, dict) else None
+
+
+def personal_data_export_request(*, user: User) -> dict[str, Any]:
+    """Queue a new export of `user`'s data, unless one is already queued or being built (a
+    double click, a second tab): then that one is returned. Call inside the request's
+    transaction (the task is queued when it commits)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise PermissionDenied
+    current = personal_data_export_state(user)
+    if current is not None and current["status"] in (QUEUED, BUILDING):
+        updated = datetime.datetime.fromisoformat(current["updated_at"])
+        if (timezone.now() - updated).total_seconds() < EXPORT_STALE_SECONDS:
+            return current
+    state: dict[str, Any] = {
+        "id": uuid.uuid4().hex,
+        "status": QUEUED,
+        "done": 0,
+        "total": 0,
+        "requested_at": timezone.now().isoformat(),
+        # The file of the previous export stays downloadable until this one is ready.
+        "previous": current if current is not None and current["status"] == READY else None,
+    }
+    _export_save(user.pk, state)
+    enqueue(EXPORT_TASK, user_id=user.pk, export_id=state["id"])
+    return state
+
+
+def personal_data_export_build(*, user_id: int, export_id: str) -> str:
+    """Build export `export_id` of user `user_id` (the task): the archive, read acting for
+    the person (the wall shows the worker only their rows), progress recorded as files are
+    copied, then stored under a random name and announced by email. Safe to run twice: an
+    export already ready, replaced by a newer request or unknown is left alone. Returns the
+    status reached."""
+    key_state = cache.get(_export_key(user_id))
+    if not isinstance(key_state, dict) or key_state.get("id") != export_id:
+        return "unknown"
+    if key_state["status"] == READY:
+        return READY
+    state: dict[str, Any] = key_state
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        state["status"] = FAILED
+        _export_save(user_id, state)
+        return FAILED
+    state["status"] = BUILDING
+    _export_save(user_id, state)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 5 == 0:
+            state.update(done=done, total=total)
+            _export_save(user_id, state)
+
+    with rls_context(user):
+        handle = personal_data_export(user=user, progress=progress)
+    try:
+        name = default_storage.save(f"{EXPORT_FOLDER}/{uuid.uuid4().hex}.zip", File(handle))
+        size = default_storage.size(name)
+    finally:
+        handle.close()
+    if cache.get(_export_key(user_id), {}).get("id") != export_id:
+        default_storage.delete(name)  # a newer request replaced this one meanwhile
+        return "replaced"
+    previous = state.pop("previous", None)
+    if previous and previous.get("file"):
+        default_storage.delete(previous["file"])
+    expires_at = timezone.now() + datetime.timedelta(days=settings.PERSONAL_DATA_EXPORT_KEEP_DAYS)
+    state.update(
+        status=READY, file=name, size=size, expires_at=expires_at.isoformat(),
+        finished_at=timezone.now().isoformat(),
+    )  # fmt: skip
+    _export_save(user_id, state)
+    with transaction.atomic(), rls_context(system=True, savepoint=False):
+        notify(
+            user=user,
+            kind="personal_data_export_ready",
+            context={"expires_on": timezone.localdate(expires_at).isoformat()},
+        )
+    return READY
+
+
+def personal_data_export_file(user: User) -> tuple[IO[bytes], dict[str, Any]] | None:
+    """The person's ready export, opened, with its state; None when there is none (never
+    another person's: the state is found by the asker's own id)."""
+    state = personal_data_export_state(user)
+    if state is None:
+        return None
+    ready = state if state["status"] == READY else state.get("previous")
+    if not ready or not ready.get("file"):
+        return None
+    if datetime.datetime.fromisoformat(ready["expires_at"]) < timezone.now():
+        return None
+    try:
+        return default_storage.open(ready["file"], "rb"), ready
+    except FileNotFoundError:
+        return None
+
+
+def personal_data_exports_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete stored exports older than PERSONAL_DATA_EXPORT_KEEP_DAYS (daily, `privacy.tasks`).
+    Returns the number deleted."""
+    keep = datetime.timedelta(days=settings.PERSONAL_DATA_EXPORT_KEEP_DAYS)
+    cutoff = (now or timezone.now()) - keep
+    try:
+        _folders, names = default_storage.listdir(EXPORT_FOLDER)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in names:
+        path = f"{EXPORT_FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted
 
 
 def account_close_problems(user: User) -> list[str]:

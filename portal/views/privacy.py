@@ -1,11 +1,16 @@
 """Your data: what the program keeps and why, downloading all of it, closing the account
 (`privacy.services`)."""
 
+import datetime
+
 from allauth.core import ratelimit
+from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certification.models import OPEN_APPLICATION_STATUSES
@@ -39,23 +44,63 @@ def _close_context(request: HttpRequest) -> dict:
     }
 
 
+def _export_context(request: HttpRequest) -> dict:
+    state = privacy_services.personal_data_export_state(request.user)
+    ready = None
+    if state is not None:
+        ready = state if state["status"] == privacy_services.READY else state.get("previous")
+    return {
+        "export": state,
+        "export_pending": state is not None
+        and state["status"] in (privacy_services.QUEUED, privacy_services.BUILDING),
+        "export_ready": ready,
+        "export_ready_mb": f"{ready['size'] / (1024 * 1024):.1f}" if ready else "",
+        "export_expires_on": (
+            datetime.datetime.fromisoformat(ready["expires_at"]).date() if ready else None
+        ),
+    }
+
+
 @portal_login_required()
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    """What is kept and why, the download button and the way to close the account."""
-    return render(request, "portal/privacy.html", _close_context(request))
+    """What is kept and why, the data export (asked for, its progress, its download) and the
+    way to close the account."""
+    return render(
+        request, "portal/privacy.html", {**_close_context(request), **_export_context(request)}
+    )
 
 
 @portal_login_required()
 @require_POST
 def privacy_download(request: HttpRequest) -> HttpResponse:
-    """One ZIP archive of everything held about the person, built in a temporary file and
-    streamed from it (closing the response deletes it)."""
-    archive = privacy_services.personal_data_export(user=request.user)
+    """Ask for the ZIP archive of everything held about the person: built in the background
+    (`privacy.tasks`), its progress shown on the privacy page, a link emailed when ready. A
+    second click while one is being built changes nothing."""
+    privacy_services.personal_data_export_request(user=request.user)
+    messages.success(
+        request,
+        _(
+            "We are preparing your file. You can leave this page: we will email you when it "
+            "is ready to download."
+        ),
+    )
+    return redirect(reverse("portal:privacy") + "#download")
+
+
+@portal_login_required()
+@require_GET
+def privacy_export_file(request: HttpRequest) -> HttpResponse:
+    """The person's ready export (their own only: found by who asks), as one ZIP attachment."""
+    found = privacy_services.personal_data_export_file(request.user)
+    if found is None:
+        raise Http404("No data export is ready.")
+    handle, state = found
+    finished = datetime.datetime.fromisoformat(state["finished_at"])
     response = FileResponse(
-        archive,
+        handle,
         as_attachment=True,
-        filename=f"my-data-{timezone.localdate().isoformat()}.zip",
+        filename=f"my-data-{timezone.localtime(finished).date().isoformat()}.zip",
         content_type="application/zip",
     )
     response["X-Content-Type-Options"] = "nosniff"

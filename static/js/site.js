@@ -14,3 +14,12 @@ document.addEventListener("submit", function (event) {
   }
   form.dataset.submitted = "true";
 });
+
+// A page showing work in progress (the data export: data-reload-while-pending="5") loads
+// itself again every few seconds until the work is done.
+(function () {
+  var pending = document.querySelector("[data-reload-while-pending]");
+  if (!pending) return;
+  var seconds = parseInt(pending.getAttribute("data-reload-while-pending"), 10) || 5;
+  window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
+})();

@@ -62,6 +62,7 @@ MATRIX = {
     "specializations": Case("certified", methods=("GET", "POST")),
     "privacy": Case("person"),
     "privacy_download": Case("self", get_status=405, methods=("POST",)),
+    "privacy_export_file": Case("self", get_status=404),
     "privacy_close": Case("person", methods=("GET", "POST")),
 }
 OTHERS = ("other_applicant", "reviewer", "admin", "other_admin", "state")
@@ -147,10 +148,25 @@ def test_pages_of_a_certification_are_404_for_someone_without_one(name, cast, wo
 
 
 @pytest.mark.parametrize("name", sorted(n for n, c in MATRIX.items() if c.scope == "self"))
-def test_actions_on_oneself_act_on_whoever_asks_never_the_applicant(name, cast, world):
+def test_actions_on_oneself_act_on_whoever_asks_never_the_applicant(
+    name, cast, world, django_capture_on_commit_callbacks
+):
+    """The data export: asked for (privacy_download) and fetched (privacy_export_file) by
+    whoever asks, holding only their own data."""
+    from jobs.models import OutboxMessage
+    from privacy.services import personal_data_export_build
+
     for member in OTHERS:
         user = getattr(cast, member)
-        response = client_for(user).post(_url(name, world))
+        client = client_for(user)
+        assert client.post(reverse("portal:privacy_download")).status_code == 302
+        task = OutboxMessage.objects.filter(
+            task_name="privacy.tasks.personal_data_export_build", kwargs__user_id=user.pk
+        ).get()
+        assert task.kwargs["user_id"] == user.pk
+        with django_capture_on_commit_callbacks(execute=True):
+            personal_data_export_build(**task.kwargs)
+        response = client.get(reverse("portal:privacy_export_file"))
         assert response.status_code == 200, member
         archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
         data = json.loads(archive.read("personal-data.json"))

@@ -46,6 +46,7 @@ from training.services import training_record_add
 pytestmark = pytest.mark.django_db
 
 DOWNLOAD = reverse("portal:privacy_download")
+EXPORT_FILE = reverse("portal:privacy_export_file")
 CLOSE = reverse("portal:privacy_close")
 
 
@@ -238,9 +239,59 @@ def test_the_export_is_audited_and_a_missing_file_is_marked(cast, history):
     )
 
 
-def test_the_download_answers_one_zip_attachment_of_ones_own_data(cast, history):
-    response = client_for(cast.applicant).post(DOWNLOAD)
+def _export_through_the_page(client, django_capture_on_commit_callbacks):
+    """Ask for the export on the privacy page and run the task it queued here (the real
+    worker runs it in `test_the_export_is_built_by_a_real_worker`)."""
+    from jobs.models import OutboxMessage
+    from privacy.services import personal_data_export_build
 
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+    response = client.post(DOWNLOAD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:privacy") + "#download"
+    (queued,) = OutboxMessage.objects.exclude(pk__in=before).filter(
+        task_name="privacy.tasks.personal_data_export_build"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert personal_data_export_build(**queued.kwargs) == "ready"
+    return client.get(EXPORT_FILE)
+
+
+def test_the_export_is_built_in_the_background_and_downloaded_once_ready(
+    cast, history, django_capture_on_commit_callbacks
+):
+    from jobs.models import OutboxMessage
+
+    client = client_for(cast.applicant)
+    assert client.get(EXPORT_FILE).status_code == 404  # nothing asked for yet
+    response = client.post(DOWNLOAD)
+    # Nothing is built in the request: the task is queued, the page shows the progress.
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(verb="personal_data_export").exists()
+    page = client.get(reverse("portal:privacy"))
+    assert b"Your file is being prepared" in page.content
+    assert b"data-reload-while-pending" in page.content
+    assert client.get(EXPORT_FILE).status_code == 404
+    # A second click while it is queued queues nothing more.
+    client.post(DOWNLOAD)
+    tasks = OutboxMessage.objects.filter(task_name="privacy.tasks.personal_data_export_build")
+    assert tasks.count() == 1
+
+    from privacy.services import personal_data_export_build
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert personal_data_export_build(**tasks.get().kwargs) == "ready"
+        assert personal_data_export_build(**tasks.get().kwargs) == "ready"  # twice: no-op
+    assert AuditEvent.objects.filter(verb="personal_data_export").count() == 1
+    emails = OutboxMessage.objects.filter(
+        task_name="notifications.tasks.email_send", kwargs__kind="personal_data_export_ready"
+    )
+    assert [m.kwargs["user_id"] for m in emails] == [cast.applicant.pk]
+    page = client.get(reverse("portal:privacy"))
+    assert b"Download my data (ZIP" in page.content
+    assert b"data-reload-while-pending" not in page.content
+
+    response = client.get(EXPORT_FILE)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == (
@@ -250,10 +301,16 @@ def test_the_download_answers_one_zip_attachment_of_ones_own_data(cast, history)
     assert response["Cache-Control"] == "private, no-store"
     _archive, data = read_archive(io.BytesIO(b"".join(response.streaming_content)))
     assert data["account"]["email"] == cast.applicant.email
+    # Someone else finds no file of theirs, and never the applicant's.
+    assert client_for(cast.other_applicant).get(EXPORT_FILE).status_code == 404
 
 
-def test_another_person_downloads_only_their_own_data(cast, history):
-    response = client_for(cast.other_applicant).post(DOWNLOAD)
+def test_another_person_downloads_only_their_own_data(
+    cast, history, django_capture_on_commit_callbacks
+):
+    response = _export_through_the_page(
+        client_for(cast.other_applicant), django_capture_on_commit_callbacks
+    )
 
     archive, data = read_archive(io.BytesIO(b"".join(response.streaming_content)))
     other = history["other_document"]
@@ -263,6 +320,22 @@ def test_another_person_downloads_only_their_own_data(cast, history):
     }
     assert data["certifications"] == [] and data["exam_attempts"] == []
     assert b"Reyes" not in b"".join(archive.read(n) for n in archive.namelist())
+
+
+def test_stored_exports_are_deleted_after_seven_days(
+    cast, history, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from privacy.services import personal_data_exports_purge
+
+    client = client_for(cast.applicant)
+    assert _export_through_the_page(client, django_capture_on_commit_callbacks).status_code == 200
+    (name,) = default_storage.listdir("exports")[1]
+    assert personal_data_exports_purge() == 0
+    assert personal_data_exports_purge(now=timezone.now() + datetime.timedelta(days=8)) == 1
+    assert default_storage.listdir("exports")[1] == []
+    assert client.get(EXPORT_FILE).status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_nothing_is_exported(cast, history):
