@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from continuing_ed.models import CeCategory
 from training.models import Specialization
 
 
@@ -194,6 +195,9 @@ class Application(models.Model):
     other_state_certification_number = models.CharField(
         _("other state's certification number"), max_length=50, blank=True
     )
+    other_state_expires_on = models.DateField(
+        _("expiry date of the other state's certification"), null=True, blank=True
+    )
     peer_work_hours = models.PositiveIntegerField(_("hours of peer work"), null=True, blank=True)
     attest_no_pending_discipline = models.BooleanField(
         _("I have no pending discipline in any state"), default=False
@@ -249,6 +253,42 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"Application #{self.pk} ({self.get_status_display()})"
+
+
+class OutOfStateCeRecord(models.Model):
+    """A continuing-education course an out-of-state applicant completed in the 2 years before
+    applying (docs/domain.md#other-pathways), with its proof: a CE certificate document of the
+    application, which county staff verify like the application's other documents. The record
+    counts while its proof stands (not removed, not rejected); removing the proof withdraws
+    it. Never changed or deleted: a correction is a new record."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="out_of_state_ce_records"
+    )
+    title = models.CharField(_("course title"), max_length=200)
+    provider_name = models.CharField(_("provider"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    category = models.CharField(_("category"), max_length=20, choices=CeCategory.choices)
+    completed_on = models.DateField(_("completion date"))
+    document = models.OneToOneField(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        related_name="out_of_state_ce_record",
+        verbose_name=_("proof of completion"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["completed_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="oos_ce_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(category__in=CeCategory.values), name="oos_ce_category_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.hours} h"
 
 
 class CertificationStatus(models.TextChoices):

@@ -23,10 +23,13 @@ Dates (one set of conventions, stated once):
 
 import datetime
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from certification.models import (
     OPEN_APPLICATION_STATUSES,
@@ -36,9 +39,11 @@ from certification.models import (
     Certification,
     CertificationStatus,
     Education,
+    OutOfStateCeRecord,
     Pathway,
     RenewalKind,
 )
+from continuing_ed.models import CeCategory
 from continuing_ed.rules import CreditLike, ce_compliance_problems
 from core import policy
 from core.review import ReviewStatus
@@ -61,13 +66,15 @@ _MISSING_DOCUMENT = {
     ),
 }
 # The application part a reviewer names to ask for a new document of each kind. `other`
-# documents may be added whenever changes are requested; CE certificates never belong to an
-# application.
+# documents may be added whenever changes are requested; a CE certificate belongs to an
+# application only as the proof of an out-of-state applicant's CE record.
 PART_OF_KIND: dict[str, ApplicationPart] = {
     DocumentKind.PHOTO_ID: ApplicationPart.PHOTO_ID,
     DocumentKind.DIPLOMA: ApplicationPart.DIPLOMA,
     DocumentKind.TRAINING_CERTIFICATE: ApplicationPart.TRAINING,
     DocumentKind.RECOMMENDATION_LETTER: ApplicationPart.OUT_OF_STATE,
+    # The proof of an out-of-state applicant's CE record (added with the record).
+    DocumentKind.CE_CERTIFICATE: ApplicationPart.OUT_OF_STATE,
 }
 
 # What the applicant may edit in an application, by the part a reviewer can send back.
@@ -78,6 +85,7 @@ EDITABLE_FIELDS_BY_PART: dict[str, tuple[str, ...]] = {
     ApplicationPart.OUT_OF_STATE: (
         "other_state",
         "other_state_certification_number",
+        "other_state_expires_on",
         "peer_work_hours",
         "attest_no_pending_discipline",
     ),
@@ -170,21 +178,257 @@ def _current_documents(documents: Iterable[Document]) -> set[str]:
     }
 
 
-def _out_of_state_problems(application: Application) -> list[str]:
-    problems = []
+@dataclass(frozen=True)
+class ChecklistLine:
+    """One requirement of a pathway and whether it is met: `label` names it, `on_file` says
+    what the application holds for it, `why` the reasons it is not met (empty: met)."""
+
+    label: str
+    on_file: str
+    why: tuple[str, ...]
+
+    @property
+    def met(self) -> bool:
+        return not self.why
+
+
+def submitted_on(application: Application, *, on: datetime.date) -> datetime.date:
+    """The day `application` was submitted (local date), or `on` for one not submitted yet:
+    the day the out-of-state CE window ends."""
+    if application.submitted_at is None:
+        return on
+    return timezone.localdate(application.submitted_at)
+
+
+def out_of_state_ce_window(
+    submitted: datetime.date, *, on: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The CE that counts for an out-of-state application submitted on `submitted`, checked on
+    `on`: completed in the past 2 years when it was submitted, from the same date 2 years
+    earlier, through `on` (a course finished while the application waits counts too), both
+    included. Submitted 2026-12-07: from 2024-12-07 (29 February → 28 February)."""
+    return add_years(submitted, -policy.OUT_OF_STATE_CE_YEARS), max(on, submitted)
+
+
+def _standing(status: str, removed: bool, *, verified: bool) -> bool:
+    """Whether a document counts: not removed, and verified (`verified`) or not rejected."""
+    if removed:
+        return False
+    return status == ReviewStatus.VERIFIED if verified else status != ReviewStatus.REJECTED
+
+
+def _other_state_line(application: Application, *, on: datetime.date) -> ChecklistLine:
+    why = []
     if not application.other_state:
-        problems.append(_("Enter the state that certified you."))
+        why.append(_("Enter the state that certified you."))
     if not application.other_state_certification_number:
-        problems.append(_("Enter your certification number in that state."))
-    hours = application.peer_work_hours or 0
-    if hours < policy.OUT_OF_STATE_PEER_WORK_HOURS:
-        problems.append(
-            _("At least %(need)d hours of peer work are required; you entered %(have)d.")
-            % {"need": policy.OUT_OF_STATE_PEER_WORK_HOURS, "have": hours}
+        why.append(_("Enter your certification number in that state."))
+    expires_on = application.other_state_expires_on
+    if expires_on is None:
+        why.append(_("Enter the expiry date of your certification in that state."))
+    elif expires_on < on:
+        why.append(
+            _(
+                "The certification from %(state)s expired on %(date)s; a current certification "
+                "from another state is required (on %(on)s)."
+            )
+            % {
+                "state": application.other_state,
+                "date": expires_on.isoformat(),
+                "on": on.isoformat(),
+            }
         )
-    if not application.attest_no_pending_discipline:
-        problems.append(_("Confirm that you have no pending discipline in any state."))
-    return problems
+    on_file = " ".join(
+        part
+        for part in (
+            application.other_state,
+            application.other_state_certification_number,
+            _("expires %(date)s") % {"date": expires_on.isoformat()} if expires_on else "",
+        )
+        if part
+    )
+    return ChecklistLine(str(_("A current certification from another state")), on_file, tuple(why))
+
+
+def out_of_state_ce_line(
+    ce_records: Iterable[OutOfStateCeRecord],
+    *,
+    submitted: datetime.date,
+    on: datetime.date,
+    verified: bool,
+) -> ChecklistLine:
+    """The CE line of `out_of_state_checklist`: the hours of `ce_records` completed inside
+    `out_of_state_ce_window` whose proof counts (`verified`: verified; else not removed and not
+    rejected), in total and in law and ethics."""
+    start, end = out_of_state_ce_window(submitted, on=on)
+    total = law_and_ethics = waiting = Decimal("0")
+    for record in ce_records:
+        document = record.document
+        if not start <= record.completed_on <= end:
+            continue
+        hours = as_hours(record.hours)
+        if _standing(document.review_status, document.removed_at is not None, verified=verified):
+            total += hours
+            if record.category == CeCategory.LAW_AND_ETHICS:
+                law_and_ethics += hours
+        elif document.removed_at is None and document.review_status == ReviewStatus.PENDING:
+            waiting += hours
+    values = {"start": start.isoformat(), "end": end.isoformat()}
+    why = []
+    if total < policy.OUT_OF_STATE_CE_HOURS:
+        message = (
+            _(
+                "%(have)s hours of continuing education completed between %(start)s and "
+                "%(end)s have verified proof; %(need)s are required."
+            )
+            if verified
+            else _(
+                "%(have)s hours of continuing education completed between %(start)s and "
+                "%(end)s are entered with proof; %(need)s are required."
+            )
+        )
+        why.append(
+            message
+            % {
+                **values,
+                "have": hours_text(total),
+                "need": hours_text(policy.OUT_OF_STATE_CE_HOURS),
+            }
+        )
+    if law_and_ethics < policy.OUT_OF_STATE_CE_LAW_AND_ETHICS_HOURS:
+        why.append(
+            _("%(have)s of those hours are in law and ethics; at least %(need)s are required.")
+            % {
+                "have": hours_text(law_and_ethics),
+                "need": hours_text(policy.OUT_OF_STATE_CE_LAW_AND_ETHICS_HOURS),
+            }
+        )
+    if why and verified and waiting:
+        why.append(
+            _("The proof of %(hours)s more hours waits for review.")
+            % {"hours": hours_text(waiting)}
+        )
+    on_file = _("%(total)s hours, %(ethics)s in law and ethics (%(start)s to %(end)s)") % {
+        **values,
+        "total": hours_text(total),
+        "ethics": hours_text(law_and_ethics),
+    }
+    return ChecklistLine(
+        str(
+            _("%(hours)s CE hours in the past %(years)d years, %(ethics)s in law and ethics")
+            % {
+                "hours": hours_text(policy.OUT_OF_STATE_CE_HOURS),
+                "years": policy.OUT_OF_STATE_CE_YEARS,
+                "ethics": hours_text(policy.OUT_OF_STATE_CE_LAW_AND_ETHICS_HOURS),
+            }
+        ),
+        str(on_file),
+        tuple(str(w) for w in why),
+    )
+
+
+def recommendation_letters_line(documents: Iterable[Document], *, verified: bool) -> ChecklistLine:
+    """The letters line of `out_of_state_checklist`: 3 letters of recommendation among
+    `documents` that count (`verified`: verified; else not removed and not rejected)."""
+    need = policy.OUT_OF_STATE_RECOMMENDATION_LETTERS
+    letters = [d for d in documents if d.kind == DocumentKind.RECOMMENDATION_LETTER]
+    have = sum(
+        _standing(d.review_status, d.removed_at is not None, verified=verified) for d in letters
+    )
+    why = []
+    if have < need:
+        message = (
+            ngettext(
+                "%(need)d letters of recommendation are required; %(have)d is verified.",
+                "%(need)d letters of recommendation are required; %(have)d are verified.",
+                have,
+            )
+            if verified
+            else ngettext(
+                "%(need)d letters of recommendation are required; %(have)d is uploaded.",
+                "%(need)d letters of recommendation are required; %(have)d are uploaded.",
+                have,
+            )
+        )
+        why.append(message % {"need": need, "have": have})
+    on_file = ngettext("%(count)d letter", "%(count)d letters", have) % {"count": have}
+    return ChecklistLine(
+        str(_("%(count)d letters of recommendation") % {"count": need}), on_file, tuple(why)
+    )
+
+
+def out_of_state_checklist(
+    application: Application,
+    documents: Iterable[Document],
+    ce_records: Iterable[OutOfStateCeRecord],
+    *,
+    on: datetime.date,
+    verified: bool,
+    exam_attempts: Iterable[ExamAttempt] | None = None,
+) -> list[ChecklistLine]:
+    """Everything out-of-state reciprocity requires (docs/domain.md#other-pathways; DOMAIN:
+    capeercertification.org), one line each: a certification from another state current on
+    `on` (state, number, expiry date: in force through its expiry date), no pending discipline
+    (attested), 1,550 hours of peer work, 20 CE hours (6 in law and ethics) completed in the 2
+    years before the application was submitted, or since (`out_of_state_ce_window`), with
+    proof, and 3 letters of recommendation (documents of their own kind). With `verified`,
+    only verified proof and letters count (approval and issue); without, those not removed
+    and not rejected (submission). With `exam_attempts`, a last line for the California
+    exam. No 80 hours of training are asked of this pathway."""
+    documents = list(documents)
+    hours = application.peer_work_hours or 0
+    lines = [
+        _other_state_line(application, on=on),
+        ChecklistLine(
+            str(_("No pending discipline in any state (attested)")),
+            str(_("attested")) if application.attest_no_pending_discipline else "",
+            ()
+            if application.attest_no_pending_discipline
+            else (str(_("Confirm that you have no pending discipline in any state.")),),
+        ),
+        ChecklistLine(
+            str(
+                _("%(need)s hours of peer work")
+                % {"need": f"{policy.OUT_OF_STATE_PEER_WORK_HOURS:,}"}
+            ),
+            str(hours),
+            ()
+            if hours >= policy.OUT_OF_STATE_PEER_WORK_HOURS
+            else (
+                str(
+                    _("At least %(need)d hours of peer work are required; you entered %(have)d.")
+                    % {"need": policy.OUT_OF_STATE_PEER_WORK_HOURS, "have": hours}
+                ),
+            ),
+        ),
+        out_of_state_ce_line(
+            ce_records, submitted=submitted_on(application, on=on), on=on, verified=verified
+        ),
+        recommendation_letters_line(documents, verified=verified),
+    ]
+    if exam_attempts is not None:
+        passed = any(a.result == ExamResult.PASSED for a in exam_attempts)
+        lines.append(
+            ChecklistLine(
+                str(_("A passed California certification exam")),
+                str(_("passed")) if passed else "",
+                () if passed else (str(_("The certification exam has not been passed yet.")),),
+            )
+        )
+    return lines
+
+
+def out_of_state_problems(
+    application: Application,
+    documents: Iterable[Document],
+    ce_records: Iterable[OutOfStateCeRecord],
+    *,
+    on: datetime.date,
+    verified: bool,
+) -> list[str]:
+    """The reasons of every unmet line of `out_of_state_checklist` (the exam aside)."""
+    lines = out_of_state_checklist(application, documents, ce_records, on=on, verified=verified)
+    return [why for line in lines for why in line.why]
 
 
 def application_submission_problems(
@@ -193,11 +437,15 @@ def application_submission_problems(
     documents: Iterable[Document],
     *,
     on: datetime.date,
+    ce_records: Iterable[OutOfStateCeRecord] = (),
+    verified: bool = False,
 ) -> list[str]:
     """Why `application` cannot be submitted on `on`: the eligibility of `profile`, the Code of
     Ethics signed, both attestations, a current photo ID and diploma among `documents` (not
-    removed, not rejected), the out-of-state details for that pathway, and no grandparenting
-    after it closed."""
+    removed, not rejected), everything out-of-state reciprocity requires for that pathway
+    (`out_of_state_problems`, with its `ce_records`; `verified` for the approval), and no
+    grandparenting after it closed."""
+    documents = list(documents)
     problems = eligibility_problems(profile, on=on)
     if application.ethics_version_id is None or application.ethics_signed_at is None:
         problems.append(_("Read and sign the Code of Ethics."))
@@ -210,7 +458,9 @@ def application_submission_problems(
         str(_MISSING_DOCUMENT[kind]) for kind in APPLICATION_DOCUMENTS if kind not in present
     )
     if application.pathway == Pathway.OUT_OF_STATE:
-        problems.extend(_out_of_state_problems(application))
+        problems.extend(
+            out_of_state_problems(application, documents, ce_records, on=on, verified=verified)
+        )
     if application.pathway == Pathway.GRANDPARENTING and on > policy.GRANDPARENTING_CLOSED_ON:
         problems.append(
             _("The grandparenting pathway closed on %(date)s.")
@@ -280,6 +530,8 @@ def issue_problems(
     exam_attempts: Sequence[ExamAttempt],
     *,
     on: datetime.date,
+    documents: Iterable[Document] = (),
+    ce_records: Iterable[OutOfStateCeRecord] = (),
 ) -> list[str]:
     """Why a certification cannot be issued from `application` on `on`: it must be approved,
     `on` inside its window or an exam passed inside it (then any day after: the window is
@@ -304,6 +556,10 @@ def issue_problems(
         problems.append(_("The certification exam has not been passed yet."))
     if application.pathway == Pathway.STANDARD:
         problems.extend(training_sufficiency_problems(training_records, on=on))
+    if application.pathway == Pathway.OUT_OF_STATE:
+        problems.extend(
+            out_of_state_problems(application, documents, ce_records, on=on, verified=True)
+        )
     return problems
 
 

@@ -55,6 +55,7 @@ from certification.models import (
     Certification,
     CertificationStatus,
     CodeOfEthicsVersion,
+    OutOfStateCeRecord,
 )
 from certification.numbers import number_candidates
 from certification.rules import expiring_soon_window
@@ -160,6 +161,23 @@ def training_record_get(user: User | AnonymousUser | None, pk: int | str) -> Tra
         return training_records_for(user).get(pk=pk)
     except (TrainingRecord.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such training record.") from exc
+
+
+def out_of_state_ce_records_for(
+    user: User | AnonymousUser | None,
+) -> QuerySet[OutOfStateCeRecord]:
+    """The out-of-state CE records `user` may see, with their proof document loaded: through
+    the application, like its exam attempts (the applicant's own, drafts included; county staff
+    their counties' and state staff all, drafts excepted). Mirrored by the table's row-level
+    security (`certification.0023_row_level_security_out_of_state_ce`)."""
+    if not can_read(user):
+        return OutOfStateCeRecord.objects.none()
+    visible = Q(application__applicant=user)
+    if user.is_state_staff:
+        visible |= ~Q(application__status="draft")
+    elif county_ids := staff_county_ids(user):
+        visible |= ~Q(application__status="draft") & Q(application__county_id__in=county_ids)
+    return OutOfStateCeRecord.objects.filter(visible).select_related("document")
 
 
 def profile_of(user: User) -> ApplicantProfile | None:

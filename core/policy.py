@@ -71,6 +71,13 @@ GRANDPARENTING_CLOSED_ON = datetime.date(2022, 12, 31)
 # Out-of-state reciprocity: 1,550 hours of peer work (capeercertification.org;
 # docs/domain.md#other-pathways).
 OUT_OF_STATE_PEER_WORK_HOURS = 1550
+# ...three letters of recommendation, and 20 CE hours completed in the past 2 years, at least
+# 6 of them in law and ethics (same source; the 2 years end on the day the application is
+# submitted: our reading, docs/domain.md#other-pathways).
+OUT_OF_STATE_RECOMMENDATION_LETTERS = 3
+OUT_OF_STATE_CE_HOURS = Decimal("20")
+OUT_OF_STATE_CE_LAW_AND_ETHICS_HOURS = Decimal("6")
+OUT_OF_STATE_CE_YEARS = 2
 
 # Defaults of the operator-editable values (counties.ProgramPolicy), our choice unless noted:
 # reminders (docs/domain.md#renewal), the wait between exam attempts (docs/domain.md#exam), the

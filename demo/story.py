@@ -9,6 +9,7 @@ seed instead of leaving data no service would write.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 
@@ -19,6 +20,7 @@ from certification.models import (
     Certification,
     CertificationSpecialization,
     CodeOfEthicsVersion,
+    OutOfStateCeRecord,
     Renewal,
 )
 from certification.selectors import ethics_version_current
@@ -44,6 +46,7 @@ from certification.services import (
     certification_vacate,
     document_review,
     document_upload,
+    out_of_state_ce_add,
     profile_save,
 )
 from continuing_ed.models import CeCredit
@@ -214,6 +217,33 @@ class Story:
                 kind=kind,
                 uploaded_file=upload(content, name),
                 application=self.application,
+            )
+
+    def add_out_of_state_ce(
+        self,
+        day: datetime.date,
+        title: str,
+        provider_name: str,
+        hours: str,
+        category: str,
+        completed_on: datetime.date,
+    ) -> OutOfStateCeRecord:
+        """Add a CE course with its certificate to an out-of-state application."""
+        certificate = simple_pdf(
+            "Certificate of Completion",
+            [self.name, title, f"{hours} hours, {provider_name}", NOT_REAL],
+        )
+        with self.step(day) as today:
+            return out_of_state_ce_add(
+                actor=self.person,
+                application=self.application,
+                title=title,
+                provider_name=provider_name,
+                hours=Decimal(hours),
+                category=category,
+                completed_on=completed_on,
+                uploaded_file=upload(certificate, f"ce-{completed_on.isoformat()}.pdf"),
+                today=today,
             )
 
     def upload_photo_id(self, day: datetime.date, title: str = "California ID Card (sample)"):

@@ -197,6 +197,11 @@ class OutOfStateForm(PortalForm):
     other_state_certification_number = forms.CharField(
         label=_("Your certification number in that state"), max_length=50
     )
+    other_state_expires_on = forms.DateField(
+        label=_("Expiry date of that certification"),
+        widget=DateInput,
+        help_text=_("It must still be current when you apply and when you are certified here."),
+    )
     peer_work_hours = forms.IntegerField(
         label=_("Hours of paid or volunteer peer work"),
         min_value=0,

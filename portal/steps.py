@@ -20,6 +20,7 @@ from certification.models import (
     Application,
     ApplicationPart,
     ApplicationStatus,
+    OutOfStateCeRecord,
     Pathway,
 )
 from documents.models import Document
@@ -49,7 +50,12 @@ DOCUMENTS = Step(
     "documents",
     _("Documents"),
     "portal:application_documents",
-    tuple(rules.PART_OF_KIND[kind] for kind in rules.APPLICATION_DOCUMENTS),
+    # The out-of-state part: its letters of recommendation and CE records with their proof
+    # are on this page too.
+    (
+        *(rules.PART_OF_KIND[kind] for kind in rules.APPLICATION_DOCUMENTS),
+        ApplicationPart.OUT_OF_STATE,
+    ),
 )
 REVIEW = Step("review", _("Review and submit"), "portal:application_review", ())
 STEPS = (PROGRAM, DETAILS, ETHICS, ATTESTATIONS, DOCUMENTS, REVIEW)
@@ -75,8 +81,11 @@ def step_done(
     documents: dict[str, Document],
     *,
     today: datetime.date,
+    proof_ready: bool = True,
 ) -> bool:
-    """Whether `step` has been filled in (not whether it satisfies every rule)."""
+    """Whether `step` has been filled in (not whether it satisfies every rule).
+    `proof_ready`: an out-of-state application's letters and CE records are all there
+    (`out_of_state_proof_ready`)."""
     if step is PROGRAM:
         return True
     if step is DETAILS:
@@ -89,12 +98,13 @@ def step_done(
             done = done and bool(
                 application.other_state
                 and application.other_state_certification_number
+                and application.other_state_expires_on is not None
                 and application.peer_work_hours is not None
                 and application.attest_no_pending_discipline
             )
         return bool(done)
     if step is DOCUMENTS:
-        return all(kind in documents for kind in rules.APPLICATION_DOCUMENTS)
+        return proof_ready and all(kind in documents for kind in rules.APPLICATION_DOCUMENTS)
     return False
 
 
@@ -136,12 +146,15 @@ def step_states(
     *,
     today: datetime.date,
     current: Step | None = None,
+    proof_ready: bool = True,
 ) -> list[StepState]:
     return [
         StepState(
             step=step,
             url=step_url(step, application),
-            done=step_done(step, application, profile, documents, today=today),
+            done=step_done(
+                step, application, profile, documents, today=today, proof_ready=proof_ready
+            ),
             editable=step_editable(step, application),
             current=step is current,
         )
@@ -155,13 +168,36 @@ def resume_step(
     documents: dict[str, Document],
     *,
     today: datetime.date,
+    proof_ready: bool = True,
 ) -> Step:
     """Where to take the person: the first editable step not yet done, else the review page
     (which, while changes are requested, shows the reviewer's message and the parts to
     change)."""
     for step in STEPS[:-1]:
         if step_editable(step, application) and not step_done(
-            step, application, profile, documents, today=today
+            step, application, profile, documents, today=today, proof_ready=proof_ready
         ):
             return step
     return REVIEW
+
+
+def out_of_state_proof_lines(
+    application: Application,
+    all_documents: Iterable[Document],
+    ce_records: Iterable[OutOfStateCeRecord],
+    *,
+    today: datetime.date,
+) -> list[rules.ChecklistLine]:
+    """The letters and CE lines of an out-of-state application as submission counts them
+    (`certification.rules.out_of_state_checklist`); none for another pathway."""
+    if application.pathway != Pathway.OUT_OF_STATE:
+        return []
+    return [
+        rules.recommendation_letters_line(all_documents, verified=False),
+        rules.out_of_state_ce_line(
+            ce_records,
+            submitted=rules.submitted_on(application, on=today),
+            on=today,
+            verified=False,
+        ),
+    ]

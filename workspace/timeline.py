@@ -30,6 +30,7 @@ VERB_LABELS = {
     "document_upload": _("Document uploaded"),
     "document_remove": _("Document removed"),
     "document_review": _("Document reviewed"),
+    "out_of_state_ce_add": _("CE record added"),
     "training_record_add": _("Training record added"),
     "training_record_verify": _("Training record verified"),
     "training_record_reject": _("Training record rejected"),

@@ -29,7 +29,12 @@ from certification.services.certifications import (
     certification_vacate,
     next_certification_number,
 )
-from certification.services.documents import document_remove, document_review, document_upload
+from certification.services.documents import (
+    document_remove,
+    document_review,
+    document_upload,
+    out_of_state_ce_add,
+)
 from certification.services.profiles import profile_save
 from certification.services.transfers import (
     application_participation_problems,
@@ -67,6 +72,7 @@ __all__ = [
     "document_review",
     "document_upload",
     "next_certification_number",
+    "out_of_state_ce_add",
     "profile_save",
     "transfer_counties",
 ]

@@ -27,6 +27,7 @@ from certification.models import (
     ApplicationStatus,
     Certification,
     CodeOfEthicsVersion,
+    OutOfStateCeRecord,
     Pathway,
 )
 from certification.services._common import (
@@ -98,12 +99,25 @@ def _current_documents(application: Application) -> list[Document]:
     return list(Document.objects.filter(application=application, removed_at__isnull=True))
 
 
-def _submission_problems(application: Application, today: datetime.date) -> list[str]:
+def _ce_records(application: Application) -> list[OutOfStateCeRecord]:
+    return list(
+        OutOfStateCeRecord.objects.filter(application=application).select_related("document")
+    )
+
+
+def _submission_problems(
+    application: Application, today: datetime.date, *, verified: bool = False
+) -> list[str]:
     profile = ApplicantProfile.objects.filter(user_id=application.applicant_id).first()
     if profile is None:
         return [_("Fill in your personal details first.")]
     return rules.application_submission_problems(
-        application, profile, _current_documents(application), on=today
+        application,
+        profile,
+        _current_documents(application),
+        on=today,
+        ce_records=_ce_records(application) if application.pathway == Pathway.OUT_OF_STATE else (),
+        verified=verified,
     )
 
 
@@ -412,13 +426,14 @@ def application_approval_problems(
     application: Application, *, today: datetime.date | None = None
 ) -> list[str]:
     """Why `application` cannot be approved yet (empty: it can, once in review): its county
-    still participating, the submission rules, and every required document verified.
-    `application_approve` refuses with exactly these; the review page shows them instead of
-    the Approve button."""
+    still participating, the submission rules, and every required document verified; for
+    out-of-state reciprocity its letters and CE proof verified too
+    (`rules.out_of_state_problems`). `application_approve` refuses with exactly these; the
+    review page shows them instead of the Approve button."""
     today = today_or(today)
     return (
         participation_problems(application, "approve", today)
-        + _submission_problems(application, today)
+        + _submission_problems(application, today, verified=True)
         + _unverified_required_documents(application)
     )
 

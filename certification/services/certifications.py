@@ -29,6 +29,7 @@ from certification.models import (
     CertificationSpecialization,
     CertificationStatus,
     CodeOfEthicsVersion,
+    OutOfStateCeRecord,
     Renewal,
     RenewalKind,
 )
@@ -51,6 +52,7 @@ from core.errors import DomainError, refuse_problems
 from core.units import hours_text
 from counties.models import ProgramPolicy
 from counties.selectors import ADMIN_ROLES, REVIEW_ROLES, require_staff
+from documents.models import Document
 from exams.models import ExamAttempt
 from fees.rules import dollars
 from fees.selectors import fee_amounts_of
@@ -163,7 +165,20 @@ def certification_issue(
         )
         attempts = list(ExamAttempt.objects.filter(application=application))
         refuse_problems(participation_problems(application, "issue", today))
-        refuse_problems(rules.issue_problems(application, training_records, attempts, on=today))
+        documents = list(Document.objects.filter(application=application))
+        ce_records = list(
+            OutOfStateCeRecord.objects.filter(application=application).select_related("document")
+        )
+        refuse_problems(
+            rules.issue_problems(
+                application,
+                training_records,
+                attempts,
+                on=today,
+                documents=documents,
+                ce_records=ce_records,
+            )
+        )
         live = (
             Certification.objects.filter(holder_id=application.applicant_id)
             .exclude(status__in=TERMINAL_CERTIFICATION_STATUSES)

@@ -5,6 +5,8 @@ in a draft, or while changes to it are requested. Rows are never deleted: remova
 `removed_at`.
 """
 
+import datetime
+from decimal import Decimal, InvalidOperation
 from typing import IO
 
 from django.core.exceptions import PermissionDenied
@@ -15,16 +17,17 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from certification import rules
-from certification.models import Application, ApplicationStatus
+from certification.models import Application, ApplicationStatus, OutOfStateCeRecord, Pathway
 from certification.services._common import (
     application_state_conflict,
     lock_application,
     require_applicant,
     require_reason,
 )
-from continuing_ed.models import CeCredit
+from continuing_ed.models import CeCategory, CeCredit
 from core.errors import DomainError
 from core.review import ReviewStatus
+from core.units import as_hours
 from counties.selectors import require_staff
 from documents import services as documents_services
 from documents.models import Document, DocumentKind
@@ -35,11 +38,21 @@ S = ApplicationStatus
 REVIEWABLE_APPLICATION_STATUSES = (S.SUBMITTED, S.IN_REVIEW)
 
 
-def _check_application_editable(application: Application, kind: str) -> None:
-    """Refuse a document change the application's state does not allow (call under lock)."""
-    if kind == DocumentKind.CE_CERTIFICATE:
+def _check_application_editable(
+    application: Application, kind: str, *, ce_record: bool = False
+) -> None:
+    """Refuse a document change the application's state does not allow (call under lock).
+    A CE certificate joins an application only as the proof of an out-of-state CE record
+    (`ce_record`); letters of recommendation only an out-of-state application."""
+    out_of_state = application.pathway == Pathway.OUT_OF_STATE
+    if kind == DocumentKind.CE_CERTIFICATE and not (ce_record and out_of_state):
         raise DomainError(
             _("A CE certificate belongs to a CE credit, not to an application."), field="kind"
+        )
+    if kind == DocumentKind.RECOMMENDATION_LETTER and not out_of_state:
+        raise DomainError(
+            _("Letters of recommendation are asked only of out-of-state applicants."),
+            field="kind",
         )
     if application.status == S.DRAFT:
         return
@@ -115,7 +128,11 @@ def document_remove(*, actor: User, document: Document) -> Document:
         if document.removed_at is not None:
             raise DomainError(_("This document was already removed."), code="conflict")
         if application is not None:
-            _check_application_editable(application, document.kind)
+            _check_application_editable(
+                application,
+                document.kind,
+                ce_record=OutOfStateCeRecord.objects.filter(document=document).exists(),
+            )
         in_use = (
             TrainingRecord.objects.filter(certificate=document)
             .exclude(status=ReviewStatus.REJECTED)
@@ -189,3 +206,86 @@ def document_review(
             reason=reason,
         )
     return document
+
+
+def out_of_state_ce_add(
+    *,
+    actor: User,
+    application: Application,
+    title: str,
+    provider_name: str,
+    hours: Decimal,
+    category: str,
+    completed_on: datetime.date,
+    uploaded_file: IO[bytes],
+    today: datetime.date | None = None,
+) -> OutOfStateCeRecord:
+    """Add a CE course to an out-of-state application (docs/domain.md#other-pathways), with its
+    proof (a CE certificate, checked by content), while the applicant may edit that part: in a
+    draft, or while the reviewer asks for changes to the out-of-state part. County staff then
+    verify the proof like the application's other documents. Refused for another pathway, a
+    future completion date, hours outside 0.25 to 999, an unknown category; the file is not
+    stored when anything is refused."""
+    require_applicant(actor, application)
+    today = today or timezone.localdate()
+    title = (title or "").strip()
+    provider_name = (provider_name or "").strip()
+    if not title:
+        raise DomainError(_("Enter the course title."), field="title")
+    if not provider_name:
+        raise DomainError(_("Enter the provider."), field="provider_name")
+    if len(title) > 200 or len(provider_name) > 200:
+        raise DomainError(_("Use at most 200 characters."), field="title")
+    try:
+        hours = as_hours(hours)
+    except (InvalidOperation, TypeError, ValueError):
+        raise DomainError(_("Enter the hours as a number."), field="hours") from None
+    if not Decimal("0.25") <= hours <= Decimal("999"):
+        raise DomainError(_("Enter between 0.25 and 999 hours."), field="hours")
+    if category not in CeCategory.values:
+        raise DomainError(_("Choose the category."), field="category")
+    if completed_on > today:
+        raise DomainError(_("The completion date cannot be in the future."), field="completed_on")
+    checked = documents_services.upload_check(
+        owner=actor, kind=DocumentKind.CE_CERTIFICATE, uploaded_file=uploaded_file
+    )
+    with transaction.atomic():
+        application = lock_application(application)
+        if application.pathway != Pathway.OUT_OF_STATE:
+            raise DomainError(
+                _("CE records are asked only of out-of-state applicants."), field="category"
+            )
+        _check_application_editable(application, DocumentKind.CE_CERTIFICATE, ce_record=True)
+        document = documents_services.document_store(
+            owner=actor,
+            kind=DocumentKind.CE_CERTIFICATE,
+            uploaded_file=uploaded_file,
+            checked=checked,
+            application=application,
+            superseded=[],
+        )
+        record = OutOfStateCeRecord.objects.create(
+            application=application,
+            title=title,
+            provider_name=provider_name,
+            hours=hours,
+            category=category,
+            completed_on=completed_on,
+            document=document,
+        )
+        audit_record(
+            actor=actor,
+            verb="out_of_state_ce_add",
+            obj=record,
+            county=application.county,
+            subject=actor,
+            to_state=ReviewStatus.PENDING,
+            data={
+                "application_id": application.pk,
+                "hours": str(hours),
+                "category": category,
+                "completed_on": completed_on.isoformat(),
+                "document_id": document.pk,
+            },
+        )
+    return record

@@ -78,7 +78,8 @@ def submitted(cast: Cast) -> None:
 
 
 def out_of_state(cast: Cast) -> None:
-    """Out-of-state reciprocity: certified in Arizona, three letters of recommendation."""
+    """Out-of-state reciprocity: certified in Arizona (current for 400 more days), 20 CE hours
+    in the past 2 years with 6 in law and ethics, three letters of recommendation."""
     clock = cast.clock
     story = Story.begin(
         cast,
@@ -96,10 +97,24 @@ def out_of_state(cast: Cast) -> None:
         pathway="out_of_state",
         other_state="AZ",
         other_state_certification_number="AZ-PSS-20417",
+        other_state_expires_on=clock.days_ahead(400),
         peer_work_hours=2100,
         attest_no_pending_discipline=True,
     )
     story.upload_id_and_diploma(clock.days_ago(10))
+    for title, hours, category, days in (
+        ("Trauma-informed peer support", "8", "general", 300),
+        ("Motivational interviewing refresher", "6", "general", 200),
+        ("Law and ethics for peer specialists", "6", "law_and_ethics", 120),
+    ):
+        story.add_out_of_state_ce(
+            clock.days_ago(10),
+            title,
+            "Arizona Peer and Family Career Academy",
+            hours,
+            category,
+            clock.days_ago(days),
+        )
     for number, writer in enumerate(("Dr. L. Begay", "M. Ortiz, LCSW", "K. Yazzie"), 1):
         letter = simple_pdf(
             "Letter of Recommendation",

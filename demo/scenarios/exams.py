@@ -4,8 +4,10 @@ that expired after a missed exam."""
 import datetime
 
 from certification import rules
+from counties.models import ProgramPolicy
 from demo.scenarios.counties_and_staff import LAPSED_PROVIDER
 from demo.story import Cast, Story
+from exams.rules import result_grace_end
 
 
 def approved_after_failed_exam(cast: Cast) -> None:
@@ -63,7 +65,8 @@ def approved_recently(cast: Cast) -> None:
 
 
 def expired_application(cast: Cast) -> None:
-    """Approved over a year ago, missed the exam, and the 12-month window ran out."""
+    """Approved over a year ago, missed the exam, and the 12-month window (and the result
+    grace period after it) ran out."""
     clock = cast.clock
     approved_on = clock.years_ago(1, days=60)
     story = Story.begin(
@@ -79,7 +82,12 @@ def expired_application(cast: Cast) -> None:
         return
     story.approved(approved_on)
     story.exam(approved_on + datetime.timedelta(days=90), "no_show", None)
-    story.expire_application(rules.approval_window_end(approved_on) + datetime.timedelta(days=1))
+    # The scan expires it the day after the result grace period that follows the window
+    # (docs/domain.md#exam).
+    grace_end = result_grace_end(
+        rules.approval_window_end(approved_on), ProgramPolicy.current().exam_result_grace_days
+    )
+    story.expire_application(grace_end + datetime.timedelta(days=1))
 
 
 STORIES = (approved_after_failed_exam, approved_recently, expired_application)

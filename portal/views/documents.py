@@ -16,17 +16,21 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certification import rules, services
+from certification.models import Pathway
 from certification.selectors import document_get
 from core.errors import DomainError
 from documents.models import Document, DocumentKind
 from documents.services import document_view_record
 from documents.uploads import EXTENSION_OF_TYPE
 from portal import steps
-from portal.forms import DocumentUploadForm
+from portal.forms import CeCreditForm, DocumentUploadForm
 from portal.stash import portal_login_required
 from portal.views.common import own_application
 from portal.views.wizard import WizardState
 
+LETTER = DocumentKind.RECOMMENDATION_LETTER
+# The `kind` the CE record form posts (not a document kind: the record carries its proof).
+CE_RECORD = "ce_record"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _NAME_STEM_MAX = 80
 
@@ -93,14 +97,44 @@ def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 5: the photo ID and the diploma, each uploaded with its own form, so a refused
-    file is reported at its field and nothing else on the page changes."""
+    file is reported at its field and nothing else on the page changes. For out-of-state
+    reciprocity also the letters of recommendation (one upload each) and the CE records
+    with their proof (docs/domain.md#other-pathways), each section saying what is left."""
     application = own_application(request, pk)
     state = WizardState(request, application, steps.DOCUMENTS)
     labels = {kind: DocumentKind(kind).label for kind in rules.APPLICATION_DOCUMENTS}
+    out_of_state = application.pathway == Pathway.OUT_OF_STATE
+    if out_of_state:
+        labels[LETTER] = DocumentKind(LETTER).label
     upload_forms = {
         kind: DocumentUploadForm(prefix=kind, document_label=labels[kind]) for kind in labels
     }
-    if request.method == "POST":
+    ce_form = CeCreditForm(prefix="ce")
+    proof_editable = out_of_state and steps.document_kind_editable(LETTER, application)
+    if request.method == "POST" and request.POST.get("kind") == CE_RECORD:
+        if not proof_editable:
+            messages.error(request, _("This document cannot be changed now."))
+            return redirect("portal:application_documents", pk=application.pk)
+        ce_form = CeCreditForm(request.POST, request.FILES, prefix="ce")
+        if ce_form.is_valid():
+            data = ce_form.cleaned_data
+            try:
+                services.out_of_state_ce_add(
+                    actor=request.user,
+                    application=application,
+                    title=data["title"],
+                    provider_name=data["provider_name"],
+                    hours=data["hours"],
+                    category=data["category"],
+                    completed_on=data["completed_on"],
+                    uploaded_file=data["proof"],
+                )
+            except DomainError as error:
+                ce_form.add_domain_error(error, field_map={"document": "proof", "file": "proof"})
+            else:
+                messages.success(request, _("Your CE record was added."))
+                return redirect(f"{request.path}#heading-ce")
+    elif request.method == "POST":
         kind = request.POST.get("kind")
         if kind not in upload_forms or not steps.document_kind_editable(kind, application):
             messages.error(request, _("This document cannot be changed now."))
@@ -132,4 +166,20 @@ def application_documents(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for kind in rules.APPLICATION_DOCUMENTS
     ]
-    return render(request, "portal/wizard/documents.html", state.context(sections=sections))
+    letters = [d for d in state.all_documents if d.kind == LETTER and d.removed_at is None]
+    letters_line, ce_line = state.proof_lines or (None, None)
+    return render(
+        request,
+        "portal/wizard/documents.html",
+        state.context(
+            sections=sections,
+            out_of_state=out_of_state,
+            proof_editable=proof_editable,
+            letters=letters,
+            letter_form=upload_forms.get(LETTER),
+            letters_line=letters_line,
+            ce_records=[r for r in state.ce_records if r.document.removed_at is None],
+            ce_form=ce_form,
+            ce_line=ce_line,
+        ),
+    )

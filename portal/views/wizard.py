@@ -26,6 +26,7 @@ from certification.selectors import (
     applications_for,
     documents_for,
     ethics_version_current,
+    out_of_state_ce_records_for,
     profile_of,
 )
 from core import policy
@@ -62,6 +63,16 @@ class WizardState:
         )
         self.documents = steps.current_documents(self.all_documents)
         self.editable = steps.step_editable(current, application)
+        self.ce_records = (
+            list(out_of_state_ce_records_for(request.user).filter(application=application))
+            if application.pathway == Pathway.OUT_OF_STATE
+            else []
+        )
+        # An out-of-state application's letters and CE records (docs/domain.md#other-pathways).
+        self.proof_lines = steps.out_of_state_proof_lines(
+            application, self.all_documents, self.ce_records, today=self.today
+        )
+        self.proof_ready = all(line.met for line in self.proof_lines)
 
     def next_url(self) -> str:
         index = steps.STEPS.index(self.current)
@@ -81,7 +92,9 @@ class WizardState:
                 self.documents,
                 today=self.today,
                 current=self.current,
+                proof_ready=self.proof_ready,
             ),
+            "proof_lines": self.proof_lines,
             "step_number": steps.STEPS.index(self.current) + 1,
             "step_total": len(steps.STEPS),
             "next_url": self.next_url(),
@@ -109,11 +122,14 @@ def application_resume(request: HttpRequest, pk: int) -> HttpResponse:
     application = own_application(request, pk)
     if application.status not in EDITABLE_STATUSES:
         return redirect("portal:application_status", pk=application.pk)
-    today = timezone.localdate()
-    documents = steps.current_documents(
-        documents_for(request.user).filter(application=application, owner=request.user)
+    state = WizardState(request, application, steps.PROGRAM)
+    step = steps.resume_step(
+        application,
+        state.profile,
+        state.documents,
+        today=state.today,
+        proof_ready=state.proof_ready,
     )
-    step = steps.resume_step(application, profile_of(request.user), documents, today=today)
     return redirect(steps.step_url(step, application))
 
 
@@ -357,7 +373,11 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
         problems = [_("Fill in your personal details.")]
     else:
         problems = rules.application_submission_problems(
-            application, state.profile, state.all_documents, on=state.today
+            application,
+            state.profile,
+            state.all_documents,
+            on=state.today,
+            ce_records=state.ce_records,
         )
     stranded = state.editable and needs_transfer(application)
     if stranded:

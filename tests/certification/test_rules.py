@@ -10,7 +10,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from certification.models import ApplicantProfile, Application, Certification
+from certification.models import (
+    ApplicantProfile,
+    Application,
+    Certification,
+    OutOfStateCeRecord,
+)
 from certification.rules import (
     FEES_OF_RENEWAL_KIND,
     LapseTier,
@@ -280,10 +285,33 @@ def out_of_state(**overrides) -> Application:
         "pathway": "out_of_state",
         "other_state": "OR",
         "other_state_certification_number": "OR-123",
+        "other_state_expires_on": D(2027, 6, 30),
         "peer_work_hours": 1550,
         "attest_no_pending_discipline": True,
     }
     return application(**(fields | overrides))
+
+
+def letters(count=3, status="pending") -> list[Document]:
+    return [document("recommendation_letter", review_status=status) for _ in range(count)]
+
+
+CE_COMPLETED_ON = D(2025, 6, 1)
+
+
+def ce_record(hours="14", category="general", completed_on=CE_COMPLETED_ON, status="pending"):
+    proof = document("ce_certificate", review_status=status)
+    return OutOfStateCeRecord(
+        hours=Decimal(hours), category=category, completed_on=completed_on, document=proof
+    )
+
+
+def ce_records(status="pending") -> list[OutOfStateCeRecord]:
+    """20 hours in the 2 years before 2026-01-01, 6 of them in law and ethics."""
+    return [ce_record(status=status), ce_record("6", "law_and_ethics", status=status)]
+
+
+OUT_OF_STATE_DOCUMENTS = DOCUMENTS + letters()
 
 
 @pytest.mark.parametrize(
@@ -313,7 +341,11 @@ def out_of_state(**overrides) -> Application:
 def test_out_of_state_details(overrides, reasons):
     assert (
         application_submission_problems(
-            out_of_state(**overrides), profile(), DOCUMENTS, on=D(2026, 1, 1)
+            out_of_state(**overrides),
+            profile(),
+            OUT_OF_STATE_DOCUMENTS,
+            on=D(2026, 1, 1),
+            ce_records=ce_records(),
         )
         == reasons
     )
@@ -495,7 +527,21 @@ def test_issue_needs_sufficient_training_on_the_standard_pathway():
 
 @pytest.mark.parametrize("pathway", ["out_of_state", "grandparenting"])
 def test_other_pathways_need_no_core_training(pathway):
-    assert issue_problems(approved(pathway=pathway), [], PASSED, on=D(2025, 9, 1)) == []
+    app = approved(pathway=pathway) if pathway != "out_of_state" else approved_out_of_state()
+    verified = {"documents": letters(status="verified"), "ce_records": ce_records("verified")}
+    extra = verified if pathway == "out_of_state" else {}
+    assert issue_problems(app, [], PASSED, on=D(2025, 9, 1), **extra) == []
+
+
+def approved_out_of_state(**overrides) -> Application:
+    """An out-of-state application submitted on 2025-03-01 (its CE counts from 2023-03-01)
+    and approved on 2025-03-15."""
+    app = out_of_state(**overrides)
+    app.status = "approved"
+    app.submitted_at = timezone.make_aware(datetime.datetime(2025, 3, 1, 12))
+    app.approved_on = MARCH_15
+    app.window_ends_on = approval_window_end(MARCH_15)
+    return app
 
 
 @pytest.mark.parametrize(

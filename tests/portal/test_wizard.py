@@ -391,6 +391,7 @@ def test_the_out_of_state_pathway_asks_for_the_other_certification(
             "attest_share_experience": "on",
             "other_state": "nv",
             "other_state_certification_number": "NV-1234",
+            "other_state_expires_on": "2030-06-30",
             "peer_work_hours": "1600",
             "attest_no_pending_discipline": "on",
             "version": 1,
@@ -401,9 +402,10 @@ def test_the_out_of_state_pathway_asks_for_the_other_certification(
     assert (
         application.other_state,
         application.other_state_certification_number,
+        application.other_state_expires_on,
         application.peer_work_hours,
         application.attest_no_pending_discipline,
-    ) == ("NV", "NV-1234", 1600, True)
+    ) == ("NV", "NV-1234", datetime.date(2030, 6, 30), 1600, True)
 
 
 # Step 6: review and submit.

@@ -191,6 +191,7 @@ def test_a_new_application_refuses_hostile_choices(portal, cast, county, pathway
 OUT_OF_STATE_VALID = {
     "other_state": "nv",
     "other_state_certification_number": "NV-1234",
+    "other_state_expires_on": "2030-06-30",
     "peer_work_hours": "1600",
     "attest_no_pending_discipline": "on",
     "attest_share_experience": "on",

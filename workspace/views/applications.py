@@ -19,6 +19,7 @@ from certification.models import (
     Application,
     ApplicationPart,
     ApplicationStatus,
+    Pathway,
 )
 from certification.selectors import (
     application_get,
@@ -26,6 +27,7 @@ from certification.selectors import (
     certifications_for,
     discipline_history,
     documents_for,
+    out_of_state_ce_records_for,
     training_records_for,
 )
 from core import policy
@@ -114,10 +116,32 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
     stranded = application.status in OPEN_APPLICATION_STATUSES and not (
         services.application_transfer_problems(application, None, today=today)
     )
+    out_of_state = application.pathway == Pathway.OUT_OF_STATE
+    ce_records = (
+        list(out_of_state_ce_records_for(user).filter(application=application))
+        if out_of_state
+        else []
+    )
     issue_problems = (
         services.application_participation_problems(application, "issue", today=today)
-        + rules.issue_problems(application, training_records, attempts, on=today)
+        + rules.issue_problems(
+            application,
+            training_records,
+            attempts,
+            on=today,
+            documents=documents,
+            ce_records=ce_records,
+        )
         if application.status == S.APPROVED
+        else []
+    )
+    # Everything out-of-state reciprocity requires, one line each, as staff must verify it
+    # (docs/domain.md#other-pathways).
+    out_of_state_checklist = (
+        rules.out_of_state_checklist(
+            application, documents, ce_records, on=today, verified=True, exam_attempts=attempts
+        )
+        if out_of_state
         else []
     )
     version = {"version": application.version}
@@ -143,6 +167,8 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         ),
         "exam_form": ExamAttemptForm(auto_id="exam_%s"),
         "issue_problems": issue_problems,
+        "out_of_state_checklist": out_of_state_checklist,
+        "out_of_state_ce_records": ce_records,
         "certification": certifications_for(user).filter(application=application).first(),
         # The person's other applications, wherever filed, and their discipline: a person has
         # one open application at a time statewide (docs/domain.md#application).
