@@ -169,7 +169,7 @@ def out_of_state_ce_records_for(
     """The out-of-state CE records `user` may see, with their proof document loaded: through
     the application, like its exam attempts (the applicant's own, drafts included; county staff
     their counties' and state staff all, drafts excepted). Mirrored by the table's row-level
-    security (`certification.0023_row_level_security_out_of_state_ce`)."""
+    security (`certification.0024_row_level_security_out_of_state_ce`)."""
     if not can_read(user):
         return OutOfStateCeRecord.objects.none()
     visible = Q(application__applicant=user)

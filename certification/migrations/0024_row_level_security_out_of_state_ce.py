@@ -27,6 +27,6 @@ POLICIES = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [("certification", "0022_out_of_state_ce_and_expiry")]
+    dependencies = [("certification", "0023_out_of_state_ce_and_expiry")]
 
     operations = [migrations.RunSQL(policies_sql(POLICIES), drop_policies_sql(POLICIES))]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certification", "0021_county_roster_index_covering"),
+        ("certification", "0022_late_renewal_and_attestation"),
         ("documents", "0001_initial"),
     ]
 
