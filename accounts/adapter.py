@@ -14,6 +14,10 @@ from accounts.models import Language, User
 from core.proxies import client_address
 from core.rls import act_for_pending
 
+# The address a person just confirmed by link in a browser where they are not signed in: the
+# sign-in page fills it in once (`accounts.forms.SignInForm`).
+CONFIRMED_EMAIL_SESSION_KEY = "accounts_confirmed_email"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Landing page after sign-in; new accounts keep the language they signed up in; every
@@ -21,6 +25,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("dashboard")
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        """After confirming an address by link where nobody is signed in (another browser
+        than the one that signed up), the sign-in page comes next: remember the address for
+        it to fill in."""
+        request = self.request
+        if request is not None and not request.user.is_authenticated:
+            request.session[CONFIRMED_EMAIL_SESSION_KEY] = email_address.email
+        return super().get_email_verification_redirect_url(email_address)
 
     def post_login(self, request, user, **kwargs):
         """Sign-in follows the person's language: a choice made with the language switch
@@ -82,14 +95,21 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render and send in the recipient's preferred language: the account's when the
-        address belongs to one, else the language of the request that caused the email."""
-        with translation.override(_language_for(email, context)):
+        address belongs to one, else the language of the request that caused the email.
+        The templates (templates/account/email/) greet the person by name when the account
+        has one, and sign with the site's name and address (`SITE_URL`), never a host."""
+        user = _account_of(email, context)
+        with translation.override(_language_for(user)):
             request = allauth_context.request
             site = SimpleNamespace(
                 name=gettext("CA Peer Certification"),
                 domain=request.get_host() if request is not None else "",
             )
-            super().send_mail(template_prefix, email, {**context, "current_site": site})
+            super().send_mail(
+                template_prefix,
+                email,
+                {**context, "current_site": site, "site_url": settings.SITE_URL, "user": user},
+            )
 
 
 def _supported(language: str | None) -> str:
@@ -97,10 +117,15 @@ def _supported(language: str | None) -> str:
     return code if code in Language.values else Language.ENGLISH
 
 
-def _language_for(email: str, context: dict) -> str:
+def _account_of(email: str, context: dict) -> User | None:
+    """The account an email goes to: the one allauth names, else the one with the address."""
     user = context.get("user")
-    if not isinstance(user, User):
-        user = User.objects.filter(email__iexact=email).first()
+    if isinstance(user, User):
+        return user
+    return User.objects.filter(email__iexact=email).first()
+
+
+def _language_for(user: User | None) -> str:
     if user is not None:
         return _supported(user.preferred_language)
     return _supported(translation.get_language())

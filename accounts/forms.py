@@ -1,9 +1,14 @@
+"""The account forms: API keys, and allauth's sign-up and sign-in forms as the product uses
+them (`ACCOUNT_FORMS`, allauth's documented override point)."""
+
+from allauth.account.forms import LoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
+from accounts.adapter import CONFIRMED_EMAIL_SESSION_KEY
 
 
 class ApiTokenCreateForm(forms.Form):
@@ -30,3 +35,17 @@ class SignupForm(AllauthSignupForm):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1") or "")
         return super().try_save(request)
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form, with the email address just confirmed by link in this browser
+    filled in once (`AccountAdapter.get_email_verification_redirect_url` remembers it). Its
+    fields are allauth's: the password is only checked against its hash, never stored."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        session = getattr(self.request, "session", None)
+        if not self.is_bound and session is not None:
+            confirmed = session.pop(CONFIRMED_EMAIL_SESSION_KEY, "")
+            if confirmed:
+                self.initial["login"] = confirmed

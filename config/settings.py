@@ -217,8 +217,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-# Sign-up does the same work for a new and a taken address (accounts.forms.SignupForm).
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Sign-up does the same work for a new and a taken address (accounts.forms.SignupForm); the
+# sign-in form fills in the address just confirmed by link (accounts.forms.SignInForm). The
+# pages and emails themselves are the product's templates (templates/account/, templates/mfa/).
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.SignInForm"}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -61,10 +61,11 @@ def test_sign_up_in_spanish_keeps_the_language_and_writes_the_email_in_spanish(c
     )
 
     assert User.objects.get(email="ana@example.org").preferred_language == "es"
-    assert mail.outbox[0].subject == "Por favor, confirme su dirección de correo electrónico"
+    assert mail.outbox[0].subject == "Confirme su dirección de correo electrónico"
     with translation.override("es"):
         product = translation.gettext("CA Peer Certification")
-    assert mail.outbox[0].body.startswith(f"¡Hola de parte de {product}!")
+    assert mail.outbox[0].body.startswith("Hola:\n")
+    assert f"Para terminar de crear su cuenta en {product}" in mail.outbox[0].body
 
 
 def test_an_unverified_account_cannot_sign_in(client):
@@ -143,7 +144,7 @@ def test_password_reset_email_is_in_the_account_language(client):
 
     client.post(reverse("account_reset_password"), {"email": "peer@example.org"})
 
-    assert mail.outbox[0].subject == "Correo electrónico para restablecer contraseña"
+    assert mail.outbox[0].subject == "Elija una contraseña nueva"
 
 
 def test_repeated_failed_sign_ins_are_rate_limited(client):

@@ -49,16 +49,16 @@ def test_sign_up_verify_by_the_emailed_link_and_land_signed_in(page, live_server
     page.get_by_label("Email").fill("new.peer@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create an account").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     assert_no_axe_violations(page)
     assert [message.to for message in mail.outbox] == [["new.peer@example.org"]]
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[0].body).group(0)
     assert link.startswith(live_server.url)
 
     page.goto(link)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Email Address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Confirm").click()
 
@@ -74,7 +74,7 @@ def test_sign_in_page_is_accessible_and_the_login_helper_works(page, live_server
     assert_no_axe_violations(page)
     page.get_by_label("Email").fill("peer@example.org")
     page.get_by_label("Password", exact=True).fill("wrong-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("are not correct")
     assert_no_axe_violations(page)
 
@@ -108,16 +108,16 @@ def test_mfa_pages_enrol_and_sign_in_with_a_recovery_code(page, live_server):
     recovery_code = page.get_by_label("Unused codes").input_value().split()[0]
     page.goto("/accounts/logout/")
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("button", name="Sign out").click()
 
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("admin@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in: your second step")
     assert_no_axe_violations(page)
     page.get_by_label("Code").fill(recovery_code)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     expect(page).to_have_url(f"{live_server.url}/dashboard/")
 

@@ -430,6 +430,8 @@ UNBOUNDED = {
     ("certification.admin", "ChangesForm", "message"),
     ("accounts.admin", "UserCreationAdminForm", "password1"),
     ("accounts.admin", "UserCreationAdminForm", "password2"),
+    # allauth's own password field of the sign-in form: only checked against the hash.
+    ("accounts.forms", "SignInForm", "password"),
 }
 
 
