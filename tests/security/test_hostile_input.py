@@ -432,6 +432,9 @@ UNBOUNDED = {
     ("accounts.admin", "UserCreationAdminForm", "password2"),
     # allauth's own password field of the sign-in form: only checked against the hash.
     ("accounts.forms", "SignInForm", "password"),
+    # allauth's username field of the sign-up form: declared by allauth, removed from every
+    # instance (accounts have no username, ACCOUNT_USER_MODEL_USERNAME_FIELD = None).
+    ("accounts.forms", "SignupForm", "username"),
 }
 
 
