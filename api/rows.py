@@ -2,16 +2,14 @@
 
 The roster is the API's hot path (benchmarks/roster_api.py): one query per page or export, no
 per-row query, and no serializer per row. PostgreSQL writes each JSON result itself
-(`json_build_object`) and every CSV field as text, in the same statement that filters and
-orders the rows; Python only joins the pieces. `api.docs` describes the same
-shapes for the OpenAPI schema, and the contract tests pin them.
+(`json_build_object`) in the same statement that filters and orders the rows, and writes the
+CSV export itself (`COPY`, `core.csv_copy`); Python only joins the pieces. `api.docs`
+describes the same shapes for the OpenAPI schema, and the contract tests pin them.
 """
 
-import csv
 import datetime
-import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -20,7 +18,8 @@ from django.db.models.functions import Cast
 
 from certification.models import Certification, CertificationSpecialization
 from certification.selectors import certification_by_number_public, expiring_soon_flag
-from core.spreadsheet import FORMULA_STARTS, spreadsheet_text
+from core.csv_copy import csv_cell
+from core.spreadsheet import spreadsheet_text_sql
 
 CSV_HEADER = (
     "certification_number",
@@ -36,8 +35,6 @@ CSV_HEADER = (
     "updated_at",
 )
 CSV_SPECIALIZATION_SEPARATOR = ";"
-# Rows written to the buffer before it is handed to the server as one chunk.
-_CSV_ROWS_PER_CHUNK = 1000
 
 
 class _JsonObject(Func):
@@ -108,70 +105,32 @@ def roster_page_json(
 
 
 def roster_csv_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
-    """`certifications` as tuples of text in `CSV_HEADER` order, still unordered."""
-    return (
-        certifications.prefetch_related(None)
-        .annotate(
-            csv_issued_on=_IsoDate("issued_on"),
-            csv_expires_on=_IsoDate("expires_on"),
-            # PostgreSQL writes a boolean as text "true" or "false".
-            csv_expiring_soon=Cast(expiring_soon_flag(on=today), TextField()),
-            csv_specializations=Func(
+    """`certifications` as rows of text in `CSV_HEADER` order, still unordered, for
+    `core.csv_copy` (PostgreSQL writes the CSV). The names (typed by people) are written as
+    text even when they look like spreadsheet formulas (`core.spreadsheet`)."""
+    cells = {
+        "csv_number": csv_cell("number"),
+        "csv_status": csv_cell("status"),
+        "csv_first_name": csv_cell(spreadsheet_text_sql("first_name")),
+        "csv_last_name": csv_cell(spreadsheet_text_sql("last_name")),
+        "csv_county_code": csv_cell("issuing_county__code"),
+        "csv_county_name": csv_cell("issuing_county__name"),
+        # Written YYYY-MM-DD by COPY (core.csv_copy), cheaper than to_char.
+        "csv_issued_on": F("issued_on"),
+        "csv_expires_on": F("expires_on"),
+        # PostgreSQL writes a boolean as text "true" or "false".
+        "csv_expiring_soon": Cast(expiring_soon_flag(on=today), TextField()),
+        "csv_specializations": csv_cell(
+            Func(
                 _specialization_codes(),
                 Value(CSV_SPECIALIZATION_SEPARATOR),
                 function="array_to_string",
                 output_field=TextField(),
-            ),
-            csv_updated_at=_UtcIsoText("updated_at"),
-        )
-        .values_list(
-            "number",
-            "status",
-            "first_name",
-            "last_name",
-            "issuing_county__code",
-            "issuing_county__name",
-            "csv_issued_on",
-            "csv_expires_on",
-            "csv_expiring_soon",
-            "csv_specializations",
-            "csv_updated_at",
-        )
-    )
-
-
-_FIRST_NAME = CSV_HEADER.index("first_name")
-_LAST_NAME = CSV_HEADER.index("last_name")
-
-
-def _names_as_text(row: tuple[str, ...]) -> tuple[str, ...]:
-    first, last = row[_FIRST_NAME], row[_LAST_NAME]
-    if not (first.startswith(FORMULA_STARTS) or last.startswith(FORMULA_STARTS)):
-        return row
-    cells = list(row)
-    cells[_FIRST_NAME], cells[_LAST_NAME] = spreadsheet_text(first), spreadsheet_text(last)
-    return tuple(cells)
-
-
-def roster_csv_chunks(rows: Iterable[tuple[str, ...]]) -> Iterator[bytes]:
-    """UTF-8 CSV (RFC 4180: CRLF line ends, fields with commas, quotes or line breaks quoted,
-    quotes doubled) of `roster_csv_rows` tuples, header first, in chunks of a bounded size so
-    that memory stays constant whatever the number of rows. The names (typed by people) are
-    written as text even when they look like spreadsheet formulas (`core.spreadsheet`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    batch: list[tuple[str, ...]] = []
-    for row in rows:
-        batch.append(_names_as_text(row))
-        if len(batch) == _CSV_ROWS_PER_CHUNK:
-            writer.writerows(batch)
-            batch.clear()
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    writer.writerows(batch)
-    yield buffer.getvalue().encode()
+            )
+        ),
+        "csv_updated_at": _UtcIsoText("updated_at"),
+    }
+    return certifications.prefetch_related(None).annotate(**cells).values_list(*cells)
 
 
 def public_certification(number: str) -> Certification | None:

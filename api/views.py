@@ -5,8 +5,6 @@ Staff endpoints answer 401 (with `WWW-Authenticate: Token`) without valid creden
 to anyone signed in who is not county or state staff. Every error is JSON.
 """
 
-from collections.abc import Iterator
-
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -27,8 +25,8 @@ from api.filters import filter_roster
 from api.pagination import RosterPagination
 from api.permissions import IsProgramStaff
 from api.rows import (
+    CSV_HEADER,
     public_certification,
-    roster_csv_chunks,
     roster_csv_rows,
     roster_json_rows,
     roster_page_json,
@@ -37,14 +35,11 @@ from api.rows import (
 from api.throttles import TokenThrottle, VerifyThrottle
 from certification.models import Certification
 from certification.selectors import certifications_for
+from core.csv_copy import csv_copy_chunks
 from core.replica import use_replica
 from counties.models import County
 from counties.selectors import staff_county_ids
 
-# Rows fetched per round trip from the server-side cursor of the CSV export. Outside a
-# transaction Django declares it WITH HOLD: PostgreSQL keeps the result for us, and this
-# process holds one chunk at a time whatever the number of rows.
-CSV_FETCH_SIZE = 5000
 _STAFF_ERRORS = (401, 403, 429)
 
 
@@ -144,13 +139,11 @@ class RosterCsvView(StaffApiView):
     def get(self, request):
         today = timezone.localdate()
         rows = roster_csv_rows(roster_certifications(request), today=today).order_by("id")
-        chunks = roster_csv_chunks(rows.iterator(chunk_size=CSV_FETCH_SIZE))
-        # The first chunk runs the query: a database error is an error answer, not a CSV
-        # cut off after its status line.
-        first = next(chunks)
-        response = StreamingHttpResponse(
-            _prepended(first, chunks), content_type="text/csv; charset=utf-8"
-        )
+        # PostgreSQL writes the CSV (COPY, acting for this request's row-level security
+        # context); the query is checked here: a database error is an error answer, not a
+        # CSV cut off after its status line.
+        chunks = csv_copy_chunks(rows, CSV_HEADER)
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="roster-{today}.csv"'
         return response
 
@@ -165,13 +158,6 @@ class RosterCsvView(StaffApiView):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
-
-
-def _prepended(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    """`first`, then `rest`; a generator, so that closing the response closes `rest` and with
-    it the server-side cursor (itertools.chain would not pass `close()` on)."""
-    yield first
-    yield from rest
 
 
 class CountyListView(StaffApiView):

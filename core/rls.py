@@ -393,6 +393,22 @@ def capability_context(capability: str, *, using: str = DEFAULT_DB_ALIAS) -> Ite
     scope.close()
 
 
+@contextmanager
+def context_restored(context: Context, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Run the block acting for `context`, a context taken earlier from `current_context`:
+    for work a request hands on that runs after the request's own scope may have ended (the
+    COPY of a streamed export, `core.csv_copy`). In a transaction that goes on, the block
+    runs in it and the context found on entry is put back after it; otherwise in a
+    transaction of its own."""
+    scope = _Scope(context, using=using, savepoint=False, atomic_when_nested=False).open()
+    try:
+        yield
+    except BaseException:
+        scope.close(sys.exc_info())
+        raise
+    scope.close()
+
+
 def act_for_pending(user: Any, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """From now on in this request, the person `user` is half signed in (their password was
     proven and a second factor is next; they just signed up, confirmed their address by link
