@@ -1,10 +1,25 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
 
 from accounts.models import ApiToken, hash_token_key
 from core.rls import capability_context
+
+
+def request_capability(request) -> str:
+    """The hash of the API key the request presents (`Authorization: Token <key>`, read as
+    `TokenAuthentication` reads it), or '': the capability its row-level security context
+    holds from the start of the request (`core.rls.request_capability`), so that the key's
+    row is read without a nested context. A malformed header presents nothing."""
+    parts = get_authorization_header(request).split()
+    if len(parts) != 2 or parts[0].lower() != HashedTokenAuthentication.keyword.lower().encode():
+        return ""
+    try:
+        key = parts[1].decode()
+    except UnicodeError:
+        return ""
+    return hash_token_key(key)
 
 
 class HashedTokenAuthentication(TokenAuthentication):

@@ -180,6 +180,9 @@ ROW_LEVEL_SECURITY = env("ROW_LEVEL_SECURITY", default="enforce")
 # The key contexts are signed with (hex, 32 bytes or more); empty: derived from SECRET_KEY.
 # The database holds it too (installed by migrate and `manage.py rls_key_install`).
 RLS_CONTEXT_KEY = env("RLS_CONTEXT_KEY", default="")
+# What a request presents that its row-level security context holds from its start (core.rls:
+# the hash of an API key), so that the key's own row is read without a nested context.
+RLS_REQUEST_CAPABILITY = "accounts.authentication.request_capability"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 

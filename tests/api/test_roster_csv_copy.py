@@ -20,7 +20,6 @@ from api import views
 from api.rows import (
     CSV_HEADER,
     CSV_SPECIALIZATION_SEPARATOR,
-    _IsoDate,
     _specialization_codes,
     _UtcIsoText,
 )
@@ -63,6 +62,13 @@ TRICKY = [
     "NULL",
     "Ana",
 ]
+
+
+class _IsoDate(Func):
+    """A date as `YYYY-MM-DD` text (what api.rows wrote before COPY)."""
+
+    template = "to_char(%(expressions)s, 'YYYY-MM-DD')"
+    output_field = TextField()
 
 
 def old_roster_csv(certifications, *, today: datetime.date) -> bytes:

@@ -1,0 +1,182 @@
+"""The fixed cost of an API request (issue 19, item 2; benchmarks/request_cost.py): the
+statements and Redis round trips of a token request are pinned, and what was cut keeps its
+promises: a revoked key is refused on the very next request, the row-level security context is
+set on every request and follows the token's user, the rate limit counts as before."""
+
+import time
+
+import psycopg
+import pytest
+import redis
+from django.test import RequestFactory
+
+from accounts.authentication import request_capability
+from accounts.models import ApiToken, hash_token_key
+from accounts.services import api_token_create, api_token_revoke, api_tokens_revoke_all
+from tests.api.conftest import bulk_certifications, token_for
+
+ONE_ROW = "/api/v1/roster/?page_size=1"
+
+
+class RoundTrips:
+    """Counts every statement psycopg sends (the ORM's and the row-level security context's
+    alike) and every Redis round trip (a pipeline is one)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.statements: list[str] = []
+        self.redis = 0
+        execute = psycopg.Cursor.execute
+
+        def counted(cursor, query, *args, **kwargs):
+            self.statements.append(str(query)[:80])
+            return execute(cursor, query, *args, **kwargs)
+
+        send = redis.connection.AbstractConnection.send_packed_command
+
+        def sent(connection, *args, **kwargs):
+            self.redis += 1
+            return send(connection, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", sent)
+
+    def reset(self) -> None:
+        self.statements.clear()
+        self.redis = 0
+
+
+@pytest.fixture
+def state(cast, client_for):
+    return client_for(cast.state)
+
+
+@pytest.mark.parametrize("rows", [1, 300])
+def test_a_roster_page_costs_six_statements_and_one_redis_round_trip(
+    cast, state, monkeypatch, rows
+):
+    """Inside the test's transaction: the request's context saved and applied (for nobody,
+    holding the presented key's hash), the key's row, the token user's context, the page,
+    the saved context put back. In production BEGIN and COMMIT take the place of the first
+    and last (benchmarks/RESULTS.md). Before: nine statements (the key was read in a nested
+    context of its own: save, apply, read, restore) and two Redis round trips."""
+    bulk_certifications(rows, cast.county)
+    trips = RoundTrips(monkeypatch)
+    state.get(ONE_ROW)
+    trips.reset()
+
+    response = state.get(f"/api/v1/roster/?page_size={rows}")
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == rows
+    assert len(trips.statements) == 6, trips.statements
+    assert trips.redis == 1
+
+
+def test_a_revoked_key_is_refused_on_the_very_next_request(cast, api):
+    token, key = api_token_create(user=cast.state, days=30, name="revoke me")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get(ONE_ROW).status_code == 200
+
+    assert api_token_revoke(user=cast.state, token_id=token.pk)
+
+    response = api.get(ONE_ROW)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid, expired or revoked token."}
+
+
+def test_revoking_every_key_refuses_each_at_once(cast, api):
+    keys = [api_token_create(user=cast.reviewer, days=30, name=f"k{n}")[1] for n in range(2)]
+    for key in keys:
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert api.get(ONE_ROW).status_code == 200
+
+    api_tokens_revoke_all(user=cast.reviewer)
+
+    for key in keys:
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert api.get(ONE_ROW).status_code == 401
+
+
+def test_a_key_of_a_deactivated_user_is_refused_at_once(cast, api):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(cast.state)}")
+    assert api.get(ONE_ROW).status_code == 200
+    type(cast.state).objects.filter(pk=cast.state.pk).update(is_active=False)
+
+    assert api.get(ONE_ROW).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("header", "capability"),
+    [
+        ("Token abc", hash_token_key("abc")),
+        ("token abc", hash_token_key("abc")),
+        ("Token", ""),
+        ("Token a b", ""),
+        ("Bearer abc", ""),
+        ("", ""),
+    ],
+)
+def test_the_capability_a_request_presents_is_the_hash_of_its_key(header, capability):
+    request = RequestFactory().get("/api/v1/roster/", HTTP_AUTHORIZATION=header)
+    assert request_capability(request) == capability
+
+
+def test_a_key_that_is_not_utf8_presents_nothing():
+    # WSGI hands headers over as latin-1: "\xff" is the byte 0xff, no UTF-8 text.
+    request = RequestFactory().get("/api/v1/roster/", HTTP_AUTHORIZATION="Token \xff")
+    assert request_capability(request) == ""
+
+
+def test_the_key_hash_opens_nothing_but_its_own_row(cast, api, monkeypatch):
+    """The capability held before authentication is the presented key's hash: the key's row
+    and no other key's is readable in that context."""
+    _token, key = api_token_create(user=cast.state, days=30, name="mine")
+    api_token_create(user=cast.reviewer, days=30, name="someone else's")
+    seen: list[list[int]] = []
+    from accounts import authentication
+
+    lookup = authentication.HashedTokenAuthentication.authenticate_credentials
+
+    def spy(self, presented):
+        seen.append(list(ApiToken.objects.values_list("user_id", flat=True)))
+        return lookup(self, presented)
+
+    monkeypatch.setattr(authentication.HashedTokenAuthentication, "authenticate_credentials", spy)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert api.get(ONE_ROW).status_code == 200
+    assert seen == [[cast.state.pk]]
+
+
+def _rate(settings, rate: str) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "token": rate,
+        },
+    }
+
+
+def test_refused_requests_are_not_counted_and_the_window_slides(cast, state, settings):
+    _rate(settings, "2/s")
+
+    first = [state.get(ONE_ROW).status_code for _ in range(4)]
+    refused = state.get(ONE_ROW)
+    time.sleep(1.05)
+    later = [state.get(ONE_ROW).status_code for _ in range(3)]
+
+    assert first == [200, 200, 429, 429]
+    assert refused["Retry-After"] == "1"
+    assert later == [200, 200, 429]
+
+
+def test_retry_after_is_when_the_oldest_counted_request_leaves_the_window(state, settings):
+    _rate(settings, "1/min")
+    assert state.get(ONE_ROW).status_code == 200
+    time.sleep(1.1)
+
+    refused = state.get(ONE_ROW)
+
+    assert refused.status_code == 429
+    assert 57 <= int(refused["Retry-After"]) <= 59
