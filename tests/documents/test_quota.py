@@ -163,3 +163,14 @@ def test_a_purged_file_is_a_404_in_the_portal_and_the_workspace_never_a_500(cast
     assert (
         client.get(reverse("workspace:document", args=["alameda", document.pk])).status_code == 404
     )
+
+
+def test_the_quota_message_is_in_spanish_too(cast, quota):
+    from django.utils import translation
+
+    with translation.override("es"), pytest.raises(DomainError) as error:
+        services.document_upload(
+            owner=cast.applicant, kind="other", uploaded_file=upload(pdf(quota + 1))
+        )
+    assert "no cabe en su espacio" in str(error.value.message)
+    assert "90 días" in str(error.value.message)
