@@ -79,6 +79,7 @@ LOCAL_APPS = [
     "continuing_ed",
     "certification",
     "ce_audits",
+    "cases",
     "employers",
     "privacy",
     "credentials",

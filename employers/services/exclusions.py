@@ -8,7 +8,8 @@ tells no employer until county staff confirm it.
 A confirmed match is recorded as a registry change of kind `exclusion_confirmed` (so watching
 employers are told, by the same notices and webhooks as any change) and published as the
 event `exclusion_match.confirmed` (topic `EXCLUSION_TOPIC`, `jobs.events`): the hook for
-issue 14's cases, which subscribes to it to open a case.
+other listeners. The confirmation also opens a case at the certifying county
+(`cases.services.case_open`, once per match).
 """
 
 import datetime
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from cases.models import CaseCategory, CaseSource
+from cases.services import case_open
 from certification.models import Certification, CertificationStatus
 from core.errors import DomainError
 from counties.selectors import REVIEW_ROLES, require_staff
@@ -269,7 +272,28 @@ def exclusion_match_decide(
         )
         if confirmed:
             _announce_confirmed(match)
+            _open_case(actor, match)
     return match
+
+
+def _open_case(actor: User, match: ExclusionMatch) -> None:
+    """A confirmed match opens a case at the certifying county (issue 16 item 3), in the same
+    transaction as the decision; `source_ref` makes it one case per match whatever retries."""
+    entry = match.entry
+    excluded_on = entry.excluded_on.isoformat() if entry.excluded_on else "?"
+    case_open(
+        actor=actor,
+        county=match.county,
+        source=CaseSource.EXCLUSION_MATCH,
+        category=CaseCategory.EXCLUSION,
+        summary=(
+            f"{match.get_source_display()}: {entry.last_name}, {entry.first_name} "
+            f"(excluded on {excluded_on}). Confirmed: {match.decision_note}"
+        ),
+        received_on=timezone.localdate(),
+        certification=match.certification,
+        source_ref=f"exclusion_match:{match.pk}",
+    )
 
 
 def _announce_confirmed(match: ExclusionMatch) -> None:

@@ -255,6 +255,8 @@ CLOSED_WITHOUT_CONTEXT = [
     "jobs_outboxmessage",
     "jobs_failedjob",
     "django_admin_log",
+    "cases_case",
+    "cases_caseevent",
 ]
 
 
