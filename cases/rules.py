@@ -12,12 +12,12 @@ import functools
 
 import holidays
 
+from core import policy
+
 # DOMAIN.md "Complaints and discipline".
 ACKNOWLEDGEMENT_BUSINESS_DAYS = 5
 RESOLUTION_DAYS = 90
 EXTENSION_DAYS = 30
-# Our choice: the workspace flags a deadline this many calendar days ahead.
-DUE_SOON_DAYS = 7
 
 INTAKE = "intake"
 INVESTIGATION = "investigation"
@@ -76,11 +76,12 @@ def resolution_due(received_on: datetime.date, *, extended: bool = False) -> dat
 
 
 def due_flag(due: datetime.date | None, *, today: datetime.date, done: bool = False) -> str:
-    """ "overdue", "due_soon" (within DUE_SOON_DAYS) or "" for a deadline on `today`."""
+    """Flag a deadline on `today`: "overdue", "due_soon" (within
+    policy.CASE_DUE_SOON_DAYS) or ""."""
     if due is None or done:
         return ""
     if due < today:
         return "overdue"
-    if (due - today).days <= DUE_SOON_DAYS:
+    if (due - today).days <= policy.CASE_DUE_SOON_DAYS:
         return "due_soon"
     return ""

@@ -123,3 +123,7 @@ STAFF_INVITATION_VALID_DAYS = 14
 # this many days (our choice; the sample share itself is ProgramPolicy.ce_audit_sample_percent;
 # docs/domain.md#ce-audits).
 CE_AUDIT_RECENT_RENEWAL_DAYS = 180
+
+# The county workspace flags a case's deadline as due soon this many calendar days ahead (our
+# choice; docs/domain.md#complaints-and-cases).
+CASE_DUE_SOON_DAYS = 7
