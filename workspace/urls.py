@@ -6,6 +6,7 @@ from django.urls import path
 from workspace.views import (
     applications,
     audit,
+    cases,
     ce_audits,
     certifications,
     contact,
@@ -125,6 +126,13 @@ urlpatterns = [
     # Exclusion screening: possible matches against the OIG and Medi-Cal lists.
     path("<slug:code>/exclusions/", exclusions.exclusion_queue, name="exclusions"),
     path("<slug:code>/exclusions/<int:pk>/", exclusions.exclusion_decide, name="exclusion"),
+    # Complaint cases (docs/domain.md#complaints-and-cases).
+    path("<slug:code>/cases/", cases.case_list, name="cases"),
+    path("<slug:code>/cases/open/", cases.case_open, name="case_open"),
+    path("<slug:code>/cases/<int:pk>/", cases.case_detail, name="case"),
+    path("<slug:code>/cases/<int:pk>/stage/", cases.case_advance, name="case_advance"),
+    path("<slug:code>/cases/<int:pk>/assign/", cases.case_assign, name="case_assign"),
+    path("<slug:code>/cases/<int:pk>/extend/", cases.case_extend, name="case_extend"),
     # CE audits.
     path("<slug:code>/ce-audits/", ce_audits.ce_audit_list, name="ce_audits"),
     path("<slug:code>/ce-audits/draw/", ce_audits.ce_audit_draw, name="ce_audit_draw"),

@@ -25,6 +25,8 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from cases.models import Case
+from cases.services import case_open
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification
 from counties.models import (
@@ -96,6 +98,20 @@ def _exclusion_match(world, user) -> list:
     return [match.pk]
 
 
+def _case(world, user) -> list:
+    """An open case of the county about its active certification."""
+    case = case_open(
+        actor=None,
+        county=world.active.issuing_county,
+        source="phone_letter",
+        category="respect",
+        summary="A caller's complaint.",
+        received_on=timezone.localdate(),
+        certification=world.active,
+    )
+    return [case.pk]
+
+
 SPECS: dict[str, Spec] = {
     "pick": Spec(SPECIAL),
     "invitation_accept": Spec(SPECIAL),
@@ -160,6 +176,20 @@ SPECS: dict[str, Spec] = {
     "exclusion": Spec(
         ACTION, _exclusion_match, lambda w: {"decision": "dismissed", "note": "Other person."}
     ),
+    "cases": Spec(PAGE),
+    "case_open": Spec(
+        ACTION,
+        post=lambda w: {
+            "certification_number": w.active.number,
+            "category": "respect",
+            "received_on": timezone.localdate().isoformat(),
+            "summary": "A letter.",
+        },
+    ),
+    "case": Spec(PAGE, _case),
+    "case_advance": Spec(ACTION, _case, lambda w: {"to": "investigation", "note": ""}),
+    "case_assign": Spec(ADMIN, _case, lambda w: {"investigator": w.reviewer_membership.user_id}),
+    "case_extend": Spec(ADMIN, _case, lambda w: {"reason": "Witness away."}),
     "ce_audits": Spec(PAGE),
     "ce_audit_draw": Spec(ADMIN, post=lambda w: {"percent": 100}),
     "ce_audit": Spec(
@@ -204,6 +234,11 @@ def snapshot() -> tuple:
         list(OptInPeriod.objects.order_by("pk").values_list("pk", "effective_to")),
         list(County.objects.order_by("pk").values_list("pk", *COUNTY_CONTACT_FIELDS)),
         list(ExclusionMatch.objects.order_by("pk").values_list("pk", "status")),
+        list(
+            Case.objects.order_by("pk").values_list(
+                "pk", "stage", "investigator_id", "resolution_due"
+            )
+        ),
         AuditEvent.objects.count(),
     )
 
