@@ -25,7 +25,7 @@ from core import policy
 from core.review import ReviewStatus
 from core.units import hours_text
 from counties.models import County, ProgramPolicy
-from counties.selectors import ExamBooking, exam_booking_details
+from counties.selectors import ExamBooking, county_participates, exam_booking_details
 from exams.models import ExamAttempt, ExamResult
 from exams.rules import attempts_left, result_grace_end
 from exams.selectors import exam_attempts_for
@@ -262,10 +262,23 @@ def approved_next_step(application: Application, progress: ExamProgress) -> Next
 
 
 def application_next_step(
-    application: Application, *, progress: ExamProgress | None = None
+    application: Application, *, progress: ExamProgress | None = None, stranded: bool = False
 ) -> NextStep:
+    """What the applicant does next about `application`. `stranded`: it is open and its county
+    no longer participates (the caller checked): the one step is to move it."""
     county = application.county.name
     status = application.status
+    if stranded and status in OPEN_APPLICATION_STATUSES:
+        return NextStep(
+            _(
+                "%(county)s no longer takes part in peer support certification, so your "
+                "application cannot go further there. Move it to a participating county "
+                "program: everything you sent goes with it."
+            )
+            % {"county": county},
+            reverse("portal:application_transfer", args=[application.pk]),
+            _("Move my application"),
+        )
     if status == A.DRAFT:
         return NextStep(
             _("Finish your application to %(county)s. Everything you entered is saved.")
@@ -365,7 +378,11 @@ def person_summary(user: User, *, today: datetime.date) -> PersonSummary:
             if open_application.status == A.APPROVED
             else None
         )
-        summary.next_step = application_next_step(open_application, progress=progress)
+        summary.next_step = application_next_step(
+            open_application,
+            progress=progress,
+            stranded=not county_participates(open_application.county, on=today),
+        )
     elif profile is None or problems:
         summary.next_step = NextStep(
             _("Start by telling us about yourself: your details show whether you can apply."),

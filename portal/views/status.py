@@ -91,7 +91,8 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
     if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.CERTIFIED):
         progress = approved_details(request.user, application, today=today)
     attempts = progress.attempts if progress else []
-    next_step = application_next_step(application, progress=progress)
+    stranded = needs_transfer(application)
+    next_step = application_next_step(application, progress=progress, stranded=stranded)
     return render(
         request,
         "portal/status.html",
@@ -104,6 +105,5 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
             "show_exam": application.status
             in (ApplicationStatus.APPROVED, ApplicationStatus.CERTIFIED),
             "next_step": next_step,
-            "needs_transfer": needs_transfer(application),
         },
     )

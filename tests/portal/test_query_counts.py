@@ -52,14 +52,15 @@ def approved(cast, ethics, opted_in):
 
 
 def test_dashboard(cast, approved, applicant_client, django_assert_num_queries):
-    # profile, applications, certifications, and the approved one's attempts and training
-    with django_assert_num_queries(BASE + 5):
+    # profile, applications, certifications, the approved one's attempts and training, and
+    # whether its county still participates
+    with django_assert_num_queries(BASE + 6):
         response = applicant_client.get(reverse("dashboard"))
     assert response.status_code == 200
 
 
 def test_portal_home(cast, approved, applicant_client, django_assert_num_queries):
-    with django_assert_num_queries(BASE + 5):
+    with django_assert_num_queries(BASE + 6):
         response = applicant_client.get(reverse("portal:home"))
     assert response.context["summary"].next_step.text.startswith(
         "Your proof of core training is waiting for review"
@@ -71,7 +72,7 @@ def test_portal_home_with_the_exam_to_book(
 ):
     cast.applicant.training_records.update(status="verified")
     # ... and the program's exam details (the county comes with the application)
-    with django_assert_num_queries(BASE + 6):
+    with django_assert_num_queries(BASE + 7):
         response = applicant_client.get(reverse("portal:home"))
     assert response.context["summary"].next_step.text.startswith("Book and take the certification")
 

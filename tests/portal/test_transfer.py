@@ -123,3 +123,18 @@ def test_the_page_in_spanish(cast, stranded):
     ).content.decode()
     assert "Pase su solicitud al programa de otro condado" in html
     assert "Pasar mi solicitud" in html
+
+
+def test_the_home_page_says_the_one_thing_to_do(cast, stranded):
+    html = client_for(cast.applicant).get(reverse("portal:home")).content.decode()
+    assert "so your application cannot go further there" in html
+    assert reverse("portal:application_transfer", args=[stranded.pk]) in html
+    # Not "Alameda is reviewing your application": it no longer does.
+    assert "is reviewing your application" not in html
+
+
+def test_the_home_page_of_a_participating_county_keeps_its_next_step(cast, opted_in):
+    application = application_in("submitted", cast.applicant)
+    html = client_for(cast.applicant).get(reverse("portal:home")).content.decode()
+    assert "Alameda is reviewing your application" in html
+    assert reverse("portal:application_transfer", args=[application.pk]) not in html
