@@ -21,3 +21,8 @@ class CertificationConfig(AppConfig):
     def ready(self) -> None:
         # The row-level security migrations live in this app (0010, 0011, 0017, 0018).
         post_migrate.connect(_install_context_key, sender=self)
+        # The exam is recorded only once the core training is verified (exams sits below).
+        from certification.exam_authorization import exam_authorization_answer
+        from exams.authorization import exam_authorization
+
+        exam_authorization.connect(exam_authorization_answer, dispatch_uid="certification")

@@ -52,7 +52,7 @@ from documents.models import Document, DocumentKind
 from exams import rules as exam_rules
 from exams.models import ExamAttempt, ExamResult
 from training.models import Course, Specialization, TrainingRecord
-from training.rules import core_record_problem, training_sufficiency_problems
+from training.rules import core_record_problem, counting_core_records, training_sufficiency_problems
 
 QUALIFYING_EDUCATION = (Education.HIGH_SCHOOL_DIPLOMA, Education.EQUIVALENT, Education.HIGHER)
 # The documents every application needs (docs/domain.md#eligibility): a government photo ID
@@ -561,6 +561,33 @@ def issue_problems(
             out_of_state_problems(application, documents, ce_records, on=on, verified=True)
         )
     return problems
+
+
+def exam_authorization_problems(
+    application: Application, training_records: Iterable[TrainingRecord], *, on: datetime.date
+) -> list[str]:
+    """Why the candidate of `application` was not authorized to sit the exam taken on `on`;
+    empty when they were.
+
+    As the program runs it today, the 80-hour training certificate is verified before the
+    candidate is authorized to sit the exam (DOMAIN.md, Application and exam;
+    docs/domain.md#exam): on the standard pathway an attempt is recorded only when one core
+    course that counts (`training.rules.counting_core_records`: verified, 80 hours, approved
+    provider, on or after 2022-07-01) was completed on or before the exam date. The other
+    pathways need no core training (out-of-state reciprocity, grandparenting).
+    """
+    if application.pathway != Pathway.STANDARD:
+        return []
+    if counting_core_records(training_records, on=on):
+        return []
+    return [
+        _(
+            "The candidate's core training has not been verified: the %(hours)s-hour training "
+            "certificate is verified before the candidate may sit the exam. Verify the "
+            "training (completed on or before the exam date, %(date)s) first."
+        )
+        % {"hours": hours_text(policy.CORE_TRAINING_HOURS), "date": on.isoformat()}
+    ]
 
 
 def certification_expiry(issued_on: datetime.date) -> datetime.date:

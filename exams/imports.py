@@ -37,6 +37,7 @@ from core.errors import DomainError
 from counties.models import County, ProgramPolicy
 from counties.selectors import REVIEW_ROLES, staff_role
 from exams import rules as exam_rules
+from exams.authorization import exam_authorization_problems
 from exams.models import ExamResult, ExamSource
 from exams.selectors import exam_attempts_for
 from exams.services import exam_attempt_record
@@ -298,8 +299,9 @@ def _candidates(user, county: County) -> models.QuerySet:
 def plan_import(user, county: County, parsed: ParsedFile) -> ImportPlan:
     """What would happen to each row if the file were committed now, as `user` in `county`.
 
-    Four queries whatever the size of the file: the user's role in the county, the
-    applications named, their attempts, the vendor references already imported.
+    Five queries whatever the size of the file: the user's role in the county, the
+    applications named, their attempts, their applicants' core training (verified before the
+    exam: `exams.authorization`), the vendor references already imported.
     """
     today = timezone.localdate()
     rows = [_read_fields(line, values, parsed.header) for line, values in parsed.rows]
@@ -317,6 +319,21 @@ def plan_import(user, county: County, parsed: ParsedFile) -> ImportPlan:
             source=ExamSource.IMPORT, vendor_reference__in=references, application__county=county
         )
         .values_list("vendor_reference", flat=True)
+    )
+    # Authorized to sit the exam (training verified first): asked once for every dated row.
+    dated = [
+        row
+        for row in rows
+        if row.outcome == RowOutcome.OK and row.application_id in applications and row.taken_on
+    ]
+    authorization = dict(
+        zip(
+            (row.line for row in dated),
+            exam_authorization_problems(
+                [(applications[row.application_id], row.taken_on) for row in dated]
+            ),
+            strict=True,
+        )
     )
     program_policy = ProgramPolicy.current()
     seen_references: set[str] = set()
@@ -361,6 +378,7 @@ def plan_import(user, county: County, parsed: ParsedFile) -> ImportPlan:
             )
             if application.approved_on and row.taken_on < application.approved_on:
                 problems.append(_("The exam date is before the application was approved."))
+            problems += authorization.get(row.line, [])
             if problems:
                 row.outcome = RowOutcome.NOT_ELIGIBLE
                 row.message = " ".join(str(problem) for problem in problems)

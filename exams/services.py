@@ -22,6 +22,7 @@ from core.errors import DomainError, refuse_problems
 from counties.models import ProgramPolicy
 from counties.selectors import require_staff
 from exams import rules as exam_rules
+from exams.authorization import exam_authorization_problems
 from exams.models import ExamAttempt, ExamResult, ExamSource
 from fees.models import FeeKind
 from fees.services import fee_due_record
@@ -82,7 +83,8 @@ def exam_attempt_record(
 ) -> ExamAttempt:
     """Record one exam attempt for an approved application, by a reviewer or admin of its
     county. Refused when the applicant is not eligible on `taken_on` (not approved, window
-    ended, no attempts left, already passed), for a future date, when `today` (the day it is
+    ended, no attempts left, already passed), when on the standard pathway their core training
+    was not verified (`exams.authorization`), for a future date, when `today` (the day it is
     recorded) is past the result grace period after the window (`exams.rules.result_grace_end`,
     `ProgramPolicy.exam_result_grace_days`), or when the vendor reference is already recorded
     for this source. The sitting's exam fee falls due (`fees`); the applicant is told the
@@ -123,6 +125,7 @@ def exam_attempt_record(
                 grace_days=program_policy.exam_result_grace_days,
             )
         )
+        refuse_problems(exam_authorization_problems([(application, taken_on)])[0])
         window_ends_on = application.window_ends_on
         # Eligible means approved, and an approved application has its window (a constraint).
         assert window_ends_on is not None

@@ -27,6 +27,7 @@ from counties.models import County
 from counties.selectors import staff_counties
 from documents.models import Document
 from documents.services import document_upload
+from training import rules as training_rules
 from training.models import Course, TrainingProvider, TrainingRecord
 
 CERTIFICATE_KIND = "training_certificate"
@@ -61,7 +62,11 @@ def training_record_add(
     more than two decimals, a completion date after `today`, a provider that does not exist,
     a certificate that is not the person's own current training certificate, and the same
     course from the same provider on the same date already recorded and not rejected (it would
-    count twice). Whether the training counts toward the 80 hours is `training.rules`' call.
+    count twice). Refuses as well, when entered, a record that could never count
+    (`training.rules.record_entry_problems`): completed before 2022-07-01, from a provider not
+    approved on the completion date, or fewer hours than one full course (80 core, 40
+    specialization; records are not added up). Whether a verified record counts is
+    `training.rules`' call.
     """
     if person is None or not person.is_authenticated:
         raise PermissionDenied
@@ -71,8 +76,17 @@ def training_record_add(
     hours = hours_value(hours)
     if completed_on is None or completed_on > today:
         raise DomainError(_("The completion date cannot be in the future."), field="completed_on")
-    if provider is None or not TrainingProvider.objects.filter(pk=provider.pk).exists():
+    # Read again: the approval period that decides is the one stored now.
+    stored = TrainingProvider.objects.filter(pk=provider.pk).first() if provider else None
+    if stored is None:
         raise DomainError(_("Choose a training provider from the list."), field="provider")
+    provider = stored
+    problems = training_rules.record_entry_problems(
+        course=course, hours=hours, completed_on=completed_on, provider=provider
+    )
+    if problems:
+        field, problem = problems[0]
+        raise DomainError(problem, field=field)
     if certificate is not None:
         _check_certificate(certificate, person)
     with transaction.atomic():

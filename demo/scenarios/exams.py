@@ -5,7 +5,6 @@ import datetime
 
 from certification import rules
 from counties.models import ProgramPolicy
-from demo.scenarios.counties_and_staff import LAPSED_PROVIDER
 from demo.story import Cast, Story
 from exams.rules import result_grace_end
 
@@ -31,8 +30,9 @@ def approved_after_failed_exam(cast: Cast) -> None:
 
 
 def approved_recently(cast: Cast) -> None:
-    """Approved two weeks ago; a specialization course from a provider whose approval had
-    lapsed was turned down."""
+    """Approved two weeks ago; a specialization course taken since, whose certificate was
+    unreadable, was turned down. (One from a provider whose approval had lapsed, or taken
+    before the core training, cannot even be added: it is refused when entered.)"""
     clock = cast.clock
     approved_on = clock.days_ago(14)
     story = Story.begin(
@@ -46,21 +46,20 @@ def approved_recently(cast: Cast) -> None:
     )
     if story is None:
         return
+    story.approved(approved_on)
     crisis = story.add_training(
-        clock.days_ago(198),
-        LAPSED_PROVIDER,
-        completed_on=clock.days_ago(200),
+        clock.days_ago(8),
+        cast.provider_for_county["sacramento"],
+        completed_on=clock.days_ago(10),
         course="crisis",
         hours=40,
     )
-    story.approved(approved_on)
-    lapsed_on = cast.providers[LAPSED_PROVIDER].approved_until
     story.reject_training(
-        approved_on,
+        clock.days_ago(5),
         cast.admin("sacramento"),
         crisis,
-        f"This provider's approval ended on {lapsed_on.isoformat()}, before the course was "
-        "completed.",
+        "The certificate is too blurry to read the course and the date. Please add the "
+        "course again with a clear scan.",
     )
 
 

@@ -3,7 +3,6 @@ changes, and denied."""
 
 import datetime
 
-from demo.scenarios.counties_and_staff import UNAPPROVED_PROVIDER
 from demo.story import Cast, Story
 
 
@@ -80,7 +79,9 @@ def changes_requested(cast: Cast) -> None:
 
 
 def denied(cast: Cast) -> None:
-    """No diploma or equivalent, and training from a provider that is not approved."""
+    """No diploma or equivalent, and a training certificate without the provider's signature.
+    (Training from a provider that is not approved cannot even be added: the Training page
+    refuses it when it is entered.)"""
     clock = cast.clock
     story = Story.begin(
         cast,
@@ -95,7 +96,7 @@ def denied(cast: Cast) -> None:
         return
     staff = cast.admin("fresno")
     record = story.add_training(
-        clock.days_ago(108), UNAPPROVED_PROVIDER, completed_on=clock.days_ago(110)
+        clock.days_ago(108), cast.provider_for_county["fresno"], completed_on=clock.days_ago(110)
     )
     story.apply(clock.days_ago(75))
     story.upload_photo_id(clock.days_ago(72), "California Driver License (sample)")
@@ -112,7 +113,7 @@ def denied(cast: Cast) -> None:
         clock.days_ago(50),
         staff,
         record,
-        f"{UNAPPROVED_PROVIDER} is not an approved training provider.",
+        "The certificate of completion is not signed by the training provider.",
     )
     story.deny(clock.days_ago(50), staff, reason)
 

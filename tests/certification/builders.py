@@ -69,9 +69,22 @@ def verify_documents(application: Application) -> None:
     application.documents.update(review_status="verified")
 
 
+def verified_core_training(applicant: User, **fields: Any):
+    """A verified 80-hour core course of `applicant` (completed 2024-03-01 unless told), as
+    the county verifies it before the candidate may sit the exam."""
+    fields.setdefault("status", "verified")
+    return TrainingRecordFactory(person=applicant, **fields)
+
+
 def approved_application(
-    applicant: User | None = None, approved_on: datetime.date | None = None, **fields: Any
+    applicant: User | None = None,
+    approved_on: datetime.date | None = None,
+    *,
+    trained: bool = False,
+    **fields: Any,
 ) -> Application:
+    """An approved application with its window and documents verified; `trained`: with the
+    applicant's core training verified too, so exam attempts can be recorded."""
     from certification.rules import approval_window_end
 
     approved_on = approved_on or today() - datetime.timedelta(days=30)
@@ -83,14 +96,15 @@ def approved_application(
         **fields,
     )
     verify_documents(application)
+    if trained:
+        verified_core_training(application.applicant)
     return application
 
 
 def issuable_application(applicant: User | None = None, **fields: Any) -> Application:
     """Approved, with a passed exam and 80 verified core training hours."""
-    application = approved_application(applicant, **fields)
+    application = approved_application(applicant, trained=True, **fields)
     ExamAttemptFactory(application=application, taken_on=today() - datetime.timedelta(days=5))
-    TrainingRecordFactory(person=application.applicant, status="verified")
     return application
 
 

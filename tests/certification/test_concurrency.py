@@ -161,7 +161,7 @@ def test_fifty_issuances_at_once_give_fifty_distinct_numbers(cast):
 
 
 def test_two_attempts_recorded_at_once_when_two_exist_leave_three(cast):
-    application = approved_application(cast.applicant)
+    application = approved_application(cast.applicant, trained=True)
     for _ in range(2):
         ExamAttemptFactory(application=application, result="failed", taken_on=today())
 
@@ -184,8 +184,8 @@ def test_two_attempts_recorded_at_once_when_two_exist_leave_three(cast):
 
 
 def test_one_vendor_result_imported_twice_at_once_is_recorded_once(cast):
-    first = approved_application(cast.applicant)
-    second = approved_application(cast.other_applicant)
+    first = approved_application(cast.applicant, trained=True)
+    second = approved_application(cast.other_applicant, trained=True)
 
     def record(application: Application) -> Any:
         return exam_attempt_record(

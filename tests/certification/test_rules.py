@@ -26,6 +26,7 @@ from certification.rules import (
     birthday,
     certification_expiry,
     eligibility_problems,
+    exam_authorization_problems,
     is_expiring_soon,
     issue_problems,
     lapse_tier,
@@ -518,10 +519,77 @@ def test_issue_needs_a_passed_exam():
     assert issue_problems(approved(), [training()], FAILED, on=D(2025, 9, 1)) == [NOT_PASSED]
 
 
+# Exam authorized after the core training is verified --------------------------------------------
+
+NOT_AUTHORIZED = (
+    "The candidate's core training has not been verified: the 80-hour training certificate is "
+    "verified before the candidate may sit the exam. Verify the training (completed on or "
+    "before the exam date, {date}) first."
+)
+EXAM_DAY = D(2025, 9, 1)
+
+
+CORE_DAY = D(2025, 3, 1)
+
+
+def core(*, status="verified", hours="80", completed_on=CORE_DAY, course="core_80"):
+    record = training(hours, course=course, status=status)
+    record.completed_on = completed_on
+    return record
+
+
+def authorization(records, *, pathway="standard", on=EXAM_DAY):
+    return exam_authorization_problems(approved(pathway=pathway), records, on=on)
+
+
+def test_verified_core_training_authorizes_the_exam():
+    assert authorization([core()]) == []
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [],
+        [core(status="pending")],
+        [core(status="rejected")],
+        [core(hours="79.5")],
+        [core(hours="40"), core(hours="40", completed_on=D(2025, 3, 2))],
+        [core(course="crisis")],
+        [core(completed_on=D(2022, 6, 30))],
+    ],
+    ids=[
+        "none",
+        "pending",
+        "rejected",
+        "79.5-hours",
+        "two-partial",
+        "specialization-only",
+        "before-2022-07-01",
+    ],
+)
+def test_without_verified_core_training_the_exam_is_not_authorized(records):
+    assert authorization(records) == [NOT_AUTHORIZED.format(date="2025-09-01")]
+
+
+@pytest.mark.parametrize(
+    ("taken_on", "authorized"), [(D(2025, 3, 1), True), (D(2025, 2, 28), False)]
+)
+def test_the_training_is_completed_by_the_exam_date(taken_on, authorized):
+    problems = authorization([core(completed_on=D(2025, 3, 1))], on=taken_on)
+    assert problems == ([] if authorized else [NOT_AUTHORIZED.format(date="2025-02-28")])
+
+
+@pytest.mark.parametrize("pathway", ["out_of_state", "grandparenting"])
+def test_pathways_without_the_core_training_are_authorized_without_it(pathway):
+    assert authorization([], pathway=pathway) == []
+
+
 def test_issue_needs_sufficient_training_on_the_standard_pathway():
     assert issue_problems(approved(), [training("79.5")], PASSED, on=D(2025, 9, 1)) == [
-        "79.5 hours of verified core training count; 80 hours from an approved training "
-        "provider are required."
+        "No verified core training counts yet: one course of 80 hours from an approved "
+        "training provider is required.",
+        "The training completed on 2024-03-01 does not count: it has 79.5 hours, and the core "
+        "training is one course of 80 hours (records are not added up).",
     ]
 
 

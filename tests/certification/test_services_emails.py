@@ -85,6 +85,7 @@ def run_every_emailing_transition(cast) -> list[tuple[str, int, dict]]:
         application_resubmit(actor=cast.applicant, application=application)
         verify_documents(application)
         application_approve(actor=cast.reviewer, application=application)
+        TrainingRecordFactory(person=cast.applicant, status="verified")
         exam_attempt_record(
             actor=cast.reviewer, application=application, taken_on=today(), result="no_show"
         )
@@ -95,7 +96,6 @@ def run_every_emailing_transition(cast) -> list[tuple[str, int, dict]]:
             result="passed",
             scaled_score=512,
         )
-        TrainingRecordFactory(person=cast.applicant, status="verified")
         certification = certification_issue(actor=cast.reviewer, application=application)
         certification_suspend(
             actor=cast.admin, certification=certification, reason="<script>x</script>"

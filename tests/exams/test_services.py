@@ -11,6 +11,7 @@ from core.errors import DomainError
 from counties.models import ProgramPolicy
 from exams.models import ExamAttempt
 from exams.services import exam_attempt_record
+from fees.models import FeeDue
 from tests.certification.builders import (
     application_in,
     approved_application,
@@ -19,7 +20,7 @@ from tests.certification.builders import (
     last_event,
     today,
 )
-from tests.factories import ExamAttemptFactory
+from tests.factories import ExamAttemptFactory, TrainingRecordFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def assert_nothing_recorded(application, count=0):
 
 
 def test_record_an_attempt_audits_and_tells_the_applicant(cast):
-    application = approved_application(cast.applicant)
+    application = approved_application(cast.applicant, trained=True)
     taken_on = today() - datetime.timedelta(days=2)
     with follow_ups() as sent:
         attempt = record(
@@ -81,7 +82,7 @@ def test_record_an_attempt_audits_and_tells_the_applicant(cast):
 
 
 def test_a_fourth_attempt_is_refused(cast):
-    application = approved_application(cast.applicant)
+    application = approved_application(cast.applicant, trained=True)
     for _ in range(policy.MAX_EXAM_ATTEMPTS):
         ExamAttemptFactory(application=application, result="failed", taken_on=today())
     with pytest.raises(DomainError, match="All 3 exam attempts") as error:
@@ -91,7 +92,7 @@ def test_a_fourth_attempt_is_refused(cast):
 
 
 def test_an_attempt_after_a_pass_is_refused(cast):
-    application = approved_application(cast.applicant)
+    application = approved_application(cast.applicant, trained=True)
     ExamAttemptFactory(application=application, result="passed", taken_on=today())
     with pytest.raises(DomainError, match="already been passed"):
         record(cast.reviewer, application)
@@ -108,7 +109,7 @@ def test_an_application_not_approved_cannot_record(cast, status):
 
 def test_dates_outside_the_window_or_in_the_future_are_refused(cast):
     application = approved_application(
-        cast.applicant, approved_on=today() - datetime.timedelta(days=400)
+        cast.applicant, approved_on=today() - datetime.timedelta(days=400), trained=True
     )
     with pytest.raises(DomainError, match="window of this application ended"):
         record(cast.reviewer, application, taken_on=today())
@@ -158,7 +159,7 @@ def test_an_attempt_taken_after_the_window_is_refused_even_in_the_grace(cast):
 
 def test_the_operator_set_wait_between_attempts_applies(cast):
     ProgramPolicy.objects.update_or_create(pk=1, defaults={"exam_min_wait_days": 14})
-    application = approved_application(cast.applicant)
+    application = approved_application(cast.applicant, trained=True)
     ExamAttemptFactory(application=application, result="failed", taken_on=today())
     with pytest.raises(DomainError, match="next exam attempt can be taken"):
         record(cast.reviewer, application, taken_on=today())
@@ -166,9 +167,9 @@ def test_the_operator_set_wait_between_attempts_applies(cast):
 
 
 def test_a_duplicate_vendor_reference_is_a_clean_conflict(cast):
-    first = approved_application(cast.applicant)
+    first = approved_application(cast.applicant, trained=True)
     record(cast.reviewer, first, source="import", vendor_reference="PV-9")
-    other = approved_application(cast.other_applicant)
+    other = approved_application(cast.other_applicant, trained=True)
     with pytest.raises(DomainError, match="PV-9 is already recorded") as error:
         record(cast.reviewer, other, source="import", vendor_reference="PV-9")
     assert (error.value.code, error.value.field) == ("conflict", "vendor_reference")
@@ -178,7 +179,7 @@ def test_a_duplicate_vendor_reference_is_a_clean_conflict(cast):
 
 @pytest.mark.parametrize("who", ["applicant", "other_applicant", "other_admin", "state"])
 def test_recording_by_anyone_but_county_staff_is_denied(cast, who):
-    application = approved_application(cast.applicant)
+    application = approved_application(cast.applicant, trained=True)
     with pytest.raises(PermissionDenied):
         record(getattr(cast, who), application)
     assert_nothing_recorded(application)
@@ -193,7 +194,7 @@ def test_recording_by_anyone_but_county_staff_is_denied(cast, who):
     ],
 )
 def test_invalid_values_are_refused(cast, field, kwargs):
-    application = approved_application(cast.applicant)
+    application = approved_application(cast.applicant, trained=True)
     with pytest.raises(DomainError) as error:
         record(cast.reviewer, application, **kwargs)
     assert error.value.field == field
@@ -207,21 +208,50 @@ def test_a_vendor_reference_of_another_county_is_not_revealed(cast):
 
     record(
         cast.reviewer,
-        approved_application(cast.applicant),
+        approved_application(cast.applicant, trained=True),
         source="import",
         vendor_reference="PV-7",
     )
     fresno_reviewer = UserFactory(email="reviewer@fresno.test")
     MembershipFactory(user=fresno_reviewer, county=cast.other_county, role="reviewer")
-    fresno_application = approved_application(cast.other_applicant, county=cast.other_county)
+    fresno_application = approved_application(
+        cast.other_applicant, county=cast.other_county, trained=True
+    )
     attempt = record(fresno_reviewer, fresno_application, source="import", vendor_reference="PV-7")
     assert attempt.vendor_reference == "PV-7"
     # Within a county the reference is still recorded once.
     with pytest.raises(DomainError, match="PV-7 is already recorded"):
         record(
             fresno_reviewer,
-            approved_application(UserFactory(email="third@fresno.test"), county=cast.other_county),
+            approved_application(
+                UserFactory(email="third@fresno.test"), county=cast.other_county, trained=True
+            ),
             source="import",
             vendor_reference="PV-7",
         )
     assert ExamAttempt.objects.filter(vendor_reference="PV-7").count() == 2
+
+
+def test_an_attempt_without_verified_core_training_is_refused(cast):
+    application = approved_application(cast.applicant)
+    TrainingRecordFactory(person=cast.applicant, status="pending")
+    with pytest.raises(DomainError, match="core training has not been verified") as error:
+        record(cast.reviewer, application)
+    assert error.value.code == "invalid"
+    assert_nothing_recorded(application)
+    assert not FeeDue.objects.filter(application=application).exists()
+
+
+def test_an_attempt_is_recorded_once_the_core_training_is_verified(cast):
+    application = approved_application(cast.applicant)
+    training = TrainingRecordFactory(person=cast.applicant, status="pending")
+    with pytest.raises(DomainError):
+        record(cast.reviewer, application)
+    training.status = "verified"
+    training.save(update_fields=["status"])
+    assert record(cast.reviewer, application).result == "failed"
+
+
+def test_an_out_of_state_candidate_needs_no_core_training(cast):
+    application = approved_application(cast.applicant, pathway="out_of_state")
+    assert record(cast.reviewer, application).result == "failed"

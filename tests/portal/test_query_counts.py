@@ -16,6 +16,7 @@ from tests.factories import (
     TrainingRecordFactory,
 )
 from tests.portal.conftest import complete_application, pdf_file
+from training.models import TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,9 @@ def approved(cast, ethics, opted_in):
         application=application,
         today=timezone.localdate() - datetime.timedelta(days=10),
     )
+    # The exams were recorded once the training was verified; the records are pending again
+    # for these pages (as after a re-review), whose next step is then the training's review.
+    records = TrainingRecordFactory.create_batch(3, person=cast.applicant, status="verified")
     for days, result in ((5, "failed"), (2, "no_show")):
         exam_attempt_record(
             actor=cast.reviewer,
@@ -47,7 +51,7 @@ def approved(cast, ethics, opted_in):
             taken_on=timezone.localdate() - datetime.timedelta(days=days),
             result=result,
         )
-    TrainingRecordFactory.create_batch(3, person=cast.applicant)
+    TrainingRecord.objects.filter(pk__in=[r.pk for r in records]).update(status="pending")
     return application
 
 

@@ -41,8 +41,8 @@ def test_the_page_shows_no_progress_yet(cast, provider, applicant_client):
     html = response.content.decode()
     assert "0 of 80 hours verified" in html
     assert response.context["problems"][0] == (
-        "0 hours of verified core training count; 80 hours from an approved training "
-        "provider are required."
+        "No verified core training counts yet: one course of 80 hours from an approved "
+        "training provider is required."
     )
     assert [p.name for p in response.context["form"].fields["provider"].queryset] == [
         "Peer Academy"
@@ -79,7 +79,7 @@ def test_a_bad_certificate_is_refused_at_its_field_and_the_rest_is_kept(
     cast, provider, applicant_client
 ):
     response = applicant_client.post(
-        TRAINING, _post(provider, hours="40.5", certificate=executable_named_pdf())
+        TRAINING, _post(provider, hours="80.5", certificate=executable_named_pdf())
     )
 
     html = response.content.decode()
@@ -87,7 +87,7 @@ def test_a_bad_certificate_is_refused_at_its_field_and_the_rest_is_kept(
         "This file is not a PDF, JPEG or PNG. Upload a scan or photo of your document."
     ]
     assert 'aria-describedby="id_certificate_helptext id_certificate_error"' in html
-    assert 'value="40.5"' in html and 'value="2024-05-10"' in html
+    assert 'value="80.5"' in html and 'value="2024-05-10"' in html
     assert f'<option value="{provider.pk}" selected>' in html
     assert not TrainingRecord.objects.exists() and not Document.objects.exists()
 
@@ -97,7 +97,7 @@ def test_verified_and_rejected_training_show_progress_and_the_reason(
 ):
     application = complete_application(cast.applicant, ethics)
     services.application_submit(actor=cast.applicant, application=application)
-    good = TrainingRecordFactory(person=cast.applicant, provider=provider, hours=50)
+    good = TrainingRecordFactory(person=cast.applicant, provider=provider, hours=80)
     bad = TrainingRecordFactory(
         person=cast.applicant, provider=provider, hours=30, completed_on=datetime.date(2024, 1, 5)
     )
@@ -108,6 +108,66 @@ def test_verified_and_rejected_training_show_progress_and_the_reason(
 
     html = applicant_client.get(TRAINING).content.decode()
 
-    assert "50 of 80 hours verified" in html
+    assert "80 of 80 hours verified" in html
     assert "Reason: The certificate is for another person." in html
-    assert "The training completed on 2024-01-05 was rejected." in html
+    # One verified 80-hour course meets the requirement; the rejected one is not added up.
+    assert "Your core training meets the requirement." in html
+    assert "The training completed on 2024-01-05 was rejected." not in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"completed_on": "2022-06-30"},
+            "completed_on",
+            "Training completed on 2022-06-30 does not count: training must be completed on "
+            "or after 2022-07-01.",
+        ),
+        (
+            {"hours": "79.5"},
+            "hours",
+            "The core training is one course of 80 hours from one provider; this certificate "
+            "shows 79.5 hours. Partial courses are not added up.",
+        ),
+        (
+            {"completed_on": "2021-12-31"},
+            "completed_on",
+            "Training completed on 2021-12-31 does not count: training must be completed on "
+            "or after 2022-07-01.",
+        ),
+    ],
+    ids=["before-2022-07-01", "79.5-hours", "before-approval-and-2022-07-01"],
+)
+def test_training_that_cannot_count_is_refused_when_entered_at_its_field(
+    cast, provider, applicant_client, overrides, field, message
+):
+    response = applicant_client.post(TRAINING, _post(provider, **overrides))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [message]
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert not TrainingRecord.objects.exists() and not Document.objects.exists()
+
+
+def test_training_from_a_provider_not_approved_on_its_date_is_refused_at_the_provider(
+    cast, applicant_client
+):
+    lapsed = ProviderFactory(
+        name="Lapsed Academy",
+        approved_from=datetime.date(2022, 1, 1),
+        approved_until=datetime.date(2024, 5, 9),
+    )
+
+    response = applicant_client.post(TRAINING, _post(lapsed))
+
+    assert response.context["form"].errors["provider"] == [
+        "Lapsed Academy was not an approved training provider on 2024-05-10, the completion "
+        "date: training from it does not count."
+    ]
+    assert not TrainingRecord.objects.exists() and not Document.objects.exists()
+
+    # The day its approval ended is still inside it.
+    response = applicant_client.post(TRAINING, _post(lapsed, completed_on="2024-05-09"))
+    assert response["Location"] == TRAINING
+    assert TrainingRecord.objects.get().provider == lapsed

@@ -53,11 +53,11 @@ def add(person, provider, **overrides):
 
 def test_add_records_pending_training_and_audits_it(cast, provider):
     certificate = DocumentFactory(owner=cast.applicant, kind="training_certificate")
-    record = add(cast.applicant, provider, hours="79.75", certificate=certificate)
+    record = add(cast.applicant, provider, hours="80.75", certificate=certificate)
 
     record.refresh_from_db()
     assert (record.person, record.provider, record.course) == (cast.applicant, provider, "core_80")
-    assert (record.hours, record.completed_on) == (Decimal("79.75"), datetime.date(2025, 5, 1))
+    assert (record.hours, record.completed_on) == (Decimal("80.75"), datetime.date(2025, 5, 1))
     assert (record.status, record.certificate, record.reviewed_by) == ("pending", certificate, None)
     event = AuditEvent.objects.get(verb="training_record_add")
     assert (event.actor, event.subject, event.object_id) == (
@@ -66,7 +66,7 @@ def test_add_records_pending_training_and_audits_it(cast, provider):
         record.pk,
     )
     assert (event.object_type, event.to_state) == ("training.trainingrecord", "pending")
-    assert event.data == {"course": "core_80", "hours": "79.75", "provider_id": provider.pk}
+    assert event.data == {"course": "core_80", "hours": "80.75", "provider_id": provider.pk}
 
 
 def test_add_stores_the_certificate_file_with_the_record(cast, provider):
@@ -153,6 +153,75 @@ def test_add_refuses_an_unknown_course(cast, provider):
     assert_refused_add(cast.applicant, provider, field="course", course="core_40")
 
 
+@pytest.mark.parametrize(
+    ("completed_on", "accepted"),
+    [(datetime.date(2022, 6, 30), False), (datetime.date(2022, 7, 1), True)],
+    ids=["2022-06-30", "2022-07-01"],
+)
+def test_add_refuses_training_completed_before_2022_07_01(cast, provider, completed_on, accepted):
+    if accepted:
+        assert add(cast.applicant, provider, completed_on=completed_on).status == "pending"
+        return
+    assert_refused_add(
+        cast.applicant,
+        provider,
+        field="completed_on",
+        message="Training completed on 2022-06-30 does not count: training must be completed "
+        "on or after 2022-07-01.",
+        completed_on=completed_on,
+    )
+
+
+@pytest.mark.parametrize(
+    ("course", "hours", "accepted"),
+    [("core_80", "79.5", False), ("core_80", "80", True), ("crisis", "39.5", False)],
+)
+def test_add_refuses_less_than_one_full_course(cast, provider, course, hours, accepted):
+    if accepted:
+        assert add(cast.applicant, provider, course=course, hours=hours).hours == Decimal(hours)
+        return
+    assert_refused_add(cast.applicant, provider, field="hours", course=course, hours=hours)
+
+
+@pytest.mark.parametrize(
+    ("approved_from", "approved_until", "accepted"),
+    [
+        (datetime.date(2025, 5, 2), None, False),
+        (datetime.date(2025, 5, 1), None, True),
+        (datetime.date(2023, 1, 1), datetime.date(2025, 4, 30), False),
+        (datetime.date(2023, 1, 1), datetime.date(2025, 5, 1), True),
+    ],
+    ids=[
+        "approval-starts-the-day-after",
+        "approval-starts-that-day",
+        "approval-ended-the-day-before",
+        "approval-ends-that-day",
+    ],
+)
+def test_add_refuses_a_provider_not_approved_on_the_completion_date(
+    cast, approved_from, approved_until, accepted
+):
+    provider = ProviderFactory(
+        name="Dated Academy", approved_from=approved_from, approved_until=approved_until
+    )
+    if accepted:
+        assert add(cast.applicant, provider).provider == provider
+        return
+    assert_refused_add(
+        cast.applicant,
+        provider,
+        field="provider",
+        message="Dated Academy was not an approved training provider on 2025-05-01, the "
+        "completion date: training from it does not count.",
+    )
+
+
+def test_add_reads_the_providers_approval_as_stored(cast, provider):
+    """A stale provider object in hand does not decide: the stored approval does."""
+    TrainingProvider.objects.filter(pk=provider.pk).update(approved=False)
+    assert_refused_add(cast.applicant, provider, field="provider")
+
+
 def test_add_refuses_a_provider_that_does_not_exist(cast):
     assert_refused_add(
         cast.applicant,
@@ -182,7 +251,7 @@ def test_add_refuses_an_unsuitable_certificate(cast, provider, owner_is_person, 
 def test_add_refuses_the_same_training_twice(cast, provider):
     first = add(cast.applicant, provider)
     with pytest.raises(DomainError) as refused:
-        add(cast.applicant, provider, hours="40")
+        add(cast.applicant, provider, hours="90")
     assert refused.value.code == "conflict"
     assert refused.value.message == (
         "You already added this course from this provider, completed on 2025-05-01."

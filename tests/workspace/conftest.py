@@ -38,8 +38,12 @@ def submitted_application(applicant: User, county, *, status="submitted", days_a
     return application
 
 
-def approved_application(applicant: User, county, *, approved_days_ago=10):
+def approved_application(applicant: User, county, *, approved_days_ago=10, trained=True):
+    """Approved `approved_days_ago` days ago; `trained`: the applicant's core training
+    verified (before the candidate may sit the exam)."""
     approved_on = timezone.localdate() - datetime.timedelta(days=approved_days_ago)
+    if trained:
+        TrainingRecordFactory(person=applicant, status="verified")
     return ApplicationFactory(
         applicant=applicant,
         county=county,

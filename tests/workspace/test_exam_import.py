@@ -19,7 +19,9 @@ from exams import tasks
 from exams.imports import RowOutcome
 from exams.models import ExamAttempt
 from jobs.models import OutboxMessage
+from tests.factories import ProviderFactory, TrainingRecordFactory
 from tests.workspace.conftest import approved_application, person
+from training.models import TrainingRecord
 
 HEADER = "application_id,email,exam_date,result,scaled_score,vendor_reference"
 
@@ -156,6 +158,29 @@ def test_rows_after_the_third_attempt_are_not_eligible(cast, world, candidates):
     assert _outcomes(plan) == [RowOutcome.OK] * 3 + [RowOutcome.NOT_ELIGIBLE]
 
 
+def test_a_row_of_a_candidate_without_verified_core_training_is_not_eligible(cast, client):
+    """The training certificate is verified before the candidate may sit the exam: the row
+    says so in the preview, and the commit records nothing for it."""
+    untrained = approved_application(
+        person("untrained@example.org", "Una", "Trained", cast.county), cast.county, trained=False
+    )
+    TrainingRecordFactory(person=untrained.applicant, status="pending")
+    today = timezone.localdate()
+    text = f"{HEADER}\n{untrained.pk},untrained@example.org,{today},passed,520,UT-1\n"
+    response = _upload(client, cast.reviewer, text)
+    preview = client.get(response["Location"])
+    (row,) = preview.context["plan"].rows
+    assert row.outcome == RowOutcome.NOT_ELIGIBLE
+    assert row.message == (
+        "The candidate's core training has not been verified: the 80-hour training "
+        "certificate is verified before the candidate may sit the exam. Verify the training "
+        f"(completed on or before the exam date, {today.isoformat()}) first."
+    )
+    assert "core training has not been verified" in preview.content.decode()
+    client.post(response["Location"])
+    assert not ExamAttempt.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -201,6 +226,20 @@ def _bulk_candidates(county, count: int) -> list[Application]:
     )
     approved_on = timezone.localdate() - datetime.timedelta(days=30)
     window_ends_on = approved_on + datetime.timedelta(days=300)
+    provider = ProviderFactory()
+    TrainingRecord.objects.bulk_create(
+        [
+            TrainingRecord(
+                person=user,
+                provider=provider,
+                course="core_80",
+                hours=80,
+                completed_on=datetime.date(2024, 3, 1),
+                status="verified",
+            )
+            for user in users
+        ]
+    )
     return Application.objects.bulk_create(
         [
             Application(

@@ -332,35 +332,35 @@ def test_training_record_of_someone_else_is_404(cast, world, client):
 
 
 def test_record_exam_by_hand_then_issue_when_the_rules_hold(cast, world, client):
+    """The exam is recorded only once the core training is verified (the form is not offered
+    and a posted one is refused, with the reason); then the certification is issued."""
     application = world.approved
+    training = TrainingRecord.objects.get(person=application.applicant)
+    TrainingRecord.objects.filter(pk=training.pk).update(status="pending")
     client.force_login(cast.reviewer)
     page = client.get(_url("application", application.pk))
     problems = page.context["issue_problems"]
     assert "The certification exam has not been passed yet." in problems
     assert any("80" in str(problem) for problem in problems)
     assert _url("certification_issue", application.pk).encode() not in page.content
+    assert _url("exam_record", application.pk).encode() not in page.content
+    assert "core training has not been verified" in " ".join(page.context["exam_problems"])
+    assert b"core training has not been verified" in page.content
 
-    response = _post(
-        client,
-        cast.reviewer,
-        "exam_record",
-        application.pk,
-        data={
-            "taken_on": timezone.localdate().isoformat(),
-            "result": "passed",
-            "scaled_score": 510,
-        },
-    )
+    exam = {"taken_on": timezone.localdate().isoformat(), "result": "passed", "scaled_score": 510}
+    response = _post(client, cast.reviewer, "exam_record", application.pk, data=exam)
+    assert response.status_code == 200
+    assert b"core training has not been verified" in response.content
+    assert not ExamAttempt.objects.filter(application=application).exists()
+
+    TrainingRecord.objects.filter(pk=training.pk).update(status="verified")
+    page = client.get(_url("application", application.pk))
+    assert _url("exam_record", application.pk).encode() in page.content
+    response = _post(client, cast.reviewer, "exam_record", application.pk, data=exam)
     assert response.status_code == 302
     attempt = ExamAttempt.objects.get(application=application)
     assert (attempt.result, attempt.scaled_score, attempt.source) == ("passed", 510, "manual")
 
-    # Issuing is refused while training is missing: the rule is named, nothing is created.
-    response = _post(client, cast.reviewer, "certification_issue", application.pk, data={})
-    assert response.status_code == 200
-    assert not Certification.objects.filter(application=application).exists()
-
-    TrainingRecordFactory(person=application.applicant, status="verified")
     page = client.get(_url("application", application.pk))
     assert page.context["issue_problems"] == []
     response = _post(client, cast.reviewer, "certification_issue", application.pk, data={})

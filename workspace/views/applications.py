@@ -112,6 +112,9 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         recorded_on=today,
         grace_days=program_policy.exam_result_grace_days,
     )
+    if application.status == S.APPROVED and not exam_problems:
+        # The training certificate is verified before the candidate may sit the exam.
+        exam_problems = rules.exam_authorization_problems(application, training_records, on=today)
     # An open application whose county stopped participating: state staff may move it.
     stranded = application.status in OPEN_APPLICATION_STATUSES and not (
         services.application_transfer_problems(application, None, today=today)
