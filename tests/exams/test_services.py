@@ -132,7 +132,7 @@ def test_an_attempt_inside_the_window_is_recorded_within_the_grace(
     """The window is about taking the exam: its result may be recorded after the window, for
     the grace period (ProgramPolicy.exam_result_grace_days, default 30 days)."""
     application = approved_application(
-        cast.applicant, approved_on=today() - datetime.timedelta(days=400)
+        cast.applicant, approved_on=today() - datetime.timedelta(days=400), trained=True
     )
     window_end = application.window_ends_on
     on = window_end + datetime.timedelta(days=days_after_window)
