@@ -147,8 +147,10 @@ def _checklist_row(page: Page, label: str):
 def _reviewer_issues(page: Page, pk: int) -> Certification:
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, "rae.reviewer@example.org", PASSWORD)
-    page.goto(f"/county/alameda/applications/{pk}/")
-    page.get_by_role("button", name="Start the review").click()
+    page.goto(f"/county/alameda/applications/{pk}/", wait_until="load")
+    # Wait for the reloaded page: a click before its scripts ran can be lost on a busy machine.
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Start the review").click()
     expect(page.locator(".usa-alert--success")).to_contain_text("Review started.")
 
     # Letters and CE count once verified: not met yet, with why.
@@ -170,7 +172,8 @@ def _reviewer_issues(page: Page, pk: int) -> Certification:
         expect(page.locator(f"#{prefix}_decision_0")).to_have_count(0)
     expect(_checklist_row(page, "3 letters of recommendation")).to_contain_text("Met")
     expect(_checklist_row(page, "20 CE hours")).to_contain_text("20 hours, 6 in law and ethics")
-    page.get_by_role("button", name="Approve", exact=True).click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Approve", exact=True).click()
     expect(page.locator(".usa-tag").first).to_have_text("Approved")
 
     # The exam is the one thing left; no 80 hours of training are asked.
@@ -181,11 +184,13 @@ def _reviewer_issues(page: Page, pk: int) -> Certification:
     page.fill("#exam_taken_on", timezone.localdate().isoformat())
     _tick(page, "exam_result_0")  # Passed
     page.fill("#exam_scaled_score", "512")
-    page.get_by_role("button", name="Record the attempt").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Record the attempt").click()
     expect(_checklist_row(page, "A passed California certification exam")).to_contain_text("passed")
     expect(page.locator("#reciprocity-checklist")).not_to_contain_text("Not met")
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Issue the certification").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Issue the certification").click()
     expect(page.locator(".usa-alert--success")).to_contain_text("Certification issued")
     return Certification.objects.get(application_id=pk)
 
