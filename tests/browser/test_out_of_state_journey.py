@@ -14,7 +14,8 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from certification.models import Application, Certification, OutOfStateCeRecord
 from counties.models import OptInPeriod
@@ -42,6 +43,23 @@ def _tick(page: Page, field_id: str) -> None:
 
 def _file(name: str, body: bytes = MINIMAL_PDF, mime: str = PDF) -> dict:
     return {"name": name, "mimeType": mime, "buffer": body}
+
+
+def _submit(page: Page, button: Locator, *, before=None) -> None:
+    """Click a form's submit button and wait for the next page. On a machine shared by
+    several test runs a click can land before the page is ready and be lost: try again, at
+    most three times (a form posted twice is refused by its version, never applied twice).
+    `before` runs before each click (ticking the choice the form needs)."""
+    for attempt in range(3):
+        if before is not None:
+            before()
+        try:
+            with page.expect_navigation(wait_until="domcontentloaded", timeout=15_000):
+                button.click()
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
 
 
 def _save_and_continue(page: Page) -> None:
@@ -140,6 +158,11 @@ def _applicant_applies(page: Page) -> int:
     return pk
 
 
+def _verify_ticked(page: Page, prefix: str) -> None:
+    _tick(page, f"{prefix}_decision_0")  # Verify
+    expect(page.locator(f"#{prefix}_decision_0")).to_be_checked()
+
+
 def _checklist_row(page: Page, label: str):
     return page.locator("#reciprocity-checklist tr", has_text=label)
 
@@ -147,10 +170,9 @@ def _checklist_row(page: Page, label: str):
 def _reviewer_issues(page: Page, pk: int) -> Certification:
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, "rae.reviewer@example.org", PASSWORD)
-    page.goto(f"/county/alameda/applications/{pk}/", wait_until="load")
+    page.goto(f"/county/alameda/applications/{pk}/", wait_until="domcontentloaded")
     # Wait for the reloaded page: a click before its scripts ran can be lost on a busy machine.
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("button", name="Start the review").click()
+    _submit(page, page.get_by_role("button", name="Start the review"))
     expect(page.locator(".usa-alert--success")).to_contain_text("Review started.")
 
     # Letters and CE count once verified: not met yet, with why.
@@ -166,14 +188,15 @@ def _reviewer_issues(page: Page, pk: int) -> Certification:
     application = Application.objects.get(pk=pk)
     for document in application.documents.filter(removed_at__isnull=True).order_by("pk"):
         prefix = f"document{document.pk}"
-        _tick(page, f"{prefix}_decision_0")  # Verify
-        with page.expect_navigation(wait_until="load"):
-            page.locator(f"form:has(#{prefix}_decision_0) button").click()
+        _submit(
+            page,
+            page.locator(f"form:has(#{prefix}_decision_0) button"),
+            before=lambda prefix=prefix: _verify_ticked(page, prefix),
+        )
         expect(page.locator(f"#{prefix}_decision_0")).to_have_count(0)
     expect(_checklist_row(page, "3 letters of recommendation")).to_contain_text("Met")
     expect(_checklist_row(page, "20 CE hours")).to_contain_text("20 hours, 6 in law and ethics")
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("button", name="Approve", exact=True).click()
+    _submit(page, page.get_by_role("button", name="Approve", exact=True))
     expect(page.locator(".usa-tag").first).to_have_text("Approved")
 
     # The exam is the one thing left; no 80 hours of training are asked.
@@ -184,13 +207,11 @@ def _reviewer_issues(page: Page, pk: int) -> Certification:
     page.fill("#exam_taken_on", timezone.localdate().isoformat())
     _tick(page, "exam_result_0")  # Passed
     page.fill("#exam_scaled_score", "512")
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("button", name="Record the attempt").click()
+    _submit(page, page.get_by_role("button", name="Record the attempt"))
     expect(_checklist_row(page, "A passed California certification exam")).to_contain_text("passed")
     expect(page.locator("#reciprocity-checklist")).not_to_contain_text("Not met")
     assert_no_axe_violations(page)
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("button", name="Issue the certification").click()
+    _submit(page, page.get_by_role("button", name="Issue the certification"))
     expect(page.locator(".usa-alert--success")).to_contain_text("Certification issued")
     return Certification.objects.get(application_id=pk)
 
