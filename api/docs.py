@@ -14,7 +14,6 @@ from api.figures import COUNTED_APPLICATION_STATUSES
 from certification.filters import MAX_QUERY_LENGTH
 from certification.models import CertificationStatus
 from counties.models import DeliverySystem
-from training.models import Specialization
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -60,6 +59,14 @@ class CountyRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+# The areas are data the program extends (docs/domain.md#specializations): the codes are
+# documented, not an enum a client could hold against a new area.
+SPECIALIZATION_CODE_HELP = _(
+    "An area of specialization's code: `parent_caregiver_family`, `crisis`, `unhoused` or "
+    "`justice_involved` today; the program may add areas, so expect new codes."
+)
+
+
 class RosterCertificationSerializer(serializers.Serializer):
     certification_number = serializers.CharField()
     status = serializers.ChoiceField(choices=CertificationStatus.choices)
@@ -75,7 +82,7 @@ class RosterCertificationSerializer(serializers.Serializer):
         )
     )
     specializations = serializers.ListField(
-        child=serializers.ChoiceField(choices=Specialization.choices),
+        child=serializers.CharField(help_text=SPECIALIZATION_CODE_HELP),
         help_text=_("Codes of the specializations held, in alphabetical order."),
     )
     updated_at = serializers.DateTimeField(
@@ -102,7 +109,7 @@ class VerificationSerializer(serializers.Serializer):
         ),
     )
     specializations = serializers.ListField(
-        child=serializers.ChoiceField(choices=Specialization.choices)
+        child=serializers.CharField(help_text=SPECIALIZATION_CODE_HELP)
     )
     issuing_county = CountyRefSerializer()
 
@@ -223,8 +230,10 @@ ROSTER_PARAMETERS = [
     OpenApiParameter(
         "specialization",
         OpenApiTypes.STR,
-        enum=Specialization.values,
-        description=_("Only certifications holding this specialization."),
+        description=_(
+            "Only certifications holding this specialization: an area's code (see the "
+            "`specializations` field). An unknown code answers 400."
+        ),
     ),
     OpenApiParameter(
         "expires_before",

@@ -18,7 +18,7 @@ from certification.models import CertificationStatus
 from certification.numbers import number_candidates
 from certification.rules import is_expiring_soon
 from core.replica import replica_reads
-from training.models import Specialization
+from training.selectors import specialization_area_label
 
 TYPED_MAX_LENGTH = 40
 
@@ -88,7 +88,7 @@ def verify_certification(request: HttpRequest, number: str) -> HttpResponse:
         "is_current": certification.status == CertificationStatus.ACTIVE,
         "expiring_soon": is_expiring_soon(certification.status, certification.expires_on, on=today),
         "specializations": [
-            Specialization(code).label
+            specialization_area_label(code)
             for code in sorted(s.code for s in certification.specializations.all())
         ],
         "checked_at": timezone.localtime(),

@@ -41,7 +41,7 @@ from certification.models import (
     CertificationStatus,
     certificate_upload_to,
 )
-from training.models import Specialization
+from training.selectors import specialization_area_label
 
 # Bump when templates/certificates/* change in a visible way: every certification then gets
 # a new file on its next render.
@@ -124,7 +124,7 @@ def _context(state: CertificateState) -> dict:
         "expires_on": datetime.date.fromisoformat(state.expires_on),
         "is_active": state.status == CertificationStatus.ACTIVE,
         "status_label": CertificationStatus(state.status).label,
-        "specializations": [Specialization(code).label for code in state.specializations],
+        "specializations": [specialization_area_label(code) for code in state.specializations],
         "qr_code": qr_code_data_uri(state.verification_url),
         "seal_edge": _seal_edge(),
     }

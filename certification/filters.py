@@ -19,7 +19,7 @@ from django_filters.fields import IsoDateTimeField
 from certification.models import Certification, CertificationSpecialization, CertificationStatus
 from core.forms import DateInput
 from counties.models import County
-from training.models import Specialization
+from training.selectors import specialization_area_choices
 
 DATE_FORMAT = "%Y-%m-%d"
 MAX_QUERY_LENGTH = 100
@@ -59,7 +59,7 @@ class RosterFilter(django_filters.FilterSet):
     )
     specialization = django_filters.ChoiceFilter(
         label=_("Specialization"),
-        choices=Specialization.choices,
+        choices=specialization_area_choices,
         empty_label=_("Any specialization"),
         method="filter_specialization",
     )

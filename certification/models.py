@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from continuing_ed.models import CeCategory
-from training.models import Specialization
 
 
 class LivedExperience(models.TextChoices):
@@ -395,7 +394,8 @@ class CertificationSpecialization(models.Model):
     certification = models.ForeignKey(
         Certification, on_delete=models.PROTECT, related_name="specializations"
     )
-    code = models.CharField(max_length=30, choices=Specialization.choices)
+    # The area's code (`training.SpecializationArea`, data an operator extends).
+    code = models.CharField(max_length=30)
     added_on = models.DateField()
     training_record = models.ForeignKey(
         "training.TrainingRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -407,13 +407,16 @@ class CertificationSpecialization(models.Model):
             models.UniqueConstraint(
                 fields=["certification", "code"], name="specialization_once_per_certification"
             ),
-            models.CheckConstraint(
-                condition=Q(code__in=Specialization.values), name="specialization_code_valid"
-            ),
         ]
 
     def __str__(self) -> str:
         return self.get_code_display()
+
+    def get_code_display(self) -> str:
+        """The area's name in the active language (`training.selectors`)."""
+        from training.selectors import specialization_area_label
+
+        return specialization_area_label(self.code)
 
 
 class RenewalKind(models.TextChoices):

@@ -22,7 +22,7 @@ Dates (one set of conventions, stated once):
 """
 
 import datetime
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -51,8 +51,15 @@ from core.units import add_years, as_hours, hours_text
 from documents.models import Document, DocumentKind
 from exams import rules as exam_rules
 from exams.models import ExamAttempt, ExamResult
-from training.models import Course, Specialization, TrainingRecord
-from training.rules import core_record_problem, counting_core_records, training_sufficiency_problems
+from training.models import Course, TrainingRecord
+from training.rules import (
+    completion_date_problem,
+    core_record_problem,
+    counting_core_records,
+    provider_problem,
+    specialization_order_problem,
+    training_sufficiency_problems,
+)
 
 QUALIFYING_EDUCATION = (Education.HIGH_SCHOOL_DIPLOMA, Education.EQUIVALENT, Education.HIGHER)
 # The documents every application needs (docs/domain.md#eligibility): a government photo ID
@@ -970,11 +977,17 @@ def specialization_problems(
     training_record: TrainingRecord,
     *,
     held_codes: Collection[str],
+    area_names: Mapping[str, str],
+    core_completed_on: datetime.date | None,
 ) -> list[str]:
-    """Why `training_record` cannot add a specialization to `certification`: the certification
-    active, the record the holder's own, verified, a specialization course of at least 40 hours,
-    and that specialization not already among `held_codes` (the codes the certification holds,
-    passed in so that no query runs here)."""
+    """Why `training_record` cannot add a specialization to `certification` (DOMAIN.md, Areas
+    of specialization; capeercertification.org/specialization-training/): the certification
+    active, the record the holder's own and verified, a course of one of the areas
+    (`area_names`: code -> name, the operator-kept `training.SpecializationArea` rows), of at
+    least 40 hours, completed on or after 2022-07-01, from a provider approved on the
+    completion date, after the core training (`core_completed_on`, the holder's core course
+    that counts; None when they were certified without one, e.g. out of state), and that area
+    not already among `held_codes`. Everything is passed in, so no query runs here."""
     problems = []
     if certification.status != CertificationStatus.ACTIVE:
         problems.append(
@@ -985,7 +998,7 @@ def specialization_problems(
         problems.append(_("This training record belongs to someone else."))
     if training_record.status != ReviewStatus.VERIFIED:
         problems.append(_("The specialization training must be verified first."))
-    if training_record.course not in Specialization.values:
+    if training_record.course not in area_names:
         problems.append(_("This training is not a specialization course."))
         return problems
     hours = as_hours(training_record.hours)
@@ -1000,9 +1013,16 @@ def specialization_problems(
                 "have": hours_text(hours),
             }
         )
+    for problem in (
+        completion_date_problem(training_record.completed_on),
+        provider_problem(training_record.provider, training_record.completed_on),
+        specialization_order_problem(training_record.completed_on, core_completed_on),
+    ):
+        if problem is not None:
+            problems.append(problem)
     if training_record.course in held_codes:
         problems.append(
             _("This certification already holds the %(name)s specialization.")
-            % {"name": Specialization(training_record.course).label}
+            % {"name": area_names[training_record.course]}
         )
     return problems

@@ -30,7 +30,7 @@ from django.utils import translation
 from certification.models import Certification
 from credentials.jsonld import CREDENTIALS_V2, DID_V1, MULTIKEY_V1, OPEN_BADGES_V3
 from credentials.keys import IssuerKeys, issuer_did
-from training.models import Specialization
+from training.selectors import specialization_area_label
 
 # Bitstring Status List, section 2.1: at least 131,072 entries (16 KB) per list, for group
 # privacy. Positions are drawn at random and a list is filled to half before the next opens.
@@ -73,7 +73,7 @@ def open_badge_credential(
     loaded), with its status entries at `(list_number, index)`."""
     codes = sorted(s.code for s in certification.specializations.all())
     with translation.override("en"):
-        labels = [str(Specialization(code).label) for code in codes]
+        labels = [specialization_area_label(code) for code in codes]
     name = f"{certification.first_name} {certification.last_name}"
     valid_from = datetime.datetime.combine(certification.issued_on, datetime.time(), _PACIFIC)
     valid_until = datetime.datetime.combine(

@@ -59,6 +59,7 @@ from documents.models import Document
 from exams.models import ExamAttempt
 from exams.services import exam_attempt_record
 from training.models import Course, TrainingProvider, TrainingRecord
+from training.selectors import course_label
 from training.services import training_record_add, training_record_reject, training_record_verify
 
 NOT_REAL = "Demo data: not a real document."
@@ -345,7 +346,7 @@ class Story:
             "Certificate of Completion",
             [
                 self.name,
-                f"{Course(course).label}: {hours} hours",
+                f"{course_label(course)}: {hours} hours",
                 f"Completed {completed_on:%B %-d, %Y}",
                 provider.name,
                 NOT_REAL,

@@ -24,7 +24,7 @@ from fhir.resources.R4B import get_fhir_model_class
 
 from certification.models import Certification, CertificationSpecialization, CertificationStatus
 from counties.models import County
-from training.models import Specialization
+from training.selectors import specialization_area_names
 
 FHIR_VERSION = "4.0.1"
 NUCC_TAXONOMY = "http://nucc.org/provider-taxonomy"
@@ -67,7 +67,7 @@ def status_extension_url() -> str:
 
 def _specialty_displays() -> dict[str, str]:
     with translation.override("en"):
-        return {code: str(label) for code, label in Specialization.choices}
+        return specialization_area_names()
 
 
 DIRECTORY_FIELDS = (

@@ -18,7 +18,8 @@ from core.errors import DomainError
 from core.forms import DateInput
 from core.units import hours_text
 from counties.models import County
-from training.models import Course, TrainingProvider, TrainingRecord
+from training.models import TrainingProvider, TrainingRecord
+from training.selectors import course_choices
 
 
 def _lazy_format(message: Any, **values: Any) -> str:
@@ -31,6 +32,7 @@ UPLOAD_HELP = _lazy_format(
     _("PDF, JPEG or PNG, up to %(megabytes)s MB."),
     megabytes=policy.UPLOAD_MAX_BYTES // (1024 * 1024),
 )
+
 
 
 class PortalForm(forms.Form):
@@ -252,7 +254,7 @@ class DocumentUploadForm(PortalForm):
 
 
 class TrainingRecordForm(PortalForm):
-    course = forms.ChoiceField(label=_("Course"), choices=Course.choices)
+    course = forms.ChoiceField(label=_("Course"), choices=course_choices)
     provider = forms.ModelChoiceField(
         label=_("Training provider"),
         queryset=TrainingProvider.objects.none(),

@@ -99,8 +99,9 @@ def opted_in(db):
 
 @pytest.fixture(autouse=True)
 def _counties_present(request):
-    """The 58 counties come from a data migration. A transactional test's flush empties the
-    table; serialized rollback normally restores it, and this puts them back if it did not."""
+    """The 58 counties (and the areas of specialization) come from data migrations. A
+    transactional test's flush empties the tables; serialized rollback normally restores
+    them, and this puts them back if it did not."""
     if "_django_db_helper" not in request.fixturenames:
         return
     request.getfixturevalue("_django_db_helper")
@@ -112,4 +113,14 @@ def _counties_present(request):
         migration = import_module("counties.migrations.0002_load_counties")
         County.objects.bulk_create(
             County(fips=fips, code=code, name=name) for fips, code, name in migration.COUNTIES
+        )
+    from training.models import SpecializationArea
+
+    if not SpecializationArea.objects.exists():  # also from a data migration, same reason
+        from importlib import import_module
+
+        areas = import_module("training.migrations.0004_specialization_areas")
+        SpecializationArea.objects.bulk_create(
+            SpecializationArea(code=code, name=name, name_es=name_es, position=position)
+            for code, name, name_es, position in areas.AREAS
         )

@@ -10,24 +10,55 @@ from django.utils.translation import gettext_lazy as _
 from core.review import ReviewStatus
 
 
-class Specialization(models.TextChoices):
-    """The four areas of specialization, each a 40-hour course after the core training."""
-
-    PARENT_CAREGIVER_FAMILY = "parent_caregiver_family", _("Parent, Caregiver and Family Member")
-    CRISIS = "crisis", _("Crisis Services")
-    UNHOUSED = "unhoused", _("Unhoused")
-    JUSTICE_INVOLVED = "justice_involved", _("Justice-Involved")
-
-
 class Course(models.TextChoices):
+    """The core course. A specialization course is named by its area's code
+    (`SpecializationArea.code`): the areas are data an operator extends, not a fixed list."""
+
     CORE_80 = "core_80", _("Core training (80 hours)")
-    PARENT_CAREGIVER_FAMILY = (
-        Specialization.PARENT_CAREGIVER_FAMILY.value,
-        _("Specialization: Parent, Caregiver and Family Member"),
+
+
+class SpecializationArea(models.Model):
+    """An area of specialization: a 40-hour course taken after the core training, added to the
+    certification (DOMAIN.md, Areas of specialization). DHCS may add areas, so they are rows
+    operators keep in the Django admin (seeded with the four published ones by
+    `training.migrations.0004_specialization_areas`). The code is stored on training records
+    and certifications and sent by the API: never change it once used; retire an area with
+    `offered` instead (its holders keep it)."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=30,
+        unique=True,
+        help_text=_(
+            "Lower-case letters, digits and underscores, such as crisis. Stored on training "
+            "records and certifications and sent by the API: never change it once used."
+        ),
     )
-    CRISIS = Specialization.CRISIS.value, _("Specialization: Crisis Services")
-    UNHOUSED = Specialization.UNHOUSED.value, _("Specialization: Unhoused")
-    JUSTICE_INVOLVED = Specialization.JUSTICE_INVOLVED.value, _("Specialization: Justice-Involved")
+    name = models.CharField(_("name"), max_length=100)
+    name_es = models.CharField(_("name in Spanish"), max_length=100)
+    offered = models.BooleanField(
+        _("offered"),
+        default=True,
+        help_text=_(
+            "New courses in this area can be added. Untick to retire the area: certifications "
+            "that hold it keep it."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("area of specialization")
+        verbose_name_plural = _("areas of specialization")
+        constraints = [
+            # The core course's code names no area.
+            models.CheckConstraint(
+                condition=~Q(code="core_80"), name="specialization_area_code_not_core"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class TrainingProvider(models.Model):
@@ -51,7 +82,8 @@ class TrainingRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_records"
     )
     provider = models.ForeignKey(TrainingProvider, on_delete=models.PROTECT, related_name="+")
-    course = models.CharField(_("course"), max_length=30, choices=Course.choices)
+    # "core_80" or a specialization area's code (checked by `training_record_add`).
+    course = models.CharField(_("course"), max_length=30)
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
     completed_on = models.DateField(_("completion date"))
     certificate = models.ForeignKey(
@@ -78,11 +110,15 @@ class TrainingRecord(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ReviewStatus.values), name="training_status_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(course__in=Course.values), name="training_course_valid"
-            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="training_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_course_display()} – {self.hours} h ({self.person})"
+
+    def get_course_display(self) -> str:
+        """The course's name in the active language: the core course, or "Specialization:" and
+        the area's name (`training.selectors.course_label`)."""
+        from training.selectors import course_label
+
+        return course_label(self.course)

@@ -114,6 +114,26 @@ def record_entry_problems(
     return problems
 
 
+def specialization_order_problem(
+    completed_on: datetime.date, core_completed_on: datetime.date | None
+) -> str | None:
+    """Why a specialization course completed on `completed_on` does not come after the core
+    training completed on `core_completed_on` (None: no core training on record, as for a
+    peer certified through another pathway, and nothing to compare).
+
+    A specialization is taken after the core training (DOMAIN.md, Areas of specialization;
+    capeercertification.org/specialization-training/). **Same day (our choice):** refused. One
+    date cannot show which course ended first, and the published order is "after", so the
+    specialization must be completed on a later day than the core course.
+    """
+    if core_completed_on is not None and completed_on <= core_completed_on:
+        return _(
+            "A specialization course counts only when it is completed after the core training "
+            "(completed on %(core)s); this one was completed on %(date)s."
+        ) % {"core": core_completed_on.isoformat(), "date": completed_on.isoformat()}
+    return None
+
+
 def core_record_problem(record: TrainingRecord, *, on: datetime.date | None = None) -> str | None:
     """Why a core-training record is not the one 80-hour course that counts, or None when it
     is: verified, completed on or after 2022-07-01 (and not after `on`, when given), from a

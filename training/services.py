@@ -28,7 +28,7 @@ from counties.selectors import staff_counties
 from documents.models import Document
 from documents.services import document_upload
 from training import rules as training_rules
-from training.models import Course, TrainingProvider, TrainingRecord
+from training.models import Course, SpecializationArea, TrainingProvider, TrainingRecord
 
 CERTIFICATE_KIND = "training_certificate"
 
@@ -40,6 +40,25 @@ def _check_certificate(certificate, person: User) -> None:
         raise DomainError(
             _("The proof must be uploaded as a training certificate."), field="certificate"
         )
+
+
+def _core_completed_on(person: User) -> datetime.date | None:
+    """When the person's core training was completed, as far as it is known when a
+    specialization course is entered: the earliest core record not rejected that could count
+    (verified or still pending review); None when there is none."""
+    dates = [
+        record.completed_on
+        for record in TrainingRecord.objects.filter(person=person, course=Course.CORE_80)
+        .exclude(status=ReviewStatus.REJECTED)
+        .select_related("provider")
+        if not training_rules.record_entry_problems(
+            course=record.course,
+            hours=record.hours,
+            completed_on=record.completed_on,
+            provider=record.provider,
+        )
+    ]
+    return min(dates, default=None)
 
 
 def training_record_add(
@@ -65,13 +84,16 @@ def training_record_add(
     count twice). Refuses as well, when entered, a record that could never count
     (`training.rules.record_entry_problems`): completed before 2022-07-01, from a provider not
     approved on the completion date, or fewer hours than one full course (80 core, 40
-    specialization; records are not added up). Whether a verified record counts is
+    specialization; records are not added up), and a specialization course (the code of an
+    area still offered) completed on or before the day the person's core training was
+    (`training.rules.specialization_order_problem`). Whether a verified record counts is
     `training.rules`' call.
     """
     if person is None or not person.is_authenticated:
         raise PermissionDenied
     today = today if today is not None else timezone.localdate()
-    if course not in Course.values:
+    is_area = SpecializationArea.objects.filter(code=course, offered=True).exists()
+    if course != Course.CORE_80 and not is_area:
         raise DomainError(_("Choose the course you completed."), field="course")
     hours = hours_value(hours)
     if completed_on is None or completed_on > today:
@@ -106,6 +128,12 @@ def training_record_add(
                 % {"date": completed_on.isoformat()},
                 code="conflict",
             )
+        if course != Course.CORE_80:
+            out_of_order = training_rules.specialization_order_problem(
+                completed_on, _core_completed_on(person)
+            )
+            if out_of_order is not None:
+                raise DomainError(out_of_order, field="completed_on")
         if certificate_file is not None:
             certificate = document_upload(
                 owner=person, kind=CERTIFICATE_KIND, uploaded_file=certificate_file

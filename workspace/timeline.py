@@ -12,7 +12,7 @@ from core.review import ReviewStatus
 from counties.models import StaffRole
 from documents.models import DocumentKind
 from exams.models import ExamResult
-from training.models import Course
+from training.selectors import course_label
 
 VERB_LABELS = {
     "application_create": _("Application started"),
@@ -79,8 +79,8 @@ def _about(event: AuditEvent) -> str:
     data = event.data or {}
     if event.object_type == "documents.document" and data.get("kind") in DocumentKind.values:
         return str(DocumentKind(data["kind"]).label)
-    if event.object_type == "training.trainingrecord" and data.get("course") in Course.values:
-        return str(Course(data["course"]).label)
+    if event.object_type == "training.trainingrecord" and data.get("course"):
+        return course_label(str(data["course"]))
     return ""
 
 

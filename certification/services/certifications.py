@@ -59,7 +59,9 @@ from fees.selectors import fee_amounts_of
 from fees.services import fee_due_record
 from jobs.services import enqueue
 from notifications.services import notify
-from training.models import TrainingRecord
+from training.models import Course, TrainingRecord
+from training.rules import core_training_completed_on
+from training.selectors import specialization_area_names
 
 C = CertificationStatus
 CERTIFICATE_RENDER_TASK = "certification.tasks.certificate_render"
@@ -631,7 +633,8 @@ def certification_add_specialization(
 ) -> CertificationSpecialization:
     """Add the specialization of a verified 40-hour course to the holder's active
     certification (one certificate, not a new one). By the holder or county staff of the
-    issuing county."""
+    issuing county. The course must come after the holder's core training and meet the
+    training rules (`rules.specialization_problems`)."""
     _require_holder_or_staff(actor, certification)
     with transaction.atomic():
         certification = lock_certification(certification)
@@ -641,8 +644,17 @@ def certification_add_specialization(
             .get(pk=training_record.pk)
         )
         held_codes = set(certification.specializations.values_list("code", flat=True))
+        core_records = TrainingRecord.objects.filter(
+            person_id=certification.holder_id, course=Course.CORE_80
+        ).select_related("provider")
         refuse_problems(
-            rules.specialization_problems(certification, training_record, held_codes=held_codes),
+            rules.specialization_problems(
+                certification,
+                training_record,
+                held_codes=held_codes,
+                area_names=specialization_area_names(),
+                core_completed_on=core_training_completed_on(core_records),
+            ),
             field="training_record",
         )
         try:

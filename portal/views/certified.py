@@ -41,7 +41,9 @@ from fees.selectors import fee_lines_to_come
 from portal.forms import AttestedRenewalForm, CeCreditForm, RenewalForm, SpecializationForm
 from portal.stash import portal_login_required, restore_into
 from portal.views.common import own_certification, own_certification_or_404
-from training.models import Specialization
+from training.models import Course
+from training.rules import core_training_completed_on
+from training.selectors import specialization_area_names
 
 
 @portal_login_required()
@@ -353,19 +355,16 @@ def specializations(request: HttpRequest) -> HttpResponse:
     """Add an area of specialization from a verified 40-hour specialization course."""
     certification = own_certification_or_404(request)
     held = {s.code for s in certification.specializations.all()}
-    records = list(
-        training_records_for(request.user).filter(
-            person=request.user, course__in=Specialization.values
-        )
-    )
-    candidates = [
-        r for r in records if not rules.specialization_problems(certification, r, held_codes=held)
-    ]
-    others = [
-        (r, rules.specialization_problems(certification, r, held_codes=held))
-        for r in records
-        if r not in candidates and r.course not in held
-    ]
+    own = list(training_records_for(request.user).filter(person=request.user))
+    records = [r for r in own if r.course != Course.CORE_80]
+    checks = {
+        "held_codes": held,
+        "area_names": specialization_area_names(),
+        "core_completed_on": core_training_completed_on(own),
+    }
+    problems = {r.pk: rules.specialization_problems(certification, r, **checks) for r in records}
+    candidates = [r for r in records if not problems[r.pk]]
+    others = [(r, problems[r.pk]) for r in records if r not in candidates and r.course not in held]
     queryset = training_records_for(request.user).filter(pk__in=[r.pk for r in candidates])
     form = SpecializationForm(records=queryset)
     if request.method == "POST":

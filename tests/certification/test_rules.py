@@ -966,14 +966,116 @@ def test_only_an_active_certification_is_expiring_soon(status):
 
 # Specializations -------------------------------------------------------------------------------
 
+AREAS = {
+    "parent_caregiver_family": "Parent, Caregiver and Family Member",
+    "crisis": "Crisis Services",
+    "unhoused": "Unhoused",
+    "justice_involved": "Justice-Involved",
+}
+CORE_DONE = D(2023, 6, 1)
+
+
+def spec(certification, record, *, held_codes, area_names=AREAS, core_completed_on=CORE_DONE):
+    return specialization_problems(
+        certification,
+        record,
+        held_codes=held_codes,
+        area_names=area_names,
+        core_completed_on=core_completed_on,
+    )
+
+
+def dated(course="crisis", *, on, hours=40, provider=None):
+    record = training(hours, course=course)
+    record.completed_on = on
+    if provider is not None:
+        record.provider = provider
+    return record
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "ok"),
+    [(D(2023, 5, 31), False), (D(2023, 6, 1), False), (D(2023, 6, 2), True)],
+    ids=["day-before-core", "same-day-as-core", "day-after-core"],
+)
+def test_a_specialization_is_completed_after_the_core_training(completed_on, ok):
+    """Same day (our choice): refused; one date cannot show the core course ended first."""
+    problems = spec(certification(), dated(on=completed_on), held_codes=())
+    assert problems == (
+        []
+        if ok
+        else [
+            "A specialization course counts only when it is completed after the core training "
+            f"(completed on 2023-06-01); this one was completed on {completed_on.isoformat()}."
+        ]
+    )
+
+
+def test_without_core_training_on_record_there_is_no_order_to_check():
+    """A peer certified through another pathway (out of state, grandparenting)."""
+    assert (
+        spec(certification(), dated(on=D(2023, 1, 1)), held_codes=(), core_completed_on=None) == []
+    )
+
+
+@pytest.mark.parametrize(("completed_on", "ok"), [(D(2022, 6, 30), False), (D(2022, 7, 1), True)])
+def test_a_specialization_is_completed_on_or_after_2022_07_01(completed_on, ok):
+    record = dated(on=completed_on)
+    problems = spec(certification(), record, held_codes=(), core_completed_on=D(2022, 1, 1))
+    assert problems == (
+        []
+        if ok
+        else [
+            "Training completed on 2022-06-30 does not count: training must be completed on "
+            "or after 2022-07-01."
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("approved_from", "approved_until", "ok"),
+    [
+        (D(2024, 3, 2), None, False),
+        (D(2024, 3, 1), None, True),
+        (D(2023, 1, 1), D(2024, 2, 29), False),
+        (D(2023, 1, 1), D(2024, 3, 1), True),
+    ],
+    ids=["approved-the-day-after", "approved-that-day", "lapsed-the-day-before", "lapsed-that-day"],
+)
+def test_a_specialization_comes_from_a_provider_approved_on_its_completion_date(
+    approved_from, approved_until, ok
+):
+    provider = TrainingProvider(
+        name="Crisis Academy", approved_from=approved_from, approved_until=approved_until
+    )
+    record = dated(on=D(2024, 3, 1), provider=provider)
+    assert spec(certification(), record, held_codes=()) == (
+        []
+        if ok
+        else [
+            "Crisis Academy was not an approved training provider on 2024-03-01, the "
+            "completion date: training from it does not count."
+        ]
+    )
+
+
+def test_an_area_the_operator_added_is_a_specialization():
+    record = training(40, course="peer_workforce")
+    areas = {**AREAS, "peer_workforce": "Peer Workforce"}
+    assert spec(certification(), record, held_codes=(), area_names=areas) == []
+    assert spec(certification(), record, held_codes={"peer_workforce"}, area_names=areas) == [
+        "This certification already holds the Peer Workforce specialization."
+    ]
+    assert spec(certification(), record, held_codes=()) == [
+        "This training is not a specialization course."
+    ]
+
 
 @pytest.mark.parametrize(
     ("hours", "ok"), [("39.5", False), ("39.99", False), (40, True), (48, True)]
 )
 def test_specialization_needs_40_hours(hours, ok):
-    problems = specialization_problems(
-        certification(), training(hours, course="crisis"), held_codes=()
-    )
+    problems = spec(certification(), training(hours, course="crisis"), held_codes=())
     expected = (
         []
         if ok
@@ -983,7 +1085,7 @@ def test_specialization_needs_40_hours(hours, ok):
 
 
 def test_a_specialization_is_held_once():
-    problems = specialization_problems(
+    problems = spec(
         certification(), training(40, course="crisis"), held_codes={"crisis", "unhoused"}
     )
     assert problems == ["This certification already holds the Crisis Services specialization."]
@@ -991,11 +1093,11 @@ def test_a_specialization_is_held_once():
 
 def test_a_different_specialization_may_be_added():
     record = training(40, course="justice_involved")
-    assert specialization_problems(certification(), record, held_codes={"crisis"}) == []
+    assert spec(certification(), record, held_codes={"crisis"}) == []
 
 
 def test_core_training_is_not_a_specialization():
-    assert specialization_problems(certification(), training(80), held_codes=()) == [
+    assert spec(certification(), training(80), held_codes=()) == [
         "This training is not a specialization course."
     ]
 
@@ -1003,14 +1105,14 @@ def test_core_training_is_not_a_specialization():
 @pytest.mark.parametrize("status", ["pending", "rejected"])
 def test_specialization_training_must_be_verified(status):
     record = training(40, course="unhoused", status=status)
-    assert specialization_problems(certification(), record, held_codes=()) == [
+    assert spec(certification(), record, held_codes=()) == [
         "The specialization training must be verified first."
     ]
 
 
 def test_specialization_training_must_be_the_holders():
     record = training(40, course="unhoused", person_id=8)
-    assert specialization_problems(certification(), record, held_codes=()) == [
+    assert spec(certification(), record, held_codes=()) == [
         "This training record belongs to someone else."
     ]
 
@@ -1018,6 +1120,6 @@ def test_specialization_training_must_be_the_holders():
 @pytest.mark.parametrize("status", ["expired", "suspended", "revoked", "vacated"])
 def test_specializations_are_added_to_active_certifications_only(status):
     record = training(40, course="parent_caregiver_family")
-    assert specialization_problems(certification(status=status), record, held_codes=()) == [
+    assert spec(certification(status=status), record, held_codes=()) == [
         f"Specializations are added only to an active certification; this one is {status}."
     ]

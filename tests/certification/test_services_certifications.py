@@ -50,6 +50,7 @@ from tests.factories import (
     SpecializationFactory,
     TrainingRecordFactory,
 )
+from training.models import SpecializationArea
 
 pytestmark = pytest.mark.django_db
 RENDER = "certification.tasks.certificate_render"
@@ -994,6 +995,56 @@ def test_add_a_specialization_refused_by_the_rules(cast, record_fields, message)
         )
     assert error.value.field == "training_record"
     assert snapshot(certification) == before
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "added"),
+    [
+        (datetime.date(2024, 2, 29), False),
+        (datetime.date(2024, 3, 1), False),
+        (datetime.date(2024, 3, 2), True),
+    ],
+    ids=["day-before-core", "same-day-as-core", "day-after-core"],
+)
+def test_a_specialization_comes_after_the_holders_core_training(cast, completed_on, added):
+    certification = certification_in("active", holder=cast.applicant)
+    TrainingRecordFactory(
+        person=cast.applicant, status="verified", completed_on=datetime.date(2024, 3, 1)
+    )
+    record = TrainingRecordFactory(
+        person=cast.applicant,
+        course="crisis",
+        hours=40,
+        status="verified",
+        completed_on=completed_on,
+    )
+    before = snapshot(certification)
+    if added:
+        certification_add_specialization(
+            actor=cast.applicant, certification=certification, training_record=record
+        )
+        assert snapshot(certification)["specializations"] == ["crisis"]
+        return
+    with pytest.raises(DomainError, match="completed after the core training") as error:
+        certification_add_specialization(
+            actor=cast.applicant, certification=certification, training_record=record
+        )
+    assert error.value.field == "training_record"
+    assert snapshot(certification) == before
+
+
+def test_an_area_the_operator_added_can_be_held(cast):
+    SpecializationArea.objects.create(
+        code="peer_workforce", name="Peer Workforce", name_es="Fuerza laboral de pares"
+    )
+    certification = certification_in("active", holder=cast.applicant)
+    record = TrainingRecordFactory(
+        person=cast.applicant, course="peer_workforce", hours=40, status="verified"
+    )
+    added = certification_add_specialization(
+        actor=cast.applicant, certification=certification, training_record=record
+    )
+    assert (added.code, added.get_code_display()) == ("peer_workforce", "Peer Workforce")
 
 
 def test_add_a_specialization_refused_for_others(cast):

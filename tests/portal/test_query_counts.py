@@ -17,6 +17,7 @@ from tests.factories import (
 )
 from tests.portal.conftest import complete_application, pdf_file
 from training.models import TrainingRecord
+from training.selectors import specialization_areas
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,7 @@ def test_ce_log(cast, applicant_client, django_assert_num_queries):
 
 def test_training_page(cast, applicant_client, django_assert_num_queries):
     TrainingRecordFactory.create_batch(5, person=cast.applicant)
+    specialization_areas()  # the course list's areas are read once, then come from the cache
     # approved providers (the form's choices), records with provider and certificate, the
     # open application the page links back to
     with django_assert_num_queries(BASE + 3):

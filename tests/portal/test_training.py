@@ -171,3 +171,39 @@ def test_training_from_a_provider_not_approved_on_its_date_is_refused_at_the_pro
     response = applicant_client.post(TRAINING, _post(lapsed, completed_on="2024-05-09"))
     assert response["Location"] == TRAINING
     assert TrainingRecord.objects.get().provider == lapsed
+
+
+def test_a_specialization_before_the_core_training_is_refused_at_its_date(
+    cast, provider, applicant_client
+):
+    applicant_client.post(TRAINING, _post(provider))  # core, completed 2024-05-10
+    response = applicant_client.post(
+        TRAINING, _post(provider, course="crisis", hours="40", completed_on="2024-05-10")
+    )
+    assert response.context["form"].errors["completed_on"] == [
+        "A specialization course counts only when it is completed after the core training "
+        "(completed on 2024-05-10); this one was completed on 2024-05-10."
+    ]
+    assert TrainingRecord.objects.filter(person=cast.applicant).count() == 1
+
+    response = applicant_client.post(
+        TRAINING, _post(provider, course="crisis", hours="40", completed_on="2024-05-11")
+    )
+    assert response["Location"] == TRAINING
+    assert TrainingRecord.objects.filter(person=cast.applicant, course="crisis").exists()
+
+
+def test_the_course_list_is_the_areas_an_operator_keeps(cast, provider, applicant_client):
+    from training.models import SpecializationArea
+
+    SpecializationArea.objects.create(
+        code="peer_workforce", name="Peer Workforce", name_es="Fuerza laboral de pares"
+    )
+    crisis = SpecializationArea.objects.get(code="crisis")
+    crisis.offered = False
+    crisis.save()
+
+    html = applicant_client.get(TRAINING).content.decode()
+
+    assert '<option value="peer_workforce">Specialization: Peer Workforce</option>' in html
+    assert 'value="crisis"' not in html

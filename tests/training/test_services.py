@@ -23,7 +23,7 @@ from tests.factories import (
     ProviderFactory,
     TrainingRecordFactory,
 )
-from training.models import TrainingProvider, TrainingRecord
+from training.models import SpecializationArea, TrainingProvider, TrainingRecord
 from training.services import training_record_add, training_record_reject, training_record_verify
 
 pytestmark = pytest.mark.django_db
@@ -422,3 +422,70 @@ def test_a_stale_copy_cannot_review_twice(cast, record):
     assert refused.value.code == "conflict"
     assert snapshot(record)[:2] == ("verified", cast.reviewer.pk)
     assert AuditEvent.objects.count() == 1
+
+
+# Specialization courses when entered ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "accepted"),
+    [
+        (datetime.date(2024, 2, 29), False),
+        (datetime.date(2024, 3, 1), False),
+        (datetime.date(2024, 3, 2), True),
+    ],
+    ids=["day-before-core", "same-day-as-core", "day-after-core"],
+)
+def test_a_specialization_course_is_entered_only_after_the_core_training(
+    cast, provider, completed_on, accepted
+):
+    core = TrainingRecordFactory(
+        person=cast.applicant, provider=provider, completed_on=datetime.date(2024, 3, 1)
+    )
+    if accepted:
+        record = add(
+            cast.applicant, provider, course="crisis", hours="40", completed_on=completed_on
+        )
+        assert record.course == "crisis"
+        return
+    with pytest.raises(DomainError) as refused:
+        add(cast.applicant, provider, course="crisis", hours="40", completed_on=completed_on)
+    assert refused.value.field == "completed_on"
+    assert refused.value.message == (
+        "A specialization course counts only when it is completed after the core training "
+        f"(completed on 2024-03-01); this one was completed on {completed_on.isoformat()}."
+    )
+    assert list(TrainingRecord.objects.filter(person=cast.applicant)) == [core]
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_rejected_core_record_does_not_set_the_order(cast, provider):
+    TrainingRecordFactory(
+        person=cast.applicant,
+        provider=provider,
+        completed_on=datetime.date(2025, 5, 1),
+        status="rejected",
+    )
+    record = add(cast.applicant, provider, course="crisis", hours="40")
+    assert record.completed_on == datetime.date(2025, 5, 1)
+
+
+def test_an_area_added_by_an_operator_can_be_entered_and_a_retired_one_cannot(cast, provider):
+    SpecializationArea.objects.create(
+        code="peer_workforce", name="Peer Workforce", name_es="Fuerza laboral de pares"
+    )
+    record = add(cast.applicant, provider, course="peer_workforce", hours="40")
+    assert record.get_course_display() == "Specialization: Peer Workforce"
+
+    area = SpecializationArea.objects.get(code="peer_workforce")
+    area.offered = False
+    area.save()
+    with pytest.raises(DomainError) as refused:
+        add(cast.other_applicant, provider, course="peer_workforce", hours="40")
+    assert (refused.value.field, refused.value.message) == (
+        "course",
+        "Choose the course you completed.",
+    )
+    assert not TrainingRecord.objects.filter(person=cast.other_applicant).exists()
+    # Retired, it is still named on what was recorded (and held).
+    assert record.get_course_display() == "Specialization: Peer Workforce"

@@ -14,7 +14,7 @@ from certification.selectors import certifications_for, expiring_soon_flag
 from core.csv_copy import csv_cell, csv_copy_chunks
 from core.replica import replica_reads
 from core.spreadsheet import spreadsheet_text_sql
-from training.models import Specialization
+from training.selectors import specialization_area_names
 from workspace.access import CountyWorkspace, workspace_view
 from workspace.forms import CountyRosterFilter
 from workspace.views.common import paginate, querystring_without_page
@@ -68,7 +68,7 @@ def roster(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     page = paginate(request, roster_filter.qs.values_list("pk", flat=True))
     ids = list(page.object_list)
     rows = {row.pk: row for row in roster_filter.qs.filter(pk__in=ids)}
-    labels = dict(Specialization.choices)
+    labels = specialization_area_names()
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     for row in page.object_list:
         row.specialization_labels = [
