@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import services
+from core.rls import wall_ensure
 from exams.services import exam_attempt_record
 from tests.factories import (
     CeCreditFactory,
@@ -20,6 +21,14 @@ from training.models import TrainingRecord
 from training.selectors import specialization_areas
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _wall_already_checked(db):
+    """The web process checks the row-level security wall once, at its first request
+    (core.rls.wall_ensure); the counts below are of a request after that, whichever test of
+    the session happens to come first."""
+    wall_ensure()
 
 # Every signed-in page: the session, the user, the "is county staff" check of the menu, and
 # the access layer's read of the person's staff counties (once per request).
