@@ -10,6 +10,7 @@ is open (within `policy.RENEWAL_WINDOW_DAYS` of expiry) or that were renewed wit
 import datetime
 import math
 import secrets
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
@@ -19,14 +20,18 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from ce_audits.models import CeAudit, CeAuditOutcome
+from ce_audits import rules
+from ce_audits.models import CeAudit, CeAuditConsequence, CeAuditOutcome
 from certification.models import Certification, CertificationStatus, Renewal
+from certification.services import certification_suspend
+from continuing_ed.models import CeCredit
 from continuing_ed.rules import cycle_bounds
 from core import policy
-from core.errors import DomainError
+from core.errors import DomainError, refuse_problems
+from core.units import hours_text, hours_value
 from counties.models import County, ProgramPolicy
-from counties.selectors import ADMIN_ROLES, REVIEW_ROLES, require_staff
-from notifications.services import notify
+from counties.selectors import ADMIN_ROLES, REVIEW_ROLES, county_memberships, require_staff
+from notifications.services import notify, notify_many
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -192,4 +197,199 @@ def ce_audit_record_outcome(
             to_state=outcome,
             reason=note,
         )
+        if outcome == CeAuditOutcome.FAILED:
+            notify(
+                user=audit.certification.holder,
+                kind="ce_audit_failed",
+                context={**_audit_context(audit), "note": note},
+            )
     return audit
+
+
+def _audit_context(audit: CeAudit) -> dict[str, Any]:
+    certification = audit.certification
+    return {
+        "ce_audit_id": audit.pk,
+        "certification_id": certification.pk,
+        "number": certification.number,
+        "county_name": audit.county.name,
+        "county_code": audit.county.code,
+        "cycle_start_on": audit.cycle_start.isoformat(),
+        "cycle_end_on": audit.cycle_end.isoformat(),
+    }
+
+
+def _lock_failed(audit: CeAudit) -> CeAudit:
+    audit = (
+        CeAudit.objects.select_for_update(of=("self",))
+        .select_related("county", "certification__holder", "certification__issuing_county")
+        .get(pk=audit.pk)
+    )
+    problems = rules.consequence_problems(audit)
+    if problems:
+        raise DomainError(problems[0], code="conflict")
+    return audit
+
+
+def _decide(audit: CeAudit, *, actor: User, consequence: str, data: dict[str, Any]) -> None:
+    audit.consequence = consequence
+    audit.consequence_by = actor
+    audit.consequence_at = timezone.now()
+    audit.save()
+    audit_record(
+        actor=actor,
+        verb="ce_audit_decide_consequence",
+        obj=audit,
+        county=audit.county,
+        subject=audit.certification.holder,
+        from_state=CeAuditOutcome.FAILED,
+        to_state=consequence,
+        data=data,
+    )
+
+
+def ce_audit_require_hours(
+    *,
+    actor: User,
+    audit: CeAudit,
+    total_hours: Any,
+    law_and_ethics_hours: Any,
+    due_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> CeAudit:
+    """After a failed audit: require the missing hours (in all, and of which in law and
+    ethics) by `due_on` (default: `ProgramPolicy.ce_audit_makeup_days` from today). By a
+    reviewer or admin of the audit's county; the peer is emailed what to complete by when.
+    The daily scan (`ce_audit_makeup_scan`) then follows the deadline."""
+    require_staff(actor, audit.county, REVIEW_ROLES)
+    today = today or timezone.localdate()
+    total = hours_value(total_hours, field="total_hours")
+    law = (
+        Decimal("0")
+        if str(law_and_ethics_hours).strip() in ("", "0")
+        else hours_value(law_and_ethics_hours, field="law_and_ethics_hours")
+    )
+    if due_on is None:
+        due_on = rules.makeup_due_on(today, days=ProgramPolicy.current().ce_audit_makeup_days)
+    refuse_problems(
+        rules.makeup_request_problems(total=total, law_and_ethics=law, due_on=due_on, today=today)
+    )
+    with transaction.atomic():
+        audit = _lock_failed(audit)
+        audit.makeup_total_hours = total
+        audit.makeup_law_and_ethics_hours = law
+        audit.makeup_due_on = due_on
+        _decide(
+            audit,
+            actor=actor,
+            consequence=CeAuditConsequence.MAKEUP,
+            data={"hours": str(total), "law_and_ethics": str(law), "due_on": due_on.isoformat()},
+        )
+        notify(
+            user=audit.certification.holder,
+            kind="ce_audit_hours_required",
+            context={
+                **_audit_context(audit),
+                "hours": hours_text(total),
+                "law_and_ethics_hours": hours_text(law),
+                "due_on": due_on.isoformat(),
+                "note": audit.outcome_note,
+            },
+        )
+    return audit
+
+
+def ce_audit_suspend(
+    *, actor: User, audit: CeAudit, reason: str, today: datetime.date | None = None
+) -> CeAudit:
+    """After a failed audit: suspend the certification, through the certification service
+    (which emails the peer the reason and what a suspension means). By a reviewer or admin of
+    the audit's county."""
+    require_staff(actor, audit.county, REVIEW_ROLES)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason the peer will read."), field="reason")
+    with transaction.atomic():
+        audit = _lock_failed(audit)
+        certification_suspend(
+            actor=actor, certification=audit.certification, reason=reason, today=today
+        )
+        _decide(
+            audit,
+            actor=actor,
+            consequence=CeAuditConsequence.SUSPENSION,
+            data={"reason": reason},
+        )
+    return audit
+
+
+def ce_audit_makeup_scan(*, today: datetime.date) -> dict[str, int]:
+    """The daily follow-up of required hours (a system task, idempotent): an audit whose
+    missing hours are now verified (completed from the failure through the deadline) is
+    marked made up; one whose deadline has passed without them is flagged once, its peer
+    emailed what happens now and its county's staff emailed to decide (their CE audit page
+    lists it first)."""
+    now = timezone.now()
+    met = overdue = 0
+    notices: list[tuple[int, str, dict[str, Any]]] = []
+    with transaction.atomic():
+        open_audits = list(
+            CeAudit.objects.select_for_update(of=("self",))
+            .filter(
+                consequence=CeAuditConsequence.MAKEUP, makeup_met_at=None, makeup_overdue_at=None
+            )
+            .select_related("county", "certification__holder")
+        )
+        credits: dict[int, list[CeCredit]] = {}
+        for credit in CeCredit.objects.filter(
+            certification_id__in={a.certification_id for a in open_audits}
+        ):
+            credits.setdefault(credit.certification_id, []).append(credit)
+        for audit in open_audits:
+            assert audit.makeup_due_on is not None and audit.decided_at is not None
+            since = timezone.localdate(audit.decided_at)
+            problems = rules.makeup_problems(
+                credits.get(audit.certification_id, []),
+                since=since,
+                until=min(today, audit.makeup_due_on),
+                total=audit.makeup_total_hours or Decimal("0"),
+                law_and_ethics=audit.makeup_law_and_ethics_hours or Decimal("0"),
+            )
+            if not problems:
+                audit.makeup_met_at = now
+                met += 1
+                verb = "ce_audit_makeup_met"
+            elif today > audit.makeup_due_on:
+                audit.makeup_overdue_at = now
+                overdue += 1
+                verb = "ce_audit_makeup_overdue"
+                context = {
+                    **_audit_context(audit),
+                    "due_on": audit.makeup_due_on.isoformat(),
+                    "hours": hours_text(audit.makeup_total_hours or Decimal("0")),
+                    "law_and_ethics_hours": hours_text(
+                        audit.makeup_law_and_ethics_hours or Decimal("0")
+                    ),
+                    "holder_name": f"{audit.certification.first_name} "
+                    f"{audit.certification.last_name}",
+                }
+                notices.append((audit.certification.holder_id, "ce_audit_hours_overdue", context))
+                notices += [
+                    (member.user_id, "ce_audit_hours_overdue_staff", context)
+                    for member in county_memberships(audit.county).filter(role__in=REVIEW_ROLES)
+                ]
+            else:
+                continue
+            audit.save(update_fields=("makeup_met_at", "makeup_overdue_at"))
+            audit_record(
+                actor=None,
+                verb=verb,
+                obj=audit,
+                county=audit.county,
+                subject=audit.certification.holder,
+                from_state=CeAuditConsequence.MAKEUP,
+                to_state=CeAuditConsequence.MAKEUP,
+                data={"due_on": audit.makeup_due_on.isoformat()},
+            )
+        notify_many(notices)
+    return {"made_up": met, "overdue": overdue}

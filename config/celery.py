@@ -34,6 +34,11 @@ app.conf.beat_schedule = {
         "task": "certification.tasks.expiry_scan",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Hours required after failed CE audits: made up, or the deadline passed (set-based).
+    "ce-audit-makeup-daily": {
+        "task": "ce_audits.tasks.ce_audit_makeup_scan",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # Relays outbox rows the on-commit attempt could not send (broker down, process died).
     "outbox-relay": {
         "task": "jobs.tasks.outbox_relay",

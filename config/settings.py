@@ -343,6 +343,7 @@ CELERY_TASK_ROUTES = {
     "certification.tasks.certificate_render_bulk": {"queue": CELERY_QUEUE_BULK},
     "notifications.tasks.email_send_bulk": {"queue": CELERY_QUEUE_BULK},
     "certification.tasks.expiry_scan": {"queue": CELERY_QUEUE_BULK},
+    "ce_audits.tasks.ce_audit_makeup_scan": {"queue": CELERY_QUEUE_BULK},
     "documents.tasks.removed_files_purge_daily": {"queue": CELERY_QUEUE_BULK},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

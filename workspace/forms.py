@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ce_audits.models import CeAuditOutcome
+from ce_audits.models import CeAuditConsequence, CeAuditOutcome
 from certification.filters import RosterFilter
 from certification.models import ApplicationPart, ApplicationStatus
 from certification.selectors import expiring_soon_q
@@ -255,6 +255,42 @@ class CeAuditOutcomeForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         help_text=_("What was checked. Required when the audit fails: say what was missing."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class CeAuditConsequenceForm(forms.Form):
+    """What follows a failed CE audit (docs/domain.md#ce-audits)."""
+
+    consequence = forms.ChoiceField(
+        label=_("Consequence"),
+        choices=[
+            (CeAuditConsequence.MAKEUP, _("Require the missing hours by a deadline")),
+            (CeAuditConsequence.SUSPENSION, _("Suspend the certification")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    total_hours = forms.DecimalField(
+        label=_("Missing hours, in all"),
+        help_text=_("For a deadline: the hours the peer must complete and have verified."),
+        required=False,
+        min_value=0,
+        max_digits=5,
+        decimal_places=2,
+    )
+    law_and_ethics_hours = forms.DecimalField(
+        label=_("Of which in law and ethics"),
+        required=False,
+        min_value=0,
+        max_digits=5,
+        decimal_places=2,
+    )
+    due_on = forms.DateField(label=_("Deadline"), widget=DateInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the suspension"),
+        help_text=_("For a suspension: the peer reads it, and the registry shows the suspension."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,

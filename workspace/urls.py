@@ -137,6 +137,11 @@ urlpatterns = [
     path("<slug:code>/ce-audits/", ce_audits.ce_audit_list, name="ce_audits"),
     path("<slug:code>/ce-audits/draw/", ce_audits.ce_audit_draw, name="ce_audit_draw"),
     path("<slug:code>/ce-audits/<int:pk>/", ce_audits.ce_audit_detail, name="ce_audit"),
+    path(
+        "<slug:code>/ce-audits/<int:pk>/consequence/",
+        ce_audits.ce_audit_consequence,
+        name="ce_audit_consequence",
+    ),
     # County administration: opt-in and staff.
     path("<slug:code>/opt-in/", opt_in.opt_in, name="opt_in"),
     path("<slug:code>/contact/", contact.county_contact, name="contact"),

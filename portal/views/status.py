@@ -16,6 +16,9 @@ from certification.models import ApplicationPart, ApplicationStatus
 from certification.selectors import application_timeline
 from exams.models import ExamResult
 from exams.rules import attempts_left
+from fees.models import FeeKind
+from fees.rules import dollars
+from fees.selectors import fee_lines_of, fee_lines_to_come, fees_due_for
 from portal.stash import portal_login_required
 from portal.summary import application_next_step, approved_details
 from portal.views.common import own_application
@@ -93,6 +96,9 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
     attempts = progress.attempts if progress else []
     stranded = needs_transfer(application)
     next_step = application_next_step(application, progress=progress, stranded=stranded)
+    fees = fee_lines_of(fees_due_for(request.user).filter(application=application))
+    if application.status == ApplicationStatus.DRAFT:
+        fees = fee_lines_to_come(application.county, [FeeKind.APPLICATION])
     return render(
         request,
         "portal/status.html",
@@ -105,5 +111,11 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
             "show_exam": application.status
             in (ApplicationStatus.APPROVED, ApplicationStatus.CERTIFIED),
             "next_step": next_step,
+            "fees": fees,
+            "fees_total": dollars(sum(fee.amount_cents for fee in fees)),
+            "fees_heading": _("Fees due when you submit")
+            if application.status == ApplicationStatus.DRAFT
+            else _("Fees due on this application"),
+            "county": application.county,
         },
     )

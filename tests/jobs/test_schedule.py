@@ -11,6 +11,7 @@ def test_the_beat_schedule_names_registered_tasks():
 
     assert {name: entry["task"] for name, entry in schedule.items()} == {
         "expiry-scan-daily": "certification.tasks.expiry_scan",
+        "ce-audit-makeup-daily": "ce_audits.tasks.ce_audit_makeup_scan",
         "outbox-relay": "jobs.tasks.outbox_relay",
         "failed-jobs-retry": "jobs.tasks.failed_jobs_retry",
         "outbox-prune": "jobs.tasks.outbox_prune",

@@ -99,8 +99,9 @@ def test_application_review(cast, approved, applicant_client, django_assert_num_
 
 
 def test_status_page(cast, approved, applicant_client, django_assert_num_queries):
-    # application, timeline, attempts, training records, whether its county still participates
-    with django_assert_num_queries(BASE + 5):
+    # application, timeline, attempts, training records, whether its county still participates,
+    # fees due
+    with django_assert_num_queries(BASE + 6):
         response = applicant_client.get(reverse("portal:application_status", args=[approved.pk]))
     assert len(response.context["timeline"]) == 7 and len(response.context["attempts"]) == 2
 

@@ -109,3 +109,38 @@ def test_staff_without_their_own_records_see_no_applicant_block(cast):
     html = client_for(cast.reviewer).get(reverse("dashboard")).content.decode()
 
     assert "What to do next" not in html
+
+
+def test_the_fees_owed_why_and_how_to_pay(cast, approved, applicant_client):
+    exam_attempt_record(
+        actor=cast.reviewer,
+        application=approved,
+        taken_on=timezone.localdate() - datetime.timedelta(days=1),
+        result="failed",
+    )
+
+    response = applicant_client.get(reverse("portal:application_status", args=[approved.pk]))
+
+    assert [(fee.label, fee.amount) for fee in response.context["fees"]] == [
+        ("Application fee", "$100.00"),
+        ("Exam fee (one sitting)", "$150.00"),
+    ]
+    html = response.content.decode()
+    assert "Charged for each sitting of the certification exam." in html
+    assert "$250.00" in html and "How to pay" in html
+    applicant_client.cookies["peercert_language"] = "es"
+    html = applicant_client.get(
+        reverse("portal:application_status", args=[approved.pk])
+    ).content.decode()
+    assert "Tarifa de solicitud" in html and "Cómo pagar" in html
+
+
+def test_a_draft_shows_the_fee_due_when_it_is_submitted(cast, ethics, opted_in, applicant_client):
+    application = complete_application(cast.applicant, ethics)
+
+    response = applicant_client.get(reverse("portal:application_status", args=[application.pk]))
+
+    assert [(fee.kind, fee.amount) for fee in response.context["fees"]] == [
+        ("application", "$100.00")
+    ]
+    assert "Fees due when you submit" in response.content.decode()

@@ -169,3 +169,58 @@ def test_other_county_audit_is_404(cast, pool, client):
     assert CeAudit.objects.get(pk=audit.pk).outcome == "pending"
     listing = client.get(reverse("workspace:ce_audits", args=["alameda"]))
     assert list(listing.context["page_obj"].object_list) == []
+
+
+def test_after_a_failure_the_page_decides_the_consequence(cast, pool, client):
+    audit = ce_audit_services.ce_audit_draw(actor=cast.admin, county=cast.county, percent=1)[0]
+    client.force_login(cast.reviewer)
+    detail_url = reverse("workspace:ce_audit", args=["alameda", audit.pk])
+    client.post(detail_url, {"outcome": "failed", "note": "No ethics certificates."})
+    page = client.get(detail_url).content.decode()
+    consequence_url = reverse("workspace:ce_audit_consequence", args=["alameda", audit.pk])
+    assert consequence_url in page
+
+    form = client.get(consequence_url)
+    # The audited cycle has no verified CE: all of it is missing, by the default deadline.
+    assert form.context["form"].initial["total_hours"] == 20
+    assert form.context["form"].initial["law_and_ethics_hours"] == 6
+    refused = client.post(consequence_url, {"consequence": "suspension", "reason": ""})
+    assert refused.status_code == 200
+    assert "Give the reason the peer will read." in refused.content.decode()
+    audit.refresh_from_db()
+    assert audit.consequence == ""
+
+    due_on = timezone.localdate() + datetime.timedelta(days=60)
+    response = client.post(
+        consequence_url,
+        {
+            "consequence": "makeup",
+            "total_hours": "20",
+            "law_and_ethics_hours": "6",
+            "due_on": due_on.isoformat(),
+        },
+    )
+    assert response["Location"] == detail_url
+    audit.refresh_from_db()
+    assert (audit.consequence, audit.makeup_due_on) == ("makeup", due_on)
+    assert consequence_url not in client.get(detail_url).content.decode()
+
+
+def test_overdue_missing_hours_head_the_countys_list(cast, pool, client):
+    audits = ce_audit_services.ce_audit_draw(actor=cast.admin, county=cast.county, percent=30)
+    late = audits[-1]
+    ce_audit_services.ce_audit_record_outcome(
+        actor=cast.reviewer, audit=late, outcome="failed", note="Missing."
+    )
+    ce_audit_services.ce_audit_require_hours(
+        actor=cast.reviewer,
+        audit=late,
+        total_hours="6",
+        law_and_ethics_hours="0",
+        due_on=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    ce_audit_services.ce_audit_makeup_scan(today=timezone.localdate() + datetime.timedelta(days=2))
+    client.force_login(cast.reviewer)
+    page = client.get(reverse("workspace:ce_audits", args=["alameda"]))
+    assert page.context["page_obj"].object_list[0].pk == late.pk
+    assert "Overdue" in page.content.decode()

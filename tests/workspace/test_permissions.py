@@ -195,6 +195,11 @@ SPECS: dict[str, Spec] = {
     "ce_audit": Spec(
         ACTION, lambda w, u: [w.ce_audit.pk], lambda w: {"outcome": "passed", "note": "Fine."}
     ),
+    "ce_audit_consequence": Spec(
+        ACTION,
+        lambda w, u: [w.ce_audit.pk],
+        lambda w: {"consequence": "makeup", "total_hours": "6", "law_and_ethics_hours": "6"},
+    ),
     "opt_in": Spec(
         ADMIN,
         post=lambda w: {
