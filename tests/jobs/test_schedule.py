@@ -15,6 +15,7 @@ def test_the_beat_schedule_names_registered_tasks():
         "outbox-relay": "jobs.tasks.outbox_relay",
         "failed-jobs-retry": "jobs.tasks.failed_jobs_retry",
         "outbox-prune": "jobs.tasks.outbox_prune",
+        "removed-files-purge": "documents.tasks.removed_files_purge_daily",
         "webhook-retries": "employers.tasks.webhook_retries_queue",
         "employer-daily": "employers.tasks.employer_daily",
         "removed-files-purge": "documents.tasks.removed_files_purge_daily",
