@@ -16,6 +16,7 @@ def test_the_beat_schedule_names_registered_tasks():
         "failed-jobs-retry": "jobs.tasks.failed_jobs_retry",
         "outbox-prune": "jobs.tasks.outbox_prune",
         "removed-files-purge": "documents.tasks.removed_files_purge_daily",
+        "personal-data-exports-purge": "privacy.tasks.personal_data_exports_purge_daily",
         "webhook-retries": "employers.tasks.webhook_retries_queue",
         "employer-daily": "employers.tasks.employer_daily",
         "removed-files-purge": "documents.tasks.removed_files_purge_daily",
