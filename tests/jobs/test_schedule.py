@@ -19,8 +19,6 @@ def test_the_beat_schedule_names_registered_tasks():
         "personal-data-exports-purge": "privacy.tasks.personal_data_exports_purge_daily",
         "webhook-retries": "employers.tasks.webhook_retries_queue",
         "employer-daily": "employers.tasks.employer_daily",
-        "removed-files-purge": "documents.tasks.removed_files_purge_daily",
-        "personal-data-exports-purge": "privacy.tasks.personal_data_exports_purge_daily",
     }
     assert all(entry["task"] in app.tasks for entry in schedule.values())
     assert schedule["expiry-scan-daily"]["schedule"] == crontab(hour=1, minute=30)
