@@ -112,6 +112,7 @@ def test_staff_without_their_own_records_see_no_applicant_block(cast):
 
 
 def test_the_fees_owed_why_and_how_to_pay(cast, approved, applicant_client):
+    TrainingRecordFactory(person=cast.applicant, status="verified")
     exam_attempt_record(
         actor=cast.reviewer,
         application=approved,
