@@ -14,6 +14,7 @@ from tests.factories import (
     DocumentFactory,
     MembershipFactory,
     ProfileFactory,
+    TrainingRecordFactory,
     UserFactory,
     county,
 )
@@ -40,6 +41,8 @@ def test_the_exam_form_fits_a_phone(page: Page, live_server):
     DocumentFactory(
         owner=applicant, application=application, kind="photo_id", review_status="verified"
     )
+    # The exam form is offered once the core training is verified (issue 13 item 4).
+    TrainingRecordFactory(person=applicant, status="verified")
     login(page, "reviewer@alameda.test", "correct-horse-battery")
     page.set_viewport_size(PHONE)
 

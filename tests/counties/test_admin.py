@@ -86,6 +86,8 @@ def test_program_policy_is_one_editable_row(client, operator):
             "exam_min_wait_days": 14,
             "exam_result_grace_days": 30,
             "ce_audit_sample_percent": 10,
+            "ce_audit_makeup_days": 90,
+            "late_renewal_limit_months": 12,
             "fee_application_cents": 10000,
             "fee_exam_cents": 15000,
             "fee_renewal_cents": 8000,
