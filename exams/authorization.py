@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
 
 if TYPE_CHECKING:
@@ -30,6 +31,12 @@ def exam_authorization_problems(
     problems: list[list[str]] = [[] for _ in checks]
     if not checks:
         return problems
+    if not exam_authorization.has_listeners():
+        # Fail closed: with nobody to answer, no candidate counts as authorized.
+        raise ImproperlyConfigured(
+            "exams.authorization.exam_authorization has no receiver: the certification app "
+            "connects it in CertificationConfig.ready."
+        )
     for _receiver, answers in exam_authorization.send(sender=None, checks=list(checks)):
         for found, answer in zip(problems, answers, strict=True):
             found.extend(answer)
