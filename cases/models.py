@@ -135,3 +135,188 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+
+class DecisionOutcome(models.TextChoices):
+    """What a case decides (DOMAIN.md, "Complaints and discipline"; issue 14 item 4)."""
+
+    DISMISSED = "dismissed", _("Dismissed")
+    WARNING = "warning", _("Letter of warning")
+    CORRECTIVE_ACTION = "corrective_action", _("Corrective action")
+    SUSPENSION = "suspension", _("Suspension")
+    REVOCATION = "revocation", _("Revocation")
+
+
+# The outcomes that act on a certification (the case must be about one).
+CERTIFICATION_OUTCOMES = (
+    DecisionOutcome.CORRECTIVE_ACTION,
+    DecisionOutcome.SUSPENSION,
+    DecisionOutcome.REVOCATION,
+)
+
+
+class Disclosure(models.TextChoices):
+    """What the public registry shows of a decision, chosen per decision (default: the action
+    and its date only). A dismissal is never public."""
+
+    NONE = "none", _("Nothing (not public)")
+    ACTION = "action", _("The action and its effective date")
+    SUMMARY = "summary", _("The action, its effective date and the public summary")
+
+
+class CaseDecision(models.Model):
+    """The decision of a case, with its written findings (private to the handling program) and
+    what the public may know of it (`disclosure`, `public_summary`). A case has one live
+    decision, or more when a corrective action was missed and a further decision followed.
+
+    Corrective action: `required_hours` of CE (of which `required_law_and_ethics_hours`)
+    completed and verified from the decision through `due_on`; the daily scan marks it met or
+    overdue (`met_at`, `overdue_at`). Suspension: until `suspended_until` (the daily scan ends
+    it that day) or until `suspension_conditions` are met (staff lift it). `rescinded_at`: an
+    appeal overturned it (its public notice is withdrawn)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    county = models.ForeignKey(
+        "counties.County", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    certification = models.ForeignKey(
+        "certification.Certification",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
+    findings = models.TextField(_("findings"))
+    effective_on = models.DateField(_("effective date"))
+    required_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    required_law_and_ethics_hours = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    due_on = models.DateField(_("deadline"), null=True, blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
+    suspension_conditions = models.TextField(_("conditions to lift the suspension"), blank=True)
+    suspension_ended_at = models.DateTimeField(null=True, blank=True)
+    disclosure = models.CharField(
+        _("what the public registry shows"),
+        max_length=10,
+        choices=Disclosure.choices,
+        default=Disclosure.ACTION,
+    )
+    public_summary = models.TextField(_("public summary"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    rescinded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=DecisionOutcome.values), name="casedecision_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(disclosure__in=Disclosure.values),
+                name="casedecision_disclosure_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=DecisionOutcome.DISMISSED) | Q(disclosure=Disclosure.NONE),
+                name="casedecision_dismissal_private",
+            ),
+            models.CheckConstraint(
+                condition=~Q(disclosure=Disclosure.SUMMARY) | ~Q(public_summary=""),
+                name="casedecision_summary_written",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome__in=CERTIFICATION_OUTCOMES)
+                | Q(certification__isnull=False),
+                name="casedecision_acts_on_certification",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=DecisionOutcome.CORRECTIVE_ACTION)
+                | Q(
+                    required_hours__gt=0,
+                    required_law_and_ethics_hours__gte=0,
+                    required_hours__gte=models.F("required_law_and_ethics_hours"),
+                    due_on__isnull=False,
+                ),
+                name="casedecision_corrective_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=DecisionOutcome.SUSPENSION)
+                | Q(suspended_until__isnull=False)
+                | ~Q(suspension_conditions=""),
+                name="casedecision_suspension_has_end",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_on"],
+                condition=Q(
+                    outcome="corrective_action",
+                    met_at__isnull=True,
+                    overdue_at__isnull=True,
+                    rescinded_at__isnull=True,
+                ),
+                name="casedecision_corrective_idx",
+            ),
+            models.Index(
+                fields=["suspended_until"],
+                condition=Q(
+                    outcome="suspension",
+                    suspension_ended_at__isnull=True,
+                    rescinded_at__isnull=True,
+                    suspended_until__isnull=False,
+                ),
+                name="casedecision_suspension_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.case_id}: {self.outcome}"
+
+
+class PublicNotice(models.Model):
+    """What the public registry shows of a decision (the verify page and API, employers'
+    watchlists and roster rows): the action, its effective date and, when the program chose
+    to publish it, the short public summary staff wrote. Never the complaint, the findings or
+    the complainant. Public by design (read by anyone); written only by `cases.services`.
+    `ended_on`: the day a suspension ended; `withdrawn_at`: an appeal overturned the decision
+    (no longer shown)."""
+
+    decision = models.OneToOneField(
+        CaseDecision, on_delete=models.PROTECT, related_name="public_notice"
+    )
+    certification = models.ForeignKey(
+        "certification.Certification", on_delete=models.PROTECT, related_name="+"
+    )
+    county = models.ForeignKey(
+        "counties.County", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=DecisionOutcome.choices)
+    effective_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    published_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["certification", "effective_on"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="publicnotice_cert_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action=DecisionOutcome.DISMISSED), name="publicnotice_not_dismissal"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certification_id} {self.action} {self.effective_on}"

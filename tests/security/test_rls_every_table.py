@@ -257,6 +257,7 @@ CLOSED_WITHOUT_CONTEXT = [
     "django_admin_log",
     "cases_case",
     "cases_caseevent",
+    "cases_casedecision",
 ]
 
 
