@@ -231,8 +231,7 @@ class CaseDecision(models.Model):
                 name="casedecision_summary_written",
             ),
             models.CheckConstraint(
-                condition=~Q(outcome__in=CERTIFICATION_OUTCOMES)
-                | Q(certification__isnull=False),
+                condition=~Q(outcome__in=CERTIFICATION_OUTCOMES) | Q(certification__isnull=False),
                 name="casedecision_acts_on_certification",
             ),
             models.CheckConstraint(
@@ -320,3 +319,117 @@ class PublicNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certification_id} {self.action} {self.effective_on}"
+
+
+class AppealKind(models.TextChoices):
+    """What a person may appeal (DOMAIN.md, "Complaints and discipline"; issue 14 item 5)."""
+
+    DENIAL = "denial", _("Denied application")
+    SUSPENSION = "suspension", _("Suspension")
+    REVOCATION = "revocation", _("Revocation")
+    RENEWAL_REFUSAL = "renewal_refusal", _("Refused renewal")
+    REINSTATEMENT_REFUSAL = "reinstatement_refusal", _("Refused reinstatement")
+    CASE_DECISION = "case_decision", _("Case decision")
+
+
+class AppealStatus(models.TextChoices):
+    FILED = "filed", _("Waiting for a decision")
+    UPHELD = "upheld", _("Decision upheld")
+    OVERTURNED = "overturned", _("Decision overturned")
+    MODIFIED = "modified", _("Decision modified")
+
+
+class Appeal(models.Model):
+    """A person's appeal of a decision about them (`cases.services.appeals`). `county` is the
+    program that took the decision (null: state staff). `decision_ref` names the decision
+    appealed (e.g. "audit:42", the audit event of a denial, suspension or revocation; or
+    "case:7"): one appeal per decision. `decision_by` took the decision and may not decide the
+    appeal."""
+
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    county = models.ForeignKey(
+        "counties.County", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("what is appealed"), max_length=25, choices=AppealKind.choices)
+    application = models.ForeignKey(
+        "certification.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    certification = models.ForeignKey(
+        "certification.Certification",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
+    decision_ref = models.CharField(max_length=80)
+    decision_on = models.DateField(_("decision date"))
+    decision_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_summary = models.TextField(_("decision appealed"), blank=True)
+    statement = models.TextField(_("statement"))
+    status = models.CharField(
+        _("status"), max_length=15, choices=AppealStatus.choices, default=AppealStatus.FILED
+    )
+    filed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome_reason = models.TextField(_("reasons for the outcome"), blank=True)
+
+    class Meta:
+        ordering = ["-filed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision_ref"], name="appeal_one_per_decision"),
+            models.CheckConstraint(
+                condition=Q(kind__in=AppealKind.values), name="appeal_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AppealStatus.values), name="appeal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AppealStatus.FILED)
+                | (Q(decided_at__isnull=False) & ~Q(outcome_reason="")),
+                name="appeal_decided_with_reasons",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | Q(decision_by__isnull=True)
+                | ~Q(decided_by=models.F("decision_by")),
+                name="appeal_decided_by_another",
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "status"], name="appeal_county_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Appeal {self.pk} ({self.kind}, {self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AppealStatus.FILED
+
+
+class AppealDocument(models.Model):
+    """A document the appellant filed with the appeal (their own upload, checked like every
+    document)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="documents")
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "document"], name="appeal_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.document_id}"

@@ -7,11 +7,11 @@ subject and the complainant never read a case here.
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from cases.models import Case, CaseEvent
+from cases.models import Appeal, AppealDocument, Case, CaseEvent
 from counties.models import County
 from counties.selectors import staff_counties
 
@@ -39,3 +39,31 @@ def case_timeline(user: User | AnonymousUser | None, case: Case) -> QuerySet[Cas
     if not cases_for(user).filter(pk=case.pk).exists():
         return CaseEvent.objects.none()
     return CaseEvent.objects.filter(case=case).select_related("actor")
+
+
+def appeals_for(user: User | AnonymousUser | None) -> QuerySet[Appeal]:
+    """The appeals `user` may see: their own; those of the programs they staff; every one for
+    state staff (who decide appeals too)."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return Appeal.objects.none()
+    appeals = Appeal.objects.select_related(
+        "county", "appellant", "certification", "application", "decided_by"
+    )
+    if user.is_state_staff:
+        return appeals
+    return appeals.filter(Q(appellant=user) | Q(county__in=staff_counties(user).values("pk")))
+
+
+def appeal_get(user: User | AnonymousUser | None, pk: int | str) -> Appeal:
+    """One appeal `user` may see, or Http404 (also for a malformed `pk`)."""
+    try:
+        return appeals_for(user).get(pk=pk)
+    except (Appeal.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such appeal.") from exc
+
+
+def appeal_documents(user: User | AnonymousUser | None, appeal: Appeal) -> QuerySet[AppealDocument]:
+    """The documents filed with `appeal`, if `user` may see the appeal."""
+    if not appeals_for(user).filter(pk=appeal.pk).exists():
+        return AppealDocument.objects.none()
+    return AppealDocument.objects.filter(appeal=appeal).select_related("document")

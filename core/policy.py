@@ -127,3 +127,11 @@ CE_AUDIT_RECENT_RENEWAL_DAYS = 180
 # The county workspace flags a case's deadline as due soon this many calendar days ahead (our
 # choice; docs/domain.md#complaints-and-cases).
 CASE_DUE_SOON_DAYS = 7
+# A person may appeal a denial, a suspension, a revocation, a refused renewal or
+# reinstatement, or a case decision this many days after it (issue 14 item 5; our choice;
+# ProgramPolicy.appeal_days; docs/domain.md#appeals).
+DEFAULT_APPEAL_DAYS = 30
+# The daily case deadline scan emails the investigator (or the handling program's
+# administrators) this many business days before an acknowledgement or resolution deadline
+# (our choice; docs/domain.md#complaints-and-cases).
+CASE_DEADLINE_WARNING_BUSINESS_DAYS = 2

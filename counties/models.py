@@ -182,6 +182,15 @@ class ProgramPolicy(models.Model):
             "our choice)."
         ),
     )
+    appeal_days = models.PositiveSmallIntegerField(
+        _("days to file an appeal"),
+        default=policy.DEFAULT_APPEAL_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "A person may appeal a denial, suspension, revocation, refused renewal or "
+            "reinstatement, or case decision for this many days after it (our choice)."
+        ),
+    )
     fee_application_cents = models.PositiveIntegerField(
         default=policy.DEFAULT_FEE_APPLICATION_CENTS
     )

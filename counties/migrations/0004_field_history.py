@@ -10,65 +10,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('counties', '0003_staff_invitation'),
+        ("counties", "0003_staff_invitation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         # The statement-level history triggers call pghistory's _pgh_attach_context().
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("pghistory", "0007_auto_20250421_0444"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OptInPeriodEvent',
+            name="OptInPeriodEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('pgh_context', pghistory.utils.JSONField(null=True)),
-                ('pgh_context_id', models.UUIDField(null=True)),
-                ('id', models.BigIntegerField()),
-                ('delivery_system', models.CharField(choices=[('smhs', 'Specialty Mental Health Services'), ('dmc_ods', 'Drug Medi-Cal Organized Delivery System'), ('dmc', 'Drug Medi-Cal State Plan')], max_length=10)),
-                ('opted_in', models.BooleanField()),
-                ('effective_from', models.DateField()),
-                ('effective_to', models.DateField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("pgh_context", pghistory.utils.JSONField(null=True)),
+                ("pgh_context_id", models.UUIDField(null=True)),
+                ("id", models.BigIntegerField()),
+                (
+                    "delivery_system",
+                    models.CharField(
+                        choices=[
+                            ("smhs", "Specialty Mental Health Services"),
+                            ("dmc_ods", "Drug Medi-Cal Organized Delivery System"),
+                            ("dmc", "Drug Medi-Cal State Plan"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("opted_in", models.BooleanField()),
+                ("effective_from", models.DateField()),
+                ("effective_to", models.DateField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='auditevent',
-            trigger=pgtrigger.compiler.Trigger(name='audit_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION '% is append-only: % is refused (rows are never changed or deleted).', TG_TABLE_NAME, TG_OP;", hash='2e7b2a82f89dc00f01bc1dd9deadfcf5a8160de6', operation='UPDATE OR DELETE', pgid='pgtrigger_audit_append_only_bd833', table='counties_auditevent', when='BEFORE')),
+            model_name="auditevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION '% is append-only: % is refused (rows are never changed or deleted).', TG_TABLE_NAME, TG_OP;",
+                    hash="2e7b2a82f89dc00f01bc1dd9deadfcf5a8160de6",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_audit_append_only_bd833",
+                    table="counties_auditevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='optinperiod',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "counties_optinperiodevent" ("changed_by_id", "county_id", "created_at", "delivery_system", "effective_from", "effective_to", "id", "opted_in", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason") SELECT new_values."changed_by_id", new_values."county_id", new_values."created_at", new_values."delivery_system", new_values."effective_from", new_values."effective_to", new_values."id", new_values."opted_in", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."reason" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='774bbc801ed412014f3a5a5b75a39fec2008c04d', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_ebcaf', referencing='REFERENCING NEW TABLE AS new_values ', table='counties_optinperiod', when='AFTER')),
+            model_name="optinperiod",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "counties_optinperiodevent" ("changed_by_id", "county_id", "created_at", "delivery_system", "effective_from", "effective_to", "id", "opted_in", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason") SELECT new_values."changed_by_id", new_values."county_id", new_values."created_at", new_values."delivery_system", new_values."effective_from", new_values."effective_to", new_values."id", new_values."opted_in", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."reason" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="774bbc801ed412014f3a5a5b75a39fec2008c04d",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_ebcaf",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="counties_optinperiod",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='optinperiod',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "counties_optinperiodevent" ("changed_by_id", "county_id", "created_at", "delivery_system", "effective_from", "effective_to", "id", "opted_in", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason") SELECT new_values."changed_by_id", new_values."county_id", new_values."created_at", new_values."delivery_system", new_values."effective_from", new_values."effective_to", new_values."id", new_values."opted_in", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."reason" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='46ebf9536f036c0c477a958152df1fac224d68cc', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_1e206', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='counties_optinperiod', when='AFTER')),
+            model_name="optinperiod",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "counties_optinperiodevent" ("changed_by_id", "county_id", "created_at", "delivery_system", "effective_from", "effective_to", "id", "opted_in", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason") SELECT new_values."changed_by_id", new_values."county_id", new_values."created_at", new_values."delivery_system", new_values."effective_from", new_values."effective_to", new_values."id", new_values."opted_in", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."reason" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="46ebf9536f036c0c477a958152df1fac224d68cc",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_1e206",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="counties_optinperiod",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='optinperiodevent',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="optinperiodevent",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='optinperiodevent',
-            name='county',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='counties.county'),
+            model_name="optinperiodevent",
+            name="county",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="counties.county",
+            ),
         ),
         migrations.AddField(
-            model_name='optinperiodevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='counties.optinperiod'),
+            model_name="optinperiodevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="counties.optinperiod",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='optinperiodevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='b96dff0b024e4ee59c0ec1007c6e4facaf46d9fd', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_583b0', table='counties_optinperiodevent', when='BEFORE')),
+            model_name="optinperiodevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="b96dff0b024e4ee59c0ec1007c6e4facaf46d9fd",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_583b0",
+                    table="counties_optinperiodevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
         # History starts with a snapshot of the rows that exist now, so the first change of
         # each one has the old values to compare with.

@@ -7,18 +7,17 @@ import pgtrigger.migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
-        ('counties', '0004_field_history'),
+        ("audit", "0001_initial"),
+        ("counties", "0004_field_history"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='auditevent',
-            name='audit_append_only',
+            model_name="auditevent",
+            name="audit_append_only",
         ),
         migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.DeleteModel(name='AuditEvent')],
+            state_operations=[migrations.DeleteModel(name="AuditEvent")],
         ),
     ]

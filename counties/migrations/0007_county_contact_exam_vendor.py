@@ -4,70 +4,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('counties', '0006_program_policy_exam_grace_late_fee'),
+        ("counties", "0006_program_policy_exam_grace_late_fee"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='county',
-            name='contact_address',
-            field=models.TextField(blank=True, max_length=400, verbose_name='postal address'),
+            model_name="county",
+            name="contact_address",
+            field=models.TextField(blank=True, max_length=400, verbose_name="postal address"),
         ),
         migrations.AddField(
-            model_name='county',
-            name='contact_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='email address'),
+            model_name="county",
+            name="contact_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="email address"),
         ),
         migrations.AddField(
-            model_name='county',
-            name='contact_hours',
-            field=models.CharField(blank=True, max_length=200, verbose_name='office hours'),
+            model_name="county",
+            name="contact_hours",
+            field=models.CharField(blank=True, max_length=200, verbose_name="office hours"),
         ),
         migrations.AddField(
-            model_name='county',
-            name='contact_hours_es',
-            field=models.CharField(blank=True, max_length=200, verbose_name='office hours in Spanish'),
+            model_name="county",
+            name="contact_hours_es",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="office hours in Spanish"
+            ),
         ),
         migrations.AddField(
-            model_name='county',
-            name='contact_phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='phone'),
+            model_name="county",
+            name="contact_phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="phone"),
         ),
         migrations.AddField(
-            model_name='county',
-            name='contact_url',
-            field=models.URLField(blank=True, max_length=300, verbose_name='web page'),
+            model_name="county",
+            name="contact_url",
+            field=models.URLField(blank=True, max_length=300, verbose_name="web page"),
         ),
         migrations.AddField(
-            model_name='programpolicy',
-            name='exam_accommodation_notice_days',
-            field=models.PositiveSmallIntegerField(default=30, help_text="Accommodation requests need at least this many days' notice (capeercertification.org/certification-exam/: 30).", verbose_name='notice for exam accommodations (days)'),
+            model_name="programpolicy",
+            name="exam_accommodation_notice_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                help_text="Accommodation requests need at least this many days' notice (capeercertification.org/certification-exam/: 30).",
+                verbose_name="notice for exam accommodations (days)",
+            ),
         ),
         migrations.AddField(
-            model_name='programpolicy',
-            name='exam_booking_url',
-            field=models.URLField(blank=True, default='https://home.pearsonvue.com/', help_text='Where candidates book (and reschedule) the exam.', max_length=300, verbose_name='exam booking page'),
+            model_name="programpolicy",
+            name="exam_booking_url",
+            field=models.URLField(
+                blank=True,
+                default="https://home.pearsonvue.com/",
+                help_text="Where candidates book (and reschedule) the exam.",
+                max_length=300,
+                verbose_name="exam booking page",
+            ),
         ),
         migrations.AddField(
-            model_name='programpolicy',
-            name='exam_vendor_name',
-            field=models.CharField(blank=True, default='Pearson VUE', max_length=100, verbose_name='exam vendor'),
+            model_name="programpolicy",
+            name="exam_vendor_name",
+            field=models.CharField(
+                blank=True, default="Pearson VUE", max_length=100, verbose_name="exam vendor"
+            ),
         ),
         migrations.AddField(
-            model_name='programpolicy',
-            name='exam_vendor_phone',
-            field=models.CharField(blank=True, help_text='Shown to candidates when set.', max_length=40, verbose_name='exam vendor phone'),
+            model_name="programpolicy",
+            name="exam_vendor_phone",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown to candidates when set.",
+                max_length=40,
+                verbose_name="exam vendor phone",
+            ),
         ),
         migrations.AddField(
-            model_name='programpolicy',
-            name='exam_what_to_bring',
-            field=models.TextField(blank=True, help_text="Empty: the product's standard wording (ID, arriving early, online set-up).", verbose_name='what to bring to the exam'),
+            model_name="programpolicy",
+            name="exam_what_to_bring",
+            field=models.TextField(
+                blank=True,
+                help_text="Empty: the product's standard wording (ID, arriving early, online set-up).",
+                verbose_name="what to bring to the exam",
+            ),
         ),
         migrations.AddField(
-            model_name='programpolicy',
-            name='exam_what_to_bring_es',
-            field=models.TextField(blank=True, help_text="Shown to Spanish readers; empty: the product's standard Spanish wording.", verbose_name='what to bring to the exam, in Spanish'),
+            model_name="programpolicy",
+            name="exam_what_to_bring_es",
+            field=models.TextField(
+                blank=True,
+                help_text="Shown to Spanish readers; empty: the product's standard Spanish wording.",
+                verbose_name="what to bring to the exam, in Spanish",
+            ),
         ),
     ]

@@ -5,20 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('counties', '0007_county_contact_exam_vendor'),
+        ("counties", "0007_county_contact_exam_vendor"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programpolicy',
-            name='ce_audit_makeup_days',
-            field=models.PositiveSmallIntegerField(default=90, help_text='The default deadline a county gives when it requires the missing hours after a failed CE audit (our choice).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)], verbose_name='days to make up CE hours after a failed audit'),
+            model_name="programpolicy",
+            name="ce_audit_makeup_days",
+            field=models.PositiveSmallIntegerField(
+                default=90,
+                help_text="The default deadline a county gives when it requires the missing hours after a failed CE audit (our choice).",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(365),
+                ],
+                verbose_name="days to make up CE hours after a failed audit",
+            ),
         ),
         migrations.AddField(
-            model_name='programpolicy',
-            name='late_renewal_limit_months',
-            field=models.PositiveSmallIntegerField(default=12, help_text='After its expiry date a certification may be renewed late, with the late fee, for this many months; after that only reinstatement remains (DHCS FAQ; the limit is our choice).', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(47)], verbose_name='late renewal period (months after expiry)'),
+            model_name="programpolicy",
+            name="late_renewal_limit_months",
+            field=models.PositiveSmallIntegerField(
+                default=12,
+                help_text="After its expiry date a certification may be renewed late, with the late fee, for this many months; after that only reinstatement remains (DHCS FAQ; the limit is our choice).",
+                validators=[
+                    django.core.validators.MinValueValidator(0),
+                    django.core.validators.MaxValueValidator(47),
+                ],
+                verbose_name="late renewal period (months after expiry)",
+            ),
         ),
     ]

@@ -4,7 +4,6 @@ Only an administrator of the county may make these changes; state staff read eve
 write nothing. Every change is audited in the same transaction.
 """
 
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 

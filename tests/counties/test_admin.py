@@ -88,6 +88,7 @@ def test_program_policy_is_one_editable_row(client, operator):
             "ce_audit_sample_percent": 10,
             "ce_audit_makeup_days": 90,
             "late_renewal_limit_months": 12,
+            "appeal_days": 45,
             "fee_application_cents": 10000,
             "fee_exam_cents": 15000,
             "fee_renewal_cents": 8000,
@@ -104,6 +105,7 @@ def test_program_policy_is_one_editable_row(client, operator):
     policy.refresh_from_db()
     assert (policy.reminder_days, policy.exam_min_wait_days) == ([90, 30], 14)
     assert policy.exam_vendor_phone == "1-800-555-0100"
+    assert policy.appeal_days == 45
     assert ProgramPolicy.objects.count() == 1
 
 

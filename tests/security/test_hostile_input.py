@@ -223,9 +223,7 @@ def test_out_of_state_answers_are_saved_exactly_or_refused(portal, values):
             values["other_state_certification_number"]
         )
         # Read the way the form's IntegerField reads it ("1600.0" and " 1600 " are 1600).
-        assert application.peer_work_hours == forms.IntegerField().clean(
-            values["peer_work_hours"]
-        )
+        assert application.peer_work_hours == forms.IntegerField().clean(values["peer_work_hours"])
 
 
 def test_out_of_state_answers_keep_hostile_but_storable_text_exactly(portal):

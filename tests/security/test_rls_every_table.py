@@ -258,6 +258,8 @@ CLOSED_WITHOUT_CONTEXT = [
     "cases_case",
     "cases_caseevent",
     "cases_casedecision",
+    "cases_appeal",
+    "cases_appealdocument",
 ]
 
 
