@@ -83,6 +83,7 @@ LOCAL_APPS = [
     "employers",
     "privacy",
     "credentials",
+    "analytics",
     "portal",
     "workspace",
     "api",

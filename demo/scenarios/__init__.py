@@ -3,10 +3,20 @@
 
 `demo.scenarios.counties_and_staff.prepare_cast` runs first; the stories follow in this
 order (the CE audit draws from the certifications the renewals made; the employer watches
-certified peers, so it comes last).
+certified peers, so it comes after them; the Medi-Cal enrollment figures of the analytics
+come last).
 """
 
-from demo.scenarios import applicants, ce, certifications, employers, exams, renewals, reviews
+from demo.scenarios import (
+    analytics,
+    applicants,
+    ce,
+    certifications,
+    employers,
+    exams,
+    renewals,
+    reviews,
+)
 
 STORIES = (
     *applicants.STORIES,
@@ -16,4 +26,5 @@ STORIES = (
     *renewals.STORIES,
     *ce.STORIES,
     *employers.STORIES,
+    *analytics.STORIES,
 )
