@@ -2,6 +2,8 @@
 confirmed exclusion match that the handling county program (or state staff) investigates,
 with its deadlines and a timeline of everything that happened."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -433,3 +435,150 @@ class AppealDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.document_id}"
+
+
+class ComplaintSubjectKind(models.TextChoices):
+    PEER = "peer", _("A certified peer support specialist")
+    APPLICANT = "applicant", _("Someone applying for certification")
+    PROVIDER = "provider", _("A training provider")
+
+
+class Complaint(models.Model):
+    """What a complainant told us (`cases.services.complaints`): the public form, or staff
+    recording a phone call or letter. One per case (a complaint opens its case); `county`
+    mirrors the case's for row-level security. The complainant's contact details are for the
+    program's staff only: never shown to the subject, never public."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="complaint")
+    county = models.ForeignKey(
+        "counties.County", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(_("reference number"), max_length=20, unique=True)
+    subject_kind = models.CharField(
+        _("who the complaint is about"), max_length=10, choices=ComplaintSubjectKind.choices
+    )
+    subject_number = models.CharField(_("certification number given"), max_length=40, blank=True)
+    incident_on = models.DateField(_("date of the incident"), null=True, blank=True)
+    out_of_time = models.BooleanField(default=False)
+    out_of_time_reason = models.TextField(blank=True)
+    complainant_name = models.CharField(_("complainant's name"), max_length=200, blank=True)
+    complainant_email = models.EmailField(_("complainant's email"), max_length=254, blank=True)
+    complainant_phone = models.CharField(_("complainant's phone"), max_length=40, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    acknowledgement_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject_kind__in=ComplaintSubjectKind.values),
+                name="complaint_subject_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(out_of_time=False) | ~Q(out_of_time_reason=""),
+                name="complaint_out_of_time_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseDocumentKind(models.TextChoices):
+    COMPLAINT = "complaint", _("Sent with the complaint")
+    EVIDENCE = "evidence", _("Evidence")
+    RESPONSE = "response", _("Sent with the peer's response")
+
+
+def case_document_upload_to(instance: "CaseDocument", filename: str) -> str:
+    """A random name outside the static tree; the original name is kept in the row only."""
+    return f"cases/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class CaseDocument(models.Model):
+    """A file on a case: an attachment of the complaint, evidence staff add, or what the peer
+    sends with their response. Checked like every upload (`documents.uploads`), stored under
+    a random name, served only to the case's staff (the peer also their own). Never
+    deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    county = models.ForeignKey(
+        "counties.County", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=CaseDocumentKind.choices)
+    response_request = models.ForeignKey(
+        "cases.CaseResponseRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    file = models.FileField(upload_to=case_document_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="case_document_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=CaseDocumentKind.values), name="case_document_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(content_type__in=["application/pdf", "image/jpeg", "image/png"]),
+                name="case_document_content_type_allowed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="response") | Q(response_request__isnull=False),
+                name="case_document_response_has_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class CaseResponseRequest(models.Model):
+    """A request to the peer a case is about for their response, by a due date
+    (`cases.services.responses`). The peer reads it and answers in the portal; it carries
+    what the peer may know (the category and staff's message), never the complainant."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="response_requests")
+    county = models.ForeignKey(
+        "counties.County", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=30, choices=CaseCategory.choices)
+    message = models.TextField(_("message to the peer"))
+    due_on = models.DateField(_("response due"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    response_text = models.TextField(_("response"), blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(responded_at__isnull=True),
+                name="case_one_open_response_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(responded_at__isnull=True) | ~Q(response_text=""),
+                name="case_response_has_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response request {self.pk} on case {self.case_id}"

@@ -135,3 +135,14 @@ DEFAULT_APPEAL_DAYS = 30
 # administrators) this many business days before an acknowledgement or resolution deadline
 # (our choice; docs/domain.md#complaints-and-cases).
 CASE_DEADLINE_WARNING_BUSINESS_DAYS = 2
+# Ethics complaints must be filed within 3 years of the incident (DOMAIN.md, "Complaints and
+# discipline"; docs/domain.md#complaints-and-cases). A later one is accepted, and flagged out
+# of time for staff with the reason.
+ETHICS_COMPLAINT_LIMIT_YEARS = 3
+# Files a complainant may attach to one complaint, and a peer to one response (our choice;
+# ProgramPolicy.case_upload_max_files; docs/domain.md#complaints-and-cases). Each file is at
+# most UPLOAD_MAX_BYTES; the complaint form's rate limit bounds how much one client stores.
+DEFAULT_CASE_UPLOAD_MAX_FILES = 5
+# Days a peer is given to respond to a complaint, offered as the due date (our choice;
+# ProgramPolicy.case_response_days; docs/domain.md#complaints-and-cases).
+DEFAULT_CASE_RESPONSE_DAYS = 21

@@ -191,6 +191,24 @@ class ProgramPolicy(models.Model):
             "reinstatement, or case decision for this many days after it (our choice)."
         ),
     )
+    case_upload_max_files = models.PositiveSmallIntegerField(
+        _("files per complaint or response"),
+        default=policy.DEFAULT_CASE_UPLOAD_MAX_FILES,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "How many files a complainant may attach to a complaint, and a peer to a response "
+            "(each at most the upload size limit; our choice)."
+        ),
+    )
+    case_response_days = models.PositiveSmallIntegerField(
+        _("days for a peer's response to a complaint"),
+        default=policy.DEFAULT_CASE_RESPONSE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "The due date staff are offered when they ask a peer for their response to a "
+            "complaint (our choice)."
+        ),
+    )
     fee_application_cents = models.PositiveIntegerField(
         default=policy.DEFAULT_FEE_APPLICATION_CENTS
     )

@@ -87,6 +87,8 @@ def test_program_policy_is_one_editable_row(client, operator):
             "exam_result_grace_days": 30,
             "ce_audit_sample_percent": 10,
             "ce_audit_makeup_days": 90,
+            "case_upload_max_files": 5,
+            "case_response_days": 21,
             "late_renewal_limit_months": 12,
             "appeal_days": 45,
             "fee_application_cents": 10000,
