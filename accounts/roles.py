@@ -7,21 +7,23 @@ from django.db.models import Exists
 from accounts.models import User
 
 
-def _memberships(user: User) -> tuple[bool, bool]:
-    """Whether `user` holds a county membership and an employer membership: one query for
-    both, cached on the user object (a request's user lives for one request). The two
-    membership tables belong to apps above this one and are reached through their reverse
-    relations."""
+def _memberships(user: User) -> tuple[bool, bool, bool]:
+    """Whether `user` holds a county membership, an employer membership and a provider
+    membership: one query for all three, cached on the user object (a request's user lives for
+    one request). The membership tables belong to apps above this one and are reached through
+    their reverse relations."""
     cached = vars(user).get("_staff_memberships")
     if cached is None:
         row = (
             User.objects.filter(pk=user.pk)
             .values_list(
-                Exists(user.county_memberships.all()), Exists(user.employer_memberships.all())
+                Exists(user.county_memberships.all()),
+                Exists(user.employer_memberships.all()),
+                Exists(user.provider_memberships.all()),
             )
             .first()
         )
-        cached = (bool(row[0]), bool(row[1])) if row else (False, False)
+        cached = (bool(row[0]), bool(row[1]), bool(row[2])) if row else (False, False, False)
         vars(user)["_staff_memberships"] = cached  # an attribute the model does not declare
     return cached
 
@@ -39,6 +41,13 @@ def is_employer_staff(user: User | AnonymousUser) -> bool:
     return _memberships(user)[1]
 
 
+def is_provider_staff(user: User | AnonymousUser) -> bool:
+    """On the staff of a training or CE provider (`providers.ProviderMembership`)."""
+    if not user.is_authenticated:
+        return False
+    return _memberships(user)[2]
+
+
 def is_state_staff(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_state_staff)
 
@@ -54,6 +63,11 @@ def is_operator(user: User | AnonymousUser) -> bool:
 
 
 def is_staff_of_anyone(user: User | AnonymousUser) -> bool:
-    """County, state or employer staff, or an operator: the people who must use MFA when
-    STAFF_MFA_REQUIRED is on, and whose sessions end after STAFF_SESSION_IDLE_SECONDS."""
-    return is_operator(user) or is_program_staff(user) or is_employer_staff(user)
+    """County, state, employer or provider staff, or an operator: the people who must use MFA
+    when STAFF_MFA_REQUIRED is on, and whose sessions end after STAFF_SESSION_IDLE_SECONDS."""
+    return (
+        is_operator(user)
+        or is_program_staff(user)
+        or is_employer_staff(user)
+        or is_provider_staff(user)
+    )

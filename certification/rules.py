@@ -1015,7 +1015,9 @@ def specialization_problems(
         )
     for problem in (
         completion_date_problem(training_record.completed_on),
-        provider_problem(training_record.provider, training_record.completed_on),
+        provider_problem(
+            training_record.provider, training_record.completed_on, training_record.course
+        ),
         specialization_order_problem(training_record.completed_on, core_completed_on),
     ):
         if problem is not None:

@@ -150,8 +150,10 @@ def training_records_for(user: User | AnonymousUser | None) -> QuerySet[Training
     loaded."""
     if not can_read(user):
         return TrainingRecord.objects.none()
-    return TrainingRecord.objects.filter(person_records_visible(user, "person")).select_related(
-        "person", "provider"
+    return (
+        TrainingRecord.objects.filter(person_records_visible(user, "person"))
+        .select_related("person", "provider")
+        .prefetch_related("provider__course_approvals")
     )
 
 

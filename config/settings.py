@@ -78,6 +78,7 @@ LOCAL_APPS = [
     "exams",
     "continuing_ed",
     "certification",
+    "providers",
     "ce_audits",
     "cases",
     "employers",
@@ -88,6 +89,7 @@ LOCAL_APPS = [
     "workspace",
     "api",
     "employers_portal",
+    "providers_portal",
     "fhir_directory",
     "demo",
 ]

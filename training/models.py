@@ -62,10 +62,27 @@ class SpecializationArea(models.Model):
 
 
 class TrainingProvider(models.Model):
+    """A training provider as training records name it. Listed by an operator (the approval
+    period below), or, for a provider organisation approved through the approval cycles
+    (`providers`), approved course by course: its approvals are `course_approvals`, the
+    reverse relation of `providers.CourseApproval` (`training.rules.provider_approved_on`)."""
+
     name = models.CharField(_("name"), max_length=200, unique=True)
-    approved = models.BooleanField(_("approved"), default=True)
+    approved = models.BooleanField(
+        _("approved"),
+        default=True,
+        help_text=_("Untick to withdraw every approval: nothing from the provider counts."),
+    )
     approved_from = models.DateField(_("approved from"), null=True, blank=True)
     approved_until = models.DateField(_("approved until"), null=True, blank=True)
+    approved_by_cycles = models.BooleanField(
+        _("approved through approval cycles"),
+        default=False,
+        help_text=_(
+            "Only the course approvals of the provider's applications count; the approval "
+            "period above is not used."
+        ),
+    )
     offers_spanish = models.BooleanField(_("offers Spanish-language courses"), default=False)
     website = models.URLField(blank=True)
 

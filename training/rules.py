@@ -1,8 +1,9 @@
 """Training policy (docs/domain.md#training): pure functions, no database (see
 docs/CONTRACTS.md 'Rules').
 
-Records are read with their provider: load them with `select_related("provider")` (or build
-unsaved instances with the provider set) so that no query runs here.
+Records are read with their provider: load them with `select_related("provider")` and
+`prefetch_related("provider__course_approvals")` (or build unsaved instances with the provider
+set) so that no query runs here.
 
 Sources: the core training is one 80-hour course from one approved provider, completed on or
 after 2022-07-01 (W&I §14045.13(c); BHIN 21-041; capeercertification.org/certification-initial/);
@@ -21,16 +22,30 @@ from core.units import as_hours, hours_text
 from training.models import Course, TrainingProvider, TrainingRecord
 
 
-def provider_approved_on(provider: TrainingProvider, on: datetime.date) -> bool:
-    """Whether `provider` was an approved training provider on `on`.
+def provider_approved_on(
+    provider: TrainingProvider, on: datetime.date, course: str | None = None
+) -> bool:
+    """Whether `provider` was an approved training provider on `on` (for `course`, "core_80" or
+    an area's code, when given).
 
-    `approved` False means the approval was withdrawn altogether (nothing from the provider
-    counts); otherwise the approval period [approved_from, approved_until] applies, each end
-    inclusive and open when empty, so a lapsed approval still covers training taken before it
-    lapsed.
+    `approved` False means every approval was withdrawn (nothing from the provider counts).
+    Otherwise the provider counts when one of its course approvals (`providers.CourseApproval`,
+    read through the reverse relation `course_approvals`; prefetch it to keep this free of
+    queries) covers `on` and the course, or, for a provider listed by an operator
+    (`approved_by_cycles` False), when `on` lies in its approval period [approved_from,
+    approved_until], each end inclusive and open when empty. Either way a lapsed approval still
+    covers training taken before it lapsed.
     """
     if not provider.approved:
         return False
+    if not provider.approved_by_cycles and _listed_period_covers(provider, on):
+        return True
+    if provider.pk is None:
+        return False
+    return any(approval.covers(on, course) for approval in provider.course_approvals.all())
+
+
+def _listed_period_covers(provider: TrainingProvider, on: datetime.date) -> bool:
     if provider.approved_from is not None and on < provider.approved_from:
         return False
     return provider.approved_until is None or on <= provider.approved_until
@@ -52,10 +67,12 @@ def completion_date_problem(completed_on: datetime.date) -> str | None:
     return None
 
 
-def provider_problem(provider: TrainingProvider, completed_on: datetime.date) -> str | None:
-    """Why `provider` does not count for a course completed on `completed_on`: it must have
-    been approved on that date (domain.md#training)."""
-    if not provider_approved_on(provider, completed_on):
+def provider_problem(
+    provider: TrainingProvider, completed_on: datetime.date, course: str | None = None
+) -> str | None:
+    """Why `provider` does not count for a course (`course`, when given) completed on
+    `completed_on`: it must have been approved on that date (domain.md#training)."""
+    if not provider_approved_on(provider, completed_on, course):
         return _(
             "%(provider)s was not an approved training provider on %(date)s, the completion "
             "date: training from it does not count."
@@ -105,7 +122,7 @@ def record_entry_problems(
     date_problem = completion_date_problem(completed_on)
     if date_problem is not None:
         problems.append(("completed_on", date_problem))
-    approval_problem = provider_problem(provider, completed_on)
+    approval_problem = provider_problem(provider, completed_on, course)
     if approval_problem is not None:
         problems.append(("provider", approval_problem))
     short = hours_problem(course, hours)
@@ -158,7 +175,7 @@ def core_record_problem(record: TrainingRecord, *, on: datetime.date | None = No
             "date": completed,
             "on": on.isoformat(),
         }
-    if not provider_approved_on(record.provider, record.completed_on):
+    if not provider_approved_on(record.provider, record.completed_on, record.course):
         return _(
             "The training completed on %(date)s does not count: %(provider)s was not an "
             "approved training provider on that date."

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -13,8 +13,15 @@ from training.models import Course, SpecializationArea, TrainingProvider, Traini
 
 
 def training_providers_approved() -> QuerySet[TrainingProvider]:
-    """The approved list of training providers, by name."""
-    return TrainingProvider.objects.filter(approved=True).order_by("name")
+    """The approved list of training providers, by name: those listed by an operator, and
+    those approved through the approval cycles that hold at least one course approval (any:
+    a lapsed approval still covers training taken before it lapsed)."""
+    return (
+        TrainingProvider.objects.filter(approved=True)
+        .filter(Q(approved_by_cycles=False) | Q(course_approvals__isnull=False))
+        .distinct()
+        .order_by("name")
+    )
 
 
 def core_training_records_of(person_ids: Iterable[int]) -> QuerySet[TrainingRecord]:
@@ -22,9 +29,11 @@ def core_training_records_of(person_ids: Iterable[int]) -> QuerySet[TrainingReco
     service that has already checked its caller may see them (the exam service, for an
     applicant of the county its staff record results in; the rows are behind row-level
     security all the same)."""
-    return TrainingRecord.objects.filter(
-        person_id__in=list(person_ids), course=Course.CORE_80
-    ).select_related("provider")
+    return (
+        TrainingRecord.objects.filter(person_id__in=list(person_ids), course=Course.CORE_80)
+        .select_related("provider")
+        .prefetch_related("provider__course_approvals")
+    )
 
 
 # Areas of specialization ----------------------------------------------------------------------

@@ -32,4 +32,9 @@ DELETES: dict[str, str] = {
     "accounts_user_user_permissions": "operators change a user's permissions in the Django admin",
     "employers_employermembership": "an employer's administrator removes a staff member",
     "employers_watch": "an employer takes a peer off its watchlist",
+    "providers_providermembership": "a provider's administrator or state staff remove a member",
+    "providers_providerorganisation_counties": "a provider stops serving a county (its profile)",
+    "providers_competencycoverage": (
+        "a provider clears a competency's entry while its application is a draft or sent back"
+    ),
 }

@@ -10,74 +10,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0007_field_history'),
-        ('training', '0001_initial'),
+        ("certification", "0007_field_history"),
+        ("training", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         # The statement-level history triggers call pghistory's _pgh_attach_context().
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("pghistory", "0007_auto_20250421_0444"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TrainingRecordEvent',
+            name="TrainingRecordEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('pgh_context', pghistory.utils.JSONField(null=True)),
-                ('pgh_context_id', models.UUIDField(null=True)),
-                ('id', models.BigIntegerField()),
-                ('course', models.CharField(choices=[('core_80', 'Core training (80 hours)'), ('parent_caregiver_family', 'Specialization: Parent, Caregiver and Family Member'), ('crisis', 'Specialization: Crisis Services'), ('unhoused', 'Specialization: Unhoused'), ('justice_involved', 'Specialization: Justice-Involved')], max_length=30, verbose_name='course')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='hours')),
-                ('completed_on', models.DateField(verbose_name='completion date')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('verified', 'Verified'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("pgh_context", pghistory.utils.JSONField(null=True)),
+                ("pgh_context_id", models.UUIDField(null=True)),
+                ("id", models.BigIntegerField()),
+                (
+                    "course",
+                    models.CharField(
+                        choices=[
+                            ("core_80", "Core training (80 hours)"),
+                            (
+                                "parent_caregiver_family",
+                                "Specialization: Parent, Caregiver and Family Member",
+                            ),
+                            ("crisis", "Specialization: Crisis Services"),
+                            ("unhoused", "Specialization: Unhoused"),
+                            ("justice_involved", "Specialization: Justice-Involved"),
+                        ],
+                        max_length=30,
+                        verbose_name="course",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(decimal_places=2, max_digits=6, verbose_name="hours"),
+                ),
+                ("completed_on", models.DateField(verbose_name="completion date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='trainingrecord',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "training_trainingrecordevent" ("certificate_id", "completed_on", "course", "created_at", "hours", "id", "person_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "provider_id", "reason", "reviewed_at", "reviewed_by_id", "status", "updated_at") SELECT new_values."certificate_id", new_values."completed_on", new_values."course", new_values."created_at", new_values."hours", new_values."id", new_values."person_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."provider_id", new_values."reason", new_values."reviewed_at", new_values."reviewed_by_id", new_values."status", new_values."updated_at" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='0f401fbd84629605957084a3bf2065747f3fab4e', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_a1626', referencing='REFERENCING NEW TABLE AS new_values ', table='training_trainingrecord', when='AFTER')),
+            model_name="trainingrecord",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "training_trainingrecordevent" ("certificate_id", "completed_on", "course", "created_at", "hours", "id", "person_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "provider_id", "reason", "reviewed_at", "reviewed_by_id", "status", "updated_at") SELECT new_values."certificate_id", new_values."completed_on", new_values."course", new_values."created_at", new_values."hours", new_values."id", new_values."person_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."provider_id", new_values."reason", new_values."reviewed_at", new_values."reviewed_by_id", new_values."status", new_values."updated_at" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="0f401fbd84629605957084a3bf2065747f3fab4e",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_a1626",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="training_trainingrecord",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='trainingrecord',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "training_trainingrecordevent" ("certificate_id", "completed_on", "course", "created_at", "hours", "id", "person_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "provider_id", "reason", "reviewed_at", "reviewed_by_id", "status", "updated_at") SELECT new_values."certificate_id", new_values."completed_on", new_values."course", new_values."created_at", new_values."hours", new_values."id", new_values."person_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."provider_id", new_values."reason", new_values."reviewed_at", new_values."reviewed_by_id", new_values."status", new_values."updated_at" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='1b29e4893537334ce03549de29fe343714f557f9', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_07fd7', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='training_trainingrecord', when='AFTER')),
+            model_name="trainingrecord",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "training_trainingrecordevent" ("certificate_id", "completed_on", "course", "created_at", "hours", "id", "person_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "provider_id", "reason", "reviewed_at", "reviewed_by_id", "status", "updated_at") SELECT new_values."certificate_id", new_values."completed_on", new_values."course", new_values."created_at", new_values."hours", new_values."id", new_values."person_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."provider_id", new_values."reason", new_values."reviewed_at", new_values."reviewed_by_id", new_values."status", new_values."updated_at" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="1b29e4893537334ce03549de29fe343714f557f9",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_07fd7",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="training_trainingrecord",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='trainingrecordevent',
-            name='certificate',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='certification.document', verbose_name='certificate of completion'),
+            model_name="trainingrecordevent",
+            name="certificate",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="certification.document",
+                verbose_name="certificate of completion",
+            ),
         ),
         migrations.AddField(
-            model_name='trainingrecordevent',
-            name='person',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="trainingrecordevent",
+            name="person",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='trainingrecordevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='training.trainingrecord'),
+            model_name="trainingrecordevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="training.trainingrecord",
+            ),
         ),
         migrations.AddField(
-            model_name='trainingrecordevent',
-            name='provider',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='training.trainingprovider'),
+            model_name="trainingrecordevent",
+            name="provider",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="training.trainingprovider",
+            ),
         ),
         migrations.AddField(
-            model_name='trainingrecordevent',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="trainingrecordevent",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='trainingrecordevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='a59ee74fefd7e8f4eb783a3ab82e3125c7b6e99f', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_6c8ac', table='training_trainingrecordevent', when='BEFORE')),
+            model_name="trainingrecordevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="a59ee74fefd7e8f4eb783a3ab82e3125c7b6e99f",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_6c8ac",
+                    table="training_trainingrecordevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
         # History starts with a snapshot of the rows that exist now, so the first change of
         # each one has the old values to compare with.
