@@ -1,7 +1,7 @@
 """The account forms: API keys, and allauth's sign-up and sign-in forms as the product uses
 them (`ACCOUNT_FORMS`, allauth's documented override point)."""
 
-from allauth.account.forms import LoginForm
+from allauth.account.forms import LoginForm, ResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
@@ -49,3 +49,19 @@ class SignInForm(LoginForm):
             confirmed = session.pop(CONFIRMED_EMAIL_SESSION_KEY, "")
             if confirmed:
                 self.initial["login"] = confirmed
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Remember me")
+
+
+class NewPasswordForm(ResetPasswordKeyForm):
+    """allauth's form of the emailed password reset link, its labels in sentence case like
+    every other label of the product (allauth's are "New Password", "New Password (again)")."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in (
+            ("password1", _("New password")),
+            ("password2", _("New password (again)")),
+        ):
+            self.fields[name].label = label
+            self.fields[name].widget.attrs["placeholder"] = label

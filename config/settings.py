@@ -227,7 +227,11 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Sign-up does the same work for a new and a taken address (accounts.forms.SignupForm); the
 # sign-in form fills in the address just confirmed by link (accounts.forms.SignInForm). The
 # pages and emails themselves are the product's templates (templates/account/, templates/mfa/).
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.SignInForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "accounts.forms.SignInForm",
+    "reset_password_from_key": "accounts.forms.NewPasswordForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -13,7 +13,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from tests.accounts.mfa_helpers import sign_in
+from tests.accounts.mfa_helpers import enrol_totp, reauthenticate, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,120 @@ def test_a_favicon_is_served_and_linked_from_every_page(client):
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
     login = client.get(reverse("account_login")).content.decode()
     assert 'href="/static/favicon.svg"' in login
+
+
+# allauth's Title Case wording of the password reset and two-step sign-in pages (STYLE.md:
+# sentence case), and its "contact us" with nobody to contact.
+TITLE_CASE = (
+    "Password Reset",
+    "Reset My Password",
+    "Change Password",
+    "Bad Token",
+    "New Password",
+    "Remember Me",
+    "Two-Factor",
+    "Authenticator App",
+    "Recovery Codes",
+    "Confirm Access",
+    "Generate",
+    "Activate",
+    "contact us",
+)
+
+
+def _main(response) -> str:
+    assert response.status_code == 200
+    main = response.content.decode().split('id="main-content"')[1]
+    _assert_no_stock_wording(main)
+    for stock in TITLE_CASE:
+        assert stock not in main, stock
+    return main
+
+
+def _h1(main: str) -> str:
+    return re.search(r"<h1[^>]*>\s*(.*?)\s*</h1>", main, re.S).group(1)
+
+
+def _reset_link(client) -> str:
+    UserFactory(email="peer@example.org", first_name="Ana")
+    client.post(reverse("account_reset_password"), {"email": "peer@example.org"})
+    link = _link(mail.outbox[-1])
+    # The emailed link moves its key into the session and redirects to the key-less form.
+    return client.get(link)["Location"]
+
+
+def test_the_password_reset_pages_are_in_sentence_case(client):
+    main = _main(client.get(reverse("account_reset_password")))
+    assert _h1(main) == "Reset your password"
+    assert re.search(r"<button[^>]*>\s*Email me a link\s*</button>", main)
+    assert 'href="/programs/"' in main  # help points to the county programs
+
+    main = _main(client.get(reverse("account_reset_password_done")))
+    assert _h1(main) == "Check your email"
+
+    form_url = _reset_link(client)
+    main = _main(client.get(form_url))
+    assert _h1(main) == "Choose a new password"
+    assert ">New password</label>" in main and ">New password (again)</label>" in main
+    new = "a-new-long-passphrase-7"
+    done = client.post(form_url, {"password1": new, "password2": new})
+    assert done["Location"] == reverse("account_reset_password_from_key_done")
+    main = _main(client.get(done["Location"]))
+    assert _h1(main) == "Password changed"
+    assert User.objects.get(email="peer@example.org").check_password(new)
+
+    # The link works once: a second visit says so and offers a new one.
+    main = _main(client.get(form_url))
+    assert _h1(main) == "This link no longer works"
+    assert f'href="{reverse("account_reset_password")}"' in main
+
+
+def test_the_sign_in_page_says_remember_me_in_sentence_case(client):
+    main = _main(client.get(reverse("account_login")))
+    assert "Remember me" in main
+
+
+def test_the_two_step_sign_in_pages_are_in_sentence_case(client):
+    user = UserFactory(email="peer@example.org")
+    sign_in(client, "peer@example.org")
+    main = _main(client.get(reverse("mfa_index")))
+    assert _h1(main) == "Two-step sign-in"
+    assert "Off: no authenticator app is set up." in main
+
+    main = _main(client.get(reverse("mfa_activate_totp"), follow=True))
+    assert _h1(main) == "Confirm it is you"  # the password again before any change
+    reauthenticate(client)
+    main = _main(client.get(reverse("mfa_activate_totp")))
+    assert _h1(main) == "Set up an authenticator app"
+    assert ">Setup key</label>" in main
+    assert not re.search(r"<script(?![^>]*\bsrc=)", main)
+    enrol_totp(client)
+
+    main = _main(client.get(reverse("mfa_index")))
+    assert "On: signing in asks for a code from your authenticator app." in main
+    assert "10 of your 10 recovery codes are left." in main
+    main = _main(client.get(reverse("mfa_view_recovery_codes")))
+    assert _h1(main) == "Recovery codes"
+    assert not re.search(r"<script(?![^>]*\bsrc=)", main)
+    main = _main(client.get(reverse("mfa_generate_recovery_codes")))
+    assert _h1(main) == "Make new recovery codes"
+    assert "Your current codes will stop working." in main
+    main = _main(client.get(reverse("mfa_deactivate_totp")))
+    assert _h1(main) == "Turn off the authenticator app"
+    assert user.authenticator_set.count() == 2  # looking changed nothing
+
+
+def test_the_password_reset_and_two_step_pages_in_spanish(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    main = _main(client.get(reverse("account_reset_password")))
+    assert _h1(main) == "Restablezca su contraseña"
+    assert "Envíenme un enlace" in main
+    form_url = _reset_link(client)
+    main = _main(client.get(form_url))
+    assert _h1(main) == "Elija una contraseña nueva"
+    assert ">Contraseña nueva</label>" in main
+
+    sign_in(client, "peer@example.org")
+    main = _main(client.get(reverse("mfa_index")))
+    assert _h1(main) == "Inicio de sesión en dos pasos"
+    assert "Configurar una aplicación de autenticación" in main

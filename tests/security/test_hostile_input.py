@@ -433,6 +433,9 @@ UNBOUNDED = {
     ("accounts.admin", "UserCreationAdminForm", "password2"),
     # allauth's own password field of the sign-in form: only checked against the hash.
     ("accounts.forms", "SignInForm", "password"),
+    # allauth's new-password fields of the reset link's form: only hashed.
+    ("accounts.forms", "NewPasswordForm", "password1"),
+    ("accounts.forms", "NewPasswordForm", "password2"),
     # allauth's username field of the sign-up form: declared by allauth, removed from every
     # instance (accounts have no username, ACCOUNT_USER_MODEL_USERNAME_FIELD = None).
     ("accounts.forms", "SignupForm", "username"),
