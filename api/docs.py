@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from api.figures import COUNTED_APPLICATION_STATUSES
+from cases.models import DecisionOutcome
 from certification.filters import MAX_QUERY_LENGTH
 from certification.models import CertificationStatus
 from counties.models import DeliverySystem
@@ -93,6 +94,26 @@ class RosterCertificationSerializer(serializers.Serializer):
     )
 
 
+class PublicActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=[c for c in DecisionOutcome.choices if c[0] != DecisionOutcome.DISMISSED],
+        help_text=_(
+            "What the program decided: warning, corrective_action, suspension, revocation."
+        ),
+    )
+    effective_on = serializers.DateField()
+    ended_on = serializers.DateField(
+        allow_null=True, help_text=_("The day a suspension ended (null while it lasts).")
+    )
+    summary = serializers.CharField(
+        allow_blank=True,
+        help_text=_(
+            "A short public summary written by the program, when it chose to publish one "
+            "(empty otherwise: the action and its date only). Never the complaint or who made it."
+        ),
+    )
+
+
 class VerificationSerializer(serializers.Serializer):
     certification_number = serializers.CharField()
     first_name = serializers.CharField()
@@ -112,6 +133,14 @@ class VerificationSerializer(serializers.Serializer):
         child=serializers.CharField(help_text=SPECIALIZATION_CODE_HELP)
     )
     issuing_county = CountyRefSerializer()
+    public_actions = PublicActionSerializer(
+        many=True,
+        help_text=_(
+            "Public actions of disciplinary cases, newest first, past ones included (a "
+            "suspension that ended, a letter of warning the program published); an action "
+            "overturned on appeal is withdrawn."
+        ),
+    )
 
 
 def _counts_serializer(name: str, keys: tuple[str, ...], doc: str) -> type[serializers.Serializer]:

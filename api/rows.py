@@ -16,6 +16,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Func, JSONField, OuterRef, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
+from cases.selectors import public_notices_of
 from certification.models import Certification, CertificationSpecialization
 from certification.selectors import certification_by_number_public, expiring_soon_flag
 from core.csv_copy import csv_cell
@@ -152,4 +153,21 @@ def verification_row(certification: Certification) -> dict[str, Any]:
             "code": certification.issuing_county.code,
             "name": certification.issuing_county.name,
         },
+        "public_actions": public_actions(certification),
     }
+
+
+def public_actions(certification: Certification) -> list[dict[str, Any]]:
+    """The public actions on a certification, newest first (`cases.selectors.public_notices_of`):
+    the action, its effective date, when it ended (a suspension) and the public summary staff
+    wrote when the program chose to publish one. Never the complaint, the findings or who
+    complained."""
+    return [
+        {
+            "action": notice.action,
+            "effective_on": notice.effective_on,
+            "ended_on": notice.ended_on,
+            "summary": notice.summary,
+        }
+        for notice in public_notices_of([certification.pk]).get(certification.pk, [])
+    ]

@@ -2,7 +2,8 @@
 
 `/verify/` searches by number and redirects to `/verify/<number>`, the page the certificate's
 QR code points to. It shows the live registry entry (number, name, status, dates,
-specializations, issuing county) and nothing else about the person. Lookups share the
+specializations, issuing county, the public actions of disciplinary cases as the program chose
+to publish them) and nothing else about the person. Lookups share the
 per-client rate limit of the verification API.
 """
 
@@ -12,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from api.rows import public_certification
+from api.rows import public_actions, public_certification
 from api.throttles import VerifyThrottle
+from cases.models import DecisionOutcome
 from certification.models import CertificationStatus
 from certification.numbers import number_candidates
 from certification.rules import is_expiring_soon
@@ -90,6 +92,10 @@ def verify_certification(request: HttpRequest, number: str) -> HttpResponse:
         "specializations": [
             specialization_area_label(code)
             for code in sorted(s.code for s in certification.specializations.all())
+        ],
+        "public_actions": [
+            {**action, "label": DecisionOutcome(action["action"]).label}
+            for action in public_actions(certification)
         ],
         "checked_at": timezone.localtime(),
     }

@@ -142,28 +142,23 @@ class CaseEvent(models.Model):
 class DecisionOutcome(models.TextChoices):
     """What a case decides (DOMAIN.md, "Complaints and discipline"; issue 14 item 4)."""
 
-    DISMISSED = "dismissed", _("Dismissed")
-    WARNING = "warning", _("Letter of warning")
-    CORRECTIVE_ACTION = "corrective_action", _("Corrective action")
-    SUSPENSION = "suspension", _("Suspension")
-    REVOCATION = "revocation", _("Revocation")
+    DISMISSED = rules.DISMISSED, _("Dismissed")
+    WARNING = rules.WARNING, _("Letter of warning")
+    CORRECTIVE_ACTION = rules.CORRECTIVE_ACTION, _("Corrective action")
+    SUSPENSION = rules.SUSPENSION, _("Suspension")
+    REVOCATION = rules.REVOCATION, _("Revocation")
 
 
-# The outcomes that act on a certification (the case must be about one).
-CERTIFICATION_OUTCOMES = (
-    DecisionOutcome.CORRECTIVE_ACTION,
-    DecisionOutcome.SUSPENSION,
-    DecisionOutcome.REVOCATION,
-)
+CERTIFICATION_OUTCOMES = rules.CERTIFICATION_OUTCOMES
 
 
 class Disclosure(models.TextChoices):
     """What the public registry shows of a decision, chosen per decision (default: the action
     and its date only). A dismissal is never public."""
 
-    NONE = "none", _("Nothing (not public)")
-    ACTION = "action", _("The action and its effective date")
-    SUMMARY = "summary", _("The action, its effective date and the public summary")
+    NONE = rules.DISCLOSE_NONE, _("Nothing (not public)")
+    ACTION = rules.DISCLOSE_ACTION, _("The action and its effective date")
+    SUMMARY = rules.DISCLOSE_SUMMARY, _("The action, its effective date and the public summary")
 
 
 class CaseDecision(models.Model):

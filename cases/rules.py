@@ -11,6 +11,7 @@ import datetime
 import functools
 
 import holidays
+from django.utils.translation import gettext as _
 
 from core import policy
 
@@ -85,3 +86,119 @@ def due_flag(due: datetime.date | None, *, today: datetime.date, done: bool = Fa
     if (due - today).days <= policy.CASE_DUE_SOON_DAYS:
         return "due_soon"
     return ""
+
+
+# Decisions (issue 14 item 4). A decision is made once the findings are written: in the
+# findings stage (the case moves to decision) or in the decision stage (a further decision
+# after a missed corrective action). Our choice; docs/domain.md#case-decisions.
+DECIDABLE_STAGES = frozenset({FINDINGS, DECISION})
+DISMISSED = "dismissed"
+WARNING = "warning"
+CORRECTIVE_ACTION = "corrective_action"
+SUSPENSION = "suspension"
+REVOCATION = "revocation"
+OUTCOMES = (DISMISSED, WARNING, CORRECTIVE_ACTION, SUSPENSION, REVOCATION)
+# The outcomes that act on a certification (the case must be about one).
+CERTIFICATION_OUTCOMES = (CORRECTIVE_ACTION, SUSPENSION, REVOCATION)
+# What the public registry shows of a decision; the default is the action and its date.
+DISCLOSE_NONE = "none"
+DISCLOSE_ACTION = "action"
+DISCLOSE_SUMMARY = "summary"
+DISCLOSURES = (DISCLOSE_NONE, DISCLOSE_ACTION, DISCLOSE_SUMMARY)
+PUBLIC_SUMMARY_MAX_LENGTH = 500
+
+
+def decision_problems(
+    *,
+    outcome: str,
+    findings: str,
+    has_certification: bool,
+    disclosure: str,
+    public_summary: str,
+    today: datetime.date,
+    required_hours=None,
+    required_law_and_ethics_hours=None,
+    due_on: datetime.date | None = None,
+    suspended_until: datetime.date | None = None,
+    suspension_conditions: str = "",
+) -> list[tuple[str, str]]:
+    """Why this decision cannot be made, as (field, reason) pairs: written findings; an
+    outcome that acts on a certification needs one; a corrective action needs hours (the law
+    and ethics part not above them) and a deadline after today; a suspension ends on a date
+    after today or when written conditions are met; a dismissal is never public; a published
+    summary must be written and short. Sources: DOMAIN.md "Complaints and discipline"; the
+    choices are ours (docs/domain.md#case-decisions)."""
+    problems: list[tuple[str, str]] = []
+    if outcome not in OUTCOMES:
+        return [("outcome", _("Choose an outcome."))]
+    if not findings.strip():
+        problems.append(("findings", _("Write the findings the decision rests on.")))
+    if outcome in CERTIFICATION_OUTCOMES and not has_certification:
+        problems.append(
+            ("outcome", _("This outcome acts on a certification; the case is about none."))
+        )
+    if outcome == CORRECTIVE_ACTION:
+        if required_hours is None or required_hours <= 0:
+            problems.append(("required_hours", _("Enter the hours the peer must complete.")))
+        elif required_hours > policy.CE_HOURS_REQUIRED:
+            problems.append(
+                (
+                    "required_hours",
+                    _("At most %(hours)s hours can be required.")
+                    % {"hours": policy.CE_HOURS_REQUIRED},
+                )
+            )
+        law = required_law_and_ethics_hours
+        if law is None or law < 0 or (required_hours is not None and law > required_hours):
+            problems.append(
+                (
+                    "required_law_and_ethics_hours",
+                    _("The hours in law and ethics must be between 0 and the hours in all."),
+                )
+            )
+        if due_on is None or due_on <= today:
+            problems.append(("due_on", _("The deadline must be after today.")))
+    if outcome == SUSPENSION:
+        if suspended_until is None and not suspension_conditions.strip():
+            problems.append(
+                (
+                    "suspended_until",
+                    _("Give the date the suspension ends, or the conditions that lift it."),
+                )
+            )
+        elif suspended_until is not None and suspended_until <= today:
+            problems.append(("suspended_until", _("The suspension must end after today.")))
+    if disclosure not in DISCLOSURES:
+        problems.append(("disclosure", _("Choose what the public registry shows.")))
+    elif outcome == DISMISSED and disclosure != DISCLOSE_NONE:
+        problems.append(("disclosure", _("A dismissed complaint is never made public.")))
+    elif outcome in (SUSPENSION, REVOCATION) and disclosure == DISCLOSE_NONE:
+        # The registry shows the status and its date anyway.
+        problems.append(
+            (
+                "disclosure",
+                _("A suspension or revocation is public: the registry shows it and its date."),
+            )
+        )
+    elif disclosure == DISCLOSE_SUMMARY and not public_summary.strip():
+        problems.append(("public_summary", _("Write the public summary, or publish less.")))
+    if len(public_summary.strip()) > PUBLIC_SUMMARY_MAX_LENGTH:
+        problems.append(
+            (
+                "public_summary",
+                _("Keep the public summary under %(n)s characters.")
+                % {"n": PUBLIC_SUMMARY_MAX_LENGTH},
+            )
+        )
+    return problems
+
+
+def appeal_by(decided_on: datetime.date, *, days: int) -> datetime.date:
+    """The last day to appeal a decision made on `decided_on` (DOMAIN.md: a specialist may
+    appeal; the period is a policy value)."""
+    return decided_on + datetime.timedelta(days=days)
+
+
+def on_time(done_on: datetime.date | None, due: datetime.date) -> bool | None:
+    """Whether something done on `done_on` met its deadline `due`; None when not done yet."""
+    return None if done_on is None else done_on <= due

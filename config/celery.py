@@ -39,6 +39,11 @@ app.conf.beat_schedule = {
         "task": "ce_audits.tasks.ce_audit_makeup_scan",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Case decisions: corrective actions met or overdue, suspensions ended on their date.
+    "case-decisions-daily": {
+        "task": "cases.tasks.case_decisions_scan",
+        "schedule": crontab(hour=2, minute=10),
+    },
     # Relays outbox rows the on-commit attempt could not send (broker down, process died).
     "outbox-relay": {
         "task": "jobs.tasks.outbox_relay",

@@ -351,6 +351,7 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.email_send_bulk": {"queue": CELERY_QUEUE_BULK},
     "certification.tasks.expiry_scan": {"queue": CELERY_QUEUE_BULK},
     "ce_audits.tasks.ce_audit_makeup_scan": {"queue": CELERY_QUEUE_BULK},
+    "cases.tasks.case_decisions_scan": {"queue": CELERY_QUEUE_BULK},
     "documents.tasks.removed_files_purge_daily": {"queue": CELERY_QUEUE_BULK},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

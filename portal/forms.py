@@ -34,7 +34,6 @@ UPLOAD_HELP = _lazy_format(
 )
 
 
-
 class PortalForm(forms.Form):
     """A portal form: its required fields are marked (templates/forms/field.html)."""
 

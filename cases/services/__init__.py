@@ -1,7 +1,24 @@
 """Writes of the due-process app, one module per kind of record
-(docs/domain.md#complaints-and-cases): `cases` (open, assign, advance, extend). Callers import
-from `cases.services`; each module adds its public names here."""
+(docs/domain.md#complaints-and-cases): `cases` (open, assign, advance, extend), `decisions`
+(decide, lift a suspension whose conditions are met, the daily scan). Callers import from
+`cases.services`; each module adds its public names here."""
 
 from cases.services.cases import case_advance, case_assign, case_extend, case_open, handling_county
+from cases.services.decisions import (
+    case_decide,
+    case_decision_lift_suspension,
+    case_decisions_scan,
+    decision_open_to,
+)
 
-__all__ = ["case_advance", "case_assign", "case_extend", "case_open", "handling_county"]
+__all__ = [
+    "case_advance",
+    "case_assign",
+    "case_decide",
+    "case_decision_lift_suspension",
+    "case_decisions_scan",
+    "case_extend",
+    "case_open",
+    "decision_open_to",
+    "handling_county",
+]

@@ -6,65 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ce_audits', '0003_row_level_security'),
-        ('certification', '0022_late_renewal_and_attestation'),
-        ('counties', '0008_program_policy_late_renewal_ce_makeup'),
+        ("ce_audits", "0003_row_level_security"),
+        ("certification", "0022_late_renewal_and_attestation"),
+        ("counties", "0008_program_policy_late_renewal_ce_makeup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ceaudit',
-            name='consequence',
-            field=models.CharField(blank=True, choices=[('makeup', 'Missing hours required by a deadline'), ('suspension', 'Certification suspended')], max_length=12, verbose_name='consequence'),
+            model_name="ceaudit",
+            name="consequence",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("makeup", "Missing hours required by a deadline"),
+                    ("suspension", "Certification suspended"),
+                ],
+                max_length=12,
+                verbose_name="consequence",
+            ),
         ),
         migrations.AddField(
-            model_name='ceaudit',
-            name='consequence_at',
+            model_name="ceaudit",
+            name="consequence_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ceaudit',
-            name='consequence_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="ceaudit",
+            name="consequence_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='ceaudit',
-            name='makeup_due_on',
-            field=models.DateField(blank=True, null=True, verbose_name='deadline'),
+            model_name="ceaudit",
+            name="makeup_due_on",
+            field=models.DateField(blank=True, null=True, verbose_name="deadline"),
         ),
         migrations.AddField(
-            model_name='ceaudit',
-            name='makeup_law_and_ethics_hours',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='of which in law and ethics'),
+            model_name="ceaudit",
+            name="makeup_law_and_ethics_hours",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=5,
+                null=True,
+                verbose_name="of which in law and ethics",
+            ),
         ),
         migrations.AddField(
-            model_name='ceaudit',
-            name='makeup_met_at',
+            model_name="ceaudit",
+            name="makeup_met_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ceaudit',
-            name='makeup_overdue_at',
+            model_name="ceaudit",
+            name="makeup_overdue_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ceaudit',
-            name='makeup_total_hours',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='missing hours'),
+            model_name="ceaudit",
+            name="makeup_total_hours",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="missing hours"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ceaudit',
-            index=models.Index(condition=models.Q(('consequence', 'makeup'), ('makeup_met_at__isnull', True)), fields=['makeup_due_on'], name='ce_audit_makeup_open_idx'),
+            model_name="ceaudit",
+            index=models.Index(
+                condition=models.Q(("consequence", "makeup"), ("makeup_met_at__isnull", True)),
+                fields=["makeup_due_on"],
+                name="ce_audit_makeup_open_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ceaudit',
-            constraint=models.CheckConstraint(condition=models.Q(('consequence', ''), models.Q(('consequence_at__isnull', False), ('outcome', 'failed')), _connector='OR'), name='ce_audit_consequence_after_failure'),
+            model_name="ceaudit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("consequence", ""),
+                    models.Q(("consequence_at__isnull", False), ("outcome", "failed")),
+                    _connector="OR",
+                ),
+                name="ce_audit_consequence_after_failure",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ceaudit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('consequence', 'makeup'), _negated=True), models.Q(('makeup_due_on__isnull', False), ('makeup_law_and_ethics_hours__gte', 0), ('makeup_total_hours__gte', models.F('makeup_law_and_ethics_hours'))), _connector='OR'), name='ce_audit_makeup_complete'),
+            model_name="ceaudit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("consequence", "makeup"), _negated=True),
+                    models.Q(
+                        ("makeup_due_on__isnull", False),
+                        ("makeup_law_and_ethics_hours__gte", 0),
+                        ("makeup_total_hours__gte", models.F("makeup_law_and_ethics_hours")),
+                    ),
+                    _connector="OR",
+                ),
+                name="ce_audit_makeup_complete",
+            ),
         ),
     ]

@@ -63,9 +63,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "file",
-                    models.FileField(
-                        max_length=255, upload_to=documents.models.document_upload_to
-                    ),
+                    models.FileField(max_length=255, upload_to=documents.models.document_upload_to),
                 ),
                 ("original_name", models.CharField(max_length=255)),
                 ("content_type", models.CharField(max_length=50)),

@@ -7,42 +7,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0004_ce_audit'),
+        ("certification", "0004_ce_audit"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CertificateFile',
+            name="CertificateFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('wall', 'Wall certificate'), ('wallet', 'Wallet card')], max_length=10)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('file', models.FileField(max_length=255, upload_to=certification.models.certificate_upload_to)),
-                ('size', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('certification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificate_files', to='certification.certification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("wall", "Wall certificate"), ("wallet", "Wallet card")],
+                        max_length=10,
+                    ),
+                ),
+                ("content_hash", models.CharField(max_length=64)),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255, upload_to=certification.models.certificate_upload_to
+                    ),
+                ),
+                ("size", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "certification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificate_files",
+                        to="certification.certification",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['certification', 'kind', 'created_at'], name='certificate_file_latest_idx')],
-                'constraints': [models.UniqueConstraint(fields=('certification', 'kind', 'content_hash'), name='certificate_file_once_per_state'), models.CheckConstraint(condition=models.Q(('kind__in', ['wall', 'wallet'])), name='certificate_file_kind_valid')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["certification", "kind", "created_at"],
+                        name="certificate_file_latest_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("certification", "kind", "content_hash"),
+                        name="certificate_file_once_per_state",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["wall", "wallet"])),
+                        name="certificate_file_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RenewalReminder',
+            name="RenewalReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('expires_on', models.DateField(help_text='The expiry date of the cycle reminded about.')),
-                ('days_before', models.PositiveSmallIntegerField()),
-                ('emailed', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('certification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='renewal_reminders', to='certification.certification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "expires_on",
+                    models.DateField(help_text="The expiry date of the cycle reminded about."),
+                ),
+                ("days_before", models.PositiveSmallIntegerField()),
+                ("emailed", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "certification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="renewal_reminders",
+                        to="certification.certification",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['certification', 'expires_on', '-days_before'],
-                'constraints': [models.UniqueConstraint(fields=('certification', 'expires_on', 'days_before'), name='renewal_reminder_once_per_cycle')],
+                "ordering": ["certification", "expires_on", "-days_before"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("certification", "expires_on", "days_before"),
+                        name="renewal_reminder_once_per_cycle",
+                    )
+                ],
             },
         ),
     ]

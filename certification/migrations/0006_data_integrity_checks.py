@@ -4,38 +4,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0005_background_jobs'),
+        ("certification", "0005_background_jobs"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='applicantprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('education__in', ['high_school_diploma', 'equivalent', 'higher', 'none', ''])), name='profile_education_valid'),
+            model_name="applicantprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("education__in", ["high_school_diploma", "equivalent", "higher", "none", ""])
+                ),
+                name="profile_education_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicantprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('preferred_language__in', ['en', 'es'])), name='profile_language_valid'),
+            model_name="applicantprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("preferred_language__in", ["en", "es"])),
+                name="profile_language_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('changes_requested_parts__contained_by', ['profile', 'ethics', 'attestations', 'photo_id', 'diploma', 'training', 'out_of_state'])), name='application_requested_parts_valid'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "changes_requested_parts__contained_by",
+                        [
+                            "profile",
+                            "ethics",
+                            "attestations",
+                            "photo_id",
+                            "diploma",
+                            "training",
+                            "out_of_state",
+                        ],
+                    )
+                ),
+                name="application_requested_parts_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='renewal',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['renewal', 'reinstatement'])), name='renewal_kind_valid'),
+            model_name="renewal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["renewal", "reinstatement"])),
+                name="renewal_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='renewal',
-            constraint=models.CheckConstraint(condition=models.Q(('new_expires_on__gt', models.F('previous_expires_on'))), name='renewal_extends_expiry'),
+            model_name="renewal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("new_expires_on__gt", models.F("previous_expires_on"))),
+                name="renewal_extends_expiry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='renewal',
-            constraint=models.CheckConstraint(condition=models.Q(('cycle_end__gte', models.F('cycle_start'))), name='renewal_cycle_ordered'),
+            model_name="renewal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cycle_end__gte", models.F("cycle_start"))),
+                name="renewal_cycle_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='renewal',
-            constraint=models.CheckConstraint(condition=models.Q(('ce_law_and_ethics_hours__gte', 0), ('ce_total_hours__gte', models.F('ce_law_and_ethics_hours'))), name='renewal_ce_hours_consistent'),
+            model_name="renewal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ce_law_and_ethics_hours__gte", 0),
+                    ("ce_total_hours__gte", models.F("ce_law_and_ethics_hours")),
+                ),
+                name="renewal_ce_hours_consistent",
+            ),
         ),
     ]

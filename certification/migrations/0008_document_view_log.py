@@ -9,32 +9,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0007_field_history'),
-        ('counties', '0004_field_history'),
+        ("certification", "0007_field_history"),
+        ("counties", "0004_field_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentView',
+            name="DocumentView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('via', models.CharField(choices=[('portal', 'Applicant portal'), ('workspace', 'County workspace'), ('admin', 'Administration')], max_length=10)),
-                ('viewed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('county', models.ForeignKey(blank=True, help_text='The county workspace the document was opened in, if any.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='counties.county')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='views', to='certification.document')),
-                ('viewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[
+                            ("portal", "Applicant portal"),
+                            ("workspace", "County workspace"),
+                            ("admin", "Administration"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("viewed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The county workspace the document was opened in, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="counties.county",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="views",
+                        to="certification.document",
+                    ),
+                ),
+                (
+                    "viewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-viewed_at', '-id'],
-                'indexes': [models.Index(fields=['county', 'viewed_at'], name='document_view_county_idx'), models.Index(fields=['document', 'viewed_at'], name='document_view_document_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('via__in', ['portal', 'workspace', 'admin'])), name='document_view_via_valid')],
+                "ordering": ["-viewed_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["county", "viewed_at"], name="document_view_county_idx"),
+                    models.Index(
+                        fields=["document", "viewed_at"], name="document_view_document_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("via__in", ["portal", "workspace", "admin"])),
+                        name="document_view_via_valid",
+                    )
+                ],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='documentview',
-            trigger=pgtrigger.compiler.Trigger(name='document_view_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION '% is append-only: % is refused (rows are never changed or deleted).', TG_TABLE_NAME, TG_OP;", hash='021bdda409aa8ae356e63c8ffbecf7da89fc3785', operation='UPDATE OR DELETE', pgid='pgtrigger_document_view_append_only_939fb', table='certification_documentview', when='BEFORE')),
+            model_name="documentview",
+            trigger=pgtrigger.compiler.Trigger(
+                name="document_view_append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION '% is append-only: % is refused (rows are never changed or deleted).', TG_TABLE_NAME, TG_OP;",
+                    hash="021bdda409aa8ae356e63c8ffbecf7da89fc3785",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_document_view_append_only_939fb",
+                    table="certification_documentview",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

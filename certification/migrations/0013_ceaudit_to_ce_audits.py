@@ -5,14 +5,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ce_audits', '0001_initial'),
-        ('certification', '0012_documents_to_documents_app'),
+        ("ce_audits", "0001_initial"),
+        ("certification", "0012_documents_to_documents_app"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.DeleteModel(name='CeAudit')],
+            state_operations=[migrations.DeleteModel(name="CeAudit")],
         ),
     ]

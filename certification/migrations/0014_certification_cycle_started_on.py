@@ -37,12 +37,12 @@ class Migration(migrations.Migration):
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='certification',
-            name='insert_insert',
+            model_name="certification",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='certification',
-            name='update_update',
+            model_name="certification",
+            name="update_update",
         ),
         migrations.AddField(
             model_name="certification",
@@ -74,11 +74,35 @@ class Migration(migrations.Migration):
             ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='certification',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "certification_certificationevent" ("application_id", "created_at", "cycle_started_on", "expires_on", "first_name", "holder_id", "id", "issued_on", "issuing_county_id", "last_name", "number", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "status_reason", "updated_at") SELECT new_values."application_id", new_values."created_at", new_values."cycle_started_on", new_values."expires_on", new_values."first_name", new_values."holder_id", new_values."id", new_values."issued_on", new_values."issuing_county_id", new_values."last_name", new_values."number", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."status", new_values."status_reason", new_values."updated_at" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='c93340033c05556389a340c3a18232a89fb54a9a', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_78a5f', referencing='REFERENCING NEW TABLE AS new_values ', table='certification_certification', when='AFTER')),
+            model_name="certification",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "certification_certificationevent" ("application_id", "created_at", "cycle_started_on", "expires_on", "first_name", "holder_id", "id", "issued_on", "issuing_county_id", "last_name", "number", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "status_reason", "updated_at") SELECT new_values."application_id", new_values."created_at", new_values."cycle_started_on", new_values."expires_on", new_values."first_name", new_values."holder_id", new_values."id", new_values."issued_on", new_values."issuing_county_id", new_values."last_name", new_values."number", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."status", new_values."status_reason", new_values."updated_at" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="c93340033c05556389a340c3a18232a89fb54a9a",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_78a5f",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="certification_certification",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='certification',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "certification_certificationevent" ("application_id", "created_at", "cycle_started_on", "expires_on", "first_name", "holder_id", "id", "issued_on", "issuing_county_id", "last_name", "number", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "status_reason", "updated_at") SELECT new_values."application_id", new_values."created_at", new_values."cycle_started_on", new_values."expires_on", new_values."first_name", new_values."holder_id", new_values."id", new_values."issued_on", new_values."issuing_county_id", new_values."last_name", new_values."number", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."status", new_values."status_reason", new_values."updated_at" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='5a421fe694eb4c0336ec464428aa80b6f7f37b6b', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_8fa57', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='certification_certification', when='AFTER')),
+            model_name="certification",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "certification_certificationevent" ("application_id", "created_at", "cycle_started_on", "expires_on", "first_name", "holder_id", "id", "issued_on", "issuing_county_id", "last_name", "number", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "status_reason", "updated_at") SELECT new_values."application_id", new_values."created_at", new_values."cycle_started_on", new_values."expires_on", new_values."first_name", new_values."holder_id", new_values."id", new_values."issued_on", new_values."issuing_county_id", new_values."last_name", new_values."number", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."status", new_values."status_reason", new_values."updated_at" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="5a421fe694eb4c0336ec464428aa80b6f7f37b6b",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_8fa57",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="certification_certification",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

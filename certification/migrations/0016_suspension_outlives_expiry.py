@@ -23,45 +23,75 @@ WHERE c.status = 'suspended'
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0015_one_open_application_per_person'),
-        ('counties', '0006_program_policy_exam_grace_late_fee'),
+        ("certification", "0015_one_open_application_per_person"),
+        ("counties", "0006_program_policy_exam_grace_late_fee"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='certification',
-            name='insert_insert',
+            model_name="certification",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='certification',
-            name='update_update',
+            model_name="certification",
+            name="update_update",
         ),
         migrations.AddField(
-            model_name='certification',
-            name='suspended_on',
+            model_name="certification",
+            name="suspended_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='certificationevent',
-            name='suspended_on',
+            model_name="certificationevent",
+            name="suspended_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.RunSQL(
             [(BACKFILL, [settings.TIME_ZONE] * 2)], migrations.RunSQL.noop, elidable=False
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='certification',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "certification_certificationevent" ("application_id", "created_at", "cycle_started_on", "expires_on", "first_name", "holder_id", "id", "issued_on", "issuing_county_id", "last_name", "number", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "status_reason", "suspended_on", "updated_at") SELECT new_values."application_id", new_values."created_at", new_values."cycle_started_on", new_values."expires_on", new_values."first_name", new_values."holder_id", new_values."id", new_values."issued_on", new_values."issuing_county_id", new_values."last_name", new_values."number", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."status", new_values."status_reason", new_values."suspended_on", new_values."updated_at" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='cd28fd04c82e88abe9313f69283e8f61b0cbdcb0', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_78a5f', referencing='REFERENCING NEW TABLE AS new_values ', table='certification_certification', when='AFTER')),
+            model_name="certification",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "certification_certificationevent" ("application_id", "created_at", "cycle_started_on", "expires_on", "first_name", "holder_id", "id", "issued_on", "issuing_county_id", "last_name", "number", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "status_reason", "suspended_on", "updated_at") SELECT new_values."application_id", new_values."created_at", new_values."cycle_started_on", new_values."expires_on", new_values."first_name", new_values."holder_id", new_values."id", new_values."issued_on", new_values."issuing_county_id", new_values."last_name", new_values."number", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."status", new_values."status_reason", new_values."suspended_on", new_values."updated_at" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="cd28fd04c82e88abe9313f69283e8f61b0cbdcb0",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_78a5f",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="certification_certification",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='certification',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "certification_certificationevent" ("application_id", "created_at", "cycle_started_on", "expires_on", "first_name", "holder_id", "id", "issued_on", "issuing_county_id", "last_name", "number", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "status_reason", "suspended_on", "updated_at") SELECT new_values."application_id", new_values."created_at", new_values."cycle_started_on", new_values."expires_on", new_values."first_name", new_values."holder_id", new_values."id", new_values."issued_on", new_values."issuing_county_id", new_values."last_name", new_values."number", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."status", new_values."status_reason", new_values."suspended_on", new_values."updated_at" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='80e6395d3a31d3fd3f875aa5fb15802f91a1ea7e', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_8fa57', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='certification_certification', when='AFTER')),
+            model_name="certification",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "certification_certificationevent" ("application_id", "created_at", "cycle_started_on", "expires_on", "first_name", "holder_id", "id", "issued_on", "issuing_county_id", "last_name", "number", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "status_reason", "suspended_on", "updated_at") SELECT new_values."application_id", new_values."created_at", new_values."cycle_started_on", new_values."expires_on", new_values."first_name", new_values."holder_id", new_values."id", new_values."issued_on", new_values."issuing_county_id", new_values."last_name", new_values."number", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."status", new_values."status_reason", new_values."suspended_on", new_values."updated_at" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="80e6395d3a31d3fd3f875aa5fb15802f91a1ea7e",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_8fa57",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="certification_certification",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certification',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'suspended'), _negated=True), ('suspended_on__isnull', False), _connector='OR'), name='certification_suspended_has_date'),
+            model_name="certification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "suspended"), _negated=True),
+                    ("suspended_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="certification_suspended_has_date",
+            ),
         ),
     ]

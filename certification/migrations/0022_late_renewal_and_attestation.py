@@ -31,9 +31,8 @@ EXPIRED_TO_ACTIVE = (
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0021_county_roster_index_covering'),
+        ("certification", "0021_county_roster_index_covering"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -43,21 +42,32 @@ class Migration(migrations.Migration):
             policies_sql(_certification_policies(SAME_STANDING)),
         ),
         migrations.RemoveConstraint(
-            model_name='renewal',
-            name='renewal_kind_valid',
+            model_name="renewal",
+            name="renewal_kind_valid",
         ),
         migrations.AddField(
-            model_name='renewal',
-            name='attested_at',
+            model_name="renewal",
+            name="attested_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='renewal',
-            name='kind',
-            field=models.CharField(choices=[('renewal', 'Renewal'), ('late_renewal', 'Late renewal'), ('reinstatement', 'Reinstatement')], default='renewal', max_length=15),
+            model_name="renewal",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("renewal", "Renewal"),
+                    ("late_renewal", "Late renewal"),
+                    ("reinstatement", "Reinstatement"),
+                ],
+                default="renewal",
+                max_length=15,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='renewal',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['renewal', 'late_renewal', 'reinstatement'])), name='renewal_kind_valid'),
+            model_name="renewal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["renewal", "late_renewal", "reinstatement"])),
+                name="renewal_kind_valid",
+            ),
         ),
     ]

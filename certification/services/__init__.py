@@ -26,6 +26,7 @@ from certification.services.certifications import (
     certification_renew,
     certification_revoke,
     certification_suspend,
+    certification_suspension_end,
     certification_vacate,
     next_certification_number,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "certification_expire",
     "certification_issue",
     "certification_lift_suspension",
+    "certification_suspension_end",
     "certification_reinstate",
     "certification_renew",
     "certification_revoke",

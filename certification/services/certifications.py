@@ -291,27 +291,47 @@ def certification_lift_suspension(
     reason = (reason or "").strip()
     with transaction.atomic():
         certification = lock_certification(certification)
-        if certification.suspended_on is None or certification.status not in (
-            C.SUSPENDED,
-            C.EXPIRED,
-        ):
-            raise DomainError(
-                _("Certification %(number)s has no suspension to lift.")
-                % {"number": certification.number},
-                code="conflict",
-            )
-        certification.suspended_on = None
-        was_suspended = certification.status == C.SUSPENDED
-        _set_status(
-            certification,
-            actor=actor,
-            verb="certification_lift_suspension",
-            to_state=C.ACTIVE if was_suspended else C.EXPIRED,
-            reason=reason,
+        return _lift_suspension(certification, actor=actor, reason=reason, today=today)
+
+
+def certification_suspension_end(
+    *, certification: Certification, reason: str, today: datetime.date | None = None
+) -> Certification:
+    """End a suspension decided until a date, on that date: the same change as
+    `certification_lift_suspension`, made by the system (no actor) for the daily scan of case
+    decisions (`cases.services.case_decisions_scan`)."""
+    reason = require_reason(reason)
+    today = today_or(today)
+    with transaction.atomic():
+        certification = lock_certification(certification)
+        return _lift_suspension(certification, actor=None, reason=reason, today=today)
+
+
+def _lift_suspension(
+    certification: Certification, *, actor: User | None, reason: str, today: datetime.date
+) -> Certification:
+    """Lift the suspension of the locked `certification` (see `certification_lift_suspension`)."""
+    if certification.suspended_on is None or certification.status not in (
+        C.SUSPENDED,
+        C.EXPIRED,
+    ):
+        raise DomainError(
+            _("Certification %(number)s has no suspension to lift.")
+            % {"number": certification.number},
+            code="conflict",
         )
-        if was_suspended and today > certification.expires_on:
-            _set_status(certification, actor=None, verb="certification_expire", to_state=C.EXPIRED)
-        _after_change(certification, "certification_suspension_lifted", reason=reason)
+    certification.suspended_on = None
+    was_suspended = certification.status == C.SUSPENDED
+    _set_status(
+        certification,
+        actor=actor,
+        verb="certification_lift_suspension",
+        to_state=C.ACTIVE if was_suspended else C.EXPIRED,
+        reason=reason,
+    )
+    if was_suspended and today > certification.expires_on:
+        _set_status(certification, actor=None, verb="certification_expire", to_state=C.EXPIRED)
+    _after_change(certification, "certification_suspension_lifted", reason=reason)
     return certification
 
 

@@ -10,71 +10,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0007_field_history'),
-        ('continuing_ed', '0001_initial'),
+        ("certification", "0007_field_history"),
+        ("continuing_ed", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         # The statement-level history triggers call pghistory's _pgh_attach_context().
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("pghistory", "0007_auto_20250421_0444"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CeCreditEvent',
+            name="CeCreditEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('pgh_context', pghistory.utils.JSONField(null=True)),
-                ('pgh_context_id', models.UUIDField(null=True)),
-                ('id', models.BigIntegerField()),
-                ('title', models.CharField(max_length=200, verbose_name='course title')),
-                ('provider_name', models.CharField(max_length=200, verbose_name='provider')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='hours')),
-                ('category', models.CharField(choices=[('general', 'General'), ('law_and_ethics', 'Law and ethics')], max_length=20, verbose_name='category')),
-                ('completed_on', models.DateField(verbose_name='completion date')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('verified', 'Verified'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("pgh_context", pghistory.utils.JSONField(null=True)),
+                ("pgh_context_id", models.UUIDField(null=True)),
+                ("id", models.BigIntegerField()),
+                ("title", models.CharField(max_length=200, verbose_name="course title")),
+                ("provider_name", models.CharField(max_length=200, verbose_name="provider")),
+                (
+                    "hours",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="hours"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("general", "General"), ("law_and_ethics", "Law and ethics")],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("completed_on", models.DateField(verbose_name="completion date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='cecredit',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "continuing_ed_cecreditevent" ("category", "certification_id", "completed_on", "created_at", "document_id", "hours", "id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "provider_name", "reason", "reviewed_at", "reviewed_by_id", "status", "title", "updated_at") SELECT new_values."category", new_values."certification_id", new_values."completed_on", new_values."created_at", new_values."document_id", new_values."hours", new_values."id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."provider_name", new_values."reason", new_values."reviewed_at", new_values."reviewed_by_id", new_values."status", new_values."title", new_values."updated_at" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='35d76084a7beabe2842709c0c85f607c60a228ba', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_77c91', referencing='REFERENCING NEW TABLE AS new_values ', table='continuing_ed_cecredit', when='AFTER')),
+            model_name="cecredit",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "continuing_ed_cecreditevent" ("category", "certification_id", "completed_on", "created_at", "document_id", "hours", "id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "provider_name", "reason", "reviewed_at", "reviewed_by_id", "status", "title", "updated_at") SELECT new_values."category", new_values."certification_id", new_values."completed_on", new_values."created_at", new_values."document_id", new_values."hours", new_values."id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'insert\', new_values."id", new_values."provider_name", new_values."reason", new_values."reviewed_at", new_values."reviewed_by_id", new_values."status", new_values."title", new_values."updated_at" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="35d76084a7beabe2842709c0c85f607c60a228ba",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_77c91",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="continuing_ed_cecredit",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='cecredit',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "continuing_ed_cecreditevent" ("category", "certification_id", "completed_on", "created_at", "document_id", "hours", "id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "provider_name", "reason", "reviewed_at", "reviewed_by_id", "status", "title", "updated_at") SELECT new_values."category", new_values."certification_id", new_values."completed_on", new_values."created_at", new_values."document_id", new_values."hours", new_values."id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."provider_name", new_values."reason", new_values."reviewed_at", new_values."reviewed_by_id", new_values."status", new_values."title", new_values."updated_at" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='d7ca8b7e9cbd4933440f902901e498e672c9d94d', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_5257e', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='continuing_ed_cecredit', when='AFTER')),
+            model_name="cecredit",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "continuing_ed_cecreditevent" ("category", "certification_id", "completed_on", "created_at", "document_id", "hours", "id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "provider_name", "reason", "reviewed_at", "reviewed_by_id", "status", "title", "updated_at") SELECT new_values."category", new_values."certification_id", new_values."completed_on", new_values."created_at", new_values."document_id", new_values."hours", new_values."id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), \'update\', new_values."id", new_values."provider_name", new_values."reason", new_values."reviewed_at", new_values."reviewed_by_id", new_values."status", new_values."title", new_values."updated_at" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="d7ca8b7e9cbd4933440f902901e498e672c9d94d",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_5257e",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="continuing_ed_cecredit",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='cecreditevent',
-            name='certification',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='certification.certification'),
+            model_name="cecreditevent",
+            name="certification",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="certification.certification",
+            ),
         ),
         migrations.AddField(
-            model_name='cecreditevent',
-            name='document',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='certification.document', verbose_name='proof of completion'),
+            model_name="cecreditevent",
+            name="document",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="certification.document",
+                verbose_name="proof of completion",
+            ),
         ),
         migrations.AddField(
-            model_name='cecreditevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='continuing_ed.cecredit'),
+            model_name="cecreditevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="continuing_ed.cecredit",
+            ),
         ),
         migrations.AddField(
-            model_name='cecreditevent',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="cecreditevent",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='cecreditevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='dd548fa8fe51d36bb54f9d3e0e63da8740f98d1d', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_dbefa', table='continuing_ed_cecreditevent', when='BEFORE')),
+            model_name="cecreditevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="dd548fa8fe51d36bb54f9d3e0e63da8740f98d1d",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_dbefa",
+                    table="continuing_ed_cecreditevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
         # History starts with a snapshot of the rows that exist now, so the first change of
         # each one has the old values to compare with.

@@ -277,9 +277,7 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
         pending = list(
             Notice.objects.select_for_update(of=("self",), skip_locked=True)
             .filter(emailed_at__isnull=True, employer__notice_mode=NoticeMode.DIGEST)
-            .select_related(
-                "change", "change__certification__issuing_county", "employer"
-            )
+            .select_related("change", "change__certification__issuing_county", "employer")
             .order_by("employer_id", "change__occurred_at", "pk")
         )
         if not pending:

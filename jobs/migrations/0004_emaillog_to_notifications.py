@@ -5,14 +5,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0003_outbox_finished'),
-        ('notifications', '0001_initial'),
+        ("jobs", "0003_outbox_finished"),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.DeleteModel(name='EmailLog')],
+            state_operations=[migrations.DeleteModel(name="EmailLog")],
         ),
     ]

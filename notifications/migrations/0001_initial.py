@@ -23,12 +23,11 @@ def rename_task(apps, schema_editor, old: str, new: str) -> None:
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('jobs', '0003_outbox_finished'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("jobs", "0003_outbox_finished"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -36,33 +35,76 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
-                    name='EmailLog',
+                    name="EmailLog",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('idempotency_key', models.CharField(max_length=255, unique=True)),
-                        ('to', models.EmailField(blank=True, max_length=254, verbose_name='to')),
-                        ('kind', models.CharField(max_length=80, verbose_name='kind')),
-                        ('subject', models.CharField(blank=True, max_length=255, verbose_name='subject')),
-                        ('status', models.CharField(choices=[('sent', 'Sent'), ('retrying', 'Failed, will retry'), ('failed', 'Failed'), ('skipped', 'Not sent: the account is closed')], max_length=10)),
-                        ('attempts', models.PositiveIntegerField(default=0)),
-                        ('error', models.TextField(blank=True)),
-                        ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                        ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                        ('sent_at', models.DateTimeField(blank=True, null=True)),
-                        ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("idempotency_key", models.CharField(max_length=255, unique=True)),
+                        ("to", models.EmailField(blank=True, max_length=254, verbose_name="to")),
+                        ("kind", models.CharField(max_length=80, verbose_name="kind")),
+                        (
+                            "subject",
+                            models.CharField(blank=True, max_length=255, verbose_name="subject"),
+                        ),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("sent", "Sent"),
+                                    ("retrying", "Failed, will retry"),
+                                    ("failed", "Failed"),
+                                    ("skipped", "Not sent: the account is closed"),
+                                ],
+                                max_length=10,
+                            ),
+                        ),
+                        ("attempts", models.PositiveIntegerField(default=0)),
+                        ("error", models.TextField(blank=True)),
+                        (
+                            "created_at",
+                            models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                        ),
+                        ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                        ("sent_at", models.DateTimeField(blank=True, null=True)),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': 'email log entry',
-                        'verbose_name_plural': 'email log',
-                        'db_table': 'jobs_emaillog',
-                        'ordering': ['-created_at', '-id'],
-                        'indexes': [models.Index(fields=['user', 'created_at'], name='emaillog_user_idx')],
-                        'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['sent', 'retrying', 'failed', 'skipped'])), name='emaillog_status_valid')],
+                        "verbose_name": "email log entry",
+                        "verbose_name_plural": "email log",
+                        "db_table": "jobs_emaillog",
+                        "ordering": ["-created_at", "-id"],
+                        "indexes": [
+                            models.Index(fields=["user", "created_at"], name="emaillog_user_idx")
+                        ],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("status__in", ["sent", "retrying", "failed", "skipped"])
+                                ),
+                                name="emaillog_status_valid",
+                            )
+                        ],
                     },
                 ),
             ],
         ),
-        content_types_move('jobs', 'notifications', ('emaillog',)),
+        content_types_move("jobs", "notifications", ("emaillog",)),
         migrations.RunPython(
             lambda apps, schema_editor: rename_task(apps, schema_editor, OLD_TASK, NEW_TASK),
             lambda apps, schema_editor: rename_task(apps, schema_editor, NEW_TASK, OLD_TASK),

@@ -42,6 +42,7 @@ EXPECTED = {
     "suspended_on": None,
     "specializations": ["crisis", "justice_involved"],
     "issuing_county": {"code": "fresno", "name": "Fresno"},
+    "public_actions": [],
 }
 
 
@@ -102,8 +103,9 @@ def test_credentials_are_not_needed_and_a_bad_token_is_ignored(api, peer):
     assert api.get(URL.format(peer.number)).status_code == 200
 
 
-def test_verification_costs_two_queries(api, peer, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_verification_costs_three_queries(api, peer, django_assert_num_queries):
+    """The certification, its specializations and its public notices."""
+    with django_assert_num_queries(3):
         api.get(URL.format(peer.number))
 
 
@@ -144,3 +146,47 @@ def test_the_token_rate_limit_answers_429_with_retry_after(cast, client_for, set
     assert codes == [200, 200, 429]
     assert 1 <= int(state.get("/api/v1/stats/")["Retry-After"]) <= 3600
     assert other_user.status_code == 200
+
+
+def test_a_public_action_shows_at_once_without_the_complaint(api, peer, cast):
+    from cases import services as case_services
+    from cases.models import PublicNotice
+
+    case = case_services.case_open(
+        actor=cast.other_admin,
+        county=cast.other_county,
+        source="phone_letter",
+        category="confidentiality",
+        summary="Complainant Mia Lopez says her story was shared.",
+        received_on=datetime.date.today() - datetime.timedelta(days=3),
+        certification=peer,
+    )
+    for to in ("investigation", "findings"):
+        case_services.case_advance(actor=cast.other_admin, case=case, to=to)
+    decision = case_services.case_decide(
+        actor=cast.other_admin,
+        case=case,
+        outcome="suspension",
+        findings="Shared a participant's story with a neighbour.",
+        expected_decisions=0,
+        suspension_conditions="A confidentiality course.",
+        disclosure="summary",
+        public_summary="Suspended for a breach of confidentiality.",
+    )
+
+    body = api.get(URL.format(peer.number)).json()
+
+    assert body["status"] == "suspended"
+    assert body["public_actions"] == [
+        {
+            "action": "suspension",
+            "effective_on": decision.effective_on.isoformat(),
+            "ended_on": None,
+            "summary": "Suspended for a breach of confidentiality.",
+        }
+    ]
+    for private in ("Lopez", "neighbour", "confidentiality course", "private reason"):
+        assert private not in str(body)
+    # Withdrawn (an appeal overturned it): no longer shown.
+    PublicNotice.objects.update(withdrawn_at=decision.decided_at)
+    assert api.get(URL.format(peer.number)).json()["public_actions"] == []

@@ -195,9 +195,10 @@ def test_the_not_found_page_is_in_spanish(client, peer):
     assert "las letras PSS y siete dígitos" in html
 
 
-def test_a_lookup_costs_two_queries(client, peer, django_assert_num_queries):
+def test_a_lookup_costs_three_queries(client, peer, django_assert_num_queries):
+    """The certification, its specializations and its public notices."""
     specialization_areas()  # the areas' names are read once, then come from the cache
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert client.get("/verify/PSS-0001000").status_code == 200
 
 
@@ -219,3 +220,44 @@ def test_lookups_share_the_verification_rate_limit(client, peer, settings):
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert "Too many lookups" in text(refused)
     assert "Okafor" not in text(refused)
+
+
+def test_a_public_action_shows_at_once_in_english_and_spanish(client, peer, cast):
+    from cases import services as case_services
+
+    case = case_services.case_open(
+        actor=cast.other_admin,
+        county=cast.other_county,
+        source="phone_letter",
+        category="integrity",
+        summary="Complainant Mia Lopez says the peer billed for absent visits.",
+        received_on=datetime.date.today() - datetime.timedelta(days=3),
+        certification=peer,
+    )
+    for to in ("investigation", "findings"):
+        case_services.case_advance(actor=cast.other_admin, case=case, to=to)
+    case_services.case_decide(
+        actor=cast.other_admin,
+        case=case,
+        outcome="revocation",
+        findings="Billed for four visits that did not happen.",
+        expected_decisions=0,
+        disclosure="summary",
+        public_summary="Revoked for billing fraud.",
+    )
+
+    html = text(client.get("/verify/PSS-0001000"))
+
+    assert 'data-status="revoked"' in html
+    assert "Revocation" in html and "Revoked for billing fraud." in html
+    for private in ("Lopez", "four visits", "absent visits"):
+        assert private not in html
+    client.cookies["peercert_language"] = "es"
+    html = text(client.get("/verify/PSS-0001000"))
+    assert "Acciones públicas" in html and "Revocación" in html
+    assert "Revoked for billing fraud." in html  # the program's own words
+
+
+def test_no_public_action_is_said_plainly(client, peer):
+    html = text(client.get("/verify/PSS-0001000"))
+    assert "The issuing program has published no disciplinary action" in html

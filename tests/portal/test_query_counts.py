@@ -30,6 +30,7 @@ def _wall_already_checked(db):
     the session happens to come first."""
     wall_ensure()
 
+
 # Every signed-in page: the session, the user, the "is county staff" check of the menu, and
 # the access layer's read of the person's staff counties (once per request).
 BASE = 4
