@@ -56,9 +56,8 @@ DECISION_EMAIL_KIND = "case_decision"
 
 
 def appeal_days() -> int:
-    """The appeal period in days (the policy value of appeals, issue 14 item 5; 30 until it
-    exists)."""
-    return int(getattr(ProgramPolicy.current(), "appeal_days", None) or 30)
+    """The appeal period in days (`ProgramPolicy.appeal_days`, issue 14 item 5)."""
+    return ProgramPolicy.current().appeal_days
 
 
 def _hours(value: Any, field: str) -> Decimal | None:
