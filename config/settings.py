@@ -85,6 +85,7 @@ LOCAL_APPS = [
     "privacy",
     "credentials",
     "analytics",
+    "reports",
     "portal",
     "workspace",
     "api",

@@ -146,3 +146,12 @@ DEFAULT_CASE_UPLOAD_MAX_FILES = 5
 # Days a peer is given to respond to a complaint, offered as the due date (our choice;
 # ProgramPolicy.case_response_days; docs/domain.md#complaints-and-cases).
 DEFAULT_CASE_RESPONSE_DAYS = 21
+
+# The county's annual program report to DHCS (W&I §14045.14(a)(3); docs/domain.md#program-reports).
+# Counts from 1 to 10 are shown as "fewer than 11", as public health data practice does, and
+# so are the medians and rates computed from fewer than 11 cases (our choice; operators change
+# it in `reports.ReportPolicy`).
+DEFAULT_REPORT_SMALL_COUNT_THRESHOLD = 11
+# The statute sets no date: a report is due this many days after its period ends (our choice,
+# 90 days: 2026-09-28 for the fiscal year ending 2026-06-30; `reports.ReportPolicy`).
+DEFAULT_REPORT_DUE_DAYS = 90

@@ -1,0 +1,185 @@
+"""The figures a program report drafts from the records, pinned on a prepared data set
+(tests/reports/dataset.py): every number worked out by hand, small counts suppressed, other
+counties' rows never counted, and nobody outside the county and state staff reads them."""
+
+import pytest
+from django.http import Http404
+
+from reports import rules
+from reports.models import ReportPolicy
+from reports.selectors import report_figures, report_figures_raw
+from tests.reports import dataset
+
+pytestmark = pytest.mark.django_db
+
+S = rules.SUPPRESSED
+N = rules.NOT_RECORDED
+
+# section -> [(key, value shown, n shown for days and rates)]
+EXPECTED = {
+    "applications": [
+        ("received", 12),
+        ("approved", 11),
+        ("denied", S),  # 1
+        ("withdrawn", 0),
+        ("expired", 0),
+    ],
+    "step_days": [
+        ("submitted_to_review_median", 6.5, 12),  # 1..12 days
+        ("submitted_to_review_p90", 10.9, 12),
+        ("submitted_to_decision_median", 15.5, 12),  # 10..20 and 30 days
+        ("submitted_to_decision_p90", 19.9, 12),
+        ("approved_to_certified_median", 30.0, 11),
+        ("approved_to_certified_p90", 30.0, 11),
+        ("submitted_to_certified_median", 45.0, 11),  # 40..50 days
+        ("submitted_to_certified_p90", 49.0, 11),
+    ],
+    "exams": [
+        ("attempts", 16),
+        ("no_shows", S),  # 1
+        ("sat", 15),
+        ("passed", 11),
+        ("pass_rate", 73.3, 15),  # 11 of 15
+        ("first_attempts", 11),
+        ("first_attempt_pass_rate", 63.6, 11),  # 7 of 11
+    ],
+    "certifications": [
+        ("issued", 11),
+        ("renewed_on_time", S),  # 1
+        ("renewed_late", S),  # 1
+        ("reinstated", 0),
+        ("expired", S),  # 2
+        ("suspended", S),  # 1 (the one suspended after the period does not count)
+        ("revoked", S),  # 1
+        ("vacated", S),  # 1
+        ("active_at_end", 12),  # 9 new + renewed, renewed late, suspended after the period
+        ("active_per_100k", N),
+    ],
+    "specializations": [("crisis", 11), ("unhoused", S)],
+    "ce_audits": [
+        ("drawn", S),
+        ("passed", S),
+        ("failed", S),
+        ("pending_at_end", 0),
+        ("makeup_required", S),
+        ("suspended", 0),
+        ("makeup_met", 0),
+        ("makeup_overdue", 0),
+    ],
+    "complaints": [
+        ("received", 0),
+        ("acknowledged_on_time", 0),
+        ("closed", 0),
+        ("closed_on_time", 0),
+        ("open_at_end", 0),
+        ("appeals", N),
+    ],
+    "training": [
+        ("providers", S),  # 1
+        ("core_completed", 12),
+        ("specialization_completed", 0),
+        ("courses_offered", N),
+    ],
+    "fees": [
+        ("charged_count", 12),
+        ("charged_cents", 120000, 12),
+        ("collected_cents", N),
+        ("waived_cents", N),
+    ],
+    "opt_in": [("dmc_ods", "in")],
+    "people_language": [("total", 15), ("en", 12), ("es", S)],
+    "people_residence": [("total", 15), ("alameda", 12), ("fresno", S)],
+}
+
+RAW_SUPPRESSED = {
+    ("applications", "denied"): 1,
+    ("exams", "no_shows"): 1,
+    ("certifications", "expired"): 2,
+    ("certifications", "vacated"): 1,
+    ("ce_audits", "drawn"): 2,
+    ("people_language", "es"): 3,
+    ("people_residence", "fresno"): 3,
+    ("training", "providers"): 1,
+}
+
+
+def _shown(figures):
+    found = {}
+    for section in figures["sections"]:
+        rows = []
+        for row in section["rows"]:
+            if "n" in row:
+                rows.append((row["key"], row["value"], row["n"]))
+            else:
+                rows.append((row["key"], row["value"]))
+        found[section["key"]] = rows
+    return found
+
+
+@pytest.fixture
+def data(cast):
+    return dataset.build(cast.county, cast.other_county)
+
+
+def test_every_figure_of_the_prepared_year(cast, data):
+    figures = report_figures(cast.admin, cast.county, dataset.START, dataset.END)
+    assert figures["county"] == {"code": "alameda", "name": "Alameda"}
+    assert figures["period"] == {"start": "2025-07-01", "end": "2026-06-30"}
+    assert figures["small_count_threshold"] == 11
+    assert _shown(figures) == EXPECTED
+    opt_in = figures["sections"][9]["rows"][0]
+    assert opt_in["on"] == "2025-09-01"
+
+
+def test_the_suppressed_counts_are_counted_before_suppression(cast, data):
+    raw = report_figures_raw(cast.admin, cast.county, dataset.START, dataset.END)
+    values = {
+        (section["key"], row["key"]): row["value"]
+        for section in raw["sections"]
+        for row in section["rows"]
+    }
+    for key, value in RAW_SUPPRESSED.items():
+        assert values[key] == value, key
+
+
+def test_the_threshold_is_the_policys(cast, data):
+    ReportPolicy.objects.update_or_create(pk=1, defaults={"small_count_threshold": 2})
+    figures = _shown(report_figures(cast.admin, cast.county, dataset.START, dataset.END))
+    assert ("denied", S) in figures["applications"]
+    assert ("expired", 2) in figures["certifications"]
+    assert ("es", 3) in figures["people_language"]
+    assert ("charged_cents", 120000, 12) in figures["fees"]
+
+
+def test_state_staff_and_the_countys_reviewer_read_the_same_figures(cast, data):
+    mine = _shown(report_figures(cast.admin, cast.county, dataset.START, dataset.END))
+    assert _shown(report_figures(cast.state, cast.county, dataset.START, dataset.END)) == mine
+    assert _shown(report_figures(cast.reviewer, cast.county, dataset.START, dataset.END)) == mine
+
+
+@pytest.mark.parametrize("who", ["anonymous", "applicant", "other_applicant", "other_admin"])
+def test_nobody_else_reads_a_countys_figures(cast, data, who):
+    with pytest.raises(Http404):
+        report_figures(cast.everyone[who], cast.county, dataset.START, dataset.END)
+
+
+def test_another_countys_figures_count_only_its_rows(cast, data):
+    figures = _shown(
+        report_figures(cast.other_admin, cast.other_county, dataset.START, dataset.END)
+    )
+    assert figures["applications"][0] == ("received", S)  # 1
+    assert figures["certifications"][0] == ("issued", S)
+    assert figures["people_language"][0] == ("total", S)  # 1 applicant (the holder is suspended)
+
+
+@pytest.mark.parametrize("who", ["admin", "reviewer", "state"])
+def test_row_level_security_lets_the_countys_staff_count_every_row(cast, data, who):
+    """The figures run in the asker's row-level security context in a request: the wall hides
+    none of the rows they count."""
+    from tests.security.test_rls import acting_as
+
+    ReportPolicy.current()
+    expected = _shown(report_figures(cast.admin, cast.county, dataset.START, dataset.END))
+    with acting_as(cast.everyone[who]):
+        walled = _shown(report_figures(cast.everyone[who], cast.county, dataset.START, dataset.END))
+    assert walled == expected
