@@ -29,6 +29,7 @@ COUNT = "count"
 DAYS = "days"
 RATE = "rate"
 CENTS = "cents"
+PER_100K = "per_100k"
 OPT_IN = "opt_in"
 
 
@@ -93,7 +94,7 @@ def suppress_row(row: dict[str, Any], threshold: int) -> dict[str, Any]:
     shown = dict(row)
     if row["kind"] == COUNT:
         shown["value"] = suppress_count(value, threshold)
-    elif row["kind"] in (DAYS, RATE, CENTS):
+    elif row["kind"] in (DAYS, RATE, CENTS, PER_100K):
         n = row["n"]
         if 0 < n < threshold:
             shown["value"] = SUPPRESSED
@@ -194,7 +195,12 @@ ROW_LABELS = {
         "closed": gettext_lazy("Closed"),
         "closed_on_time": gettext_lazy("Closed by the deadline"),
         "open_at_end": gettext_lazy("Open at the end of the period"),
-        "appeals": gettext_lazy("Appeals"),
+        "appeals_filed": gettext_lazy("Appeals filed"),
+        "appeals_upheld": gettext_lazy("Appeals decided: decision upheld"),
+        "appeals_overturned": gettext_lazy("Appeals decided: decision overturned"),
+        "appeals_modified": gettext_lazy("Appeals decided: decision modified"),
+        "appeals_open_at_end": gettext_lazy("Appeals waiting for a decision at the end"),
+        "appeals_days_median": gettext_lazy("Appeals: median days from filing to decision"),
     },
     "training": {
         "providers": gettext_lazy("Providers who trained the program's applicants"),
@@ -258,6 +264,14 @@ def value_text(row: dict[str, Any], threshold: int) -> str:
         return f"${value / 100:,.2f}"
     if kind == RATE:
         return f"{value:.1f} %"
+    if kind == PER_100K:
+        demo = _(" (demo figures)") if row.get("demo") else ""
+        return _("%(value)s (Medi-Cal members of %(month)s: %(source)s%(demo)s)") % {
+            "value": f"{value:.1f}",
+            "month": row["month"][:7],
+            "source": row["source"],
+            "demo": demo,
+        }
     if kind == DAYS:
         return f"{value:g}"
     return f"{value:,}"

@@ -19,6 +19,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import can_read
+from analytics.models import MediCalEnrollment
+from analytics.rules import per_100k
+from analytics.selectors import medi_cal_load_latest
 from counties.models import County
 from counties.selectors import staff_counties, staff_role
 from reports import rules
@@ -243,9 +246,35 @@ def _certifications(p: dict[str, Any]) -> list[dict[str, Any]]:
         _count("reinstated", renewals.get("reinstatement")),
         *(_count(key, changes.get(verb)) for verb, key in _CERTIFICATION_VERBS.items()),
         _count("active_at_end", active),
-        # Medi-Cal enrollment per county is not recorded yet (the analytics app loads it).
-        _not_recorded("active_per_100k", rules.RATE),
+        _per_100k(p, active),
     ]
+
+
+def _per_100k(p: dict[str, Any], active: int) -> dict[str, Any]:
+    """Active certifications per 100,000 Medi-Cal members: the county's certified eligibles
+    in its latest month up to the period's end, in the latest load (analytics), with the
+    source and month shown beside the ratio; not yet recorded without such a month."""
+    load = medi_cal_load_latest()
+    found = (
+        MediCalEnrollment.objects.filter(load=load, county_id=p["county"], month__lte=p["end"])
+        .order_by("-month")
+        .values_list("month", "certified_eligibles")
+        .first()
+        if load is not None
+        else None
+    )
+    if load is None or found is None:
+        return _not_recorded("active_per_100k", rules.PER_100K)
+    month, members = found
+    return _row(
+        "active_per_100k",
+        rules.PER_100K,
+        per_100k(active, members),
+        n=active,
+        source=load.source,
+        demo=load.demo,
+        month=month.isoformat(),
+    )
 
 
 def _specializations(p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -309,11 +338,36 @@ FROM cases_case WHERE county_id = %(county)s
 def _complaints(p: dict[str, Any]) -> list[dict[str, Any]]:
     values = _fetch(_CASES_SQL, p)[0]
     keys = ("received", "acknowledged_on_time", "closed", "closed_on_time", "open_at_end")
+    filed, upheld, overturned, modified, open_at_end, n, median = _fetch(_APPEALS_SQL, p)[0]
     return [
         *(_count(key, value) for key, value in zip(keys, values, strict=True)),
-        # Appeals are not recorded yet (the cases app's appeals are being built).
-        _not_recorded("appeals"),
+        _count("appeals_filed", filed),
+        _count("appeals_upheld", upheld),
+        _count("appeals_overturned", overturned),
+        _count("appeals_modified", modified),
+        _count("appeals_open_at_end", open_at_end),
+        _row("appeals_days_median", rules.DAYS, median, n=n),
     ]
+
+
+# Appeals of the county's decisions: filed, decided by outcome in the period, open at its end,
+# and the median days from filing to decision of those decided in the period.
+_APPEALS_SQL = f"""
+SELECT count(*) FILTER (WHERE filed_at >= %(start_at)s AND filed_at < %(end_at)s),
+       count(*) FILTER (WHERE status = 'upheld' AND decided_at >= %(start_at)s
+                        AND decided_at < %(end_at)s),
+       count(*) FILTER (WHERE status = 'overturned' AND decided_at >= %(start_at)s
+                        AND decided_at < %(end_at)s),
+       count(*) FILTER (WHERE status = 'modified' AND decided_at >= %(start_at)s
+                        AND decided_at < %(end_at)s),
+       count(*) FILTER (WHERE filed_at < %(end_at)s
+                        AND (decided_at IS NULL OR decided_at >= %(end_at)s)),
+       count(*) FILTER (WHERE decided_at >= %(start_at)s AND decided_at < %(end_at)s),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY
+           (decided_at AT TIME ZONE '{TZ}')::date - (filed_at AT TIME ZONE '{TZ}')::date)
+           FILTER (WHERE decided_at >= %(start_at)s AND decided_at < %(end_at)s)
+FROM cases_appeal WHERE county_id = %(county)s
+"""
 
 
 _TRAINING_SQL = """

@@ -2,6 +2,8 @@
 (tests/reports/dataset.py): every number worked out by hand, small counts suppressed, other
 counties' rows never counted, and nobody outside the county and state staff reads them."""
 
+import datetime
+
 import pytest
 from django.http import Http404
 
@@ -72,7 +74,12 @@ EXPECTED = {
         ("closed", 0),
         ("closed_on_time", 0),
         ("open_at_end", 0),
-        ("appeals", N),
+        ("appeals_filed", 0),
+        ("appeals_upheld", 0),
+        ("appeals_overturned", 0),
+        ("appeals_modified", 0),
+        ("appeals_open_at_end", 0),
+        ("appeals_days_median", None, 0),
     ],
     "training": [
         ("providers", S),  # 1
@@ -183,3 +190,30 @@ def test_row_level_security_lets_the_countys_staff_count_every_row(cast, data, w
     with acting_as(cast.everyone[who]):
         walled = _shown(report_figures(cast.everyone[who], cast.county, dataset.START, dataset.END))
     assert walled == expected
+
+
+def test_active_per_100000_medi_cal_members_of_the_last_month_of_the_period(cast, data):
+    from analytics.models import MediCalEnrollment, MediCalEnrollmentLoad
+
+    load = MediCalEnrollmentLoad.objects.create(
+        source="DHCS, Medi-Cal certified eligibles", file_name="e.csv", file_sha256="0" * 64
+    )
+    for month, members in ((dataset.START, 30_000), (dataset.END.replace(day=1), 40_000)):
+        MediCalEnrollment.objects.create(
+            load=load, county=cast.county, month=month, certified_eligibles=members
+        )
+    MediCalEnrollment.objects.create(
+        load=load, county=cast.county, month=datetime.date(2026, 7, 1), certified_eligibles=1
+    )
+    figures = report_figures(cast.admin, cast.county, dataset.START, dataset.END)
+    row = figures["sections"][3]["rows"][-1]
+    assert row == {
+        "key": "active_per_100k",
+        "kind": "per_100k",
+        "value": 30.0,  # 12 active of 40,000 members in June 2026
+        "n": 12,
+        "source": "DHCS, Medi-Cal certified eligibles",
+        "demo": False,
+        "month": "2026-06-01",
+    }
+    assert "30.0 (Medi-Cal members of 2026-06: DHCS" in rules.value_text(row, 11)
