@@ -131,7 +131,7 @@ class ProgramReport(models.Model):
                 name="program_report_submitted_is_complete",
             ),
             models.CheckConstraint(
-                condition=Q(version=1) | ~Q(what_changed=""),
+                condition=Q(version=1) | Q(status="draft") | ~Q(what_changed=""),
                 name="program_report_correction_says_what_changed",
             ),
         ]
