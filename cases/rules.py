@@ -11,6 +11,7 @@ import datetime
 import functools
 
 import holidays
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from core import policy
@@ -202,3 +203,42 @@ def appeal_by(decided_on: datetime.date, *, days: int) -> datetime.date:
 def on_time(done_on: datetime.date | None, due: datetime.date) -> bool | None:
     """Whether something done on `done_on` met its deadline `due`; None when not done yet."""
     return None if done_on is None else done_on <= due
+
+
+# Appeals (docs/domain.md#appeals). DOMAIN.md "Complaints and discipline": a specialist may
+# appeal a denial, a suspension, a revocation or a refused renewal; the period is our choice
+# (ProgramPolicy.appeal_days, default core.policy.DEFAULT_APPEAL_DAYS).
+UPHOLD = "upheld"
+OVERTURN = "overturned"
+MODIFY = "modified"
+APPEAL_OUTCOMES = (UPHOLD, OVERTURN, MODIFY)
+
+
+def appeal_filing_problems(
+    decision_on: datetime.date, *, on: datetime.date, days: int
+) -> list[str]:
+    """Why an appeal of a decision taken on `decision_on` cannot be filed on `on`."""
+    last = appeal_by(decision_on, days=days)
+    if on > last:
+        return [
+            _("The period to appeal this decision ended on %(date)s (%(days)s days after it).")
+            % {"date": formats.date_format(last), "days": days}
+        ]
+    return []
+
+
+def appeal_decider_problems(
+    *, actor_id: int, appellant_id: int, decision_by_id: int | None
+) -> list[str]:
+    """An appeal is decided by someone other than the person who took the decision appealed
+    (issue 14 item 5), and never by the appellant."""
+    if actor_id == appellant_id:
+        return [_("You cannot decide your own appeal.")]
+    if decision_by_id is not None and actor_id == decision_by_id:
+        return [
+            _(
+                "You took the decision under appeal, so another administrator or state staff "
+                "must decide the appeal."
+            )
+        ]
+    return []

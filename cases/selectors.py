@@ -5,17 +5,43 @@ one (including the cases with no county, which they handle), nobody else sees an
 subject and the complainant never read a case here.
 """
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.models import Appeal, AppealDocument, Case, CaseDecision, CaseEvent, PublicNotice
-from counties.models import County
+from audit.models import AuditEvent
+from cases import rules
+from cases.models import (
+    Appeal,
+    AppealDocument,
+    AppealKind,
+    Case,
+    CaseDecision,
+    CaseEvent,
+    DecisionOutcome,
+    PublicNotice,
+)
+from certification import rules as certification_rules
+from certification.models import (
+    Application,
+    ApplicationStatus,
+    Certification,
+    CertificationStatus,
+)
+from continuing_ed.models import CeCredit
+from core.rls import rls_context
+from counties.models import County, ProgramPolicy
 from counties.selectors import staff_counties
+from exams.models import ExamAttempt
+from training.models import TrainingRecord
 
 
 def cases_for(user: User | AnonymousUser | None) -> QuerySet[Case]:
@@ -104,3 +130,198 @@ def public_notices_of(certification_ids: Iterable[int]) -> dict[int, list[Public
     ).order_by("-effective_on", "-pk"):
         notices.setdefault(notice.certification_id, []).append(notice)
     return notices
+
+
+@dataclass(frozen=True)
+class AppealableDecision:
+    """A decision about a person that they may appeal (`appealable_decisions`). `ref` names it
+    (Appeal.decision_ref); `last_day` is the last day to appeal; `appeal` the appeal already
+    filed, if any."""
+
+    kind: str
+    ref: str
+    decision_on: datetime.date
+    decision_by_id: int | None
+    summary: str
+    county_id: int | None
+    last_day: datetime.date | None
+    application_id: int | None = None
+    certification_id: int | None = None
+    case_id: int | None = None
+    appeal: Appeal | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return str(AppealKind(self.kind).label)
+
+    @property
+    def in_time(self) -> bool:
+        return self.last_day is None or timezone.localdate() <= self.last_day
+
+
+def _latest_event(certification: Certification, verb: str) -> AuditEvent | None:
+    return (
+        AuditEvent.objects.filter(
+            verb=verb, object_type="certification.certification", object_id=certification.pk
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _decisions_of(user: User, today: datetime.date, days: int) -> list[AppealableDecision]:
+    found: list[AppealableDecision] = []
+
+    def last(day: datetime.date) -> datetime.date:
+        return rules.appeal_by(day, days=days)
+
+    for application in Application.objects.filter(
+        applicant=user, status=ApplicationStatus.DENIED, decided_at__isnull=False
+    ):
+        if application.decided_at is None:
+            continue
+        day = timezone.localdate(application.decided_at)
+        found.append(
+            AppealableDecision(
+                kind=AppealKind.DENIAL,
+                ref=f"application:{application.pk}:{application.version}",
+                decision_on=day,
+                decision_by_id=application.decided_by_id,
+                summary=application.decision_reason,
+                county_id=application.county_id,
+                last_day=last(day),
+                application_id=application.pk,
+            )
+        )
+    decisions = list(
+        CaseDecision.objects.filter(
+            Q(certification__holder=user) | Q(case__subject=user), rescinded_at__isnull=True
+        )
+        .exclude(outcome=DecisionOutcome.DISMISSED)
+        .select_related("case")
+    )
+    for decision in decisions:
+        day = timezone.localdate(decision.decided_at)
+        found.append(
+            AppealableDecision(
+                kind=AppealKind.CASE_DECISION,
+                ref=f"case_decision:{decision.pk}",
+                decision_on=day,
+                decision_by_id=decision.decided_by_id,
+                summary=f"{decision.get_outcome_display()}. {decision.findings}",
+                county_id=decision.county_id,
+                last_day=last(day),
+                certification_id=decision.certification_id,
+                case_id=decision.case_id,
+            )
+        )
+    limit_months = ProgramPolicy.current().late_renewal_limit_months
+    for certification in Certification.objects.filter(holder=user):
+        status = certification.status
+        suspended = status == CertificationStatus.SUSPENDED or (
+            status == CertificationStatus.EXPIRED and certification.suspended_on is not None
+        )
+        verb, kind = None, None
+        if suspended:
+            verb, kind = "certification_suspend", AppealKind.SUSPENSION
+        elif status == CertificationStatus.REVOKED:
+            verb, kind = "certification_revoke", AppealKind.REVOCATION
+        if verb is not None and kind is not None:
+            event = _latest_event(certification, verb)
+            if event is None:
+                continue
+            day = timezone.localdate(event.created_at)
+            by_case = any(
+                d.certification_id == certification.pk
+                and d.outcome in (DecisionOutcome.SUSPENSION, DecisionOutcome.REVOCATION)
+                and timezone.localdate(d.decided_at) == day
+                for d in decisions
+            )
+            if by_case:  # Appealed as the case decision that took it.
+                continue
+            found.append(
+                AppealableDecision(
+                    kind=kind,
+                    ref=f"audit:{event.pk}",
+                    decision_on=day,
+                    decision_by_id=event.actor_id,
+                    summary=event.reason,
+                    county_id=certification.issuing_county_id,
+                    last_day=last(day),
+                    certification_id=certification.pk,
+                )
+            )
+            continue
+        if status != CertificationStatus.EXPIRED or suspended:
+            continue
+        last_late = certification_rules.late_renewal_last_day(
+            certification.expires_on, limit_months=limit_months
+        )
+        if today <= last_late or today >= certification_rules.vacate_date(certification.expires_on):
+            continue
+        problems = certification_rules.reinstatement_problems(
+            certification,
+            list(CeCredit.objects.filter(certification=certification)),
+            on=today,
+            training_records=list(
+                TrainingRecord.objects.filter(person=user).select_related("provider")
+            ),
+            exam_attempts=list(
+                ExamAttempt.objects.filter(
+                    application__applicant=user, taken_on__gt=certification.expires_on
+                )
+            ),
+            limit_months=limit_months,
+        )
+        # A refusal that stands (our choice): appealable while it does, no period.
+        kind = AppealKind.REINSTATEMENT_REFUSAL if problems else AppealKind.RENEWAL_REFUSAL
+        summary = " ".join(
+            problems
+            or [
+                _("The late renewal period ended on %(date)s.")
+                % {"date": formats.date_format(last_late)}
+            ]
+        )
+        found.append(
+            AppealableDecision(
+                kind=kind,
+                ref=f"{kind}:{certification.pk}:{certification.expires_on.isoformat()}",
+                decision_on=today,
+                decision_by_id=None,
+                summary=summary,
+                county_id=certification.issuing_county_id,
+                last_day=None,
+                certification_id=certification.pk,
+            )
+        )
+    return found
+
+
+def appealable_decisions(
+    user: User | AnonymousUser | None, *, today: datetime.date | None = None
+) -> list[AppealableDecision]:
+    """The decisions about `user` they may appeal (docs/domain.md#appeals), newest first,
+    each with the appeal already filed, if any: a denied application, a suspension or
+    revocation (from its audit event: who took it and when), a case decision other than a
+    dismissal, and a refused renewal or reinstatement (an expired certification after its late
+    renewal period). Read acting as the system (the audit trail and case decisions are staff
+    rows), only ever about `user`."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return []
+    today = today or timezone.localdate()
+    days = ProgramPolicy.current().appeal_days
+    with rls_context(system=True, savepoint=False):
+        found = _decisions_of(user, today, days)
+    filed = {a.decision_ref: a for a in Appeal.objects.filter(appellant=user)}
+    found = [AppealableDecision(**{**d.__dict__, "appeal": filed.get(d.ref)}) for d in found]
+    return sorted(found, key=lambda d: d.decision_on, reverse=True)
+
+
+def appealable_decision(
+    user: User | AnonymousUser | None, ref: str, *, today: datetime.date | None = None
+) -> AppealableDecision:
+    """One of `appealable_decisions(user)`, or Http404."""
+    for decision in appealable_decisions(user, today=today):
+        if decision.ref == ref:
+            return decision
+    raise Http404("No such decision.")

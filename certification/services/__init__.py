@@ -3,6 +3,12 @@ docs/architecture.md#life-cycles, with transaction, row locks, audit and on-comm
 work. Import from here:
 `from certification.services import application_submit`."""
 
+from certification.services.appeals import (
+    application_reopen_on_appeal,
+    certification_renew_on_appeal,
+    certification_restore_on_appeal,
+    require_appeal_decider,
+)
 from certification.services.applications import (
     application_approval_problems,
     application_approve,
@@ -45,6 +51,10 @@ from certification.services.transfers import (
 )
 
 __all__ = [
+    "application_reopen_on_appeal",
+    "certification_renew_on_appeal",
+    "certification_restore_on_appeal",
+    "require_appeal_decider",
     "application_approval_problems",
     "application_approve",
     "application_create",

@@ -14,7 +14,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from counties.models import County
+from counties.models import County, ProgramPolicy
 from counties.selectors import ExamBooking, exam_booking_details
 
 register = template.Library()
@@ -80,3 +80,9 @@ def exam_booking_text(county: County | str | None = None) -> str:
     return render_to_string(
         "counties/exam_booking.txt", {"exam": exam_booking_details(), "county": _county(county)}
     )
+
+
+@register.simple_tag
+def appeal_days() -> int:
+    """The days a person has to appeal a decision (`ProgramPolicy.appeal_days`)."""
+    return ProgramPolicy.current().appeal_days
