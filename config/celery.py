@@ -70,6 +70,12 @@ app.conf.beat_schedule = {
             hour=settings.EMPLOYER_DAILY_HOUR, minute=settings.EMPLOYER_DAILY_MINUTE
         ),
     },
+    # Providers: approval cycles opening today announced, approvals ending within 60 days
+    # (ProviderPolicy.lapse_notice_days) told once (providers.tasks).
+    "provider-daily": {
+        "task": "providers.tasks.provider_daily",
+        "schedule": crontab(hour=6, minute=20),
+    },
     # Copies of replaced and removed uploads, past their retention (SECURITY.md, "Uploads").
     "removed-files-purge": {
         "task": "documents.tasks.removed_files_purge_daily",

@@ -103,6 +103,12 @@ class ProviderOrganisation(models.Model):
         ordering = ["training_provider__name", "id"]
         verbose_name = _("provider organisation")
         verbose_name_plural = _("provider organisations")
+        # State staff change nothing by default; an operator gives this permission (through a
+        # group such as "Provider reviewers") to those who open the approval cycles and review
+        # the providers' applications (docs/domain.md#providers).
+        permissions = [
+            ("review_providers", _("Can open approval cycles and review provider applications"))
+        ]
 
     def __str__(self) -> str:
         return self.training_provider.name
@@ -502,6 +508,11 @@ class ProviderPolicy(models.Model):
     ce_fee_cents = models.PositiveIntegerField(_("application fee, CE course (cents)"), default=0)
     invitation_days = models.PositiveSmallIntegerField(
         _("days a staff invitation stays valid"), default=14
+    )
+    # Who providers write to about their approvals, named in every provider email.
+    contact_email = models.EmailField(_("provider approvals contact email"), blank=True)
+    contact_phone = models.CharField(
+        _("provider approvals contact phone"), max_length=40, blank=True
     )
 
     class Meta:

@@ -8,6 +8,7 @@ specialization courses, January for CE); a specialization course has 40 hours
 (capeercertification.org/specialization-training/); CE is general or law and ethics (BHIN 21-041).
 """
 
+import calendar
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -169,6 +170,15 @@ def approval_period_problem(starts_on: datetime.date, ends_on: datetime.date) ->
     if ends_on < starts_on:
         return _("An approval must end on or after the day it starts.")
     return None
+
+
+def approval_period_default(starts_on: datetime.date, months: int) -> datetime.date:
+    """The last day of an approval of `months` months from `starts_on` (a year from July 1st
+    ends on June 30th; from January 31st, one month ends on February 27th or 28th)."""
+    index = starts_on.month - 1 + months
+    year, month = starts_on.year + index // 12, index % 12 + 1
+    day = min(starts_on.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day) - datetime.timedelta(days=1)
 
 
 def approval_lapse_notice_due(

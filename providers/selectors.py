@@ -4,8 +4,9 @@
 
 - A provider's staff (any role) read their provider's courses, applications (with their
   competency mapping), staff and invitations; its administrators manage the staff and profile.
-- State staff read every provider's rows: they open the cycles and review the applications
-  (docs/domain.md#providers).
+- State staff read every provider's rows; those given the reviewer's permission
+  (`providers.review_providers`) open the cycles, register providers and review the
+  applications (docs/domain.md#providers).
 - Public facts, read by anyone: the provider profiles, the approval cycles, the course approvals
   and the courses approved (`approved_courses_on`, for the course finder).
 - Nobody else reads anything here: not other providers, not county staff.
@@ -57,8 +58,18 @@ def provider_ids(user) -> list[int]:
     return cached
 
 
+REVIEW_PERMISSION = "providers.review_providers"
+
+
 def is_reviewer(user) -> bool:
-    """State staff open the cycles and review applications (docs/domain.md#providers)."""
+    """State staff holding the reviewer's permission (given by an operator, through a group)
+    open the cycles, register providers and review applications (docs/domain.md#providers);
+    row-level security asks the same (`app_is_provider_reviewer()`)."""
+    return bool(can_read(user) and user.is_state_staff and user.has_perm(REVIEW_PERMISSION))
+
+
+def reads_every_provider(user) -> bool:
+    """State staff read every provider's rows (and change nothing without the permission)."""
     return bool(can_read(user) and user.is_state_staff)
 
 
@@ -67,7 +78,7 @@ def providers_for(user) -> QuerySet[ProviderOrganisation]:
     if not can_read(user):
         return ProviderOrganisation.objects.none()
     rows = ProviderOrganisation.objects.select_related("training_provider")
-    if is_reviewer(user):
+    if reads_every_provider(user):
         return rows
     return rows.filter(pk__in=provider_ids(user))
 
@@ -134,7 +145,7 @@ def courses_for(user) -> QuerySet[ProviderCourse]:
     if not can_read(user):
         return ProviderCourse.objects.none()
     rows = ProviderCourse.objects.select_related("provider__training_provider")
-    if is_reviewer(user):
+    if reads_every_provider(user):
         return rows
     return rows.filter(provider_id__in=provider_ids(user))
 
@@ -153,7 +164,7 @@ def applications_for(user) -> QuerySet[CourseApplication]:
     rows = CourseApplication.objects.select_related(
         "course", "cycle", "provider__training_provider"
     )
-    if is_reviewer(user):
+    if reads_every_provider(user):
         return rows
     return rows.filter(provider_id__in=provider_ids(user))
 
@@ -167,8 +178,8 @@ def application_get(user, pk) -> CourseApplication:
 
 
 def applications_to_review(user) -> QuerySet[CourseApplication]:
-    """The review queue: submitted applications, oldest first (state staff only)."""
-    if not is_reviewer(user):
+    """The review queue: submitted applications, oldest first (state staff)."""
+    if not reads_every_provider(user):
         return CourseApplication.objects.none()
     return (
         applications_for(user)
@@ -241,7 +252,7 @@ def approvals_for(user) -> QuerySet[CourseApproval]:
     if not can_read(user):
         return CourseApproval.objects.none()
     rows = CourseApproval.objects.select_related("course", "provider__training_provider")
-    if is_reviewer(user):
+    if reads_every_provider(user):
         return rows
     return rows.filter(provider_id__in=provider_ids(user))
 

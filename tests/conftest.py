@@ -8,7 +8,7 @@ from django.conf import settings as django_settings
 from counties.models import OptInPeriod
 from tests.factories import county
 
-pytest_plugins = ["tests.cast", "tests.employers.cast", "tests.jobs.worker"]
+pytest_plugins = ["tests.cast", "tests.employers.cast", "tests.providers.cast", "tests.jobs.worker"]
 
 # Fixtures that make a test slow: a browser, a Celery worker, a live server, a real transaction.
 SLOW_FIXTURES = frozenset(
