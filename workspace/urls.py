@@ -133,6 +133,12 @@ urlpatterns = [
     path("<slug:code>/cases/<int:pk>/stage/", cases.case_advance, name="case_advance"),
     path("<slug:code>/cases/<int:pk>/assign/", cases.case_assign, name="case_assign"),
     path("<slug:code>/cases/<int:pk>/extend/", cases.case_extend, name="case_extend"),
+    path("<slug:code>/cases/<int:pk>/decide/", cases.case_decide, name="case_decide"),
+    path(
+        "<slug:code>/cases/<int:pk>/decisions/<int:decision_pk>/lift/",
+        cases.case_decision_lift,
+        name="case_decision_lift",
+    ),
     # CE audits.
     path("<slug:code>/ce-audits/", ce_audits.ce_audit_list, name="ce_audits"),
     path("<slug:code>/ce-audits/draw/", ce_audits.ce_audit_draw, name="ce_audit_draw"),

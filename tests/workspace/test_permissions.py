@@ -25,8 +25,8 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import Case
-from cases.services import case_open
+from cases.models import Case, CaseDecision
+from cases.services import case_decide, case_open
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification
 from counties.models import (
@@ -40,6 +40,7 @@ from documents.models import Document
 from employers.models import ExclusionEntry, ExclusionListLoad, ExclusionMatch
 from exams import imports as exam_import
 from exams.models import ExamAttempt
+from tests.factories import CertificationFactory
 from training.models import TrainingRecord
 from workspace.urls import urlpatterns
 
@@ -110,6 +111,40 @@ def _case(world, user) -> list:
         certification=world.active,
     )
     return [case.pk]
+
+
+def _case_in_findings(world, user) -> list:
+    """An open case of the county in the findings stage (ready for a decision)."""
+    case = Case.objects.get(pk=_case(world, user)[0])
+    Case.objects.filter(pk=case.pk).update(stage="findings")
+    return [case.pk]
+
+
+def _suspension_until_conditions(world, user) -> list:
+    """A case whose decision suspended the county's active certification until conditions
+    are met."""
+    county = world.active.issuing_county
+    case = case_open(
+        actor=None,
+        county=county,
+        source="phone_letter",
+        category="respect",
+        summary="A caller's complaint.",
+        received_on=timezone.localdate(),
+        certification=CertificationFactory(issuing_county=county),
+    )
+    Case.objects.filter(pk=case.pk).update(stage="findings")
+    case.refresh_from_db()
+    admin = CountyMembership.objects.filter(county=county, role="admin").first()
+    decision = case_decide(
+        actor=admin.user,
+        case=case,
+        outcome="suspension",
+        findings="Found.",
+        expected_decisions=0,
+        suspension_conditions="A course.",
+    )
+    return [case.pk, decision.pk]
 
 
 SPECS: dict[str, Spec] = {
@@ -190,6 +225,17 @@ SPECS: dict[str, Spec] = {
     "case_advance": Spec(ACTION, _case, lambda w: {"to": "investigation", "note": ""}),
     "case_assign": Spec(ADMIN, _case, lambda w: {"investigator": w.reviewer_membership.user_id}),
     "case_extend": Spec(ADMIN, _case, lambda w: {"reason": "Witness away."}),
+    "case_decide": Spec(
+        ADMIN,
+        _case_in_findings,
+        lambda w: {
+            "expected_decisions": 0,
+            "outcome": "revocation",
+            "findings": "Found.",
+            "disclosure": "action",
+        },
+    ),
+    "case_decision_lift": Spec(ACTION, _suspension_until_conditions, lambda w: {"note": "Done."}),
     "ce_audits": Spec(PAGE),
     "ce_audit_draw": Spec(ADMIN, post=lambda w: {"percent": 100}),
     "ce_audit": Spec(
@@ -244,6 +290,7 @@ def snapshot() -> tuple:
                 "pk", "stage", "investigator_id", "resolution_due"
             )
         ),
+        list(CaseDecision.objects.order_by("pk").values_list("pk", "suspension_ended_at")),
         AuditEvent.objects.count(),
     )
 

@@ -14,12 +14,19 @@ from django.views.decorators.http import require_safe
 
 from cases import rules
 from cases import services as case_services
-from cases.models import Case, CaseSource, CaseStage
-from cases.selectors import case_get, case_timeline, cases_for
+from cases.models import Case, CaseSource, CaseStage, Disclosure
+from cases.selectors import case_decisions, case_get, case_timeline, cases_for, decision_get
 from certification.models import Certification
 from core.errors import DomainError
 from workspace.access import CountyWorkspace, workspace_view
-from workspace.case_forms import CaseAdvanceForm, CaseExtendForm, CaseOpenForm, case_assign_form
+from workspace.case_forms import (
+    CaseAdvanceForm,
+    CaseDecideForm,
+    CaseExtendForm,
+    CaseLiftSuspensionForm,
+    CaseOpenForm,
+    case_assign_form,
+)
 from workspace.views.common import paginate, querystring_without_page, run_action
 
 
@@ -124,11 +131,13 @@ def case_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Ht
                 initial={"investigator": case.investigator_id}
             ),
             "extend_form": CaseExtendForm(),
+            "decisions": case_decisions(request.user, case),
+            "can_decide": case_services.decision_open_to(case),
         },
     )
 
 
-def _action(request, workspace, pk, *, form_class, perform, message, title):
+def _action(request, workspace, pk, *, form_class, perform, message, title, initial=None, **extra):
     case = case_get(request.user, pk, county=workspace.county)
     return run_action(
         request,
@@ -143,7 +152,9 @@ def _action(request, workspace, pk, *, form_class, perform, message, title):
             "case": case,
             "subject": _("Case %(pk)s") % {"pk": case.pk},
             "submit_label": title,
+            **extra,
         },
+        initial=initial(case) if initial else None,
     )
 
 
@@ -189,4 +200,60 @@ def case_extend(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Ht
         ),
         message=_("Resolution deadline extended by 30 days."),
         title=_("Extend the resolution deadline"),
+    )
+
+
+@workspace_view(admin_only=True)
+def case_decide(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        workspace,
+        pk,
+        form_class=CaseDecideForm,
+        initial=lambda case: {
+            "expected_decisions": case.decisions.filter(rescinded_at__isnull=True).count(),
+            "disclosure": Disclosure.ACTION,
+        },
+        perform=lambda case, data: case_services.case_decide(
+            actor=request.user,
+            case=case,
+            outcome=data["outcome"],
+            findings=data["findings"],
+            expected_decisions=data["expected_decisions"],
+            disclosure=data["disclosure"],
+            public_summary=data["public_summary"],
+            required_hours=data["required_hours"],
+            required_law_and_ethics_hours=data["required_law_and_ethics_hours"],
+            due_on=data["due_on"],
+            suspended_until=data["suspended_until"],
+            suspension_conditions=data["suspension_conditions"],
+        ),
+        message=_("Decision recorded. The peer is emailed the decision and how to appeal."),
+        title=_("Record the decision"),
+        intro=_(
+            "A suspension or revocation changes the certification and the public registry at "
+            "once. Read the findings again before you submit."
+        ),
+        confirm=_("Record this decision? It takes effect at once and the peer is emailed."),
+        danger=True,
+    )
+
+
+@workspace_view()
+def case_decision_lift(
+    request: HttpRequest, workspace: CountyWorkspace, pk: int, decision_pk: int
+) -> HttpResponse:
+    case = case_get(request.user, pk, county=workspace.county)
+    decision = decision_get(request.user, decision_pk, case=case)
+    return _action(
+        request,
+        workspace,
+        pk,
+        form_class=CaseLiftSuspensionForm,
+        perform=lambda case, data: case_services.case_decision_lift_suspension(
+            actor=request.user, decision=decision, note=data["note"]
+        ),
+        message=_("Suspension lifted. The certification is active again in the registry."),
+        title=_("Lift the suspension: its conditions are met"),
+        confirm=_("Lift the suspension now?"),
     )
