@@ -179,8 +179,9 @@ def program_stats(user: User, *, today: datetime.date) -> dict[str, Any]:
         .order_by()
     )
     exams = _grouped_counts(
+        # Applicants' sittings (a reinstatement sitting belongs to no application).
         _in_counties(exam_attempts_for(user), "application__county_id", county_ids)
-        .filter(result__in=[ExamResult.PASSED, ExamResult.FAILED])
+        .filter(application__isnull=False, result__in=[ExamResult.PASSED, ExamResult.FAILED])
         .values_list("application__county_id", "result")
         .annotate(number=Count("id"))
         .order_by()

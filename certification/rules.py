@@ -924,6 +924,32 @@ def refresher_or_exam_problems(
     ]
 
 
+def reinstatement_exam_problems(certification: Certification, *, on: datetime.date) -> list[str]:
+    """Why an exam sitting on `on` cannot be recorded for the reinstatement of `certification`
+    (the answer to `exams.authorization.exam_authorization` for a reinstatement candidate):
+    the certification is expired (a suspension on record does not stop the sitting, only the
+    reinstatement itself), and `on` is after its expiry date (only such an exam counts,
+    `refresher_or_exam_problems`) and before its `vacate_date` (DHCS FAQ; once vacated, the
+    person applies again)."""
+    problems = []
+    if certification.status != CertificationStatus.EXPIRED:
+        problems.append(
+            _(
+                "An exam for a reinstatement is recorded only for an expired certification; "
+                "this one is %(status)s."
+            )
+            % {"status": _status_label(certification)}
+        )
+    if on <= certification.expires_on:
+        problems.append(
+            _("Only an exam taken after the expiry date (%(date)s) counts toward a reinstatement.")
+            % {"date": certification.expires_on.isoformat()}
+        )
+    elif on >= vacate_date(certification.expires_on):
+        problems.append(_vacated_problem(certification.expires_on))
+    return problems
+
+
 def reinstatement_problems(
     certification: Certification,
     ce_credits: Iterable[CreditLike],

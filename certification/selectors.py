@@ -61,6 +61,8 @@ from certification.numbers import number_candidates
 from certification.rules import expiring_soon_window
 from counties.selectors import staff_county_ids
 from documents.models import Document
+from exams.models import ExamAttempt
+from exams.selectors import exam_attempts_for
 from training.models import TrainingRecord
 
 
@@ -245,6 +247,23 @@ def certification_get(user: User | AnonymousUser | None, pk: int | str) -> Certi
         return certifications_for(user).get(pk=pk)
     except (Certification.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such certification.") from exc
+
+
+def reinstatement_exam_attempts_for(
+    user: User | AnonymousUser | None, certification: Certification
+) -> QuerySet[ExamAttempt]:
+    """The exam sittings `user` may see that count toward reinstating `certification`
+    (`rules.refresher_or_exam_problems` reads the dates): those recorded for this
+    certification's reinstatement and those of any application of its holder, taken after the
+    expiry date; oldest first."""
+    return (
+        exam_attempts_for(user)
+        .filter(
+            Q(certification=certification) | Q(application__applicant_id=certification.holder_id),
+            taken_on__gt=certification.expires_on,
+        )
+        .order_by("taken_on", "pk")
+    )
 
 
 @dataclass(frozen=True)

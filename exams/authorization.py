@@ -6,6 +6,10 @@ applications belong to `certification` above it, so this app cannot decide it: i
 `exam_authorization` and the receivers (`certification.exam_authorization`, connected when the
 app is ready) answer with the reasons, one list per candidate asked about. Recording refuses
 and the import marks its row on any reason.
+
+A candidate is an application (an applicant's sitting) or a certification (the holder's
+sitting for its reinstatement): for the latter the certification app answers whether the
+certification may still be reinstated on the exam date.
 """
 
 import datetime
@@ -16,17 +20,20 @@ from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
 
 if TYPE_CHECKING:
-    from certification.models import Application
+    from certification.models import Application, Certification
 
-# Sent with `checks`: a sequence of (application, exam date). Each receiver returns a list with
+    Candidate = Application | Certification
+
+# Sent with `checks`: a sequence of (candidate, exam date), a candidate being an application or
+# a certification to reinstate. Each receiver returns a list with
 # one list of reasons (strings, empty when authorized) per check, in order.
 exam_authorization = Signal()
 
 
 def exam_authorization_problems(
-    checks: Sequence[tuple["Application", datetime.date]],
+    checks: Sequence[tuple["Candidate", datetime.date]],
 ) -> list[list[str]]:
-    """The reasons each (application, exam date) in `checks` was not authorized to sit the
+    """The reasons each (candidate, exam date) in `checks` was not authorized to sit the
     exam, from every receiver (one query each, whatever the number of checks)."""
     problems: list[list[str]] = [[] for _ in checks]
     if not checks:

@@ -21,11 +21,28 @@ class ExamSource(models.TextChoices):
 
 @pghistory.track()
 class ExamAttempt(models.Model):
-    """At most 3 per approved application: enforced by the service under a row lock on the
-    application (core.policy.MAX_EXAM_ATTEMPTS)."""
+    """One sitting of the certification exam, for exactly one of:
+
+    - an approved `application` (at most 3 per application: enforced by the service under a
+      row lock on the application, core.policy.MAX_EXAM_ATTEMPTS), or
+    - the reinstatement of an expired `certification` (docs/domain.md#late-renewal-and-
+      reinstatement: a passed exam taken after the expiry date stands in for the refresher
+      course), recorded by the issuing county under a row lock on the certification.
+    """
 
     application = models.ForeignKey(
-        "certification.Application", on_delete=models.PROTECT, related_name="exam_attempts"
+        "certification.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exam_attempts",
+    )
+    certification = models.ForeignKey(
+        "certification.Certification",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reinstatement_exam_attempts",
     )
     taken_on = models.DateField(_("exam date"))
     result = models.CharField(_("result"), max_length=10, choices=ExamResult.choices)
@@ -46,6 +63,17 @@ class ExamAttempt(models.Model):
                 fields=["application", "source", "vendor_reference"],
                 condition=~Q(vendor_reference=""),
                 name="exam_vendor_reference_unique_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["certification", "source", "vendor_reference"],
+                condition=~Q(vendor_reference="") & Q(certification__isnull=False),
+                name="exam_vendor_reference_unique_per_certification",
+            ),
+            # A sitting is for an application or for a reinstatement, never both or neither.
+            models.CheckConstraint(
+                condition=Q(application__isnull=False, certification__isnull=True)
+                | Q(application__isnull=True, certification__isnull=False),
+                name="exam_attempt_for_application_or_reinstatement",
             ),
             models.CheckConstraint(
                 condition=Q(result__in=ExamResult.values), name="exam_result_valid"

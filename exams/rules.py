@@ -112,3 +112,29 @@ def exam_eligibility_problems(
                 % {"date": next_allowed.isoformat()}
             )
     return problems
+
+
+def reinstatement_sitting_problems(
+    *,
+    attempts: Sequence[AttemptLike],
+    on: datetime.date,
+    min_wait_days: int = policy.DEFAULT_EXAM_MIN_WAIT_DAYS,
+) -> list[str]:
+    """Why one more sitting on `on` cannot be recorded for a reinstatement that already has
+    `attempts` (docs/domain.md#late-renewal-and-reinstatement): none of them passed (one pass
+    is all a reinstatement needs), and at least `min_wait_days` since the latest, as between an
+    applicant's attempts (`ProgramPolicy.exam_min_wait_days`). The sittings of a reinstatement
+    are not counted against a limit (our choice: the sources set none; each is paid for). Which
+    dates count is the certification's rule (`certification.rules.reinstatement_exam_problems`).
+    """
+    problems = []
+    if any(a.result == ExamResult.PASSED for a in attempts):
+        problems.append(_("A passed exam for this reinstatement is already recorded."))
+    if attempts and min_wait_days:
+        next_allowed = max(a.taken_on for a in attempts) + datetime.timedelta(days=min_wait_days)
+        if on < next_allowed:
+            problems.append(
+                _("The next exam attempt can be taken on or after %(date)s.")
+                % {"date": next_allowed.isoformat()}
+            )
+    return problems

@@ -4,8 +4,9 @@ The attempt limit (`policy.MAX_EXAM_ATTEMPTS` per approved application) holds un
 concurrency because attempts are counted while the application row is locked: two recordings
 for one application run one after the other.
 
-The application is passed in by the caller: it belongs to the `certification` app above this
-one, which this app names only through `ExamAttempt.application`, never by a run-time import
+The application (or, for a reinstatement sitting, the certification) is passed in by the
+caller: both belong to the `certification` app above this one, which this app names only
+through `ExamAttempt.application` and `ExamAttempt.certification`, never by a run-time import
 (the import below is for the type checker: docs/architecture.md, Layers).
 """
 
@@ -13,6 +14,7 @@ import datetime
 from typing import TYPE_CHECKING, cast
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +22,7 @@ from accounts.models import User
 from audit.services import audit_record
 from core.errors import DomainError, refuse_problems
 from counties.models import ProgramPolicy
-from counties.selectors import require_staff
+from counties.selectors import ADMIN_ROLES, require_staff
 from exams import rules as exam_rules
 from exams.authorization import exam_authorization_problems
 from exams.models import ExamAttempt, ExamResult, ExamSource
@@ -29,7 +31,7 @@ from fees.services import fee_due_record
 from notifications.services import notify
 
 if TYPE_CHECKING:
-    from certification.models import Application
+    from certification.models import Application, Certification
 
 
 def _duplicate_reference(vendor_reference: str) -> DomainError:
@@ -52,9 +54,11 @@ def _reference_recorded_in_county(source: str, vendor_reference: str, county_id:
             "SELECT pg_advisory_xact_lock(hashtext('exam_vendor_reference'), hashtext(%s))",
             [f"{source}:{vendor_reference}"],
         )
-    return ExamAttempt.objects.filter(
-        source=source, vendor_reference=vendor_reference, application__county_id=county_id
-    ).exists()
+    return (
+        ExamAttempt.objects.filter(source=source, vendor_reference=vendor_reference)
+        .filter(Q(application__county_id=county_id) | Q(certification__issuing_county_id=county_id))
+        .exists()
+    )
 
 
 def _lock_application(application: "Application") -> "Application":
@@ -68,6 +72,31 @@ def _lock_application(application: "Application") -> "Application":
         .select_related("county", "applicant")
         .get(pk=application.pk),
     )
+
+
+def _lock_certification(certification: "Certification") -> "Certification":
+    """Re-read `certification` under a row lock (inside a transaction), with its issuing
+    county and holder, through the attempt's foreign key (as `_lock_application`)."""
+    model = ExamAttempt._meta.get_field("certification").related_model
+    return cast(
+        "Certification",
+        model._default_manager.select_for_update(of=("self",))
+        .select_related("issuing_county", "holder")
+        .get(pk=certification.pk),
+    )
+
+
+def _refuse_bad_input(
+    *, result: str, source: str, scaled_score: int | None, taken_on: datetime.date, today
+) -> None:
+    if result not in ExamResult.values:
+        raise DomainError(_("Choose the result."), field="result")
+    if source not in ExamSource.values:
+        raise DomainError(_("Choose where the result comes from."), field="source")
+    if scaled_score is not None and scaled_score < 0:
+        raise DomainError(_("A scaled score cannot be negative."), field="scaled_score")
+    if taken_on > today:
+        raise DomainError(_("The exam date cannot be in the future."), field="taken_on")
 
 
 def exam_attempt_record(
@@ -91,14 +120,9 @@ def exam_attempt_record(
     result."""
     require_staff(actor, application.county)
     today = today or timezone.localdate()
-    if result not in ExamResult.values:
-        raise DomainError(_("Choose the result."), field="result")
-    if source not in ExamSource.values:
-        raise DomainError(_("Choose where the result comes from."), field="source")
-    if scaled_score is not None and scaled_score < 0:
-        raise DomainError(_("A scaled score cannot be negative."), field="scaled_score")
-    if taken_on > today:
-        raise DomainError(_("The exam date cannot be in the future."), field="taken_on")
+    _refuse_bad_input(
+        result=result, source=source, scaled_score=scaled_score, taken_on=taken_on, today=today
+    )
     vendor_reference = (vendor_reference or "").strip()
     with transaction.atomic():
         application = _lock_application(application)
@@ -181,6 +205,102 @@ def exam_attempt_record(
                 "scaled_score": scaled_score,
                 "attempts_left": attempts_left,
                 "window_ends_on": window_ends_on.isoformat(),
+            },
+        )
+    return attempt
+
+
+def exam_attempt_record_reinstatement(
+    *,
+    actor: User,
+    certification: "Certification",
+    taken_on: datetime.date,
+    result: str,
+    scaled_score: int | None = None,
+    vendor_reference: str = "",
+    today: datetime.date | None = None,
+) -> ExamAttempt:
+    """Record one exam sitting of the holder of an expired certification, toward its
+    reinstatement (docs/domain.md#late-renewal-and-reinstatement: a passed exam taken after
+    the expiry date stands in for the 80-hour refresher course). By an administrator of the
+    issuing county, who also decides the reinstatement; reviewers and state staff are refused
+    (403). Refused for a future date, a date on or before the expiry date or on or after the
+    vacate date, a certification that is not expired (`exams.authorization`, answered by
+    `certification.rules.reinstatement_exam_problems`), after a passed sitting or before the
+    wait between sittings (`exams.rules.reinstatement_sitting_problems`), or for a vendor
+    reference already recorded in the county. The sitting's exam fee falls due to the issuing
+    county, as an applicant's does (`fees`); the holder is told the result and what is next."""
+    today = today or timezone.localdate()
+    vendor_reference = (vendor_reference or "").strip()
+    with transaction.atomic():
+        certification = _lock_certification(certification)
+        county = certification.issuing_county
+        require_staff(actor, county, ADMIN_ROLES)
+        _refuse_bad_input(
+            result=result,
+            source=ExamSource.MANUAL,
+            scaled_score=scaled_score,
+            taken_on=taken_on,
+            today=today,
+        )
+        if vendor_reference and _reference_recorded_in_county(
+            ExamSource.MANUAL, vendor_reference, county.pk
+        ):
+            raise _duplicate_reference(vendor_reference)
+        attempts = list(ExamAttempt.objects.filter(certification=certification))
+        refuse_problems(exam_authorization_problems([(certification, taken_on)])[0])
+        refuse_problems(
+            exam_rules.reinstatement_sitting_problems(
+                attempts=attempts,
+                on=taken_on,
+                min_wait_days=ProgramPolicy.current().exam_min_wait_days,
+            )
+        )
+        try:
+            with transaction.atomic():
+                attempt = ExamAttempt.objects.create(
+                    certification=certification,
+                    taken_on=taken_on,
+                    result=result,
+                    scaled_score=scaled_score,
+                    source=ExamSource.MANUAL,
+                    vendor_reference=vendor_reference,
+                    recorded_by=actor,
+                )
+        except IntegrityError:
+            raise _duplicate_reference(vendor_reference) from None
+        fee_due_record(
+            actor=actor,
+            county=county,
+            person=certification.holder,
+            kind=FeeKind.EXAM,
+            exam_attempt=attempt,
+        )
+        audit_record(
+            actor=actor,
+            verb="exam_attempt_record_reinstatement",
+            obj=attempt,
+            county=county,
+            subject=certification.holder,
+            to_state=result,
+            data={
+                "certification_id": certification.pk,
+                "attempt_number": len(attempts) + 1,
+                "vendor_reference": vendor_reference,
+            },
+        )
+        notify(
+            user=certification.holder,
+            kind="reinstatement_exam_recorded",
+            context={
+                "certification_id": certification.pk,
+                "exam_attempt_id": attempt.pk,
+                "number": certification.number,
+                "county_name": county.name,
+                "taken_on": taken_on.isoformat(),
+                "result": result,
+                "scaled_score": scaled_score,
+                "expired_on": certification.expires_on.isoformat(),
             },
         )
     return attempt

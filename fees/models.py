@@ -67,7 +67,8 @@ class FeeSchedule(models.Model):
 class FeeDue(models.Model):
     """One fee a person owes a county program, with the amount due when it fell due.
 
-    Application and exam fees belong to an application (an exam fee also to its sitting);
+    Application fees belong to an application; an exam fee to its sitting (and to the
+    application of an applicant's sitting; a reinstatement sitting has none);
     renewal, late and reinstatement fees to a renewal row. Never deleted; a later payment or
     waiver (the fees issue) refers to this row.
     """
@@ -112,12 +113,7 @@ class FeeDue(models.Model):
                         exam_attempt__isnull=True,
                         renewal__isnull=True,
                     )
-                    | Q(
-                        kind=FeeKind.EXAM,
-                        application__isnull=False,
-                        exam_attempt__isnull=False,
-                        renewal__isnull=True,
-                    )
+                    | Q(kind=FeeKind.EXAM, exam_attempt__isnull=False, renewal__isnull=True)
                     | Q(
                         kind__in=RENEWAL_FEE_KINDS,
                         application__isnull=True,

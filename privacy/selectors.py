@@ -104,6 +104,7 @@ TRAINING_FIELDS = (
 EXAM_FIELDS = (
     "id",
     "application_id",
+    "certification_id",
     "taken_on",
     "result",
     "scaled_score",
@@ -404,7 +405,9 @@ def personal_data(user: User) -> tuple[dict[str, Any], list[tuple[Any, str]]]:
         ],
         "exam_attempts": [
             _values(a, EXAM_FIELDS)
-            for a in exam_attempts_for(user).filter(application__applicant=user).order_by("pk")
+            for a in exam_attempts_for(user)
+            .filter(Q(application__applicant=user) | Q(certification__holder=user))
+            .order_by("pk")
         ],
         "certifications": certifications,
         "certificate_files": [

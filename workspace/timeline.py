@@ -35,6 +35,7 @@ VERB_LABELS = {
     "training_record_verify": _("Training record verified"),
     "training_record_reject": _("Training record rejected"),
     "exam_attempt_record": _("Exam attempt recorded"),
+    "exam_attempt_record_reinstatement": _("Exam for a reinstatement recorded"),
     "certification_issue": _("Certification issued"),
     "certification_suspend": _("Certification suspended"),
     "certification_lift_suspension": _("Suspension lifted"),

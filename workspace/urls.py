@@ -111,6 +111,11 @@ urlpatterns = [
         certifications.certification_reinstate,
         name="certification_reinstate",
     ),
+    path(
+        "<slug:code>/certifications/<int:pk>/reinstatement-exam/",
+        certifications.certification_exam_record,
+        name="certification_exam_record",
+    ),
     # Exam results from the testing vendor.
     path("<slug:code>/exams/import/", exams.exam_import_upload, name="exam_import"),
     path(

@@ -13,6 +13,7 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -596,9 +597,13 @@ def certification_reinstate(
                 "provider"
             )
         )
+        # The holder's sittings since the expiry date: for this reinstatement (recorded by
+        # the issuing county, `exams.services.exam_attempt_record_reinstatement`) or for an
+        # application.
         attempts = list(
             ExamAttempt.objects.filter(
-                application__applicant_id=certification.holder_id,
+                Q(certification=certification)
+                | Q(application__applicant_id=certification.holder_id),
                 taken_on__gt=certification.expires_on,
             )
         )

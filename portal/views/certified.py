@@ -22,7 +22,11 @@ from certification.models import (
     Renewal,
     RenewalKind,
 )
-from certification.selectors import ethics_version_current, training_records_for
+from certification.selectors import (
+    ethics_version_current,
+    reinstatement_exam_attempts_for,
+    training_records_for,
+)
 from continuing_ed import rules as ce_rules
 from continuing_ed import services as ce_services
 from continuing_ed.rules import ce_totals, cycle_bounds, pending_hours
@@ -35,7 +39,6 @@ from counties.models import ProgramPolicy
 from credentials.services import credential_issue
 from credentials.wallet import wallet_offer_create
 from employers.selectors import watching_employers_of
-from exams.selectors import exam_attempts_for
 from fees.rules import dollars
 from fees.selectors import fee_lines_to_come
 from portal.forms import AttestedRenewalForm, CeCreditForm, RenewalForm, SpecializationForm
@@ -243,11 +246,7 @@ def _renewal_problems(
             .filter(person=request.user)
             .select_related("provider")
         ),
-        exam_attempts=list(
-            exam_attempts_for(request.user).filter(
-                application__applicant=request.user, taken_on__gt=certification.expires_on
-            )
-        ),
+        exam_attempts=list(reinstatement_exam_attempts_for(request.user, certification)),
         limit_months=limit_months,
     )
 

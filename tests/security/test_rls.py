@@ -193,6 +193,12 @@ def world(cast) -> World:
     alameda_credit = CeCreditFactory(
         certification=CertificationFactory(holder=peer, issuing_county=alameda)
     )
+    # Exam sittings toward the reinstatement of a certification (no application): the peer's
+    # in Alameda, the other applicant's in Fresno.
+    alameda_reinstatement = ExamAttemptFactory(
+        application=None, certification=alameda_credit.certification
+    )
+    fresno_reinstatement = ExamAttemptFactory(application=None, certification=fresno_certification)
     # Two people with only a draft, one in each county: nobody but them sees anything of theirs.
     drafter = UserFactory(email="drafter@security.test")
     draft_a = ApplicationFactory(applicant=drafter, county=alameda, status="draft")
@@ -222,7 +228,7 @@ def world(cast) -> World:
             # A person's documents go with the person: the applicant's draft's too.
             "documents": _ids(*applicant["documents"], draft_document, *peer_rows["documents"]),
             "training_records": _ids(applicant["record"], peer_rows["record"]),
-            "exam_attempts": _ids(attempt),
+            "exam_attempts": _ids(attempt, alameda_reinstatement),
             "ce_credits": _ids(alameda_credit),
             # The county's audit trail covers its drafts' events too (`audit_events_for`).
             "audit_events": _ids(events["alameda"], events["alameda_system"], events["drafter"]),
@@ -233,7 +239,7 @@ def world(cast) -> World:
             "applications": _ids(other, other_attempt.application),
             "documents": _ids(*other_rows["documents"]),
             "training_records": _ids(other_rows["record"]),
-            "exam_attempts": _ids(other_attempt),
+            "exam_attempts": _ids(other_attempt, fresno_reinstatement),
             "ce_credits": _ids(fresno_credit),
             "audit_events": _ids(events["fresno"], events["fresno_attempt"]),
             "fees_due": _ids(fresno_fee),
@@ -477,6 +483,30 @@ def test_moving_a_row_into_another_county_is_refused(cast, world):
             [cast.other_county.pk, alameda_application],
         )
     assert Application.objects.get(pk=alameda_application).county_id == cast.county.pk
+
+
+INSERT_REINSTATEMENT_EXAM = """
+INSERT INTO exams_examattempt (certification_id, taken_on, result, source, vendor_reference,
+    created_at)
+VALUES (%s, current_date, 'passed', 'manual', '', now())
+RETURNING id
+"""
+
+
+def test_only_an_admin_of_the_issuing_county_inserts_a_reinstatement_exam(cast, world):
+    """Mirrors `exams.services.exam_attempt_record_reinstatement`: the issuing county's
+    administrators record a reinstatement sitting; its reviewers, another county's staff,
+    state staff and the holder cannot (migration exams.0006)."""
+    before = every_id()["exam_attempts"]
+    alameda = CertificationFactory(issuing_county=cast.county, status="expired")
+    for who in ("reviewer", "other_admin", "state", "applicant"):
+        with acting_as(cast.everyone[who]) as cursor:
+            with pytest.raises(ProgrammingError, match="row-level security"):
+                cursor.execute(INSERT_REINSTATEMENT_EXAM, [alameda.pk])
+    with acting_as(cast.admin) as cursor:
+        cursor.execute(INSERT_REINSTATEMENT_EXAM, [alameda.pk])
+        assert cursor.fetchone()[0] > 0
+    assert every_id()["exam_attempts"] == before
 
 
 INSERT_DOCUMENT = """

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from certification.models import Certification, Renewal
+from exams.models import ExamAttempt
 from tests.factories import CeCreditFactory, EthicsVersionFactory, TrainingRecordFactory
 
 
@@ -158,3 +159,99 @@ def test_an_expired_certification_can_be_suspended_and_its_suspension_lifted(cas
     assert response.status_code == 302
     certification.refresh_from_db()
     assert (certification.status, certification.suspended_on) == ("expired", None)
+
+
+def _in_reinstatement_period(certification: Certification) -> None:
+    """Past the 12-month late renewal period, with the CE a reinstatement needs: only the
+    refresher course or an exam is missing."""
+    today = timezone.localdate()
+    Certification.objects.filter(pk=certification.pk).update(
+        issued_on=today - datetime.timedelta(days=1130),
+        cycle_started_on=today - datetime.timedelta(days=1130),
+        expires_on=today - datetime.timedelta(days=400),
+    )
+    CeCreditFactory(certification=certification, hours=14, category="general", status="verified")
+    CeCreditFactory(
+        certification=certification, hours=6, category="law_and_ethics", status="verified"
+    )
+
+
+def test_an_admin_records_a_reinstatement_exam_from_the_certification_page(cast, world, client):
+    EthicsVersionFactory()
+    _in_reinstatement_period(world.expired)
+    client.force_login(cast.admin)
+    page = client.get(_url("certification", world.expired.pk))
+    assert "No exam sitting since the expiry date." in page.content.decode()
+    assert _url("certification_exam_record", world.expired.pk) in page.content.decode()
+    assert any("refresher course" in p for p in page.context["reinstatement_problems"])
+
+    taken_on = timezone.localdate() - datetime.timedelta(days=5)
+    response = client.post(
+        _url("certification_exam_record", world.expired.pk),
+        {"taken_on": taken_on.isoformat(), "result": "passed", "scaled_score": "530"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _url("certification", world.expired.pk)
+    attempt = ExamAttempt.objects.get(certification=world.expired)
+    assert (attempt.taken_on, attempt.result, attempt.scaled_score) == (taken_on, "passed", 530)
+
+    page = client.get(_url("certification", world.expired.pk))
+    html = page.content.decode()
+    assert "This reinstatement" in html
+    assert "Exam for a reinstatement recorded" in html  # the timeline
+    # A passed sitting: the form is no longer offered, and the reinstatement can go ahead.
+    assert _url("certification_exam_record", world.expired.pk) not in html
+    assert page.context["reinstatement_problems"] == []
+    response = client.post(
+        _url("certification_reinstate", world.expired.pk), {"ethics_affirmed": "on"}
+    )
+    assert response.status_code == 302
+    assert _status(world.expired) == "active"
+
+
+def test_a_refused_reinstatement_exam_says_why_next_to_the_date(cast, world, client):
+    client.force_login(cast.admin)
+    response = client.post(
+        _url("certification_exam_record", world.expired.pk),
+        {"taken_on": world.expired.expires_on.isoformat(), "result": "passed"},
+    )
+    assert response.status_code == 200
+    assert "after the expiry date" in str(response.context["form"].errors)
+    assert not ExamAttempt.objects.filter(certification=world.expired).exists()
+
+
+def test_reviewers_see_the_reinstatement_exams_but_cannot_record_one(cast, world, client):
+    client.force_login(cast.reviewer)
+    page = client.get(_url("certification", world.expired.pk)).content.decode()
+    assert "Exam for a reinstatement" in page
+    assert _url("certification_exam_record", world.expired.pk) not in page
+    assert "Only the county's administrators record an exam for a reinstatement." in page
+    events = AuditEvent.objects.count()
+    response = client.post(
+        _url("certification_exam_record", world.expired.pk),
+        {"taken_on": timezone.localdate().isoformat(), "result": "passed"},
+    )
+    assert response.status_code == 403
+    assert not ExamAttempt.objects.filter(certification=world.expired).exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_another_countys_certification_gets_no_reinstatement_exam(cast, world, client):
+    Certification.objects.filter(pk=world.fresno_certification.pk).update(
+        status="expired", expires_on=timezone.localdate() - datetime.timedelta(days=400)
+    )
+    client.force_login(cast.admin)
+    events = AuditEvent.objects.count()
+    response = client.post(
+        _url("certification_exam_record", world.fresno_certification.pk),
+        {"taken_on": timezone.localdate().isoformat(), "result": "passed"},
+    )
+    assert response.status_code == 404
+    assert not ExamAttempt.objects.filter(certification__isnull=False).exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_an_active_certification_has_no_reinstatement_exam_section(cast, world, client):
+    client.force_login(cast.admin)
+    page = client.get(_url("certification", world.active.pk)).content.decode()
+    assert "Exam for a reinstatement" not in page

@@ -202,6 +202,11 @@ SPECS: dict[str, Spec] = {
     "certification_reinstate": Spec(
         ACTION, lambda w, u: [w.expired.pk], lambda w: {"ethics_affirmed": "on"}
     ),
+    "certification_exam_record": Spec(
+        ADMIN,
+        lambda w, u: [w.expired.pk],
+        lambda w: {"taken_on": timezone.localdate().isoformat(), "result": "passed"},
+    ),
     "exam_import": Spec(
         ACTION, post=lambda w: {"file": SimpleUploadedFile("r.csv", _csv(w).encode())}
     ),

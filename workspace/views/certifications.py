@@ -14,14 +14,16 @@ from certification.models import Certification, CertificationStatus, Renewal
 from certification.selectors import (
     certification_get,
     ethics_version_current,
+    reinstatement_exam_attempts_for,
     training_records_for,
 )
 from continuing_ed.selectors import ce_credits_for
 from core.errors import DomainError
 from counties.models import ProgramPolicy
-from exams.selectors import exam_attempts_for
+from exams import services as exam_services
+from exams.models import ExamResult
 from workspace.access import CountyWorkspace, workspace_view
-from workspace.forms import OptionalReasonForm, ReasonForm, ReinstateForm
+from workspace.forms import ExamAttemptForm, OptionalReasonForm, ReasonForm, ReinstateForm
 from workspace.timeline import timeline_entries
 from workspace.views.common import run_action
 
@@ -61,6 +63,8 @@ def certification_detail(request: HttpRequest, workspace: CountyWorkspace, pk: i
     ce_credits = list(
         ce_credits_for(user).filter(certification=certification).select_related("document")
     )
+    expired = certification.status == C.EXPIRED
+    exam_attempts = list(reinstatement_exam_attempts_for(user, certification)) if expired else []
     context = {
         "workspace": workspace,
         "nav": "roster",
@@ -79,15 +83,30 @@ def certification_detail(request: HttpRequest, workspace: CountyWorkspace, pk: i
         or (certification.status == C.EXPIRED and certification.suspended_on is not None),
         "can_reinstate": certification.status == C.EXPIRED,
         "reinstatement_problems": (
-            _reinstatement_problems(user, certification, ce_credits, today=today)
-            if certification.status == C.EXPIRED
+            _reinstatement_problems(
+                certification, ce_credits, exam_attempts, user=user, today=today
+            )
+            if expired
             else []
+        ),
+        # The sittings since the expiry date (for this reinstatement or an application), and
+        # the form to record one while the certification may still be reinstated and no
+        # sitting since has passed (docs/domain.md#late-renewal-and-reinstatement).
+        "reinstatement_exams": exam_attempts,
+        "reinstatement_exam_form": (
+            ExamAttemptForm(auto_id="exam_%s")
+            if expired
+            and today < rules.vacate_date(certification.expires_on)
+            and not any(a.result == ExamResult.PASSED for a in exam_attempts)
+            else None
         ),
     }
     return render(request, "workspace/certification_detail.html", context)
 
 
-def _reinstatement_problems(user, certification: Certification, ce_credits, *, today) -> list[str]:
+def _reinstatement_problems(
+    certification: Certification, ce_credits, exam_attempts, *, user, today
+) -> list[str]:
     """The reasons the service would give for refusing a reinstatement today
     (docs/domain.md#late-renewal-and-reinstatement): the same rule, with the holder's training
     and exam sittings since the expiry date as this staff member may read them."""
@@ -100,12 +119,7 @@ def _reinstatement_problems(user, certification: Certification, ce_credits, *, t
             .filter(person_id=certification.holder_id)
             .select_related("provider")
         ),
-        exam_attempts=list(
-            exam_attempts_for(user).filter(
-                application__applicant_id=certification.holder_id,
-                taken_on__gt=certification.expires_on,
-            )
-        ),
+        exam_attempts=exam_attempts,
         limit_months=ProgramPolicy.current().late_renewal_limit_months,
     )
 
@@ -240,4 +254,36 @@ def certification_reinstate(
         ),
         submit=_("Reinstate"),
         success=_("Certification reinstated. The peer has been told."),
+    )
+
+
+@workspace_view(admin_only=True)
+def certification_exam_record(
+    request: HttpRequest, workspace: CountyWorkspace, pk: int
+) -> HttpResponse:
+    """Record an exam sitting of the holder toward the reinstatement of their expired
+    certification (`exams.services.exam_attempt_record_reinstatement`): for the county's
+    administrators, who decide the reinstatement."""
+    certification = county_certification(request, workspace, pk)
+    return _discipline(
+        request,
+        workspace,
+        pk,
+        form_class=ExamAttemptForm,
+        perform=lambda c, data: exam_services.exam_attempt_record_reinstatement(
+            actor=request.user,
+            certification=c,
+            taken_on=data["taken_on"],
+            result=data["result"],
+            scaled_score=data["scaled_score"],
+        ),
+        title=_("Record an exam for the reinstatement"),
+        intro=_(
+            "A passed exam taken after the expiry date (%(date)s) stands in for the refresher "
+            "course. Record one sitting reported by the testing vendor: its exam fee falls due "
+            "and the peer is told the result."
+        )
+        % {"date": certification.expires_on.isoformat()},
+        submit=_("Record the exam"),
+        success=_("Exam recorded. The peer has been told the result."),
     )
