@@ -500,9 +500,11 @@ def test_only_an_admin_of_the_issuing_county_inserts_a_reinstatement_exam(cast, 
     before = every_id()["exam_attempts"]
     alameda = CertificationFactory(issuing_county=cast.county, status="expired")
     for who in ("reviewer", "other_admin", "state", "applicant"):
-        with acting_as(cast.everyone[who]) as cursor:
-            with pytest.raises(ProgrammingError, match="row-level security"):
-                cursor.execute(INSERT_REINSTATEMENT_EXAM, [alameda.pk])
+        with (
+            acting_as(cast.everyone[who]) as cursor,
+            pytest.raises(ProgrammingError, match="row-level security"),
+        ):
+            cursor.execute(INSERT_REINSTATEMENT_EXAM, [alameda.pk])
     with acting_as(cast.admin) as cursor:
         cursor.execute(INSERT_REINSTATEMENT_EXAM, [alameda.pk])
         assert cursor.fetchone()[0] > 0
