@@ -74,3 +74,48 @@ class MediCalEnrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id} {self.month:%Y-%m}: {self.certified_eligibles}"
+
+
+class Chart(models.TextChoices):
+    """The series of the analytics pages and API (`analytics.selectors.figures_compute`)."""
+
+    ACTIVE = "active", _("Certified peers per 100,000 Medi-Cal members")
+    ACTIVE_OVER_TIME = "active_over_time", _("Certifications active over time")
+    FUNNEL = "funnel", _("From application to certification")
+    EXAM_BY_PROVIDER = "exam_by_provider", _("Exam pass rate by training provider")
+    EXAM_BY_LANGUAGE = "exam_by_language", _("Exam pass rate by language")
+    EXPIRATIONS = "expirations", _("Expirations ahead by month")
+    RENEWALS = "renewals", _("Renewal rate")
+    CE_AUDITS = "ce_audits", _("CE audit results")
+
+
+class FigureSnapshot(models.Model):
+    """One chart's series for one county (`county` empty: the whole state), computed set-based
+    by the system (`analytics.services.figures_refresh`, hourly) so a page reads a few rows
+    whatever the number of certifications, and county staff can see the state's figures
+    beside theirs without reading another county's rows. Counts only: no person in it."""
+
+    chart = models.CharField(max_length=30, choices=Chart.choices)
+    county = models.ForeignKey(
+        "counties.County", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    computed_at = models.DateTimeField()
+    computed_for = models.DateField(help_text=_("The day the figures describe."))
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["chart", "county_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chart", "county"],
+                name="figure_snapshot_once_per_chart_and_county",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(chart__in=[c.value for c in Chart]),
+                name="figure_snapshot_chart_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chart} {self.county_id or 'state'} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import is_operator
 from analytics import enrollment_files
 from analytics.enrollment_files import ParsedRow, RowProblem
-from analytics.models import MediCalEnrollment, MediCalEnrollmentLoad
+from analytics.models import Chart, FigureSnapshot, MediCalEnrollment, MediCalEnrollmentLoad
+from analytics.selectors import figures_compute
 from audit.services import audit_record
 from core.errors import DomainError
 from counties.models import County
@@ -196,3 +198,28 @@ def enrollment_load(
         actor=actor, data=data, file_name=file_name, source=source, demo=demo
     )
     return enrollment_load_plan(actor=actor, plan=plan), plan
+
+
+def figures_refresh(*, today: datetime.date | None = None) -> int:
+    """Compute every chart's series for every county and the state and store them (the
+    system's work: the hourly task, `manage.py refresh_analytics`, the demo). A county with no
+    rows any more keeps no stale series: its snapshot is emptied. Returns the rows written."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    written = 0
+    with transaction.atomic():
+        for chart in Chart.values:
+            series = figures_compute(chart, today)
+            stored: set[int | None] = set(
+                FigureSnapshot.objects.filter(chart=chart).values_list("county_id", flat=True)
+            )
+            for stale in stored - set(series):
+                series[stale] = []
+            for county_id, rows in series.items():
+                FigureSnapshot.objects.update_or_create(
+                    chart=chart,
+                    county=County(pk=county_id) if county_id is not None else None,
+                    defaults={"rows": rows, "computed_at": now, "computed_for": today},
+                )
+                written += 1
+    return written

@@ -90,4 +90,9 @@ app.conf.beat_schedule = {
         "task": "jobs.tasks.outbox_prune",
         "schedule": crontab(hour=3, minute=10),
     },
+    # The statewide analytics' figures, pre-aggregated for the pages and the API (set-based).
+    "analytics-figures-refresh": {
+        "task": "analytics.tasks.figures_refresh_hourly",
+        "schedule": crontab(minute=5),
+    },
 }

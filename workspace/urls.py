@@ -4,6 +4,7 @@ invitation link is scoped by county code: /county/<code>/..."""
 from django.urls import path
 
 from workspace.views import (
+    analytics,
     applications,
     audit,
     cases,
@@ -30,7 +31,16 @@ urlpatterns = [
     # The emailed link trades its token for the session, then the key-less page (SECURITY.md).
     path("invitations/accept/", invitations.invitation_accept, name="invitation_accept"),
     path("invitations/<str:token>/", invitations.invitation_link, name="invitation_link"),
+    # Statewide analytics: the state's page (state staff) and each county's.
+    path("analytics/", analytics.state_analytics, name="state_analytics"),
+    path("analytics/<slug:chart>.csv", analytics.state_analytics_csv, name="state_analytics_csv"),
     path("<slug:code>/", dashboard.dashboard, name="dashboard"),
+    path("<slug:code>/analytics/", analytics.county_analytics, name="county_analytics"),
+    path(
+        "<slug:code>/analytics/<slug:chart>.csv",
+        analytics.county_analytics_csv,
+        name="county_analytics_csv",
+    ),
     # Applications: review and decisions.
     path(
         "<slug:code>/applications/<int:pk>/",

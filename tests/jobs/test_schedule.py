@@ -21,6 +21,7 @@ def test_the_beat_schedule_names_registered_tasks():
         "webhook-retries": "employers.tasks.webhook_retries_queue",
         "employer-daily": "employers.tasks.employer_daily",
         "provider-daily": "providers.tasks.provider_daily",
+        "analytics-figures-refresh": "analytics.tasks.figures_refresh_hourly",
     }
     assert all(entry["task"] in app.tasks for entry in schedule.values())
     assert schedule["expiry-scan-daily"]["schedule"] == crontab(hour=1, minute=30)
@@ -29,5 +30,6 @@ def test_the_beat_schedule_names_registered_tasks():
     assert schedule["webhook-retries"]["schedule"] == 60.0
     assert schedule["employer-daily"]["schedule"] == crontab(hour=6, minute=0)
     assert schedule["provider-daily"]["schedule"] == crontab(hour=6, minute=20)
+    assert schedule["analytics-figures-refresh"]["schedule"] == crontab(minute=5)
     assert schedule["removed-files-purge"]["schedule"] == crontab(hour=2, minute=40)
     assert schedule["personal-data-exports-purge"]["schedule"] == crontab(hour=2, minute=50)

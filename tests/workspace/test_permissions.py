@@ -151,6 +151,12 @@ SPECS: dict[str, Spec] = {
     "pick": Spec(SPECIAL),
     "invitation_accept": Spec(SPECIAL),
     "invitation_link": Spec(SPECIAL),
+    # The state's analytics: tests/analytics/test_access.py (state staff; county staff are
+    # sent to their county's page; anyone else 403 or the sign-in page).
+    "state_analytics": Spec(SPECIAL),
+    "state_analytics_csv": Spec(SPECIAL),
+    "county_analytics": Spec(PAGE),
+    "county_analytics_csv": Spec(PAGE, lambda w, u: ["active"]),
     "dashboard": Spec(PAGE),
     "application": Spec(PAGE, lambda w, u: [w.submitted.pk]),
     "application_start_review": Spec(
