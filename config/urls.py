@@ -36,6 +36,7 @@ urlpatterns = [
     path("me/", include("portal.urls")),
     path("county/", include("workspace.urls")),
     path("employer/", include("employers_portal.urls")),
+    path("provider/", include("providers_portal.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
