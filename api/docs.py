@@ -68,6 +68,26 @@ SPECIALIZATION_CODE_HELP = _(
 )
 
 
+class PublicActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=[c for c in DecisionOutcome.choices if c[0] != DecisionOutcome.DISMISSED],
+        help_text=_(
+            "What the program decided: warning, corrective_action, suspension, revocation."
+        ),
+    )
+    effective_on = serializers.DateField()
+    ended_on = serializers.DateField(
+        allow_null=True, help_text=_("The day a suspension ended (null while it lasts).")
+    )
+    summary = serializers.CharField(
+        allow_blank=True,
+        help_text=_(
+            "A short public summary written by the program, when it chose to publish one "
+            "(empty otherwise: the action and its date only). Never the complaint or who made it."
+        ),
+    )
+
+
 class RosterCertificationSerializer(serializers.Serializer):
     certification_number = serializers.CharField()
     status = serializers.ChoiceField(choices=CertificationStatus.choices)
@@ -92,24 +112,11 @@ class RosterCertificationSerializer(serializers.Serializer):
             "(2025-03-04T05:06:07.123456Z); pass it back as `updated_since`."
         )
     )
-
-
-class PublicActionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(
-        choices=[c for c in DecisionOutcome.choices if c[0] != DecisionOutcome.DISMISSED],
+    public_actions = PublicActionSerializer(
+        many=True,
         help_text=_(
-            "What the program decided: warning, corrective_action, suspension, revocation."
-        ),
-    )
-    effective_on = serializers.DateField()
-    ended_on = serializers.DateField(
-        allow_null=True, help_text=_("The day a suspension ended (null while it lasts).")
-    )
-    summary = serializers.CharField(
-        allow_blank=True,
-        help_text=_(
-            "A short public summary written by the program, when it chose to publish one "
-            "(empty otherwise: the action and its date only). Never the complaint or who made it."
+            "Public actions of disciplinary cases, newest first (the same objects as the "
+            "verification's `public_actions`: action, effective_on, ended_on, summary)."
         ),
     )
 

@@ -16,6 +16,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Func, JSONField, OuterRef, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
+from cases.models import PublicNotice
 from cases.selectors import public_notices_of
 from certification.models import Certification, CertificationSpecialization
 from certification.selectors import certification_by_number_public, expiring_soon_flag
@@ -65,6 +66,24 @@ def _specialization_codes() -> ArraySubquery:
     return ArraySubquery(codes)
 
 
+def _public_actions() -> ArraySubquery:
+    """The certification's public notices (`cases.selectors.public_notices_of`, the same
+    order and the same withdrawn ones left out) as JSON objects."""
+    notices = (
+        PublicNotice.objects.filter(certification=OuterRef("pk"), withdrawn_at__isnull=True)
+        .order_by("-effective_on", "-pk")
+        .values(
+            json=_JsonObject(
+                action=F("action"),
+                effective_on=F("effective_on"),
+                ended_on=F("ended_on"),
+                summary=F("summary"),
+            )
+        )
+    )
+    return ArraySubquery(notices)
+
+
 def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
     """`certifications` as dicts `{"id", "row"}`, `row` being one roster result
     (docs/architecture.md#contracts) as JSON text; still unordered and unsliced, for the
@@ -81,6 +100,7 @@ def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime
         expiring_soon=expiring_soon_flag(on=today),
         specializations=_specialization_codes(),
         updated_at=_UtcIsoText("updated_at"),
+        public_actions=_public_actions(),
     )
     return (
         certifications.prefetch_related(None)

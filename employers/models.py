@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import DecisionOutcome
+
 
 class NoticeMode(models.TextChoices):
     IMMEDIATE = "immediate", _("At once, one email per change")
@@ -208,6 +210,11 @@ class RegistryChange(models.Model):
 
     @property
     def label(self) -> str:
+        """What happened, as shown to employers; a public action names the action decided
+        (`cases.models.DecisionOutcome`)."""
+        action = self.data.get("action") if self.kind == ChangeKind.PUBLIC_ACTION else None
+        if action in DecisionOutcome.values:
+            return f"{ChangeKind(self.kind).label}: {DecisionOutcome(action).label}"
         return str(ChangeKind(self.kind).label)
 
 

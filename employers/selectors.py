@@ -9,7 +9,7 @@ docs/architecture.md#tenancy). Row-level security repeats these rules
 - Nobody else reads anything here: not other employers, not county or state staff.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -17,6 +17,8 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import can_read
+from cases.models import PublicNotice
+from cases.selectors import public_notices_of
 from counties.selectors import staff_county_ids
 from employers.models import (
     PUBLIC_ACTION_KINDS,
@@ -137,11 +139,14 @@ class WatchRow:
     watch: Watch
     specialization_codes: list[str]
     actions: list[RegistryChange]
+    # The public notices of case decisions (`cases.selectors.public_notices_of`), for the
+    # summaries the programs published.
+    notices: list[PublicNotice] = field(default_factory=list)
 
 
 def watchlist_rows(employer: Employer) -> list[WatchRow]:
-    """`watchlist(employer)` with each certification's public actions: three queries
-    whatever the length of the list."""
+    """`watchlist(employer)` with each certification's public actions and public notices:
+    four queries whatever the length of the list."""
     watches = list(watchlist(employer))
     actions: dict[int, list[RegistryChange]] = {}
     for change in RegistryChange.objects.filter(
@@ -149,11 +154,13 @@ def watchlist_rows(employer: Employer) -> list[WatchRow]:
         kind__in=PUBLIC_ACTION_KINDS,
     ).order_by("occurred_at", "id"):
         actions.setdefault(change.certification_id, []).append(change)
+    notices = public_notices_of(w.certification_id for w in watches)
     return [
         WatchRow(
             watch=w,
             specialization_codes=sorted(s.code for s in w.certification.specializations.all()),
             actions=actions.get(w.certification_id, []),
+            notices=notices.get(w.certification_id, []),
         )
         for w in watches
     ]

@@ -128,6 +128,8 @@ def _email_change(change: RegistryChange, certification: Certification) -> dict[
         "expires_on": certification.expires_on.isoformat(),
         "days_before": str(change.data.get("days_before", "")),
         "county": certification.issuing_county.name,
+        "action": str(change.data.get("action", "")),
+        "summary": str(change.data.get("summary", "")),
     }
 
 

@@ -91,7 +91,14 @@ def _csv_lines(rows) -> Iterator[str]:
                 certification.issuing_county.name,
                 " ".join(row.specialization_codes),
                 spreadsheet_text(
-                    "; ".join(f"{a.occurred_on.isoformat()} {a.label}" for a in row.actions)
+                    "; ".join(
+                        [f"{a.occurred_on.isoformat()} {a.label}" for a in row.actions]
+                        + [
+                            f"{n.effective_on.isoformat()} {n.get_action_display()}: {n.summary}"
+                            for n in row.notices
+                            if n.summary
+                        ]
+                    )
                 ),
             )
         )

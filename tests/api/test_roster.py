@@ -63,6 +63,7 @@ def test_a_row_carries_exactly_the_contract_fields(state, ana, settings):
                 "expiring_soon": False,
                 "specializations": ["crisis", "unhoused"],
                 "updated_at": "2025-03-04T05:06:07.123456Z",
+                "public_actions": [],
             }
         ],
     }
@@ -368,3 +369,40 @@ def test_an_updated_since_outside_the_calendar_in_utc_answers_400(state, spread,
 
     assert response.status_code == 400
     assert response.json() == {"updated_since": ["Enter a valid date/time."]}
+
+
+def test_a_public_action_is_in_the_roster_row_at_once(state, ana, cast):
+    from cases import services as case_services
+
+    case = case_services.case_open(
+        actor=cast.admin,
+        county=cast.county,
+        source="phone_letter",
+        category="integrity",
+        summary="Complainant Lee Wu says the peer lied about hours.",
+        received_on=timezone.localdate(),
+        certification=ana,
+    )
+    for to in ("investigation", "findings"):
+        case_services.case_advance(actor=cast.admin, case=case, to=to)
+    case_services.case_decide(
+        actor=cast.admin,
+        case=case,
+        outcome="warning",
+        findings="Overstated hours once.",
+        expected_decisions=0,
+        disclosure="summary",
+        public_summary="Letter of warning: inaccurate records.",
+    )
+
+    [row] = state.get(URL).json()["results"]
+
+    assert row["public_actions"] == [
+        {
+            "action": "warning",
+            "effective_on": timezone.localdate().isoformat(),
+            "ended_on": None,
+            "summary": "Letter of warning: inaccurate records.",
+        }
+    ]
+    assert "Lee Wu" not in str(row) and "Overstated" not in str(row)

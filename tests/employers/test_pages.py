@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from counties.services import county_contact_update
 from employers.models import Watch
@@ -152,3 +153,52 @@ def test_notices_to_employers_are_in_each_recipients_language(
     assert contact in message.body and contact in message.alternatives[0][0]
     assert "peers@alameda.example" in message.body
     assert 'href="mailto:peers@alameda.example"' in message.alternatives[0][0]
+
+
+def test_the_watchlist_shows_a_public_action_with_its_summary(client, employers, cast):
+    """Issue 16 item 1 / issue 14 item 6: a published letter of warning reaches the
+    watchlist, its CSV and the notice email, without the complaint."""
+    from cases import services as case_services
+    from employers.tasks import registry_events_receive
+    from jobs.models import OutboxMessage
+
+    case = case_services.case_open(
+        actor=cast.admin,
+        county=cast.county,
+        source="phone_letter",
+        category="respect",
+        summary="Complainant Zoe Hart says the peer was rude.",
+        received_on=timezone.localdate(),
+        certification=employers.reyes,
+    )
+    for to in ("investigation", "findings"):
+        case_services.case_advance(actor=cast.admin, case=case, to=to)
+    case_services.case_decide(
+        actor=cast.admin,
+        case=case,
+        outcome="warning",
+        findings="Raised her voice at a participant.",
+        expected_decisions=0,
+        disclosure="summary",
+        public_summary="Warned about respectful communication.",
+    )
+    for message in OutboxMessage.objects.filter(
+        task_name="employers.tasks.registry_events_receive"
+    ):
+        registry_events_receive.run(**message.kwargs)
+    client.force_login(employers.clerk)
+    page = client.get(reverse("employers_portal:watchlist", args=[employers.bayview.pk]))
+    html = page.content.decode()
+    assert "Public action: Letter of warning" in html
+    assert "Warned about respectful communication." in html
+    assert "Zoe Hart" not in html and "Raised her voice" not in html
+    response = client.get(reverse("employers_portal:watchlist_csv", args=[employers.bayview.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert "Warned about respectful communication." in rows[1][-1]
+    [email] = [
+        m.kwargs
+        for m in OutboxMessage.objects.filter(task_name__startswith="notifications.tasks.email")
+        if m.kwargs["kind"] == "employer_notice" and m.kwargs["user_id"] == employers.boss.pk
+    ]
+    body = email_render(user=employers.boss, kind="employer_notice", context=email["context"]).body
+    assert "public action: letter of warning — Warned about respectful communication." in body
