@@ -242,3 +242,35 @@ def appeal_decider_problems(
             )
         ]
     return []
+# Complaints (docs/domain.md#complaints-and-cases). Source: DOMAIN.md, "Complaints and
+# discipline": ethics complaints must be filed within 3 years of the incident
+# (policy.ETHICS_COMPLAINT_LIMIT_YEARS). A complaint of fraud in an application is not an
+# ethics complaint and has no such limit here.
+APPLICATION_FRAUD = "application_fraud"
+# What a complaint may be about: the Code of Ethics principles (cases.models.CaseCategory)
+# and fraud in an application; an exclusion from federal or Medi-Cal programs is found by the
+# product's own screening, not complained of.
+NOT_COMPLAINT_CATEGORIES = frozenset({"exclusion"})
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def ethics_filing_deadline(incident_on: datetime.date) -> datetime.date:
+    """The last day an ethics complaint about an incident on `incident_on` is in time."""
+    return years_after(incident_on, policy.ETHICS_COMPLAINT_LIMIT_YEARS)
+
+
+def is_out_of_time(
+    category: str, incident_on: datetime.date | None, received_on: datetime.date
+) -> bool:
+    """An ethics complaint received more than 3 years after its incident (accepted, and
+    flagged for staff). Unknown incident date or fraud in an application: never."""
+    if incident_on is None or category == APPLICATION_FRAUD:
+        return False
+    return received_on > ethics_filing_deadline(incident_on)

@@ -25,7 +25,10 @@ from cases.models import (
     AppealKind,
     Case,
     CaseDecision,
+    CaseDocument,
     CaseEvent,
+    CaseResponseRequest,
+    Complaint,
     DecisionOutcome,
     PublicNotice,
 )
@@ -325,3 +328,52 @@ def appealable_decision(
         if decision.ref == ref:
             return decision
     raise Http404("No such decision.")
+def case_complaint(user: User | AnonymousUser | None, case: Case) -> Complaint | None:
+    """The complaint that opened `case` (with the complainant's details), if `user` may see
+    the case and it has one."""
+    if not cases_for(user).filter(pk=case.pk).exists():
+        return None
+    return Complaint.objects.filter(case=case).first()
+
+
+def case_documents(user: User | AnonymousUser | None, case: Case) -> QuerySet[CaseDocument]:
+    """The files of `case` (attachments, evidence, the peer's), oldest first, if `user` may
+    see the case."""
+    if not cases_for(user).filter(pk=case.pk).exists():
+        return CaseDocument.objects.none()
+    return CaseDocument.objects.filter(case=case).select_related("uploaded_by")
+
+
+def case_document_get(user: User | AnonymousUser | None, case: Case, pk: int | str) -> CaseDocument:
+    """One file of `case` that `user` may see, or Http404."""
+    try:
+        return case_documents(user, case).get(pk=pk)
+    except (CaseDocument.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such document.") from exc
+
+
+def case_response_requests(
+    user: User | AnonymousUser | None, case: Case
+) -> QuerySet[CaseResponseRequest]:
+    """The requests to the peer on `case`, newest first, if `user` may see the case."""
+    if not cases_for(user).filter(pk=case.pk).exists():
+        return CaseResponseRequest.objects.none()
+    return CaseResponseRequest.objects.filter(case=case).prefetch_related("documents")
+
+
+def response_requests_for_peer(user: User | AnonymousUser | None) -> QuerySet[CaseResponseRequest]:
+    """The requests for a response addressed to `user` as the peer, newest first: only what
+    the peer may know (never the case's complaint or complainant)."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return CaseResponseRequest.objects.none()
+    return CaseResponseRequest.objects.filter(peer=user).select_related("county")
+
+
+def response_request_for_peer_get(
+    user: User | AnonymousUser | None, pk: int | str
+) -> CaseResponseRequest:
+    """One request addressed to `user`, or Http404 (someone else's too)."""
+    try:
+        return response_requests_for_peer(user).get(pk=pk)
+    except (CaseResponseRequest.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such request.") from exc

@@ -239,6 +239,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # The public complaint form (portal/views/complaints.py): per client address.
+    "complaint": env("RATE_LIMIT_COMPLAINT", default="10/h/ip"),
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from api import views_credentials
 from core import health
-from portal.views import site
+from portal.views import complaints, site
 
 # Operators sign in like everyone else, through allauth (its rate limits, its second-factor
 # step): the admin's own sign-in form only sends there (SECURITY.md, "Accounts").
@@ -15,6 +15,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("dashboard/", site.dashboard, name="dashboard"),
     path("programs/", site.programs, name="programs"),
+    # The public complaint form (docs/domain.md#complaints-and-cases): anyone, no account.
+    path("complaint/", complaints.complaint, name="complaint"),
+    path("complaint/sent/", complaints.complaint_sent, name="complaint_sent"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -9,6 +9,7 @@ from portal.views import (
     documents,
     home,
     privacy,
+    responses,
     status,
     training,
     transfer,
@@ -55,4 +56,7 @@ urlpatterns = [
     path("privacy/download/", privacy.privacy_download, name="privacy_download"),
     path("privacy/download/file/", privacy.privacy_export_file, name="privacy_export_file"),
     path("privacy/close/", privacy.privacy_close, name="privacy_close"),
+    # Requests for the peer's response to a complaint (docs/domain.md#complaints-and-cases).
+    path("responses/", responses.responses, name="responses"),
+    path("responses/<int:pk>/", responses.response, name="response"),
 ]

@@ -6,13 +6,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from cases.models import CaseCategory, CaseStage, DecisionOutcome, Disclosure
+from cases.models import CaseStage, ComplaintSubjectKind, DecisionOutcome, Disclosure
+from cases.services import complaint_categories
 from core.forms import DateInput
 from counties.models import County
 from counties.selectors import county_memberships
 
 
 class CaseOpenForm(forms.Form):
+    """A complaint staff record from a phone call or letter (`cases.services.complaint_file`)."""
+
+    subject_kind = forms.ChoiceField(
+        label=_("Who it is about"),
+        choices=ComplaintSubjectKind.choices,
+        initial=ComplaintSubjectKind.PEER,
+        required=False,
+    )
     certification_number = forms.CharField(
         label=_("Certification number"),
         help_text=_("Of the peer the call or letter is about, when known (e.g. PSS-000123)."),
@@ -21,19 +30,67 @@ class CaseOpenForm(forms.Form):
     )
     subject_name = forms.CharField(
         label=_("Name of the person it is about"),
-        help_text=_("When the certification number is not known."),
+        help_text=_("When the certification number is not known; or the training provider."),
         required=False,
         max_length=200,
     )
-    category = forms.ChoiceField(label=_("Category"), choices=CaseCategory.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=complaint_categories)
     received_on = forms.DateField(
         label=_("Date received"), widget=DateInput, initial=timezone.localdate
+    )
+    incident_on = forms.DateField(
+        label=_("Date of the incident"),
+        help_text=_("When known. An ethics complaint more than 3 years after it is flagged."),
+        widget=DateInput,
+        required=False,
     )
     summary = forms.CharField(
         label=_("What the caller or letter says"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
     )
+    complainant_name = forms.CharField(
+        label=_("Complainant's name"), required=False, max_length=200
+    )
+    complainant_email = forms.CharField(
+        label=_("Complainant's email"),
+        help_text=_("When given, the complainant is emailed the acknowledgement and reference."),
+        required=False,
+        max_length=254,
+    )
+    complainant_phone = forms.CharField(
+        label=_("Complainant's phone"), required=False, max_length=40
+    )
+
+
+class CaseNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"),
+        help_text=_("Seen only by this program's staff and state staff."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+
+
+class CaseEvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Evidence document"),
+        help_text=_("PDF, JPEG or PNG. Seen only by this program's staff and state staff."),
+    )
+    description = forms.CharField(label=_("What it is"), required=False, max_length=200)
+
+
+class CaseResponseRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the peer"),
+        help_text=_(
+            "What the peer should respond to. The peer never learns who complained: do not "
+            "name the complainant or say anything that identifies them."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+    due_on = forms.DateField(label=_("Response due"), widget=DateInput)
 
 
 class CaseAdvanceForm(forms.Form):

@@ -154,6 +154,18 @@ urlpatterns = [
         cases.case_decision_lift,
         name="case_decision_lift",
     ),
+    path("<slug:code>/cases/<int:pk>/note/", cases.case_note, name="case_note"),
+    path("<slug:code>/cases/<int:pk>/evidence/", cases.case_evidence, name="case_evidence"),
+    path(
+        "<slug:code>/cases/<int:pk>/files/<int:document_pk>/",
+        cases.case_document,
+        name="case_document",
+    ),
+    path(
+        "<slug:code>/cases/<int:pk>/response-request/",
+        cases.case_response_request,
+        name="case_response_request",
+    ),
     # CE audits.
     path("<slug:code>/ce-audits/", ce_audits.ce_audit_list, name="ce_audits"),
     path("<slug:code>/ce-audits/draw/", ce_audits.ce_audit_draw, name="ce_audit_draw"),

@@ -7,6 +7,7 @@ for the applicant's objects (staff read them in the county workspace) and their 
 pages otherwise. A refused write changes nothing.
 """
 
+import datetime
 import io
 import json
 import zipfile
@@ -15,8 +16,11 @@ from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
+from cases.models import CaseResponseRequest
+from cases.services import complaint_file, response_request
 from certification.models import Application
 from documents.models import Document
 from portal import urls as portal_urls
@@ -64,6 +68,8 @@ MATRIX = {
     "privacy_download": Case("self", get_status=405, methods=("POST",)),
     "privacy_export_file": Case("self", get_status=404),
     "privacy_close": Case("person", methods=("GET", "POST")),
+    "responses": Case("person"),
+    "response": Case("own", "response_request", methods=("GET", "POST")),
 }
 OTHERS = ("other_applicant", "reviewer", "admin", "other_admin", "state")
 
@@ -76,8 +82,33 @@ def test_every_portal_url_is_in_the_matrix():
 def world(cast, ethics, opted_in):
     application = complete_application(cast.applicant, ethics)
     document = application.documents.get(kind="photo_id")
-    rendered_certificate(CertificationFactory(holder=cast.applicant))
-    return {"application": application, "document": document}
+    certification = CertificationFactory(holder=cast.applicant, issuing_county=cast.county)
+    rendered_certificate(certification)
+    return {
+        "application": application,
+        "document": document,
+        "response_request": _response_request(cast, certification),
+    }
+
+
+def _response_request(cast, certification) -> CaseResponseRequest:
+    """A request to the applicant (as a certified peer) for their response to a complaint."""
+    complaint = complaint_file(
+        actor=None,
+        form_key="p" * 30,
+        subject_kind="peer",
+        subject_number=certification.number,
+        category="respect",
+        summary="A complaint.",
+        incident_on=timezone.localdate(),
+        complainant_name="Carla Complainant",
+    )
+    return response_request(
+        actor=cast.admin,
+        case=complaint.case,
+        message="Tell us about the group.",
+        due_on=timezone.localdate() + datetime.timedelta(days=14),
+    )
 
 
 def _url(name: str, world) -> str:
@@ -93,6 +124,7 @@ def _snapshot(world) -> tuple:
         application.status,
         list(Document.objects.order_by("pk").values_list("pk", "removed_at")),
         AuditEvent.objects.count(),
+        list(CaseResponseRequest.objects.order_by("pk").values_list("pk", "responded_at")),
     )
 
 

@@ -26,6 +26,10 @@ CREDENTIALS_PUBLIC = {
     "wallet_credential",
 }
 
+# The confirmation of a complaint just filed in this browser, open to anyone and otherwise
+# sending back to the form (tests/cases/test_complaints.py).
+COMPLAINT_PUBLIC = {"complaint_sent"}
+
 # Site-wide pages: who gets what on GET.
 ANYONE = {"anonymous": 200, "applicant": 200, "reviewer": 200, "state": 200}
 SIGNED_IN = {"anonymous": 302, "applicant": 200, "reviewer": 200, "state": 200}
@@ -37,6 +41,7 @@ SITE = {
     "dashboard": SIGNED_IN,
     "api_tokens": STAFF,
     "verify_search": ANYONE,
+    "complaint": ANYONE,
     "verify_certification": ANYONE,
     "verify_credential": ANYONE,
     "did_json": ANYONE,
@@ -67,6 +72,7 @@ def test_every_url_of_ours_is_in_a_permission_matrix():
         | {f"api:{resolve(url).url_name}" for url in STAFF_URLS}
         | API_PUBLIC
         | CREDENTIALS_PUBLIC
+        | COMPLAINT_PUBLIC
         | set(SITE)
     )
     names = _our_url_names(get_resolver().url_patterns)

@@ -15,6 +15,7 @@ here fails `test_every_workspace_url_has_a_spec`. For each county-scoped URL, ag
 Every denied request also asserts that nothing in the database changed.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import Case, CaseDecision
+from cases.models import Case, CaseDecision, CaseDocument, CaseEvent, CaseResponseRequest
 from cases.services import case_decide, case_open
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification
@@ -40,7 +41,7 @@ from documents.models import Document
 from employers.models import ExclusionEntry, ExclusionListLoad, ExclusionMatch
 from exams import imports as exam_import
 from exams.models import ExamAttempt
-from tests.factories import CertificationFactory
+from tests.factories import MINIMAL_PDF, CertificationFactory
 from training.models import TrainingRecord
 from workspace.urls import urlpatterns
 
@@ -147,6 +148,22 @@ def _suspension_until_conditions(world, user) -> list:
     return [case.pk, decision.pk]
 
 
+def _case_document(world, user) -> list:
+    """A case of the county with an evidence document."""
+    case = Case.objects.get(pk=_case(world, user)[0])
+    document = CaseDocument.objects.create(
+        case=case,
+        county=case.county,
+        kind="evidence",
+        file=SimpleUploadedFile("e.pdf", MINIMAL_PDF),
+        original_name="e.pdf",
+        content_type="application/pdf",
+        size=len(MINIMAL_PDF),
+        sha256="0" * 64,
+    )
+    return [case.pk, document.pk]
+
+
 SPECS: dict[str, Spec] = {
     "pick": Spec(SPECIAL),
     "invitation_accept": Spec(SPECIAL),
@@ -247,6 +264,21 @@ SPECS: dict[str, Spec] = {
         },
     ),
     "case_decision_lift": Spec(ACTION, _suspension_until_conditions, lambda w: {"note": "Done."}),
+    "case_note": Spec(ACTION, _case, lambda w: {"text": "Called the witness."}),
+    "case_evidence": Spec(
+        ACTION,
+        _case,
+        lambda w: {"file": SimpleUploadedFile("e.pdf", MINIMAL_PDF), "description": "Letter"},
+    ),
+    "case_document": Spec(PAGE, _case_document),
+    "case_response_request": Spec(
+        ADMIN,
+        _case,
+        lambda w: {
+            "message": "Tell us about the group session.",
+            "due_on": (timezone.localdate() + datetime.timedelta(days=14)).isoformat(),
+        },
+    ),
     "ce_audits": Spec(PAGE),
     "ce_audit_draw": Spec(ADMIN, post=lambda w: {"percent": 100}),
     "ce_audit": Spec(
@@ -302,6 +334,9 @@ def snapshot() -> tuple:
             )
         ),
         list(CaseDecision.objects.order_by("pk").values_list("pk", "suspension_ended_at")),
+        CaseEvent.objects.count(),
+        CaseDocument.objects.count(),
+        CaseResponseRequest.objects.count(),
         AuditEvent.objects.count(),
     )
 

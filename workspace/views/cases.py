@@ -3,9 +3,10 @@ soon and overdue), a case with its timeline and actions, and opening a case from
 call or letter. Rows come from `cases.selectors` (the access layer), actions from
 `cases.services`."""
 
+import datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,17 +15,30 @@ from django.views.decorators.http import require_safe
 
 from cases import rules
 from cases import services as case_services
-from cases.models import Case, CaseSource, CaseStage, Disclosure
-from cases.selectors import case_decisions, case_get, case_timeline, cases_for, decision_get
-from certification.models import Certification
-from core.errors import DomainError
+from cases.models import Case, CaseStage, ComplaintSubjectKind, Disclosure
+from cases.selectors import (
+    case_complaint,
+    case_decisions,
+    case_document_get,
+    case_documents,
+    case_get,
+    case_response_requests,
+    case_timeline,
+    cases_for,
+    decision_get,
+)
+from counties.models import ProgramPolicy
+from documents.uploads import EXTENSION_OF_TYPE
 from workspace.access import CountyWorkspace, workspace_view
 from workspace.case_forms import (
     CaseAdvanceForm,
     CaseDecideForm,
+    CaseEvidenceForm,
     CaseExtendForm,
     CaseLiftSuspensionForm,
+    CaseNoteForm,
     CaseOpenForm,
+    CaseResponseRequestForm,
     case_assign_form,
 )
 from workspace.views.common import paginate, querystring_without_page, run_action
@@ -74,28 +88,25 @@ def case_list(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
 
 @workspace_view()
 def case_open(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
+    """A complaint received by phone or letter: the case and its complaint, with the
+    complainant's details when given (`cases.services.complaint_file`)."""
+
     def perform(data: dict[str, Any]) -> Case:
-        number = data["certification_number"].strip().upper()
-        certification = None
-        if number:
-            certification = Certification.objects.filter(
-                issuing_county=workspace.county, number=number
-            ).first()
-            if certification is None:
-                raise DomainError(
-                    _("No certification issued by this county has that number."),
-                    field="certification_number",
-                )
-        return case_services.case_open(
+        return case_services.complaint_file(
             actor=request.user,  # type: ignore[arg-type]
             county=workspace.county,
-            source=CaseSource.PHONE_LETTER,
+            subject_kind=data["subject_kind"] or ComplaintSubjectKind.PEER,
+            subject_number=data["certification_number"],
+            subject_name=data["subject_name"],
             category=data["category"],
             summary=data["summary"],
             received_on=data["received_on"],
-            certification=certification,
-            subject_name=data["subject_name"],
-        )
+            incident_on=data["incident_on"],
+            complainant_name=data["complainant_name"],
+            complainant_email=data["complainant_email"],
+            complainant_phone=data["complainant_phone"],
+            language=request.LANGUAGE_CODE,
+        ).case
 
     return run_action(
         request,
@@ -133,6 +144,17 @@ def case_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Ht
             "extend_form": CaseExtendForm(),
             "decisions": case_decisions(request.user, case),
             "can_decide": case_services.decision_open_to(case),
+            "complaint": case_complaint(request.user, case),
+            "documents": case_documents(request.user, case),
+            "response_requests": case_response_requests(request.user, case),
+            "note_form": CaseNoteForm(),
+            "evidence_form": CaseEvidenceForm(),
+            "response_form": CaseResponseRequestForm(
+                initial={
+                    "due_on": timezone.localdate()
+                    + datetime.timedelta(days=ProgramPolicy.current().case_response_days)
+                }
+            ),
         },
     )
 
@@ -257,3 +279,81 @@ def case_decision_lift(
         title=_("Lift the suspension: its conditions are met"),
         confirm=_("Lift the suspension now?"),
     )
+
+
+@workspace_view()
+def case_note(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        workspace,
+        pk,
+        form_class=CaseNoteForm,
+        perform=lambda case, data: case_services.case_note_add(
+            actor=request.user, case=case, text=data["text"]
+        ),
+        message=_("Note added to the timeline."),
+        title=_("Add an internal note"),
+    )
+
+
+@workspace_view()
+def case_evidence(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        workspace,
+        pk,
+        form_class=CaseEvidenceForm,
+        perform=lambda case, data: case_services.case_evidence_add(
+            actor=request.user,
+            case=case,
+            uploaded_file=data["file"],
+            description=data["description"],
+        ),
+        message=_("Evidence added."),
+        title=_("Add an evidence document"),
+    )
+
+
+@workspace_view(admin_only=True)
+def case_response_request(
+    request: HttpRequest, workspace: CountyWorkspace, pk: int
+) -> HttpResponse:
+    return _action(
+        request,
+        workspace,
+        pk,
+        form_class=CaseResponseRequestForm,
+        perform=lambda case, data: case_services.response_request(
+            actor=request.user, case=case, message=data["message"], due_on=data["due_on"]
+        ),
+        message=_("The peer was emailed the request."),
+        title=_("Ask the peer for their response"),
+    )
+
+
+@workspace_view()
+@require_safe
+def case_document(
+    request: HttpRequest, workspace: CountyWorkspace, pk: int, document_pk: int
+) -> HttpResponse:
+    """A file of the case, as the content type checked at upload, `nosniff`, never cached;
+    each opening audited."""
+    case = case_get(request.user, pk, county=workspace.county)
+    document = case_document_get(request.user, case, document_pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        raise Http404("The file is missing from storage.") from exc
+    case_services.case_document_view_record(
+        viewer=request.user,  # type: ignore[arg-type]
+        document=document,
+        county=workspace.county,
+    )
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        filename=f"case-{case.pk}-{document.pk}{EXTENSION_OF_TYPE[document.content_type]}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
