@@ -13,4 +13,5 @@ def roles(request):
         "is_county_staff": lambda: user_roles.is_county_staff(user),
         "is_state_staff": user_roles.is_state_staff(user),
         "is_employer_staff": lambda: user_roles.is_employer_staff(user),
+        "is_provider_staff": lambda: user_roles.is_provider_staff(user),
     }

@@ -18,7 +18,7 @@ urlpatterns = [
     path("review/cycles/<int:pk>/close/", review.cycle_close, name="cycle_close"),
     path("review/providers/new/", review.provider_register, name="provider_register"),
     path("review/applications/<int:pk>/", review.review_application, name="review_application"),
-    path("<int:provider_id>/", provider.home, name="home"),
+    path("<int:provider_id>/", provider.home, name="overview"),
     path("<int:provider_id>/cycles/<int:pk>/apply/", provider.apply, name="apply"),
     path("<int:provider_id>/applications/<int:pk>/", provider.application, name="application"),
     path(

@@ -14,7 +14,7 @@ from providers.models import ProviderOrganisation
 
 
 def home_url(provider: ProviderOrganisation) -> str:
-    return reverse("providers_portal:home", args=[provider.pk])
+    return reverse("providers_portal:overview", args=[provider.pk])
 
 
 def form_action(

@@ -19,7 +19,7 @@ def _competencies(missing: int = 0) -> dict[str, str]:
 def test_apply_submit_review_approve_through_the_pages(client, providers):
     p = providers
     client.force_login(p.clerk)
-    home = client.get(reverse("providers_portal:home", args=[p.hope.pk]))
+    home = client.get(reverse("providers_portal:overview", args=[p.hope.pk]))
     assert "Open approval cycles" in home.content.decode()
     response = client.post(
         reverse("providers_portal:apply", args=[p.hope.pk, p.core_cycle.pk]),
@@ -73,7 +73,7 @@ def test_apply_submit_review_approve_through_the_pages(client, providers):
     client.force_login(p.boss)
     assert (
         "2028-06-30"
-        in client.get(reverse("providers_portal:home", args=[p.hope.pk])).content.decode()
+        in client.get(reverse("providers_portal:overview", args=[p.hope.pk])).content.decode()
     )
 
 
@@ -137,3 +137,20 @@ def test_a_reviewer_registers_a_provider_and_its_first_administrator_is_invited(
     from providers.models import ProviderInvitation
 
     assert ProviderInvitation.objects.filter(email="lead@dawn.test", role="admin").exists()
+
+
+def test_provider_staff_must_enrol_in_mfa_when_required(client, settings, cast, providers):
+    settings.STAFF_MFA_REQUIRED = True
+    client.force_login(providers.clerk)
+    response = client.get(reverse("providers_portal:overview", args=[providers.hope.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    client.force_login(cast.applicant)  # not staff of anyone: never gated
+    assert client.get(reverse("providers_portal:pick")).status_code == 200
+
+
+def test_the_navigation_links_provider_staff_to_their_pages(client, cast, providers):
+    client.force_login(providers.clerk)
+    assert reverse("providers_portal:pick") in client.get(reverse("dashboard")).content.decode()
+    client.force_login(cast.applicant)
+    assert reverse("providers_portal:pick") not in client.get(reverse("dashboard")).content.decode()

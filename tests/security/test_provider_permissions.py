@@ -96,7 +96,7 @@ SPECS: dict[str, Spec] = {
     "pick": Spec(SPECIAL),
     "invitation_accept": Spec(SPECIAL),
     "invitation_link": Spec(SPECIAL),
-    "home": Spec(PAGE),
+    "overview": Spec(PAGE),
     "apply": Spec(
         PAGE,
         lambda p: [p.ce_cycle.pk],
@@ -244,7 +244,7 @@ def test_the_picker_sends_each_to_their_pages(client, cast, providers):
     p = providers
     client.force_login(p.boss)
     assert client.get(reverse("providers_portal:pick"))["Location"] == reverse(
-        "providers_portal:home", args=[p.hope.pk]
+        "providers_portal:overview", args=[p.hope.pk]
     )
     client.force_login(cast.state)
     assert client.get(reverse("providers_portal:pick"))["Location"] == reverse(
@@ -259,12 +259,12 @@ def test_a_provider_sees_none_of_another_providers_courses_or_applications(clien
     application = _application(p)
     services.course_application_approve(actor=p.reviewer, application=application)
     client.force_login(p.rival)
-    page = client.get(reverse("providers_portal:home", args=[p.rival_org.pk])).content.decode()
+    page = client.get(reverse("providers_portal:overview", args=[p.rival_org.pk])).content.decode()
     assert "Peer core" not in page
     other = reverse("providers_portal:application", args=[p.rival_org.pk, application.pk])
     assert client.get(other).status_code == 404
     client.force_login(p.clerk)
-    page = client.get(reverse("providers_portal:home", args=[p.hope.pk])).content.decode()
+    page = client.get(reverse("providers_portal:overview", args=[p.hope.pk])).content.decode()
     assert "Peer core" in page
 
 
