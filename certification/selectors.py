@@ -199,6 +199,7 @@ TIMELINE_VERBS = (
     "application_resubmit",
     "application_approve",
     "application_deny",
+    "application_reopen_on_appeal",
     "application_withdraw",
     "application_expire",
     "application_transfer",

@@ -136,6 +136,53 @@ class TransferForm(PortalForm):
         self.fields["county"].label_from_instance = county_label
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is checked by content
+    in the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class AppealForm(PortalForm):
+    """An appeal of a decision: why it should change, and documents that show it."""
+
+    statement = forms.CharField(
+        label=_("Why the decision should change"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10000,
+        help_text=_(
+            "Say what you think is wrong with the decision and what you ask for. Your "
+            "statement is read by someone who did not take the decision."
+        ),
+        error_messages={"required": _("Say why the decision should change.")},
+    )
+    documents = MultipleFileField(
+        label=_("Documents (optional)"),
+        required=False,
+        help_text=_lazy_format(
+            _("Up to %(count)s files: PDF, JPEG or PNG, up to %(megabytes)s MB each."),
+            count=5,
+            megabytes=policy.UPLOAD_MAX_BYTES // (1024 * 1024),
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
+
+
 class PathwayForm(PortalForm):
     """Step 1 of an existing draft: only the pathway can change (the county is fixed)."""
 

@@ -5,6 +5,7 @@ permission matrix in tests/portal/test_permissions.py, which fails for a URL it 
 from django.urls import path
 
 from portal.views import (
+    appeals,
     certified,
     documents,
     home,
@@ -52,6 +53,9 @@ urlpatterns = [
     path("certification/ce/", certified.ce_log, name="ce_log"),
     path("certification/renew/", certified.renewal, name="renewal"),
     path("certification/specializations/", certified.specializations, name="specializations"),
+    path("appeals/", appeals.appeals, name="appeals"),
+    path("appeals/new/", appeals.appeal_new, name="appeal_new"),
+    path("appeals/<int:pk>/", appeals.appeal_detail, name="appeal"),
     path("privacy/", privacy.privacy, name="privacy"),
     path("privacy/download/", privacy.privacy_download, name="privacy_download"),
     path("privacy/download/file/", privacy.privacy_export_file, name="privacy_export_file"),

@@ -66,14 +66,18 @@ def county_workspace(user, code: str) -> CountyWorkspace:
 View = Callable[..., HttpResponse]
 
 
-def workspace_view(*, admin_only: bool = False, state_only: bool = False) -> Callable[[View], View]:
+def workspace_view(
+    *, admin_only: bool = False, state_only: bool = False, state_may_act: bool = False
+) -> Callable[[View], View]:
     """Decorate a view taking `(request, workspace, **kwargs)` and mounted under `<code>/`.
 
     Anonymous visitors go to the sign-in page; outsiders get 404; state staff get 403 on any
     method other than GET/HEAD; with `admin_only`, reviewers get 403 on every method. With
     `state_only` (the one thing state staff do in a county's workspace: move an application
     whose county stopped participating to another county's program), it is the other way
-    round: state staff may act, the county's own staff get 403 on every method.
+    round: state staff may act, the county's own staff get 403 on every method. With
+    `state_may_act` (deciding an appeal, which state staff do as well as the county's
+    administrators), state staff may post too.
     """
 
     def decorator(view: View) -> View:
@@ -85,7 +89,7 @@ def workspace_view(*, admin_only: bool = False, state_only: bool = False) -> Cal
                 if not workspace.read_only:
                     raise PermissionDenied
                 return view(request, workspace, **kwargs)
-            if workspace.read_only and request.method not in ("GET", "HEAD"):
+            if workspace.read_only and not state_may_act and request.method not in ("GET", "HEAD"):
                 raise PermissionDenied
             if admin_only and not workspace.sees_management:
                 raise PermissionDenied

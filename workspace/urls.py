@@ -5,6 +5,7 @@ from django.urls import path
 
 from workspace.views import (
     analytics,
+    appeals,
     applications,
     audit,
     cases,
@@ -166,6 +167,10 @@ urlpatterns = [
         cases.case_response_request,
         name="case_response_request",
     ),
+    # Appeals (docs/domain.md#appeals).
+    path("<slug:code>/appeals/", appeals.appeal_list, name="appeals"),
+    path("<slug:code>/appeals/<int:pk>/", appeals.appeal_detail, name="appeal"),
+    path("<slug:code>/appeals/<int:pk>/decide/", appeals.appeal_decide, name="appeal_decide"),
     # CE audits.
     path("<slug:code>/ce-audits/", ce_audits.ce_audit_list, name="ce_audits"),
     path("<slug:code>/ce-audits/draw/", ce_audits.ce_audit_draw, name="ce_audit_draw"),

@@ -34,6 +34,7 @@ VERB_TITLES = {
     "application_resubmit": _("Changes sent back for review"),
     "application_approve": _("Application approved"),
     "application_deny": _("Application denied"),
+    "application_reopen_on_appeal": _("Denial overturned on appeal: back in review"),
     "application_withdraw": _("Application withdrawn"),
     "application_expire": _("Application expired"),
     "application_transfer": _("Application moved to another county program"),
@@ -60,7 +61,7 @@ def _detail(event: AuditEvent, county_names: dict[str, str]) -> str:
             "parts": parts,
             "message": event.reason,
         }
-    if event.verb == "application_deny":
+    if event.verb in ("application_deny", "application_reopen_on_appeal"):
         return _("Reason: %(reason)s") % {"reason": event.reason}
     if event.verb == "application_approve" and data.get("window_ends_on"):
         window_end = datetime.date.fromisoformat(data["window_ends_on"])

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import CaseResponseRequest
+from cases.models import Appeal, CaseResponseRequest
 from cases.services import complaint_file, response_request
 from certification.models import Application
 from documents.models import Document
@@ -34,9 +34,11 @@ pytestmark = pytest.mark.django_db
 class Case:
     # "own": the URL names one of the applicant's objects; "person": a page of whoever asks;
     # "certified": a page of whoever asks that needs their own certification; "public": open;
-    # "self": an action on whoever asks (their own data, never the applicant's).
+    # "self": an action on whoever asks (their own data, never the applicant's);
+    # "decision": a page about a decision named in the query (none here: 404; with one, only
+    # its person: tests/portal/test_appeals.py).
     scope: str
-    obj: str = ""  # "application" or "document": which of the applicant's objects
+    obj: str = ""  # "application", "document" or "appeal": which of the applicant's objects
     get_status: int = 200  # what the applicant gets on GET
     methods: tuple[str, ...] = ("GET",)
 
@@ -64,6 +66,9 @@ MATRIX = {
     "ce_log": Case("certified", methods=("GET", "POST")),
     "renewal": Case("certified", methods=("GET", "POST")),
     "specializations": Case("certified", methods=("GET", "POST")),
+    "appeals": Case("person"),
+    "appeal_new": Case("decision", get_status=404, methods=("GET", "POST")),
+    "appeal": Case("own", "appeal"),
     "privacy": Case("person"),
     "privacy_download": Case("self", get_status=405, methods=("POST",)),
     "privacy_export_file": Case("self", get_status=404),
@@ -88,6 +93,15 @@ def world(cast, ethics, opted_in):
         "application": application,
         "document": document,
         "response_request": _response_request(cast, certification),
+        "appeal": Appeal.objects.create(
+            appellant=cast.applicant,
+            county=application.county,
+            kind="denial",
+            application=application,
+            decision_ref="test:1",
+            decision_on=application.created_at.date(),
+            statement="Please look again.",
+        ),
     }
 
 

@@ -10,7 +10,9 @@ here fails `test_every_workspace_url_has_a_spec`. For each county-scoped URL, ag
 - state staff → 200 (GET) with no action form on the page, 403 (POST): read-only;
 - except the transfer of an application whose county stopped participating (STATE): state
   staff → 200 on both methods (here the county participates, so the page only says why not
-  and nothing changes), the county's own staff → 403 on both.
+  and nothing changes), the county's own staff → 403 on both;
+- and deciding an appeal (APPEAL): administrators and state staff → 200 (state staff may
+  post: an empty form is shown again and nothing changes), reviewers → 403 on both.
 
 Every denied request also asserts that nothing in the database changed.
 """
@@ -26,7 +28,7 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import Case, CaseDecision, CaseDocument, CaseEvent, CaseResponseRequest
+from cases.models import Appeal, Case, CaseDecision, CaseDocument, CaseEvent, CaseResponseRequest
 from cases.services import case_decide, case_open
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification
@@ -50,6 +52,7 @@ ACTION = "action"  # GET shows the confirmation (or the form), POST acts
 ADMIN = "admin"  # county administration: reviewers get 403 on every method
 SPECIAL = "special"  # not county-scoped: tested in test_pick_and_invitations.py
 STATE = "state"  # state staff act, the county's staff get 403 (tests/workspace/test_transfer.py)
+APPEAL = "appeal"  # county admins and state staff act, reviewers get 403 (test_appeals.py)
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,20 @@ def _suspension_until_conditions(world, user) -> list:
         suspension_conditions="A course.",
     )
     return [case.pk, decision.pk]
+
+
+def _appeal(world, user) -> list:
+    """A filed appeal of the county's active certification's holder."""
+    appeal = Appeal.objects.create(
+        appellant=world.active.holder,
+        county=world.active.issuing_county,
+        kind="suspension",
+        certification=world.active,
+        decision_ref=f"test:{Appeal.objects.count()}",
+        decision_on=timezone.localdate(),
+        statement="Please look again.",
+    )
+    return [appeal.pk]
 
 
 def _case_document(world, user) -> list:
@@ -279,6 +296,9 @@ SPECS: dict[str, Spec] = {
             "due_on": (timezone.localdate() + datetime.timedelta(days=14)).isoformat(),
         },
     ),
+    "appeals": Spec(PAGE),
+    "appeal": Spec(PAGE, _appeal),
+    "appeal_decide": Spec(APPEAL, _appeal),
     "ce_audits": Spec(PAGE),
     "ce_audit_draw": Spec(ADMIN, post=lambda w: {"percent": 100}),
     "ce_audit": Spec(
@@ -328,6 +348,7 @@ def snapshot() -> tuple:
         list(OptInPeriod.objects.order_by("pk").values_list("pk", "effective_to")),
         list(County.objects.order_by("pk").values_list("pk", *COUNTY_CONTACT_FIELDS)),
         list(ExclusionMatch.objects.order_by("pk").values_list("pk", "status")),
+        list(Appeal.objects.order_by("pk").values_list("pk", "status", "decided_by_id")),
         list(
             Case.objects.order_by("pk").values_list(
                 "pk", "stage", "investigator_id", "resolution_due"
@@ -363,6 +384,8 @@ def _expected(spec: Spec, who: str, method: str) -> int:
         return 404
     if spec.kind == STATE:
         return 200 if who == "state" else 403
+    if spec.kind == APPEAL:
+        return 403 if who == "reviewer" else 200
     if who == "state":
         return 200 if method == "get" else 403
     if who == "reviewer" and spec.kind == ADMIN:
@@ -387,7 +410,7 @@ def test_permission_matrix(name, cast, world, client):
         user = getattr(cast, who)
         url = reverse(f"workspace:{name}", args=[cast.county.code, *spec.args(world, user)])
         methods = ["get", "post"] if who != "admin" or spec.kind == PAGE else ["get"]
-        if who == "reviewer" and spec.kind != ADMIN:
+        if who == "reviewer" and spec.kind not in (ADMIN, APPEAL):
             methods = ["get"]
         if spec.kind == STATE:
             methods = ["get", "post"]
@@ -400,12 +423,15 @@ def test_permission_matrix(name, cast, world, client):
             else:
                 expected = _expected(spec, who, method)
                 assert response.status_code == expected, (name, who, method, expected)
-            if who == "state" and method == "get" and _is_html(response):
+            if who == "state" and method == "get" and _is_html(response) and spec.kind != APPEAL:
                 main = response.content.decode().split('id="main-content"')[1]
                 assert 'method="post"' not in main, f"{name}: an action form for state staff"
-            if response.status_code != 200 or spec.kind == STATE:
+            if response.status_code != 200 or spec.kind in (STATE, APPEAL):
                 denials.append((who, method))
                 assert snapshot() == before, f"{name}: a denied {method} by {who} changed data"
+    if spec.kind == APPEAL:
+        assert {("reviewer", "get"), ("reviewer", "post"), ("state", "post")} <= set(denials)
+        return
     assert ("state", "post") in denials
     if spec.kind == STATE:
         assert {("reviewer", "post"), ("admin", "post")} <= set(denials)
