@@ -49,6 +49,7 @@ from accounts.models import User
 from accounts.selectors import can_read
 from audit.models import AuditEvent
 from certification.models import (
+    OPEN_APPLICATION_STATUSES,
     ApplicantProfile,
     Application,
     ApplicationStatus,
@@ -59,7 +60,7 @@ from certification.models import (
 )
 from certification.numbers import number_candidates
 from certification.rules import expiring_soon_window
-from counties.selectors import staff_county_ids
+from counties.selectors import opted_in_counties, staff_county_ids
 from documents.models import Document
 from exams.models import ExamAttempt
 from exams.selectors import exam_attempts_for
@@ -94,6 +95,27 @@ def applications_for(user: User | AnonymousUser | None) -> QuerySet[Application]
             Q(county_id__in=county_ids) | _shared_with_counties("applicant", county_ids)
         )
     return Application.objects.filter(visible).select_related("applicant", "county")
+
+
+def stranded_applications_for(
+    user: User | AnonymousUser | None, *, on: datetime.date | None = None
+) -> QuerySet[Application]:
+    """The stranded applications, statewide, for state staff (no one else: an empty set): open
+    and past their draft, filed with a county that does not take part in peer support
+    certification on `on` (default today), so that it can neither approve nor certify them
+    until the applicant or state staff transfers each to a participating county's program
+    (docs/domain.md#transfers). By county name, then oldest submission first; the applicant's
+    profile loaded for the name."""
+    if not can_read(user) or not user.is_state_staff:
+        return Application.objects.none()
+    return (
+        applications_for(user)
+        .filter(status__in=OPEN_APPLICATION_STATUSES)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .exclude(county__in=opted_in_counties(on=on))
+        .select_related("applicant__applicant_profile")
+        .order_by("county__name", "submitted_at", "pk")
+    )
 
 
 def application_get(user: User | AnonymousUser | None, pk: int | str) -> Application:

@@ -21,6 +21,7 @@ from workspace.views import (
     opt_in,
     roster,
     staff,
+    stranded,
     training,
     transfers,
 )
@@ -35,6 +36,8 @@ urlpatterns = [
     # Statewide analytics: the state's page (state staff) and each county's.
     path("analytics/", analytics.state_analytics, name="state_analytics"),
     path("analytics/<slug:chart>.csv", analytics.state_analytics_csv, name="state_analytics_csv"),
+    # State staff, statewide (before the county-scoped pages, so no county code takes it).
+    path("stranded/", stranded.stranded_applications, name="stranded"),
     path("<slug:code>/", dashboard.dashboard, name="dashboard"),
     path("<slug:code>/analytics/", analytics.county_analytics, name="county_analytics"),
     path(

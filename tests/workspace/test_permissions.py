@@ -191,6 +191,7 @@ SPECS: dict[str, Spec] = {
     "state_analytics_csv": Spec(SPECIAL),
     "county_analytics": Spec(PAGE),
     "county_analytics_csv": Spec(PAGE, lambda w, u: ["active"]),
+    "stranded": Spec(SPECIAL),  # statewide, state staff only: tests/workspace/test_stranded.py
     "dashboard": Spec(PAGE),
     "application": Spec(PAGE, lambda w, u: [w.submitted.pk]),
     "application_start_review": Spec(
