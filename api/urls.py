@@ -6,7 +6,7 @@ from django.urls import Resolver404, path, re_path, resolve
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import views
+from api import views, views_reports
 
 app_name = "api"
 
@@ -35,6 +35,20 @@ urlpatterns = [
     path("v1/counties/", views.CountyListView.as_view(), name="county_list"),
     path("v1/counties/<str:code>/", views.CountyDetailView.as_view(), name="county_detail"),
     path("v1/stats/", views.StatsView.as_view(), name="stats"),
+    path("v1/reports/", views_reports.ReportListView.as_view(), name="report_list"),
+    path("v1/reports/status/", views_reports.ReportStatusView.as_view(), name="report_status"),
+    path("v1/reports/<int:pk>/", views_reports.ReportDetailView.as_view(), name="report_detail"),
+    path(
+        "v1/reports/<int:pk>/report.pdf", views_reports.ReportPdfView.as_view(), name="report_pdf"
+    ),
+    path(
+        "v1/reports/<int:pk>/report.csv", views_reports.ReportCsvView.as_view(), name="report_csv"
+    ),
+    path(
+        "v1/reports/<int:pk>/report.xlsx",
+        views_reports.ReportXlsxView.as_view(),
+        name="report_xlsx",
+    ),
     path("v1/verify/<str:certification_number>/", views.VerifyView.as_view(), name="verify"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", _docs_view, name="docs"),

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -519,3 +519,56 @@ def report_due_on(report: ProgramReport) -> datetime.date:
 def submitted_reports_for(user: User | AnonymousUser | None) -> QuerySet[ProgramReport]:
     """The submitted versions `user` may see."""
     return program_reports_for(user).filter(status=ReportStatus.SUBMITTED)
+
+
+def _participating(start: datetime.date, end: datetime.date) -> QuerySet[County]:
+    """Counties opted in for some delivery system at some time in `start`..`end`: the
+    counties that run a program in the period, and owe its report."""
+    return County.objects.filter(
+        Q(opt_in_periods__opted_in=True)
+        & Q(opt_in_periods__effective_from__lte=end)
+        & (
+            Q(opt_in_periods__effective_to__isnull=True)
+            | Q(opt_in_periods__effective_to__gte=start)
+        )
+    ).distinct()
+
+
+def report_statuses(
+    user: User | AnonymousUser | None,
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date,
+) -> list[dict[str, Any]]:
+    """For each county `user` may see that ran a program in the period: its report's due
+    date, the latest submitted version, when the first was submitted, and whether it is late
+    (`rules.report_is_late`). State staff see every such county, county staff their own."""
+    if not can_read(user):
+        return []
+    counties = _participating(start, end).order_by("name")
+    if not user.is_state_staff:
+        counties = counties.filter(pk__in=staff_counties(user).values("pk"))
+    due_on = rules.report_due_on(end, ReportPolicy.current().due_days)
+    submitted: dict[int, list[ProgramReport]] = {}
+    for report in submitted_reports_for(user).filter(
+        period_start=start, period_end=end, county__in=counties
+    ).order_by("version"):
+        submitted.setdefault(report.county_id, []).append(report)
+    rows = []
+    for county in counties:
+        versions = submitted.get(county.pk, [])
+        first_on = (
+            timezone.localtime(versions[0].submitted_at).date()
+            if versions and versions[0].submitted_at
+            else None
+        )
+        rows.append(
+            {
+                "county": county,
+                "due_on": due_on,
+                "latest": versions[-1] if versions else None,
+                "first_submitted_on": first_on,
+                "late": rules.report_is_late(due_on, first_on, today),
+            }
+        )
+    return rows

@@ -1,7 +1,7 @@
 """The county workspace, mounted at /county/. Every page but the county picker and the
 invitation link is scoped by county code: /county/<code>/..."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from workspace.views import (
     analytics,
@@ -19,6 +19,7 @@ from workspace.views import (
     home,
     invitations,
     opt_in,
+    reports,
     roster,
     staff,
     stranded,
@@ -184,6 +185,15 @@ urlpatterns = [
         name="ce_audit_consequence",
     ),
     # County administration: opt-in and staff.
+    path("<slug:code>/reports/", reports.report_list, name="reports"),
+    path("<slug:code>/reports/<int:pk>/", reports.report_detail, name="report"),
+    path("<slug:code>/reports/<int:pk>/submit/", reports.report_submit, name="report_submit"),
+    path("<slug:code>/reports/<int:pk>/correct/", reports.report_correct, name="report_correct"),
+    re_path(
+        r"^(?P<code>[-a-zA-Z0-9_]+)/reports/(?P<pk>[0-9]+)/report\.(?P<extension>pdf|csv|xlsx)$",
+        reports.report_file,
+        name="report_file",
+    ),
     path("<slug:code>/opt-in/", opt_in.opt_in, name="opt_in"),
     path("<slug:code>/contact/", contact.county_contact, name="contact"),
     path("<slug:code>/staff/", staff.staff, name="staff"),

@@ -30,6 +30,12 @@ PATHS = {
     "/api/v1/counties/{code}/",
     "/api/v1/stats/",
     "/api/v1/verify/{certification_number}/",
+    "/api/v1/reports/",
+    "/api/v1/reports/status/",
+    "/api/v1/reports/{id}/",
+    "/api/v1/reports/{id}/report.pdf",
+    "/api/v1/reports/{id}/report.csv",
+    "/api/v1/reports/{id}/report.xlsx",
 }
 ROSTER_PARAMETERS = {
     "county",

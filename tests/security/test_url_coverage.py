@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tests.api.test_permissions import STAFF_URLS
+from tests.api.test_reports import REPORT_URLS
 from tests.factories import CertificationFactory
 from tests.portal.test_permissions import MATRIX as PORTAL
 from tests.workspace.test_permissions import SPECS as WORKSPACE
@@ -70,6 +71,7 @@ def test_every_url_of_ours_is_in_a_permission_matrix():
         {f"portal:{name}" for name in PORTAL}
         | {f"workspace:{name}" for name in WORKSPACE}
         | {f"api:{resolve(url).url_name}" for url in STAFF_URLS}
+        | {f"api:{resolve(url.format(id=1)).url_name}" for url in REPORT_URLS}
         | API_PUBLIC
         | CREDENTIALS_PUBLIC
         | COMPLAINT_PUBLIC

@@ -43,6 +43,7 @@ from documents.models import Document
 from employers.models import ExclusionEntry, ExclusionListLoad, ExclusionMatch
 from exams import imports as exam_import
 from exams.models import ExamAttempt
+from reports.models import ProgramReport
 from tests.factories import MINIMAL_PDF, CertificationFactory
 from training.models import TrainingRecord
 from workspace.urls import urlpatterns
@@ -181,6 +182,37 @@ def _case_document(world, user) -> list:
     return [case.pk, document.pk]
 
 
+def _report(world, user) -> list:
+    """A draft of the county's report on the last fiscal year."""
+    report, _created = ProgramReport.objects.get_or_create(
+        county=world.active.issuing_county,
+        period_start=timezone.datetime(2025, 7, 1).date(),
+        period_end=timezone.datetime(2026, 6, 30).date(),
+        version=1,
+        defaults={"created_by": world.reviewer_membership.user},
+    )
+    return [report.pk]
+
+
+def _submitted_report(world, user) -> list:
+    """A submitted report of the county (frozen: a correction starts from it)."""
+    report, _created = ProgramReport.objects.get_or_create(
+        county=world.active.issuing_county,
+        period_start=timezone.datetime(2024, 7, 1).date(),
+        period_end=timezone.datetime(2025, 6, 30).date(),
+        version=1,
+        defaults={
+            "created_by": world.reviewer_membership.user,
+            "status": "submitted",
+            "figures": {"sections": []},
+            "pdf": "reports/x.pdf",
+            "submitted_at": timezone.now(),
+            "submitted_by": world.reviewer_membership.user,
+        },
+    )
+    return [report.pk]
+
+
 SPECS: dict[str, Spec] = {
     "pick": Spec(SPECIAL),
     "invitation_accept": Spec(SPECIAL),
@@ -310,6 +342,11 @@ SPECS: dict[str, Spec] = {
         lambda w, u: [w.ce_audit.pk],
         lambda w: {"consequence": "makeup", "total_hours": "6", "law_and_ethics_hours": "6"},
     ),
+    "reports": Spec(ACTION, post=lambda w: {"period": "2026"}),
+    "report": Spec(ACTION, _report, lambda w: {"plan_changes": "Plan.", "challenges": "Few."}),
+    "report_submit": Spec(ADMIN, _report),
+    "report_correct": Spec(ADMIN, _submitted_report),
+    "report_file": Spec(PAGE, lambda w, u: [*_report(w, u), "csv"]),
     "opt_in": Spec(
         ADMIN,
         post=lambda w: {
@@ -359,6 +396,11 @@ def snapshot() -> tuple:
         CaseEvent.objects.count(),
         CaseDocument.objects.count(),
         CaseResponseRequest.objects.count(),
+        list(
+            ProgramReport.objects.order_by("pk").values_list(
+                "pk", "status", "plan_changes", "challenges", "figures"
+            )
+        ),
         AuditEvent.objects.count(),
     )
 
