@@ -26,12 +26,14 @@
   function check() {
     var bad = tooLarge();
     if (message) {
-      message.hidden = !bad;
+      // USWDS shows an error message whatever its `hidden` attribute: its utility class hides it.
+      message.classList.toggle("display-none", !bad);
     }
     if (input) {
       input.setAttribute("aria-invalid", bad ? "true" : "false");
-      if (bad && message) {
-        input.setAttribute("aria-describedby", (input.getAttribute("aria-describedby") || "") + " attachments-too-large");
+      var described = input.getAttribute("aria-describedby") || "";
+      if (bad && message && described.indexOf("attachments-too-large") < 0) {
+        input.setAttribute("aria-describedby", (described + " attachments-too-large").trim());
       }
     }
     return bad;

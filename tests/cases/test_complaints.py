@@ -12,12 +12,20 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
 
 from audit.models import AuditEvent
 from cases import rules, services
 from cases.models import Case, CaseDocument, CaseEvent, Complaint
 from jobs.models import OutboxMessage
 from tests.factories import MINIMAL_PDF, CertificationFactory
+from tests.security.hostile import (
+    HOSTILE,
+    assert_answered,
+    assert_refused_clearly,
+    has_nul,
+    some_hostile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -326,3 +334,36 @@ def test_staff_record_a_phone_call_with_the_callers_details(cast, client, settin
     detail = client.get(reverse("workspace:case", args=[cast.county.code, complaint.case.pk]))
     assert "Caller Person" in detail.content.decode()
     assert complaint.reference in detail.content.decode()
+
+
+@HOSTILE
+@given(
+    values=some_hostile(
+        {
+            "subject_kind": "provider",
+            "subject_number": "",
+            "subject_name": "Acme Training",
+            "category": "safety",
+            "incident_on": "2026-01-02",
+            "summary": "Unsafe practice in class.",
+            "complainant_name": "Ana",
+            "complainant_email": "ana@example.test",
+            "complainant_phone": "555",
+        }
+    )
+)
+def test_hostile_input_on_the_public_form_is_refused_clearly_or_saved(
+    client, cast, settings, values
+):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "complaint": "1000/h/ip"}
+    before = Complaint.objects.count()
+    response = client.post(URL, _form(client, **values))
+    assert_answered(response)
+    if response.status_code == 302:
+        assert Complaint.objects.count() == before + 1
+        assert not any(has_nul(v) for v in values.values())
+        stored = Complaint.objects.select_related("case").order_by("-pk").first()
+        assert "\x00" not in stored.case.summary + stored.case.subject_name
+    else:
+        assert_refused_clearly(response)
+        assert Complaint.objects.count() == before
