@@ -607,3 +607,59 @@ def panel_csv(panel: Panel, page: AnalyticsPage) -> str:
     if page.computed_at:
         writer.writerow([_("Figures computed %(when)s.") % {"when": page.computed_at.isoformat()}])
     return out.getvalue()
+
+
+def chart_series(user: User, chart: str, county: County | None = None) -> dict[str, Any]:
+    """One chart's stored series for the API: the state's and every county's `user` may read
+    (with `county`, that county's only beside the state's), with when they were computed and,
+    for the ratio, the Medi-Cal enrollment used (source, month) and each area's figures."""
+    snapshots = figure_snapshots_for(user, chart)
+    names = {c.pk: c for c in County.objects.filter(pk__in=[k for k in snapshots if k])}
+    keys = [None, *sorted((k for k in snapshots if k), key=lambda k: names[k].name)]
+    if county is not None:
+        # The county asked for, with no rows when it has none to count.
+        names[county.pk] = county
+        keys = [None, county.pk]
+    enrollment = medi_cal_enrollment_current() if chart == Chart.ACTIVE else None
+    areas = []
+    for key in keys:
+        snapshot = snapshots.get(key)
+        rows = list(snapshot.rows) if snapshot is not None else []
+        if enrollment is not None:
+            members = enrollment.total if key is None else enrollment.members(key)
+            month = enrollment.month if key is None else enrollment.month_of(key)
+            active = rows[0]["active"] if rows else 0
+            rows = [
+                {
+                    "active": active,
+                    "medi_cal_members": members or None,
+                    "members_month": f"{month:%Y-%m}" if month else None,
+                    "per_100k": rules.per_100k(active, members),
+                }
+            ]
+        areas.append(
+            {
+                "county": None
+                if key is None
+                else {"code": names[key].code, "name": names[key].name},
+                "rows": rows,
+            }
+        )
+    stored = [s for s in snapshots.values()]
+    load = enrollment.load if enrollment is not None else None
+    return {
+        "chart": chart,
+        "title": str(Chart(chart).label),
+        "computed_at": max((s.computed_at for s in stored), default=None),
+        "computed_for": max((s.computed_for for s in stored), default=None),
+        "enrollment": None
+        if load is None
+        else {
+            "source": load.source,
+            "demo": load.demo,
+            "file_name": load.file_name,
+            "loaded_at": load.loaded_at,
+            "month": f"{enrollment.month:%Y-%m}" if enrollment and enrollment.month else None,
+        },
+        "areas": areas,
+    }

@@ -210,6 +210,7 @@ def figures_refresh(*, today: datetime.date | None = None) -> int:
     with transaction.atomic():
         for chart in Chart.values:
             series = figures_compute(chart, today)
+            series.setdefault(None, [])  # the state's series exists even with nothing to count
             stored: set[int | None] = set(
                 FigureSnapshot.objects.filter(chart=chart).values_list("county_id", flat=True)
             )

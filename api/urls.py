@@ -6,7 +6,7 @@ from django.urls import Resolver404, path, re_path, resolve
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import views, views_reports
+from api import views, views_analytics, views_reports
 
 app_name = "api"
 
@@ -50,6 +50,11 @@ urlpatterns = [
         name="report_xlsx",
     ),
     path("v1/verify/<str:certification_number>/", views.VerifyView.as_view(), name="verify"),
+    path(
+        "v1/analytics/<str:chart>/",
+        views_analytics.AnalyticsSeriesView.as_view(),
+        name="analytics_series",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", _docs_view, name="docs"),
     re_path(r"^(?P<unmatched>.*)$", not_found, name="not_found"),

@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from analytics.services import enrollment_load, figures_refresh
 from config.wsgi import application
 from counties.models import OptInPeriod
 from tests.api.conftest import bulk_certifications, token_for
@@ -36,6 +37,7 @@ PATHS = {
     "/api/v1/reports/{id}/report.pdf",
     "/api/v1/reports/{id}/report.csv",
     "/api/v1/reports/{id}/report.xlsx",
+    "/api/v1/analytics/{chart}/",
 }
 ROSTER_PARAMETERS = {
     "county",
@@ -107,6 +109,11 @@ def test_documented_fields_are_the_fields_sent(openapi, cast, client_for, regist
     county = state.get("/api/v1/counties/alameda/").json()
     stats = state.get("/api/v1/stats/").json()
     verification = state.get("/api/v1/verify/PSS-0000001/").json()
+    figures_refresh()
+    enrollment_load(
+        actor=None, data=b"County,Month,Total Eligibles\nAlameda,2026-03,9\n", file_name="e"
+    )
+    analytics = state.get("/api/v1/analytics/active/").json()
 
     assert set(row) == _properties(openapi, "RosterCertification")
     assert set(row["county"]) == _properties(openapi, "CountyRef")
@@ -116,6 +123,9 @@ def test_documented_fields_are_the_fields_sent(openapi, cast, client_for, regist
     assert set(stats["statewide"]) == _properties(openapi, "Figures")
     assert set(stats["counties"][0]) == _properties(openapi, "CountyFigures")
     assert set(verification) == _properties(openapi, "Verification")
+    assert set(analytics) == _properties(openapi, "AnalyticsSeries")
+    assert set(analytics["enrollment"]) == _properties(openapi, "Enrollment")
+    assert set(analytics["areas"][0]) == _properties(openapi, "Area")
 
 
 def test_the_docs_page_uses_local_assets_only(api):

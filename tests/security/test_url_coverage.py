@@ -16,6 +16,8 @@ from tests.workspace.test_permissions import SPECS as WORKSPACE
 OURS = ("accounts.", "api.", "portal.", "workspace.")
 # Open to anyone, token or none (tests/api/test_verify.py, test_schema.py).
 API_PUBLIC = {"api:verify", "api:schema", "api:docs", "api:not_found"}
+# State staff only (everyone else 401 or 403, nothing changed): tests/api/test_analytics.py.
+API_STATE_ONLY = {"api:analytics_series"}
 # The digital credentials' public documents, each needing a certification with a credential
 # (tests/credentials/test_credentials.py: served, 404 for an unknown list, rate-limited), and
 # the wallets' OID4VCI endpoints, open to anyone holding a fresh code or token
@@ -73,6 +75,7 @@ def test_every_url_of_ours_is_in_a_permission_matrix():
         | {f"api:{resolve(url).url_name}" for url in STAFF_URLS}
         | {f"api:{resolve(url.format(id=1)).url_name}" for url in REPORT_URLS}
         | API_PUBLIC
+        | API_STATE_ONLY
         | CREDENTIALS_PUBLIC
         | COMPLAINT_PUBLIC
         | set(SITE)
