@@ -3,6 +3,7 @@ the PDF, CSV and XLSX), the PDF (WeasyPrint, tagged PDF/UA-1 like the certificat
 spreadsheet files. Everything here reads the figures it is given: a submitted version's are
 its frozen copy, never computed again."""
 
+import base64
 import csv
 import io
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from weasyprint import HTML
 
 from certification.certificates import PDF_VARIANT
@@ -57,11 +59,76 @@ def report_sections(figures: dict[str, Any]) -> list[Section]:
     ]
 
 
+# The report's charts (drawn from the figures it is given, so a submitted version's are
+# drawn from its frozen copy): with the analytics' library (analytics/charts.py: Vega-Lite
+# through Altair, rendered to SVG on the server), each beside the table of its numbers.
+# Suppressed and not-recorded values are left out of a chart (the table says which).
+_CHARTS = (
+    ("applications", None, gettext_lazy("Applications in the period")),
+    (
+        "certifications",
+        ("active_at_end", "active_per_100k"),
+        gettext_lazy("Certifications: changes in the period"),
+    ),
+    ("step_days", None, gettext_lazy("Days for each step")),
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    section: str
+    title: str
+    description: str
+    svg: str
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+
+def report_charts(figures: dict[str, Any]) -> list[Chart]:
+    """Bar charts of the applications, the certifications' changes and the days per step."""
+    from analytics.charts import bars, svg_from_spec
+
+    sections = {section.key: section for section in report_sections(figures)}
+    charts = []
+    for key, leave_out, title in _CHARTS:
+        section = sections.get(key)
+        if section is None:
+            continue
+        rows = [
+            {"figure": line.label, "value": line.value}
+            for line in section.lines
+            if isinstance(line.value, int | float) and line.key not in (leave_out or ())
+        ]
+        if not rows:
+            continue
+        value_title = _("Days") if key == "step_days" else _("Number")
+        spec = bars(
+            rows, category="figure", value="value", category_title="", value_title=value_title
+        )
+        description = "; ".join(f"{row['figure']}: {row['value']:g}" for row in rows)
+        charts.append(
+            Chart(
+                section=key,
+                title=str(title),
+                description=description,
+                svg=svg_from_spec(
+                    spec, title=str(title), description=description, responsive=False
+                ),
+            )
+        )
+    return charts
+
+
 def _context(report: ProgramReport, figures: dict[str, Any]) -> dict[str, Any]:
+    sections = report_sections(figures)
+    charts = {chart.section: chart for chart in report_charts(figures)}
     return {
         "report": report,
         "figures": figures,
-        "sections": report_sections(figures),
+        "sections": sections,
+        "sections_with_charts": [(section, charts.get(section.key)) for section in sections],
         "threshold": figures.get("small_count_threshold", 11),
     }
 

@@ -156,3 +156,20 @@ def test_the_submitted_version_is_frozen_and_a_correction_says_what_changed(cast
     report.refresh_from_db()
     assert report.status == "submitted" and report.figures == _rows(report)["figures"]
     assert report.figures["sections"][0]["rows"][0]["value"] == 12
+
+
+def test_the_pdf_charts_leave_out_what_the_tables_do_not_show(cast):
+    from reports.documents import report_charts
+
+    dataset.build(cast.county, cast.other_county)
+    figures = report_figures(cast.admin, cast.county, dataset.START, dataset.END)
+    charts = {chart.section: chart for chart in report_charts(figures)}
+    assert set(charts) == {"applications", "certifications", "step_days"}
+    applications = charts["applications"]
+    assert applications.description == (
+        "Received (submitted): 12; Approved: 11; Withdrawn: 0; Expired (exam window over): 0"
+    )
+    assert applications.svg.startswith("<svg") and 'role="img"' in applications.svg
+    assert "Denied" not in applications.svg  # suppressed: in the table only
+    assert "Active at the end" not in charts["certifications"].description
+    assert charts["step_days"].description.startswith("Submission to review: median days: 6.5")
