@@ -1,15 +1,19 @@
-"""Operators set each county's fee amounts here (an empty amount: the program's default, under
-Counties → Program policy) and read the fees due, which only the services write."""
+"""Operators set each county's fee amounts here, from a date (an empty amount: the program's
+default, under Counties → Program policy; a schedule in force is not edited: a change is a new
+schedule from a later date) and read the fees due, payments and waivers, which only the
+services write."""
 
 from django.contrib import admin
+from django.utils import timezone
 
-from fees.models import FeeDue, FeeSchedule
+from fees.models import FeeDue, FeePayment, FeeSchedule, FeeWaiver
 
 
 @admin.register(FeeSchedule)
 class FeeScheduleAdmin(admin.ModelAdmin):
     list_display = [
         "county",
+        "effective_from",
         "application_cents",
         "exam_cents",
         "renewal_cents",
@@ -23,6 +27,12 @@ class FeeScheduleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # A schedule already in force is history: a change is a new schedule from a later date.
+        if obj is not None and obj.effective_from <= timezone.localdate():
+            return [field.name for field in obj._meta.fields if field.name != "id"]
+        return super().get_readonly_fields(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         obj.updated_by = request.user
@@ -44,3 +54,32 @@ class FeeDueAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows only the services write (county staff in the workspace): operators read them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FeePayment)
+class FeePaymentAdmin(ReadOnlyAdmin):
+    list_display = ["paid_on", "county", "person", "fee", "amount_cents", "method", "reference"]
+    list_filter = ["method", "county"]
+    list_select_related = ["county", "person", "fee"]
+    search_fields = ["person__email", "reference"]
+
+
+@admin.register(FeeWaiver)
+class FeeWaiverAdmin(ReadOnlyAdmin):
+    list_display = ["granted_at", "county", "person", "fee", "applied_at"]
+    list_filter = ["county"]
+    list_select_related = ["county", "person", "fee"]
+    search_fields = ["person__email"]

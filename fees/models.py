@@ -1,6 +1,7 @@
 """Fees: what each county program charges (`FeeSchedule`) and every fee due on an application,
 an exam sitting, a renewal or a reinstatement (`FeeDue`), with its amount
-(docs/domain.md#fees). Payments are not recorded here yet.
+(docs/domain.md#fees); the payments county staff record against a fee (`FeePayment`, with a
+receipt) and the DHCS-funded renewal fee waivers staff grant a person (`FeeWaiver`).
 
 This app sits below training and exams (docs/architecture.md#layers): the exam service records
 the fee of each sitting, the certification services those of applications and renewals. The
@@ -29,13 +30,16 @@ RENEWAL_FEE_KINDS = (FeeKind.RENEWAL, FeeKind.LATE, FeeKind.REINSTATEMENT)
 
 
 class FeeSchedule(models.Model):
-    """One county program's fees, in US cents. An empty value takes the program's default
-    (`counties.ProgramPolicy.fee_*_cents`), so a county sets only what it charges differently.
-    Each value is read when a fee falls due: a change applies to fees due from then on."""
+    """One county program's fees from a date, in US cents. An empty value takes the program's
+    default (`counties.ProgramPolicy.fee_*_cents`), so a county sets only what it charges
+    differently. A fee falls due at the amounts of the county's latest schedule in force that
+    day (`effective_from` on or before it): a change applies from its date and the earlier
+    schedules stay, as the history of what the county charged."""
 
-    county = models.OneToOneField(
-        "counties.County", on_delete=models.PROTECT, related_name="fee_schedule"
+    county = models.ForeignKey(
+        "counties.County", on_delete=models.PROTECT, related_name="fee_schedules"
     )
+    effective_from = models.DateField(_("in force from"))
     application_cents = models.PositiveIntegerField(
         _("application fee (cents)"), null=True, blank=True
     )
@@ -53,11 +57,16 @@ class FeeSchedule(models.Model):
     )
 
     class Meta:
-        ordering = ["county__name"]
+        ordering = ["county__name", "-effective_from"]
         verbose_name = _("fee schedule")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "effective_from"], name="fee_schedule_one_per_county_date"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"Fees of {self.county}"
+        return f"Fees of {self.county} from {self.effective_from}"
 
     def override(self, kind: str) -> int | None:
         """The county's own amount for `kind`, or None when it takes the program's default."""
@@ -140,3 +149,92 @@ class FeeDue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount_cents / 100:.2f} ({self.person})"
+
+
+class PaymentMethod(models.TextChoices):
+    CHECK = "check", _("Check")
+    MONEY_ORDER = "money_order", _("Money order")
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Card, taken by the program office")
+    TRANSFER = "transfer", _("Electronic transfer")
+    OTHER = "other", _("Other")
+
+
+class FeePayment(models.Model):
+    """A payment of (part of) one fee, recorded by the county's staff (`fee_payment_record`):
+    online card payment is not offered, people pay the county program. Never changed or
+    deleted; the receipt (`fees.receipts`) is rendered from this row. The fee's county and
+    person are copied here for the row-level security wall."""
+
+    fee = models.ForeignKey(FeeDue, on_delete=models.PROTECT, related_name="payments")
+    county = models.ForeignKey("counties.County", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fee_payments"
+    )
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    method = models.CharField(_("method"), max_length=15, choices=PaymentMethod.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    paid_on = models.DateField(_("paid on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # The form's one-time token: a double click or a resent form records one payment.
+    idempotency_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        verbose_name = _("fee payment")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="fee_payment_positive"),
+            models.CheckConstraint(
+                condition=Q(method__in=PaymentMethod.values), name="fee_payment_method_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "paid_on"], name="fee_payment_county_idx")]
+
+    def __str__(self) -> str:
+        return f"Payment {self.receipt_number}"
+
+    @property
+    def amount(self) -> str:
+        """The amount for people to read (as `fees.rules.dollars`)."""
+        return f"${self.amount_cents / 100:,.2f}"
+
+    @property
+    def receipt_number(self) -> str:
+        """The number printed on the receipt: the year paid and the row's id."""
+        return f"R{self.paid_on.year}-{self.pk:06d}"
+
+
+class FeeWaiver(models.Model):
+    """A DHCS-funded renewal fee waiver granted to a person by county staff
+    (`fee_waiver_grant`). It applies to the person's renewal fee outstanding when granted,
+    else to the next one that falls due (`fee`, set once): that fee is then owed at zero."""
+
+    county = models.ForeignKey("counties.County", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fee_waivers"
+    )
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    fee = models.OneToOneField(
+        FeeDue, null=True, blank=True, on_delete=models.PROTECT, related_name="waiver"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name = _("renewal fee waiver")
+        constraints = [
+            # One waiver waiting for a renewal fee per person (granting twice grants once).
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(fee__isnull=True), name="fee_waiver_one_unused"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Renewal fee waiver ({self.person})"

@@ -16,6 +16,7 @@ from workspace.views import (
     documents,
     exams,
     exclusions,
+    fees,
     home,
     invitations,
     opt_in,
@@ -131,6 +132,16 @@ urlpatterns = [
         certifications.certification_exam_record,
         name="certification_exam_record",
     ),
+    path(
+        "<slug:code>/certifications/<int:pk>/fee-waiver/",
+        fees.fee_waiver_grant,
+        name="fee_waiver_grant",
+    ),
+    # Fees: what is owed, payments and their receipts.
+    path("<slug:code>/fees/", fees.fee_list, name="fees"),
+    path("<slug:code>/fees/<int:pk>/", fees.fee_detail, name="fee"),
+    path("<slug:code>/fees/<int:pk>/pay/", fees.fee_payment_record, name="fee_payment_record"),
+    path("<slug:code>/payments/<int:pk>/receipt/", fees.fee_receipt, name="fee_receipt"),
     # Exam results from the testing vendor.
     path("<slug:code>/exams/import/", exams.exam_import_upload, name="exam_import"),
     path(

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from fees.models import FeeDue, FeeSchedule
 from tests.certification.builders import approved_application
@@ -20,7 +21,11 @@ def operator(client):
 def test_an_operator_sets_a_countys_fee_and_leaves_the_rest_to_the_defaults(client, operator):
     response = client.post(
         reverse("admin:fees_feeschedule_add"),
-        {"county": county("kern").pk, "exam_cents": "12500"},
+        {
+            "county": county("kern").pk,
+            "effective_from": timezone.localdate().isoformat(),
+            "exam_cents": "12500",
+        },
     )
 
     assert response.status_code == 302

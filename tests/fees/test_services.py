@@ -224,9 +224,14 @@ def test_setting_a_schedule_is_audited_with_what_changed(cast):
         cast.admin,
     )
     events = AuditEvent.objects.filter(verb="fee_schedule_set").order_by("id")
+    day = today().isoformat()
     assert [e.data for e in events] == [
-        {"exam": {"from": None, "to": 12000}},
-        {"exam": {"from": 12000, "to": None}, "late": {"from": None, "to": 0}},
+        {"exam": {"from": None, "to": 12000}, "effective_from": day},
+        {
+            "exam": {"from": 12000, "to": None},
+            "late": {"from": None, "to": 0},
+            "effective_from": day,
+        },
     ]
     assert {e.county for e in events} == {cast.county}
 
@@ -274,3 +279,44 @@ def test_fees_due_are_kept_per_county(cast, opted_in):
     application_submit(actor=application.applicant, application=application)
 
     assert list(FeeDue.objects.values_list("county__code", "amount_cents")) == [("fresno", 7500)]
+
+
+def test_a_change_applies_from_its_date_and_the_history_stays(cast):
+    day = today()
+    fee_schedule_set(actor=cast.admin, county=cast.county, amounts={"exam": 12000})
+    later = day + datetime.timedelta(days=30)
+    fee_schedule_set(
+        actor=cast.admin, county=cast.county, amounts={"renewal": 9000}, effective_from=later
+    )
+
+    # Today: the first change only; from its date: both (the later one starts from the first).
+    assert (fee_amounts_of(cast.county)["exam"], fee_amounts_of(cast.county)["renewal"]) == (
+        12000,
+        8000,
+    )
+    assert (
+        fee_amounts_of(cast.county, later)["exam"],
+        fee_amounts_of(cast.county, later)["renewal"],
+    ) == (12000, 9000)
+    assert fee_amounts_of(cast.county, day - datetime.timedelta(days=1))["exam"] == 15000
+    assert list(
+        FeeSchedule.objects.order_by("effective_from").values_list(
+            "effective_from", "exam_cents", "renewal_cents"
+        )
+    ) == [(day, 12000, None), (later, 12000, 9000)]
+
+
+def test_a_change_cannot_rewrite_the_past(cast):
+    fee_schedule_set(actor=cast.admin, county=cast.county, amounts={"exam": 12000})
+    before = list(FeeSchedule.objects.values_list("effective_from", "exam_cents"))
+
+    with pytest.raises(DomainError) as refused:
+        fee_schedule_set(
+            actor=cast.admin,
+            county=cast.county,
+            amounts={"exam": 1},
+            effective_from=today() - datetime.timedelta(days=1),
+        )
+
+    assert refused.value.field == "effective_from"
+    assert list(FeeSchedule.objects.values_list("effective_from", "exam_cents")) == before

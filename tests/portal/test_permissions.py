@@ -23,6 +23,7 @@ from cases.models import Appeal, CaseResponseRequest
 from cases.services import complaint_file, response_request
 from certification.models import Application
 from documents.models import Document
+from fees.models import FeeDue, FeePayment
 from portal import urls as portal_urls
 from tests.factories import CertificationFactory
 from tests.portal.conftest import client_for, complete_application, rendered_certificate
@@ -38,7 +39,9 @@ class Case:
     # "decision": a page about a decision named in the query (none here: 404; with one, only
     # its person: tests/portal/test_appeals.py).
     scope: str
-    obj: str = ""  # "application", "document" or "appeal": which of the applicant's objects
+    obj: str = (
+        ""  # "application", "document", "appeal" or "payment": which of the applicant's objects
+    )
     get_status: int = 200  # what the applicant gets on GET
     methods: tuple[str, ...] = ("GET",)
 
@@ -69,6 +72,8 @@ MATRIX = {
     "appeals": Case("person"),
     "appeal_new": Case("decision", get_status=404, methods=("GET", "POST")),
     "appeal": Case("own", "appeal"),
+    "fees": Case("person"),
+    "fee_receipt": Case("own", obj="payment"),
     "privacy": Case("person"),
     "privacy_download": Case("self", get_status=405, methods=("POST",)),
     "privacy_export_file": Case("self", get_status=404),
@@ -89,7 +94,24 @@ def world(cast, ethics, opted_in):
     document = application.documents.get(kind="photo_id")
     certification = CertificationFactory(holder=cast.applicant, issuing_county=cast.county)
     rendered_certificate(certification)
+    fee = FeeDue.objects.create(
+        county=application.county,
+        person=cast.applicant,
+        kind="application",
+        amount_cents=10000,
+        application=application,
+    )
+    payment = FeePayment.objects.create(
+        fee=fee,
+        county=fee.county,
+        person=cast.applicant,
+        amount_cents=4000,
+        method="cash",
+        paid_on=fee.created_at.date(),
+        recorded_by=cast.reviewer,
+    )
     return {
+        "payment": payment,
         "application": application,
         "document": document,
         "response_request": _response_request(cast, certification),

@@ -43,6 +43,7 @@ from documents.models import Document
 from employers.models import ExclusionEntry, ExclusionListLoad, ExclusionMatch
 from exams import imports as exam_import
 from exams.models import ExamAttempt
+from fees.models import FeeDue, FeePayment, FeeWaiver
 from reports.models import ProgramReport
 from tests.factories import MINIMAL_PDF, CertificationFactory
 from training.models import TrainingRecord
@@ -213,6 +214,35 @@ def _submitted_report(world, user) -> list:
     return [report.pk]
 
 
+def _fee(world, user) -> list:
+    """The application fee of the county's submitted application."""
+    fee, _created = FeeDue.objects.get_or_create(
+        kind="application",
+        application=world.submitted,
+        defaults={
+            "county": world.submitted.county,
+            "person": world.submitted.applicant,
+            "amount_cents": 10000,
+        },
+    )
+    return [fee.pk]
+
+
+def _payment(world, user) -> list:
+    """A payment of part of that fee."""
+    fee = FeeDue.objects.get(pk=_fee(world, user)[0])
+    payment = FeePayment.objects.create(
+        fee=fee,
+        county=fee.county,
+        person=fee.person,
+        amount_cents=1000,
+        method="cash",
+        paid_on=timezone.localdate(),
+        recorded_by=fee.person,
+    )
+    return [payment.pk]
+
+
 SPECS: dict[str, Spec] = {
     "pick": Spec(SPECIAL),
     "invitation_accept": Spec(SPECIAL),
@@ -367,6 +397,20 @@ SPECS: dict[str, Spec] = {
     ),
     "membership_remove": Spec(ADMIN, lambda w, u: [w.reviewer_membership.pk]),
     "invitation_revoke": Spec(ADMIN, lambda w, u: [w.invitation.pk]),
+    "fees": Spec(PAGE),
+    "fee": Spec(PAGE, _fee),
+    "fee_payment_record": Spec(
+        ACTION,
+        _fee,
+        lambda w: {
+            "amount": "10",
+            "method": "cash",
+            "paid_on": timezone.localdate().isoformat(),
+            "idempotency_key": "8d3f4a52-8c4e-4c1a-9d55-0d5f7f1e2a10",
+        },
+    ),
+    "fee_receipt": Spec(PAGE, _payment),
+    "fee_waiver_grant": Spec(ACTION, lambda w, u: [w.active.pk], lambda w: {"reason": "DHCS."}),
 }
 
 
@@ -401,6 +445,8 @@ def snapshot() -> tuple:
                 "pk", "status", "plan_changes", "challenges", "figures"
             )
         ),
+        list(FeePayment.objects.order_by("pk").values_list("pk", "amount_cents")),
+        list(FeeWaiver.objects.order_by("pk").values_list("pk", "fee_id")),
         AuditEvent.objects.count(),
     )
 

@@ -1,0 +1,61 @@
+"""Payment receipts: one PDF per recorded payment, rendered by WeasyPrint on request (like the
+certificates: tagged PDF/UA-1, DejaVu Sans embedded). A payment never changes, so the receipt
+is rendered from its row each time rather than stored; it shows what was still owed right
+after that payment. Its text is in the language of whoever downloads it."""
+
+import threading
+
+from django.conf import settings
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from fees import rules
+from fees.models import FeeKind, FeePayment, PaymentMethod
+
+# Tagged PDF for accessibility, as the certificates.
+PDF_VARIANT = "pdf/ua-1"
+
+_fonts = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration per thread (a new one per document leaks memory in long-lived
+    processes: benchmarks/RESULTS.md, "Soak")."""
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
+def receipt_context(payment: FeePayment) -> dict:
+    """What the receipt of `payment` shows (its fee, county and person loaded)."""
+    fee = payment.fee
+    paid_through = (
+        FeePayment.objects.filter(fee=fee, pk__lte=payment.pk).aggregate(total=Sum("amount_cents"))[
+            "total"
+        ]
+        or 0
+    )
+    waived = hasattr(fee, "waiver")
+    return {
+        "payment": payment,
+        "fee": fee,
+        "fee_label": FeeKind(fee.kind).label,
+        "fee_reason": rules.FEE_REASONS[fee.kind],
+        "fee_amount": rules.dollars(fee.amount_cents),
+        "amount": rules.dollars(payment.amount_cents),
+        "method_label": PaymentMethod(payment.method).label,
+        "outstanding": rules.dollars(
+            rules.fee_outstanding(fee.amount_cents, paid_cents=paid_through, waived=waived)
+        ),
+        "county": payment.county,
+        "person": payment.person,
+    }
+
+
+def receipt_pdf(payment: FeePayment) -> bytes:
+    """The receipt of `payment` as PDF bytes, in the current language."""
+    html = render_to_string("fees/receipt.html", receipt_context(payment))
+    document = HTML(string=html, base_url=str(settings.BASE_DIR))
+    return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=_font_config())

@@ -1,0 +1,170 @@
+"""Fees in the county workspace: the county's fees with what is still owed, one fee with its
+payments, recording a payment (with its receipt), and granting a holder a DHCS-funded renewal
+fee waiver. Online card payment is not offered: people pay the county program, whose staff
+record the payment here."""
+
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from fees import rules as fee_rules
+from fees import services as fee_services
+from fees.receipts import receipt_pdf
+from fees.selectors import (
+    fee_accounts,
+    fee_due_get,
+    fee_outstanding_of,
+    fee_payment_get,
+    fee_waivers_for,
+    fees_due_for,
+    paid_and_waived,
+    with_balance,
+)
+from workspace.access import CountyWorkspace, workspace_view
+from workspace.fee_forms import FeePaymentForm, FeeWaiverForm
+from workspace.views.certifications import certification_url, county_certification
+from workspace.views.common import paginate, querystring_without_page, run_action
+
+SHOW_OWED = "owed"
+
+
+def _fee_url(workspace: CountyWorkspace, pk: int) -> str:
+    return reverse("workspace:fee", args=[workspace.county.code, pk])
+
+
+@workspace_view()
+@require_safe
+def fee_list(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
+    """The county's fees, newest first; by default those with something still owed."""
+    fees = with_balance(
+        fees_due_for(request.user).filter(county=workspace.county).select_related("person")
+    ).order_by("-created_at", "-pk")
+    show = request.GET.get("show", SHOW_OWED)
+    if show == SHOW_OWED:
+        fees = fees.filter(waived=False, paid_cents__lt=F("amount_cents"))
+    page = paginate(request, fees)
+    rows = [
+        (fee, fee_outstanding_of(fee), fee_rules.FEE_STATUS_LABELS[_status(fee)])
+        for fee in page.object_list
+    ]
+    return render(
+        request,
+        "workspace/fees.html",
+        {
+            "workspace": workspace,
+            "nav": "fees",
+            "page_obj": page,
+            "rows": [
+                (fee, fee_rules.dollars(fee.amount_cents), fee_rules.dollars(owed), label)
+                for fee, owed, label in rows
+            ],
+            "show": show,
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+def _status(fee) -> str:
+    paid, waived = paid_and_waived(fee)
+    return fee_rules.fee_status(fee.amount_cents, paid_cents=paid, waived=waived)
+
+
+@workspace_view()
+@require_safe
+def fee_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    fee = fee_due_get(request.user, pk, county=workspace.county)
+    account = fee_accounts(fees_due_for(request.user).filter(pk=fee.pk))[0]
+    return render(
+        request,
+        "workspace/fee_detail.html",
+        {"workspace": workspace, "nav": "fees", "fee": fee, "account": account},
+    )
+
+
+@workspace_view()
+def fee_payment_record(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    fee = fee_due_get(request.user, pk, county=workspace.county)
+    owed = fee_outstanding_of(fee)
+    return run_action(
+        request,
+        workspace,
+        form_class=FeePaymentForm,
+        perform=lambda data: fee_services.fee_payment_record(
+            actor=request.user,
+            fee=fee,
+            amount_cents=data["amount"],
+            method=data["method"],
+            reference=data["reference"],
+            paid_on=data["paid_on"],
+            idempotency_key=data["idempotency_key"],
+        ),
+        success_message=_("Payment recorded. The person was emailed; the receipt is below."),
+        done_url=_fee_url(workspace, fee.pk),
+        context={
+            "nav": "fees",
+            "title": _("Record a payment"),
+            "subject": _("%(fee)s of %(person)s: %(owed)s still owed.")
+            % {
+                "fee": fee.get_kind_display(),
+                "person": fee.person.get_full_name() or fee.person.email,
+                "owed": fee_rules.dollars(owed),
+            },
+            "intro": _(
+                "Record a payment the county program received (check, money order, cash, card "
+                "taken at the office, transfer). A payment cannot be more than is owed, and "
+                "cannot be changed afterwards: check the amount and the reference."
+            ),
+            "submit_label": _("Record the payment"),
+        },
+    )
+
+
+@workspace_view()
+@require_safe
+def fee_receipt(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    payment = fee_payment_get(request.user, pk, county=workspace.county)
+    response = HttpResponse(receipt_pdf(payment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{payment.receipt_number}.pdf"'
+    return response
+
+
+@workspace_view()
+def fee_waiver_grant(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    """Grant the holder of certification `pk` a DHCS-funded renewal fee waiver."""
+    certification = county_certification(request, workspace, pk)
+    waiting = fee_waivers_for(request.user).filter(
+        person_id=certification.holder_id, fee__isnull=True
+    )
+    return run_action(
+        request,
+        workspace,
+        form_class=FeeWaiverForm,
+        perform=lambda data: fee_services.fee_waiver_grant(
+            actor=request.user,
+            county=workspace.county,
+            person=certification.holder,
+            reason=data["reason"],
+        ),
+        success_message=_("Renewal fee waiver granted. The peer was emailed."),
+        done_url=certification_url(workspace, certification),
+        context={
+            "nav": "roster",
+            "title": _("Grant a renewal fee waiver"),
+            "subject": f"{certification.first_name} {certification.last_name} "
+            f"({certification.number})",
+            "intro": (
+                _("This peer already holds a waiver waiting for their next renewal fee.") + " "
+                if waiting.exists()
+                else ""
+            )
+            + _(
+                "A DHCS-funded waiver makes the peer's renewal fee zero: the renewal fee they "
+                "owe now, if nothing was paid on it, else the next one. A late fee is still "
+                "due. A granted waiver cannot be taken back."
+            ),
+            "submit_label": _("Grant the waiver"),
+        },
+    )
