@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from counties.models import OptInPeriod
 from tests.factories import county
@@ -59,6 +60,15 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in Spanish activates Spanish in this thread (LocaleMiddleware) and nothing
+    puts it back: without this, a later test calling a service directly reads its refusals in
+    Spanish (pytest-django runs the tests without a database last)."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from fees.models import FeeDue, FeePayment, FeeWaiver
@@ -17,14 +17,6 @@ from tests.certification.builders import approved_application, certification_in
 from tests.portal.conftest import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _language_restored():
-    """A Spanish request activates Spanish in this thread (LocaleMiddleware): put English back
-    after each test, so the tests run after these read English refusals."""
-    with translation.override("en"):
-        yield
 
 
 def _fee(cast, applicant=None) -> FeeDue:

@@ -26,13 +26,6 @@ from tests.factories import CeCreditFactory, EthicsVersionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    """The refusals are read in English here (a page test before may leave Spanish active)."""
-    with translation.override("en"):
-        yield
-
-
 def _application_fee(cast) -> FeeDue:
     application = approved_application(county=cast.county)
     return fee_due_record(
