@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("counties", "0008_program_policy_late_renewal_ce_makeup"),
-        ("fees", "0003_row_level_security_schedule"),
+        ("fees", "0004_exam_fee_of_a_reinstatement_sitting"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -33,6 +33,6 @@ POLICIES = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [("fees", "0004_payments_waivers_dated_schedules")]
+    dependencies = [("fees", "0005_payments_waivers_dated_schedules")]
 
     operations = [migrations.RunSQL(policies_sql(POLICIES), drop_policies_sql(POLICIES))]
