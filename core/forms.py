@@ -21,10 +21,11 @@ def uswds_class(widget: forms.Widget) -> str:
     """The USWDS class of `widget`'s input element ("" for a hidden input)."""
     if widget.is_hidden:
         return ""
-    if getattr(widget, "input_type", "") == "radio" or isinstance(widget, forms.RadioSelect):
-        return "usa-radio__input"
+    # Before RadioSelect: Django's CheckboxSelectMultiple is a RadioSelect subclass.
     if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
         return "usa-checkbox__input"
+    if getattr(widget, "input_type", "") == "radio" or isinstance(widget, forms.RadioSelect):
+        return "usa-radio__input"
     if isinstance(widget, forms.Select):
         return "usa-select"
     if isinstance(widget, forms.Textarea):
