@@ -22,10 +22,12 @@ def uswds_class(widget: forms.Widget) -> str:
     if widget.is_hidden:
         return ""
     # Before RadioSelect: Django's CheckboxSelectMultiple is a RadioSelect subclass.
-    if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+    if isinstance(widget, forms.CheckboxSelectMultiple):
         return "usa-checkbox__input"
     if getattr(widget, "input_type", "") == "radio" or isinstance(widget, forms.RadioSelect):
         return "usa-radio__input"
+    if isinstance(widget, forms.CheckboxInput):
+        return "usa-checkbox__input"
     if isinstance(widget, forms.Select):
         return "usa-select"
     if isinstance(widget, forms.Textarea):
