@@ -577,3 +577,34 @@ class CaseResponseRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Response request {self.pk} on case {self.case_id}"
+
+
+class CaseDeadlineNotice(models.Model):
+    """One email the daily deadline scan sent about a case (`cases.services.deadlines`): a
+    warning before the acknowledgement or resolution deadline, or the notice that it passed.
+    Unique per case, deadline, kind and due date: each is sent once (a re-run or a retried
+    task finds the row); an extended resolution deadline is a new due date."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(
+        "counties.County", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.CharField(max_length=15)
+    kind = models.CharField(max_length=10)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "deadline", "kind", "due_on"], name="case_deadline_notice_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__in=("acknowledgement", "resolution"))
+                & Q(kind__in=("warning", "overdue")),
+                name="case_deadline_notice_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.deadline} {self.kind} {self.due_on}"

@@ -44,6 +44,12 @@ app.conf.beat_schedule = {
         "task": "cases.tasks.case_decisions_scan",
         "schedule": crontab(hour=2, minute=10),
     },
+    # Case deadlines: the investigator warned before the acknowledgement and resolution
+    # deadlines, and told once missed (each email once).
+    "case-deadlines-daily": {
+        "task": "cases.tasks.case_deadlines_scan",
+        "schedule": crontab(hour=6, minute=40),
+    },
     # Relays outbox rows the on-commit attempt could not send (broker down, process died).
     "outbox-relay": {
         "task": "jobs.tasks.outbox_relay",

@@ -14,6 +14,7 @@ from cases.services.complaints import (
     complaint_file,
     complaint_form_key,
 )
+from cases.services.deadlines import case_deadlines_scan
 from cases.services.decisions import (
     case_decide,
     case_decision_lift_suspension,
@@ -39,6 +40,7 @@ __all__ = [
     "appeal_file",
     "case_advance",
     "case_assign",
+    "case_deadlines_scan",
     "case_decide",
     "case_decision_lift_suspension",
     "case_decisions_scan",

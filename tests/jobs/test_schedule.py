@@ -13,6 +13,7 @@ def test_the_beat_schedule_names_registered_tasks():
         "expiry-scan-daily": "certification.tasks.expiry_scan",
         "ce-audit-makeup-daily": "ce_audits.tasks.ce_audit_makeup_scan",
         "case-decisions-daily": "cases.tasks.case_decisions_scan",
+        "case-deadlines-daily": "cases.tasks.case_deadlines_scan",
         "outbox-relay": "jobs.tasks.outbox_relay",
         "failed-jobs-retry": "jobs.tasks.failed_jobs_retry",
         "outbox-prune": "jobs.tasks.outbox_prune",
@@ -26,6 +27,7 @@ def test_the_beat_schedule_names_registered_tasks():
     assert all(entry["task"] in app.tasks for entry in schedule.values())
     assert schedule["expiry-scan-daily"]["schedule"] == crontab(hour=1, minute=30)
     assert schedule["case-decisions-daily"]["schedule"] == crontab(hour=2, minute=10)
+    assert schedule["case-deadlines-daily"]["schedule"] == crontab(hour=6, minute=40)
     assert schedule["outbox-relay"]["schedule"] == 60.0
     assert schedule["webhook-retries"]["schedule"] == 60.0
     assert schedule["employer-daily"]["schedule"] == crontab(hour=6, minute=0)

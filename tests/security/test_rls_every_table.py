@@ -260,6 +260,7 @@ CLOSED_WITHOUT_CONTEXT = [
     "cases_casedecision",
     "cases_appeal",
     "cases_appealdocument",
+    "cases_casedeadlinenotice",
 ]
 
 
