@@ -115,6 +115,12 @@ def test_the_scan_runs_in_a_real_worker_and_twice_sends_once(cast, celery_worker
         (cast.reviewer.pk, "overdue")
     ]
     assert CaseDeadlineNotice.objects.count() == 1
+    # The emails the scan queued are sent before the database is flushed: a task still
+    # running holds locks the flush waits on (a deadlock otherwise).
+    wait_for(
+        lambda: not OutboxMessage.objects.filter(finished_at=None).exists(),
+        what="the scan's emails to be sent",
+    )
 
 
 @pytest.mark.django_db
