@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from api.figures import COUNTED_APPLICATION_STATUSES
-from cases.models import DecisionOutcome
+from cases.models import AppealStatus, CaseCategory, DecisionOutcome
 from certification.filters import MAX_QUERY_LENGTH
 from certification.models import CertificationStatus
 from counties.models import DeliverySystem
@@ -296,5 +296,104 @@ ROSTER_PARAMETERS = [
             "A certification number (exact or its beginning) or a name (every word must appear "
             "in the first or last name). Case is ignored."
         ),
+    ),
+]
+
+
+def _counts(name: str, keys, doc: str) -> type[serializers.Serializer]:
+    return _counts_serializer(name, tuple(keys), doc)
+
+
+CaseCategoryCountsSerializer = _counts(
+    "CaseCategoryCountsSerializer",
+    CaseCategory.values,
+    "Complaints received by category (every category present, zero included).",
+)
+CaseOutcomeCountsSerializer = _counts(
+    "CaseOutcomeCountsSerializer",
+    [*DecisionOutcome.values, "closed_without_decision", "undecided"],
+    "Complaints by outcome: the latest decision not overturned on appeal; closed without a "
+    "decision; or not decided yet.",
+)
+AppealStatusCountsSerializer = _counts(
+    "AppealStatusCountsSerializer",
+    AppealStatus.values,
+    "Appeals filed in the period by status (filed: waiting for a decision).",
+)
+
+
+class AppealFiguresSerializer(serializers.Serializer):
+    filed = serializers.IntegerField(min_value=0)
+    by_status = AppealStatusCountsSerializer()
+    overturned_rate = serializers.FloatField(
+        allow_null=True,
+        help_text=_("Overturned among the appeals decided; null when none is decided yet."),
+    )
+
+
+class CaseFiguresSerializer(serializers.Serializer):
+    received = serializers.IntegerField(min_value=0)
+    acknowledged_on_time = serializers.IntegerField(
+        min_value=0, help_text=_("Acknowledged by the 5th business day after receipt.")
+    )
+    acknowledged_late = serializers.IntegerField(min_value=0)
+    not_yet_acknowledged = serializers.IntegerField(min_value=0)
+    acknowledged_on_time_rate = serializers.FloatField(
+        allow_null=True, help_text=_("Among those acknowledged; null when none is yet.")
+    )
+    resolved_on_time = serializers.IntegerField(
+        min_value=0,
+        help_text=_(
+            "Resolved (decided, or closed without a decision) by the resolution deadline: 90 "
+            "days after receipt, 120 when extended."
+        ),
+    )
+    resolved_late = serializers.IntegerField(min_value=0)
+    not_yet_resolved = serializers.IntegerField(min_value=0)
+    resolved_on_time_rate = serializers.FloatField(
+        allow_null=True, help_text=_("Among those resolved; null when none is yet.")
+    )
+    by_category = CaseCategoryCountsSerializer()
+    by_outcome = CaseOutcomeCountsSerializer()
+    appeals = AppealFiguresSerializer()
+
+
+class CountyCaseFiguresSerializer(CaseFiguresSerializer):
+    county = CountyRefSerializer(
+        allow_null=True,
+        help_text=_("The handling county program; null for the cases state staff handle."),
+    )
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class CaseOversightSerializer(serializers.Serializer):
+    period = PeriodSerializer(help_text=_("The days of receipt counted, both included."))
+    statewide = CaseFiguresSerializer()
+    counties = CountyCaseFiguresSerializer(
+        many=True,
+        help_text=_(
+            "Per handling county with any complaint or appeal in the period, by name; the "
+            "state-handled cases last."
+        ),
+    )
+
+
+OVERSIGHT_PARAMETERS = [
+    OpenApiParameter(
+        "start",
+        OpenApiTypes.DATE,
+        description=_("First day of receipt counted (YYYY-MM-DD); default: 364 days before `end`."),
+    ),
+    OpenApiParameter(
+        "end", OpenApiTypes.DATE, description=_("Last day counted (YYYY-MM-DD); default: today.")
+    ),
+    OpenApiParameter(
+        "county",
+        OpenApiTypes.STR,
+        description=_("Only this handling county (its code). An unknown code answers 400."),
     ),
 ]

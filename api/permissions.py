@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from accounts.roles import is_program_staff
+from accounts.roles import is_program_staff, is_state_staff
 
 
 class IsProgramStaff(BasePermission):
@@ -14,3 +14,13 @@ class IsProgramStaff(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return is_program_staff(request.user)
+
+
+class IsStateStaff(BasePermission):
+    """State staff only (the oversight figures); county staff and anyone else signed in get
+    403."""
+
+    message = _("Only state program staff may use this endpoint.")
+
+    def has_permission(self, request, view) -> bool:
+        return is_state_staff(request.user)

@@ -49,6 +49,7 @@ urlpatterns = [
         views_reports.ReportXlsxView.as_view(),
         name="report_xlsx",
     ),
+    path("v1/oversight/cases/", views.CaseOversightView.as_view(), name="oversight_cases"),
     path("v1/verify/<str:certification_number>/", views.VerifyView.as_view(), name="verify"),
     path(
         "v1/analytics/<str:chart>/",

@@ -5,12 +5,15 @@ Staff endpoints answer 401 (with `WWW-Authenticate: Token`) without valid creden
 to anyone signed in who is not county or state staff. Every error is JSON.
 """
 
+import datetime
+
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -23,7 +26,7 @@ from api import docs
 from api.figures import county_detail, county_summaries, program_stats
 from api.filters import filter_roster
 from api.pagination import RosterPagination
-from api.permissions import IsProgramStaff
+from api.permissions import IsProgramStaff, IsStateStaff
 from api.rows import (
     CSV_HEADER,
     public_certification,
@@ -33,6 +36,7 @@ from api.rows import (
     verification_row,
 )
 from api.throttles import TokenThrottle, VerifyThrottle
+from cases.selectors import case_oversight_figures
 from certification.models import Certification
 from certification.selectors import certifications_for
 from core.csv_copy import csv_copy_chunks
@@ -214,6 +218,61 @@ class StatsView(StaffApiView):
     )
     def get(self, request):
         return Response(program_stats(request.user, today=timezone.localdate()))
+
+
+class OversightQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+    end = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+    county = serializers.CharField(required=False, max_length=60)
+
+    def validate(self, data):
+        end = data.get("end") or timezone.localdate()
+        year = datetime.timedelta(days=364)
+        start = data.get("start") or (
+            end - year if end > datetime.date.min + year else datetime.date.min
+        )
+        if start > end:
+            raise ValidationError({"start": [_("The start must not be after the end.")]})
+        if (end - start).days > OVERSIGHT_MAX_DAYS:
+            raise ValidationError(
+                {"start": [_("A period is at most 10 years.")]}  # our choice
+            )
+        county = None
+        if "county" in data:
+            county = County.objects.filter(code=data["county"]).first()
+            if county is None:
+                raise ValidationError({"county": [_("No county has this code.")]})
+        return {"start": start, "end": end, "county": county}
+
+
+# The longest period one request counts (our choice: the figures are read in one pass).
+OVERSIGHT_MAX_DAYS = 3653
+
+
+class CaseOversightView(StaffApiView):
+    permission_classes = [IsAuthenticated, IsStateStaff]
+
+    @extend_schema(
+        operation_id="oversight_cases_retrieve",
+        summary=_("Complaints and appeals for oversight"),
+        description=_(
+            "State staff only. Complaints received in the period (by day of receipt): "
+            "acknowledged on time, resolved on time, by category and by outcome; appeals filed "
+            "in the period by status. Statewide and per handling county. Rates with nothing to "
+            "count are null (not yet recorded). Never a complaint's content or who made it."
+        ),
+        parameters=[*docs.OVERSIGHT_PARAMETERS, docs.RETRY_AFTER],
+        responses={
+            200: docs.CaseOversightSerializer,
+            **docs.error_responses(400, *_STAFF_ERRORS),
+        },
+        tags=["stats"],
+    )
+    def get(self, request):
+        query = OversightQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        figures = case_oversight_figures(request.user, **query.validated_data)
+        return Response(docs.CaseOversightSerializer(figures).data)
 
 
 class VerifyView(APIView):

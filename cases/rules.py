@@ -242,6 +242,8 @@ def appeal_decider_problems(
             )
         ]
     return []
+
+
 # Complaints (docs/domain.md#complaints-and-cases). Source: DOMAIN.md, "Complaints and
 # discipline": ethics complaints must be filed within 3 years of the incident
 # (policy.ETHICS_COMPLAINT_LIMIT_YEARS). A complaint of fraud in an application is not an

@@ -6,12 +6,14 @@ subject and the complainant never read a case here.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -23,11 +25,14 @@ from cases.models import (
     Appeal,
     AppealDocument,
     AppealKind,
+    AppealStatus,
     Case,
+    CaseCategory,
     CaseDecision,
     CaseDocument,
     CaseEvent,
     CaseResponseRequest,
+    CaseSource,
     Complaint,
     DecisionOutcome,
     PublicNotice,
@@ -328,6 +333,8 @@ def appealable_decision(
         if decision.ref == ref:
             return decision
     raise Http404("No such decision.")
+
+
 def case_complaint(user: User | AnonymousUser | None, case: Case) -> Complaint | None:
     """The complaint that opened `case` (with the complainant's details), if `user` may see
     the case and it has one."""
@@ -377,3 +384,131 @@ def response_request_for_peer_get(
         return response_requests_for_peer(user).get(pk=pk)
     except (CaseResponseRequest.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such request.") from exc
+
+
+def _zeros(keys) -> dict[str, int]:
+    return dict.fromkeys(keys, 0)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    """`part / whole` rounded to 4 places; None (not yet recorded) when `whole` is 0."""
+    return round(part / whole, 4) if whole else None
+
+
+def _case_figures_row() -> dict[str, Any]:
+    return {
+        "received": 0,
+        "acknowledged_on_time": 0,
+        "acknowledged_late": 0,
+        "not_yet_acknowledged": 0,
+        "resolved_on_time": 0,
+        "resolved_late": 0,
+        "not_yet_resolved": 0,
+        "by_category": _zeros(CaseCategory.values),
+        "by_outcome": _zeros([*DecisionOutcome.values, "closed_without_decision", "undecided"]),
+        "appeals": {"filed": 0, "by_status": _zeros(AppealStatus.values)},
+    }
+
+
+def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    acknowledged = row["acknowledged_on_time"] + row["acknowledged_late"]
+    resolved = row["resolved_on_time"] + row["resolved_late"]
+    appeals = row["appeals"]
+    decided = appeals["filed"] - appeals["by_status"][AppealStatus.FILED]
+    return {
+        **row,
+        "acknowledged_on_time_rate": _rate(row["acknowledged_on_time"], acknowledged),
+        "resolved_on_time_rate": _rate(row["resolved_on_time"], resolved),
+        "appeals": {
+            **appeals,
+            "overturned_rate": _rate(appeals["by_status"][AppealStatus.OVERTURNED], decided),
+        },
+    }
+
+
+def case_oversight_figures(
+    user: User | AnonymousUser | None,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    county: County | None = None,
+) -> dict[str, Any]:
+    """Numbers for oversight (issue 14 item 7), for state staff only (PermissionDenied
+    otherwise): the complaints received from `start` through `end` (by `Case.received_on`;
+    cases opened by an exclusion match are no complaint),
+    acknowledged on time (by `acknowledgement_due`), resolved on time (resolved: the first
+    decision not overturned, or the closing without one; by `resolution_due`), by category and
+    by outcome (the latest decision not overturned); and the appeals filed in the period by
+    status. Per handling county (`None`: cases state staff handle) and statewide. A rate with
+    nothing to count is None (not yet recorded). Three queries whatever the number of cases."""
+    if not (user is not None and user.is_authenticated and user.is_active and user.is_state_staff):
+        raise PermissionDenied
+    live = CaseDecision.objects.filter(case=OuterRef("pk"), rescinded_at__isnull=True)
+    # A confirmed exclusion match opens a case too, but no one complained: not counted.
+    cases = (
+        Case.objects.filter(received_on__range=(start, end))
+        .exclude(source=CaseSource.EXCLUSION_MATCH)
+        .annotate(
+            first_decided_at=Subquery(live.order_by("decided_at", "pk").values("decided_at")[:1]),
+            last_outcome=Subquery(live.order_by("-decided_at", "-pk").values("outcome")[:1]),
+        )
+    )
+    appeals = Appeal.objects.filter(
+        filed_at__date__range=(start, end)
+    )  # filed_at__date: in the current (California) time zone
+    if county is not None:
+        cases = cases.filter(county=county)
+        appeals = appeals.filter(county=county)
+    rows: dict[int | None, dict[str, Any]] = defaultdict(_case_figures_row)
+    total = _case_figures_row()
+    for case in cases.values(
+        "county_id",
+        "category",
+        "acknowledgement_due",
+        "acknowledged_at",
+        "resolution_due",
+        "closed_at",
+        "first_decided_at",
+        "last_outcome",
+    ):
+        resolved_at = case["first_decided_at"] or case["closed_at"]
+        acknowledged_at = case["acknowledged_at"]
+        for row in (rows[case["county_id"]], total):
+            row["received"] += 1
+            row["by_category"][case["category"]] += 1
+            if acknowledged_at is None:
+                row["not_yet_acknowledged"] += 1
+            elif timezone.localdate(acknowledged_at) <= case["acknowledgement_due"]:
+                row["acknowledged_on_time"] += 1
+            else:
+                row["acknowledged_late"] += 1
+            if resolved_at is None:
+                row["not_yet_resolved"] += 1
+            elif timezone.localdate(resolved_at) <= case["resolution_due"]:
+                row["resolved_on_time"] += 1
+            else:
+                row["resolved_late"] += 1
+            outcome = case["last_outcome"] or (
+                "closed_without_decision" if case["closed_at"] else "undecided"
+            )
+            row["by_outcome"][outcome] += 1
+    for appeal in appeals.values("county_id", "status"):
+        for row in (rows[appeal["county_id"]], total):
+            row["appeals"]["filed"] += 1
+            row["appeals"]["by_status"][appeal["status"]] += 1
+    names = {
+        c.pk: {"code": c.code, "name": c.name}
+        for c in County.objects.filter(pk__in=[pk for pk in rows if pk is not None])
+    }
+    per_county = sorted(
+        (
+            {"county": names.get(pk) if pk is not None else None, **_finish(row)}
+            for pk, row in rows.items()
+        ),
+        key=lambda r: (r["county"] is None, r["county"]["name"] if r["county"] else ""),
+    )
+    return {
+        "period": {"start": start, "end": end},
+        "statewide": _finish(total),
+        "counties": per_county,
+    }

@@ -41,76 +41,233 @@ POLICIES = {
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_decisions'),
-        ('certification', '0025_specialization_code_is_data'),
-        ('counties', '0008_program_policy_late_renewal_ce_makeup'),
-        ('documents', '0001_initial'),
+        ("cases", "0003_decisions"),
+        ("certification", "0025_specialization_code_is_data"),
+        ("counties", "0008_program_policy_late_renewal_ce_makeup"),
+        ("documents", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('denial', 'Denied application'), ('suspension', 'Suspension'), ('revocation', 'Revocation'), ('renewal_refusal', 'Refused renewal'), ('reinstatement_refusal', 'Refused reinstatement'), ('case_decision', 'Case decision')], max_length=25, verbose_name='what is appealed')),
-                ('decision_ref', models.CharField(max_length=80)),
-                ('decision_on', models.DateField(verbose_name='decision date')),
-                ('decision_summary', models.TextField(blank=True, verbose_name='decision appealed')),
-                ('statement', models.TextField(verbose_name='statement')),
-                ('status', models.CharField(choices=[('filed', 'Waiting for a decision'), ('upheld', 'Decision upheld'), ('overturned', 'Decision overturned'), ('modified', 'Decision modified')], default='filed', max_length=15, verbose_name='status')),
-                ('filed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome_reason', models.TextField(blank=True, verbose_name='reasons for the outcome')),
-                ('appellant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='certification.application')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='cases.case')),
-                ('certification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='certification.certification')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='counties.county')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("denial", "Denied application"),
+                            ("suspension", "Suspension"),
+                            ("revocation", "Revocation"),
+                            ("renewal_refusal", "Refused renewal"),
+                            ("reinstatement_refusal", "Refused reinstatement"),
+                            ("case_decision", "Case decision"),
+                        ],
+                        max_length=25,
+                        verbose_name="what is appealed",
+                    ),
+                ),
+                ("decision_ref", models.CharField(max_length=80)),
+                ("decision_on", models.DateField(verbose_name="decision date")),
+                (
+                    "decision_summary",
+                    models.TextField(blank=True, verbose_name="decision appealed"),
+                ),
+                ("statement", models.TextField(verbose_name="statement")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("filed", "Waiting for a decision"),
+                            ("upheld", "Decision upheld"),
+                            ("overturned", "Decision overturned"),
+                            ("modified", "Decision modified"),
+                        ],
+                        default="filed",
+                        max_length=15,
+                        verbose_name="status",
+                    ),
+                ),
+                ("filed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome_reason",
+                    models.TextField(blank=True, verbose_name="reasons for the outcome"),
+                ),
+                (
+                    "appellant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="certification.application",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "certification",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="certification.certification",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="counties.county",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-filed_at', '-pk'],
+                "ordering": ["-filed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AppealDocument',
+            name="AppealDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='cases.appeal')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="cases.appeal",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['county', 'status'], name='appeal_county_status_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["county", "status"], name="appeal_county_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.UniqueConstraint(fields=('decision_ref',), name='appeal_one_per_decision'),
+            model_name="appeal",
+            constraint=models.UniqueConstraint(
+                fields=("decision_ref",), name="appeal_one_per_decision"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['denial', 'suspension', 'revocation', 'renewal_refusal', 'reinstatement_refusal', 'case_decision'])), name='appeal_kind_valid'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "denial",
+                            "suspension",
+                            "revocation",
+                            "renewal_refusal",
+                            "reinstatement_refusal",
+                            "case_decision",
+                        ],
+                    )
+                ),
+                name="appeal_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['filed', 'upheld', 'overturned', 'modified'])), name='appeal_status_valid'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["filed", "upheld", "overturned", "modified"])),
+                name="appeal_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'filed'), models.Q(('decided_at__isnull', False), models.Q(('outcome_reason', ''), _negated=True)), _connector='OR'), name='appeal_decided_with_reasons'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "filed"),
+                    models.Q(
+                        ("decided_at__isnull", False),
+                        models.Q(("outcome_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="appeal_decided_with_reasons",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(('decided_by__isnull', True), ('decision_by__isnull', True), models.Q(('decided_by', models.F('decision_by')), _negated=True), _connector='OR'), name='appeal_decided_by_another'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decided_by__isnull", True),
+                    ("decision_by__isnull", True),
+                    models.Q(("decided_by", models.F("decision_by")), _negated=True),
+                    _connector="OR",
+                ),
+                name="appeal_decided_by_another",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appealdocument',
-            constraint=models.UniqueConstraint(fields=('appeal', 'document'), name='appeal_document_once'),
+            model_name="appealdocument",
+            constraint=models.UniqueConstraint(
+                fields=("appeal", "document"), name="appeal_document_once"
+            ),
         ),
         migrations.RunSQL(policies_sql(POLICIES), drop_policies_sql(POLICIES)),
     ]

@@ -8,107 +8,305 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_appeals'),
-        ('counties', '0010_case_policy_values'),
+        ("cases", "0004_appeals"),
+        ("counties", "0010_case_policy_values"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseResponseRequest',
+            name="CaseResponseRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('boundaries', 'Professional boundaries, coercion or imposed values'), ('confidentiality', 'Confidentiality'), ('respect', 'Respect, dignity and cultural responsiveness'), ('integrity', 'Integrity and honesty'), ('safety', 'Safety and protection'), ('other_ethics', 'Another Code of Ethics principle'), ('application_fraud', 'Fraud in an application'), ('exclusion', 'Excluded from federal or Medi-Cal programs')], max_length=30)),
-                ('message', models.TextField(verbose_name='message to the peer')),
-                ('due_on', models.DateField(verbose_name='response due')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('response_text', models.TextField(blank=True, verbose_name='response')),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='response_requests', to='cases.case')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='counties.county')),
-                ('peer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("boundaries", "Professional boundaries, coercion or imposed values"),
+                            ("confidentiality", "Confidentiality"),
+                            ("respect", "Respect, dignity and cultural responsiveness"),
+                            ("integrity", "Integrity and honesty"),
+                            ("safety", "Safety and protection"),
+                            ("other_ethics", "Another Code of Ethics principle"),
+                            ("application_fraud", "Fraud in an application"),
+                            ("exclusion", "Excluded from federal or Medi-Cal programs"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("message", models.TextField(verbose_name="message to the peer")),
+                ("due_on", models.DateField(verbose_name="response due")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("response_text", models.TextField(blank=True, verbose_name="response")),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="response_requests",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="counties.county",
+                    ),
+                ),
+                (
+                    "peer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CaseDocument',
+            name="CaseDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('complaint', 'Sent with the complaint'), ('evidence', 'Evidence'), ('response', "Sent with the peer's response")], max_length=10)),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('file', models.FileField(max_length=255, upload_to=cases.models.case_document_upload_to)),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=50)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='cases.case')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='counties.county')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('response_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='cases.caseresponserequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("complaint", "Sent with the complaint"),
+                            ("evidence", "Evidence"),
+                            ("response", "Sent with the peer's response"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=200, verbose_name="description"),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255, upload_to=cases.models.case_document_upload_to
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=50)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="counties.county",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "response_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="cases.caseresponserequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='reference number')),
-                ('subject_kind', models.CharField(choices=[('peer', 'A certified peer support specialist'), ('applicant', 'Someone applying for certification'), ('provider', 'A training provider')], max_length=10, verbose_name='who the complaint is about')),
-                ('subject_number', models.CharField(blank=True, max_length=40, verbose_name='certification number given')),
-                ('incident_on', models.DateField(blank=True, null=True, verbose_name='date of the incident')),
-                ('out_of_time', models.BooleanField(default=False)),
-                ('out_of_time_reason', models.TextField(blank=True)),
-                ('complainant_name', models.CharField(blank=True, max_length=200, verbose_name="complainant's name")),
-                ('complainant_email', models.EmailField(blank=True, max_length=254, verbose_name="complainant's email")),
-                ('complainant_phone', models.CharField(blank=True, max_length=40, verbose_name="complainant's phone")),
-                ('language', models.CharField(default='en', max_length=10)),
-                ('acknowledgement_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='complaint', to='cases.case')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='counties.county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=20, unique=True, verbose_name="reference number"),
+                ),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[
+                            ("peer", "A certified peer support specialist"),
+                            ("applicant", "Someone applying for certification"),
+                            ("provider", "A training provider"),
+                        ],
+                        max_length=10,
+                        verbose_name="who the complaint is about",
+                    ),
+                ),
+                (
+                    "subject_number",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="certification number given"
+                    ),
+                ),
+                (
+                    "incident_on",
+                    models.DateField(blank=True, null=True, verbose_name="date of the incident"),
+                ),
+                ("out_of_time", models.BooleanField(default=False)),
+                ("out_of_time_reason", models.TextField(blank=True)),
+                (
+                    "complainant_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="complainant's name"),
+                ),
+                (
+                    "complainant_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="complainant's email"
+                    ),
+                ),
+                (
+                    "complainant_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="complainant's phone"),
+                ),
+                ("language", models.CharField(default="en", max_length=10)),
+                ("acknowledgement_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaint",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="counties.county",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='caseresponserequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('responded_at__isnull', True)), fields=('case',), name='case_one_open_response_request'),
+            model_name="caseresponserequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("responded_at__isnull", True)),
+                fields=("case",),
+                name="case_one_open_response_request",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseresponserequest',
-            constraint=models.CheckConstraint(condition=models.Q(('responded_at__isnull', True), models.Q(('response_text', ''), _negated=True), _connector='OR'), name='case_response_has_text'),
+            model_name="caseresponserequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("responded_at__isnull", True),
+                    models.Q(("response_text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="case_response_has_text",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casedocument',
-            constraint=models.CheckConstraint(condition=models.Q(('size__gt', 0)), name='case_document_not_empty'),
+            model_name="casedocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("size__gt", 0)), name="case_document_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casedocument',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['complaint', 'evidence', 'response'])), name='case_document_kind_valid'),
+            model_name="casedocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["complaint", "evidence", "response"])),
+                name="case_document_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casedocument',
-            constraint=models.CheckConstraint(condition=models.Q(('content_type__in', ['application/pdf', 'image/jpeg', 'image/png'])), name='case_document_content_type_allowed'),
+            model_name="casedocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("content_type__in", ["application/pdf", "image/jpeg", "image/png"])
+                ),
+                name="case_document_content_type_allowed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casedocument',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'response'), _negated=True), ('response_request__isnull', False), _connector='OR'), name='case_document_response_has_request'),
+            model_name="casedocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "response"), _negated=True),
+                    ("response_request__isnull", False),
+                    _connector="OR",
+                ),
+                name="case_document_response_has_request",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('subject_kind__in', ['peer', 'applicant', 'provider'])), name='complaint_subject_kind_valid'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("subject_kind__in", ["peer", "applicant", "provider"])),
+                name="complaint_subject_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('out_of_time', False), models.Q(('out_of_time_reason', ''), _negated=True), _connector='OR'), name='complaint_out_of_time_has_reason'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("out_of_time", False),
+                    models.Q(("out_of_time_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="complaint_out_of_time_has_reason",
+            ),
         ),
     ]

@@ -20,6 +20,9 @@ STAFF_URLS = [
     "/api/v1/counties/alameda/",
     "/api/v1/stats/",
 ]
+# State staff only (the oversight figures): county staff get 403 like anyone not allowed.
+STATE_URLS = ["/api/v1/oversight/cases/"]
+NOT_STATE = {"detail": "Only state program staff may use this endpoint."}
 NOT_AUTHENTICATED = {"detail": "Authentication credentials were not provided."}
 BAD_TOKEN = {"detail": "Invalid, expired or revoked token."}
 NOT_STAFF = {"detail": "Only county and state program staff may use this endpoint."}
@@ -173,3 +176,14 @@ def test_a_token_request_leaves_no_session_behind(client_for, cast, who):
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
     assert Session.objects.count() == before
+
+
+@pytest.mark.parametrize("url", STATE_URLS)
+def test_state_only_endpoints(api, client_for, cast, url):
+    assert api.get(url).status_code == 401
+    for who in ("applicant", "reviewer", "admin", "other_admin"):
+        response = client_for(getattr(cast, who)).get(url)
+        assert (response.status_code, response.json()) == (403, NOT_STATE), who
+    assert client_for(cast.state).get(url).status_code == 200
+    for method in ("post", "put", "patch", "delete"):
+        assert getattr(client_for(cast.state), method)(url).status_code == 405

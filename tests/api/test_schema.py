@@ -30,6 +30,7 @@ PATHS = {
     "/api/v1/counties/",
     "/api/v1/counties/{code}/",
     "/api/v1/stats/",
+    "/api/v1/oversight/cases/",
     "/api/v1/verify/{certification_number}/",
     "/api/v1/reports/",
     "/api/v1/reports/status/",
@@ -126,6 +127,9 @@ def test_documented_fields_are_the_fields_sent(openapi, cast, client_for, regist
     assert set(analytics) == _properties(openapi, "AnalyticsSeries")
     assert set(analytics["enrollment"]) == _properties(openapi, "Enrollment")
     assert set(analytics["areas"][0]) == _properties(openapi, "Area")
+    oversight = state.get("/api/v1/oversight/cases/").json()
+    assert set(oversight) == _properties(openapi, "CaseOversight")
+    assert set(oversight["statewide"]) == _properties(openapi, "CaseFigures")
 
 
 def test_the_docs_page_uses_local_assets_only(api):

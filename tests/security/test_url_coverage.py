@@ -1,13 +1,13 @@
 """Every URL of ours is in a permission matrix: the portal's (tests/portal/test_permissions.py),
 the workspace's (tests/workspace/test_permissions.py), the API's
-(tests/api/test_permissions.py, public endpoints in test_verify.py and test_schema.py), or the
-site-wide one below. A new URL without a matrix entry fails here. Third-party URLs (allauth,
-the Django admin, i18n) are checked by their own tests."""
+(tests/api/test_permissions.py, STAFF_URLS and STATE_URLS; public endpoints in test_verify.py
+and test_schema.py), or the site-wide one below. A new URL without a matrix entry fails here.
+Third-party URLs (allauth, the Django admin, i18n) are checked by their own tests."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from tests.api.test_permissions import STAFF_URLS
+from tests.api.test_permissions import STAFF_URLS, STATE_URLS
 from tests.api.test_reports import REPORT_URLS
 from tests.factories import CertificationFactory
 from tests.portal.test_permissions import MATRIX as PORTAL
@@ -72,7 +72,7 @@ def test_every_url_of_ours_is_in_a_permission_matrix():
     covered = (
         {f"portal:{name}" for name in PORTAL}
         | {f"workspace:{name}" for name in WORKSPACE}
-        | {f"api:{resolve(url).url_name}" for url in STAFF_URLS}
+        | {f"api:{resolve(url).url_name}" for url in STAFF_URLS + STATE_URLS}
         | {f"api:{resolve(url.format(id=1)).url_name}" for url in REPORT_URLS}
         | API_PUBLIC
         | API_STATE_ONLY
