@@ -235,16 +235,17 @@ def _exam_by_provider(today: datetime.date) -> Series:
     return _pass_rates(
         _fetch(
             """
+            WITH core AS (
+                SELECT DISTINCT ON (t.person_id) t.person_id, t.provider_id
+                FROM training_trainingrecord t
+                WHERE t.course = 'core_80' AND t.status = 'verified'
+                ORDER BY t.person_id, t.completed_on DESC, t.id DESC
+            )
             SELECT a.county_id, GROUPING(a.county_id), tp.name, count(*),
                 count(*) FILTER (WHERE e.result = 'passed')
             FROM exams_examattempt e
             JOIN certification_application a ON a.id = e.application_id
-            LEFT JOIN LATERAL (
-                SELECT t.provider_id FROM training_trainingrecord t
-                WHERE t.person_id = a.applicant_id AND t.course = 'core_80'
-                    AND t.status = 'verified'
-                ORDER BY t.completed_on DESC, t.id DESC LIMIT 1
-            ) core ON true
+            LEFT JOIN core ON core.person_id = a.applicant_id
             LEFT JOIN training_trainingprovider tp ON tp.id = core.provider_id
             WHERE e.result IN ('passed', 'failed')
             GROUP BY GROUPING SETS ((a.county_id, tp.name), (tp.name))
