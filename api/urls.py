@@ -6,7 +6,7 @@ from django.urls import Resolver404, path, re_path, resolve
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import views, views_analytics, views_reports
+from api import views, views_analytics, views_fees, views_reports
 
 app_name = "api"
 
@@ -35,6 +35,7 @@ urlpatterns = [
     path("v1/counties/", views.CountyListView.as_view(), name="county_list"),
     path("v1/counties/<str:code>/", views.CountyDetailView.as_view(), name="county_detail"),
     path("v1/stats/", views.StatsView.as_view(), name="stats"),
+    path("v1/fees/totals/", views_fees.FeeTotalsView.as_view(), name="fee_totals"),
     path("v1/reports/", views_reports.ReportListView.as_view(), name="report_list"),
     path("v1/reports/status/", views_reports.ReportStatusView.as_view(), name="report_status"),
     path("v1/reports/<int:pk>/", views_reports.ReportDetailView.as_view(), name="report_detail"),

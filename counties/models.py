@@ -221,6 +221,23 @@ class ProgramPolicy(models.Model):
         default=policy.DEFAULT_FEE_LATE_CENTS,
         help_text=_("The late renewal fee, in cents (not published: our choice)."),
     )
+    unpaid_fees_hold_exam = models.BooleanField(
+        _("the exam waits for the application fee"),
+        default=policy.DEFAULT_UNPAID_FEES_HOLD_EXAM,
+        help_text=_(
+            "A candidate is authorized to sit the exam only once the application fee is paid "
+            "or waived (our choice; off until the county records payments here)."
+        ),
+    )
+    unpaid_fees_hold_renewal = models.BooleanField(
+        _("renewal waits for earlier fees"),
+        default=policy.DEFAULT_UNPAID_FEES_HOLD_RENEWAL,
+        help_text=_(
+            "A certification is renewed or reinstated only once the fees owed on it before (its "
+            "application's and earlier renewals') are paid or waived (our choice; off until "
+            "the county records payments here)."
+        ),
+    )
     # The certification exam as the applicant books it (docs/domain.md#exam): shown on the
     # applicant's next step once they may sit the exam, and in the approval email.
     exam_vendor_name = models.CharField(

@@ -6,7 +6,14 @@ services write."""
 from django.contrib import admin
 from django.utils import timezone
 
-from fees.models import FeeDue, FeePayment, FeeSchedule, FeeWaiver
+from fees.models import (
+    FeeDue,
+    FeePayment,
+    FeeSchedule,
+    FeeWaiver,
+    ScholarshipNomination,
+    ScholarshipPool,
+)
 
 
 @admin.register(FeeSchedule)
@@ -82,4 +89,27 @@ class FeeWaiverAdmin(ReadOnlyAdmin):
     list_display = ["granted_at", "county", "person", "fee", "applied_at"]
     list_filter = ["county"]
     list_select_related = ["county", "person", "fee"]
+    search_fields = ["person__email"]
+
+
+@admin.register(ScholarshipPool)
+class ScholarshipPoolAdmin(admin.ModelAdmin):
+    """Pools are created by state staff in the workspace; operators may correct a pool's
+    description here. Places and nominations are never deleted."""
+
+    list_display = ["name", "source", "covers", "places", "amount_cents", "opens_on", "closes_on"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ScholarshipNomination)
+class ScholarshipNominationAdmin(ReadOnlyAdmin):
+    list_display = ["nominated_at", "pool", "county", "person", "status", "granted_on"]
+    list_filter = ["status", "county"]
+    list_select_related = ["pool", "county", "person"]
     search_fields = ["person__email"]

@@ -10,7 +10,7 @@ rows a fee belongs to live in those apps and are named here only as string forei
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -238,3 +238,129 @@ class FeeWaiver(models.Model):
 
     def __str__(self) -> str:
         return f"Renewal fee waiver ({self.person})"
+
+
+class ScholarshipCover(models.TextChoices):
+    APPLICATION_AND_EXAM = "application_exam", _("Application and exam fees")
+    SPECIALIZATION_COURSE = "specialization_course", _("A specialization course")
+
+
+class ScholarshipPool(models.Model):
+    """Money for scholarships from one source (a DHCS grant, a county fund), for a validity
+    window: a number of places, or an amount shared among the people granted. State staff
+    administer the pools (docs/domain.md#scholarships): they create them and accept or refuse
+    the people the counties nominate."""
+
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(_("funding source"), max_length=300)
+    covers = models.CharField(_("covers"), max_length=25, choices=ScholarshipCover.choices)
+    places = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"), null=True, blank=True)
+    opens_on = models.DateField(_("open from"))
+    closes_on = models.DateField(_("open until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opens_on", "name"]
+        verbose_name = _("scholarship pool")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(places__isnull=False, places__gt=0, amount_cents__isnull=True)
+                    | Q(places__isnull=True, amount_cents__isnull=False, amount_cents__gt=0)
+                ),
+                name="scholarship_pool_places_or_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="scholarship_pool_window"
+            ),
+            models.CheckConstraint(
+                condition=Q(covers__in=ScholarshipCover.values), name="scholarship_pool_covers"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NominationStatus(models.TextChoices):
+    NOMINATED = "nominated", _("Nominated, waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted: scholarship granted")
+    REFUSED = "refused", _("Refused")
+
+
+class ScholarshipNomination(models.Model):
+    """A county's nomination of a person for a place (or an amount) of a pool, then the pool
+    administrator's decision. An accepted nomination is the person's scholarship, to be used
+    within 12 months of its grant (`fees.rules.scholarship_expires_on`)."""
+
+    pool = models.ForeignKey(ScholarshipPool, on_delete=models.PROTECT, related_name="nominations")
+    county = models.ForeignKey("counties.County", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scholarship_nominations"
+    )
+    reason = models.TextField(_("why this person"))
+    amount_cents = models.PositiveIntegerField(_("amount asked (cents)"), null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=NominationStatus.choices, default=NominationStatus.NOMINATED
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    nominated_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    granted_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-nominated_at", "-id"]
+        verbose_name = _("scholarship nomination")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=NominationStatus.values), name="nomination_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=NominationStatus.ACCEPTED, granted_on__isnull=False)
+                | (~Q(status=NominationStatus.ACCEPTED) & Q(granted_on__isnull=True)),
+                name="nomination_granted_when_accepted",
+            ),
+            # One open or accepted nomination per person and pool (a double click nominates once).
+            models.UniqueConstraint(
+                fields=["pool", "person"],
+                condition=Q(status__in=["nominated", "accepted"]),
+                name="nomination_once_per_pool",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} for {self.pool}"
+
+
+class ScholarshipUse(models.Model):
+    """A scholarship covering (part of) one fee: the application fee or an exam sitting's,
+    when it falls due within 12 months of the grant (`fee_due_record`). Never changed."""
+
+    nomination = models.ForeignKey(
+        ScholarshipNomination, on_delete=models.PROTECT, related_name="uses"
+    )
+    fee = models.OneToOneField(FeeDue, on_delete=models.PROTECT, related_name="scholarship_use")
+    county = models.ForeignKey("counties.County", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount_cents = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("scholarship use")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="scholarship_use_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"Scholarship use on fee {self.fee_id}"

@@ -8,12 +8,13 @@ any of them.
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.units import add_years
 from counties.models import ProgramPolicy
 from fees.models import FeeKind, FeeSchedule
 
@@ -171,6 +172,33 @@ def payment_problems(
     return problems
 
 
+def unpaid_fee_problems(unpaid: Iterable[tuple[str, int]], *, step: str) -> list[str]:
+    """Why the next `step` ("exam" or "renewal") waits: the fees still owed, as (label, cents
+    owed), under the program's policy (`ProgramPolicy.unpaid_fees_hold_exam`,
+    `unpaid_fees_hold_renewal`; our choice, docs/domain.md#fees). Empty when nothing is owed."""
+    owed = [(label, cents) for label, cents in unpaid if cents > 0]
+    if not owed:
+        return []
+    fees = ", ".join(f"{label} ({dollars(cents)})" for label, cents in owed)
+    if step == "exam":
+        return [
+            _(
+                "Fees still owed: %(fees)s. The program authorizes the exam once the "
+                "application fee is paid or waived: it is paid to the county program, which "
+                "records the payment."
+            )
+            % {"fees": fees}
+        ]
+    return [
+        _(
+            "Fees still owed: %(fees)s. The program renews or reinstates a certification once "
+            "the fees owed on it before are paid or waived: they are paid to the county "
+            "program, which records the payment."
+        )
+        % {"fees": fees}
+    ]
+
+
 def schedule_date_problems(effective_from: datetime.date, *, today: datetime.date) -> list[str]:
     """Why a fee schedule cannot take effect on `effective_from`: a change applies from today
     or a later date, never to the past (fees already due keep their amounts; the schedules
@@ -178,3 +206,92 @@ def schedule_date_problems(effective_from: datetime.date, *, today: datetime.dat
     if effective_from < today:
         return [_("A fee change takes effect today or later, not in the past.")]
     return []
+
+
+# Scholarships (capeercertification.org, scholarships: DHCS-funded, "must be used within 12
+# months of the award", "not available to applicants on the out-of-state reciprocity
+# pathway"; docs/domain.md#scholarships).
+SCHOLARSHIP_VALID_YEARS = 1
+OUT_OF_STATE_PATHWAY = "out_of_state"
+
+
+def scholarship_expires_on(granted_on: datetime.date) -> datetime.date:
+    """The last day a scholarship granted on `granted_on` may be used: 12 months on."""
+    return add_years(granted_on, SCHOLARSHIP_VALID_YEARS)
+
+
+def scholarship_use_problems(
+    *, granted_on: datetime.date, on: datetime.date, pathway: str
+) -> list[str]:
+    """Why a scholarship granted on `granted_on` cannot cover a fee falling due on `on` on an
+    application of `pathway` (empty: it can)."""
+    if pathway == OUT_OF_STATE_PATHWAY:
+        return [_("Scholarships are not available to the out-of-state pathway.")]
+    if on > scholarship_expires_on(granted_on):
+        return [
+            _("This scholarship was granted on %(granted)s and had to be used by %(until)s.")
+            % {
+                "granted": granted_on.isoformat(),
+                "until": scholarship_expires_on(granted_on).isoformat(),
+            }
+        ]
+    return []
+
+
+def pool_problems(
+    *,
+    places: int | None,
+    amount_cents: int | None,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+) -> list[str]:
+    """Why a pool cannot be created with these values (empty: it can): a number of places or
+    an amount, not both; a window that closes on or after it opens."""
+    problems: list[str] = []
+    if (places is None) == (amount_cents is None):
+        problems.append(_("Give either a number of places or an amount, not both."))
+    elif (places is not None and places <= 0) or (amount_cents is not None and amount_cents <= 0):
+        problems.append(_("The places or the amount must be more than zero."))
+    if closes_on < opens_on:
+        problems.append(_("The pool cannot close before it opens."))
+    return problems
+
+
+def allocation_problems(
+    *,
+    places_left: int | None,
+    amount_left_cents: int | None,
+    amount_cents: int | None,
+) -> list[str]:
+    """Why one more scholarship cannot be granted from a pool with `places_left` (a places
+    pool) or `amount_left_cents` (an amount pool) of `amount_cents` (empty: it can). Places and
+    amounts are never allocated beyond the pool."""
+    if places_left is not None:
+        return [] if places_left > 0 else [_("No place is left in this pool.")]
+    if amount_cents is None or amount_cents <= 0:
+        return [_("Enter the amount asked for this person.")]
+    assert amount_left_cents is not None
+    if amount_cents > amount_left_cents:
+        return [_("Only %(left)s is left in this pool.") % {"left": dollars(amount_left_cents)}]
+    return []
+
+
+def nomination_problems(
+    *,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    on: datetime.date,
+    pathway: str | None,
+) -> list[str]:
+    """Why a person cannot be nominated on `on` for a pool open from `opens_on` through
+    `closes_on`, their application being on `pathway` (None: no application, e.g. a certified
+    peer) (empty: they can)."""
+    problems: list[str] = []
+    if not opens_on <= on <= closes_on:
+        problems.append(
+            _("This pool is open from %(opens)s through %(closes)s.")
+            % {"opens": opens_on.isoformat(), "closes": closes_on.isoformat()}
+        )
+    if pathway == OUT_OF_STATE_PATHWAY:
+        problems.append(_("Scholarships are not available to the out-of-state pathway."))
+    return problems

@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -20,7 +30,17 @@ from accounts.selectors import can_read
 from counties.models import County, ProgramPolicy
 from counties.selectors import staff_county_ids
 from fees import rules
-from fees.models import FeeDue, FeeKind, FeePayment, FeeSchedule, FeeWaiver
+from fees.models import (
+    FeeDue,
+    FeeKind,
+    FeePayment,
+    FeeSchedule,
+    FeeWaiver,
+    NominationStatus,
+    ScholarshipNomination,
+    ScholarshipPool,
+    ScholarshipUse,
+)
 
 
 def fee_schedule_of(county: County, on: datetime.date | None = None) -> FeeSchedule | None:
@@ -107,9 +127,11 @@ def with_balance(fees: QuerySet[FeeDue]) -> QuerySet[FeeDue]:
         .annotate(total=Sum("amount_cents"))
         .values("total")
     )
+    covered = ScholarshipUse.objects.filter(fee=OuterRef("pk")).values("amount_cents")[:1]
     return fees.annotate(
         paid_cents=Coalesce(Subquery(paid, output_field=IntegerField()), Value(0)),
         waived=Exists(FeeWaiver.objects.filter(fee=OuterRef("pk"))),
+        covered_cents=Coalesce(Subquery(covered, output_field=IntegerField()), Value(0)),
     )
 
 
@@ -119,10 +141,18 @@ def paid_and_waived(fee: FeeDue) -> tuple[int, bool]:
     return annotated.paid_cents, annotated.waived
 
 
+def covered_of(fee: FeeDue) -> int:
+    """What a scholarship covers of `fee` (annotated by `with_balance`)."""
+    annotated: Any = fee
+    return annotated.covered_cents
+
+
 def fee_outstanding_of(fee: FeeDue) -> int:
     """What is still owed on `fee` (annotated by `with_balance`)."""
     paid, waived = paid_and_waived(fee)
-    return rules.fee_outstanding(fee.amount_cents, paid_cents=paid, waived=waived)
+    return rules.fee_outstanding(
+        fee.amount_cents, paid_cents=paid, waived=waived, covered_cents=covered_of(fee)
+    )
 
 
 def fee_due_get(user: User | AnonymousUser | None, pk: int, county: County | None = None) -> FeeDue:
@@ -203,7 +233,9 @@ def fee_accounts(fees: QuerySet[FeeDue]) -> list[FeeAccount]:
                 line=fee_line(fee.kind, fee.amount_cents),
                 paid_cents=paid,
                 outstanding_cents=fee_outstanding_of(fee),
-                status=rules.fee_status(fee.amount_cents, paid_cents=paid, waived=waived),
+                status=rules.fee_status(
+                    fee.amount_cents, paid_cents=paid, waived=waived, covered_cents=covered_of(fee)
+                ),
                 payments=payments.get(fee.pk, []),
             )
         )
@@ -213,6 +245,35 @@ def fee_accounts(fees: QuerySet[FeeDue]) -> list[FeeAccount]:
 def outstanding_fees(fees: QuerySet[FeeDue]) -> list[FeeDue]:
     """Those of `fees` with something still owed (annotated by `with_balance`)."""
     return [fee for fee in with_balance(fees) if fee_outstanding_of(fee) > 0]
+
+
+def unpaid_application_fees(application_ids: Iterable[int]) -> dict[int, list[FeeDue]]:
+    """The application fees still owed on each of `application_ids` (what the exam waits for
+    under `ProgramPolicy.unpaid_fees_hold_exam`), in one query. Read inside a service or a
+    view that checked who asks; the wall scopes the rows."""
+    unpaid: dict[int, list[FeeDue]] = {}
+    fees = FeeDue.objects.filter(application_id__in=list(application_ids), kind=FeeKind.APPLICATION)
+    for fee in outstanding_fees(fees):
+        assert fee.application_id is not None
+        unpaid.setdefault(fee.application_id, []).append(fee)
+    return unpaid
+
+
+def unpaid_fees_of_certification(
+    *, certification_id: int, application_id: int | None
+) -> list[FeeDue]:
+    """The fees still owed on a certification before its next renewal: those of the
+    application it was issued on and of its earlier renewals (what a renewal waits for under
+    `ProgramPolicy.unpaid_fees_hold_renewal`)."""
+    on_it = Q(renewal__certification_id=certification_id)
+    if application_id is not None:
+        on_it |= Q(application_id=application_id)
+    return outstanding_fees(FeeDue.objects.filter(on_it).order_by("created_at", "id"))
+
+
+def unpaid_lines(fees: Iterable[FeeDue]) -> list[tuple[str, int]]:
+    """(label, cents still owed) of each fee, for `rules.unpaid_fee_problems`."""
+    return [(str(FeeKind(fee.kind).label), fee_outstanding_of(fee)) for fee in fees]
 
 
 # Totals for reports (the annual program report, the API): what a county charged, collected
@@ -252,3 +313,122 @@ def fees_waived_cents(county: County, start: datetime.date, end: datetime.date) 
 
 def _sum(rows: QuerySet, field: str) -> int:
     return rows.aggregate(total=Coalesce(Sum(field), Value(0)))["total"]
+
+
+# Scholarships (docs/domain.md#scholarships).
+
+
+def scholarship_pools() -> QuerySet[ScholarshipPool]:
+    """Every scholarship pool (its name, source, size and window are public facts), with
+    `accepted` (places granted) and `granted_cents` (amount granted), the latest first."""
+    return ScholarshipPool.objects.annotate(
+        accepted=Count("nominations", filter=Q(nominations__status=NominationStatus.ACCEPTED)),
+        granted_cents=Coalesce(
+            Sum(
+                "nominations__amount_cents",
+                filter=Q(nominations__status=NominationStatus.ACCEPTED),
+            ),
+            Value(0),
+        ),
+    ).order_by("-opens_on", "name")
+
+
+def open_scholarship_pools(on: datetime.date) -> QuerySet[ScholarshipPool]:
+    """The pools open for nominations on `on`."""
+    return scholarship_pools().filter(opens_on__lte=on, closes_on__gte=on)
+
+
+def pool_left(pool: ScholarshipPool) -> str:
+    """What is left of `pool` (annotated by `scholarship_pools`), for people to read."""
+    annotated: Any = pool
+    if pool.places is not None:
+        return str(pool.places - annotated.accepted)
+    assert pool.amount_cents is not None
+    return rules.dollars(pool.amount_cents - annotated.granted_cents)
+
+
+def scholarship_nominations_for(
+    user: User | AnonymousUser | None,
+) -> QuerySet[ScholarshipNomination]:
+    """The nominations `user` may see: their own; county staff their counties'; state staff
+    all (they administer the pools)."""
+    return _visible(ScholarshipNomination.objects.select_related("pool", "county", "person"), user)
+
+
+def scholarship_nomination_get(
+    user: User | AnonymousUser | None, pk: int, county: County | None = None
+) -> ScholarshipNomination:
+    nominations = scholarship_nominations_for(user)
+    if county is not None:
+        nominations = nominations.filter(county=county)
+    nomination = nominations.filter(pk=pk).first()
+    if nomination is None:
+        raise Http404
+    return nomination
+
+
+def scholarship_uses_for(user: User | AnonymousUser | None) -> QuerySet[ScholarshipUse]:
+    """The fees covered by scholarships that `user` may see (as the fees)."""
+    return _visible(ScholarshipUse.objects.select_related("fee", "nomination"), user)
+
+
+def fee_totals_by_county(
+    counties: list[County], start: datetime.date, end: datetime.date
+) -> list[dict[str, Any]]:
+    """For each of `counties` (in order): fees charged (count and cents: fell due from `start`
+    through `end`), collected (payments dated in the period), waived (waivers applied in the
+    period), covered by scholarships (in the period), scholarship nominations made and
+    granted in the period. Six grouped queries whatever the number of counties. Unscoped:
+    the caller chooses the counties the asker may read (the wall scopes the rows too)."""
+    ids = [county.pk for county in counties]
+
+    def grouped(rows: QuerySet, **aggregates) -> dict[int, dict[str, int]]:
+        return {
+            row.pop("county_id"): row
+            for row in rows.filter(county_id__in=ids).values("county_id").annotate(**aggregates)
+        }
+
+    charged = grouped(
+        FeeDue.objects.filter(created_at__date__gte=start, created_at__date__lte=end),
+        cents=Sum("amount_cents"),
+        count=Count("id"),
+    )
+    collected = grouped(
+        FeePayment.objects.filter(paid_on__gte=start, paid_on__lte=end), cents=Sum("amount_cents")
+    )
+    waived = grouped(
+        FeeDue.objects.filter(
+            waiver__applied_at__date__gte=start, waiver__applied_at__date__lte=end
+        ),
+        cents=Sum("amount_cents"),
+    )
+    covered = grouped(
+        ScholarshipUse.objects.filter(created_at__date__gte=start, created_at__date__lte=end),
+        cents=Sum("amount_cents"),
+    )
+    nominated = grouped(
+        ScholarshipNomination.objects.filter(
+            nominated_at__date__gte=start, nominated_at__date__lte=end
+        ),
+        count=Count("id"),
+    )
+    granted = grouped(
+        ScholarshipNomination.objects.filter(
+            status=NominationStatus.ACCEPTED, granted_on__gte=start, granted_on__lte=end
+        ),
+        count=Count("id"),
+    )
+    return [
+        {
+            "county": county.code,
+            "name": county.name,
+            "fees_charged_cents": charged.get(county.pk, {}).get("cents", 0),
+            "fees_charged_count": charged.get(county.pk, {}).get("count", 0),
+            "fees_collected_cents": collected.get(county.pk, {}).get("cents", 0),
+            "fees_waived_cents": waived.get(county.pk, {}).get("cents", 0),
+            "fees_covered_by_scholarships_cents": covered.get(county.pk, {}).get("cents", 0),
+            "scholarships_nominated": nominated.get(county.pk, {}).get("count", 0),
+            "scholarships_granted": granted.get(county.pk, {}).get("count", 0),
+        }
+        for county in counties
+    ]

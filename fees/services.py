@@ -12,18 +12,39 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import is_state_staff
 from audit.services import audit_record
 from core.errors import DomainError, refuse_problems
 from counties.models import County
 from counties.selectors import ADMIN_ROLES, require_staff
 from fees import rules
-from fees.models import FeeDue, FeeKind, FeePayment, FeeSchedule, FeeWaiver
-from fees.selectors import fee_amounts_of, fee_outstanding_of, paid_and_waived, with_balance
+from fees.models import (
+    APPLICATION_FEE_KINDS,
+    FeeDue,
+    FeeKind,
+    FeePayment,
+    FeeSchedule,
+    FeeWaiver,
+    NominationStatus,
+    ScholarshipCover,
+    ScholarshipNomination,
+    ScholarshipPool,
+    ScholarshipUse,
+)
+from fees.selectors import (
+    fee_amounts_of,
+    fee_outstanding_of,
+    outstanding_fees,
+    paid_and_waived,
+    with_balance,
+)
 from notifications.services import notify
 
 if TYPE_CHECKING:
@@ -80,6 +101,9 @@ def fee_due_record(
         to_state=kind,
         data={"amount_cents": amount},
     )
+    if kind in APPLICATION_FEE_KINDS:
+        _lock_balance(person.pk)
+        _apply_scholarship(fee, actor=actor)
     if kind == FeeKind.RENEWAL:
         _lock_balance(person.pk)
         waiver = FeeWaiver.objects.filter(person=person, fee__isnull=True).first()
@@ -301,3 +325,278 @@ def fee_waiver_grant(*, actor: User, county: County, person: User, reason: str) 
             },
         )
     return waiver
+
+
+# Scholarships (docs/domain.md#scholarships). The pools are administered by state staff
+# (DHCS funds them): they create pools and decide the nominations. Counties nominate. Every
+# allocation of a pool's places or amount happens under a transaction-level advisory lock on
+# the pool (`_lock_pool`): county staff may not lock the pool row itself (they cannot update
+# it), and two decisions or nominations at once must not both take the last place.
+
+
+def _require_state_staff(actor: User | None) -> None:
+    if actor is None or not is_state_staff(actor):
+        raise PermissionDenied
+
+
+def _lock_pool(pool_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('scholarship_pool'), %s)", [pool_id])
+
+
+def scholarship_pool_create(
+    *,
+    actor: User,
+    name: str,
+    source: str,
+    covers: str,
+    places: int | None,
+    amount_cents: int | None,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+) -> ScholarshipPool:
+    """A new scholarship pool, by state staff (the pools' administrators)."""
+    _require_state_staff(actor)
+    if covers not in ScholarshipCover.values:
+        raise DomainError(_("Choose what the scholarships cover."), field="covers")
+    if not name.strip() or not source.strip():
+        raise DomainError(_("Give the pool a name and its funding source."), field="name")
+    refuse_problems(
+        rules.pool_problems(
+            places=places, amount_cents=amount_cents, opens_on=opens_on, closes_on=closes_on
+        )
+    )
+    with transaction.atomic():
+        pool = ScholarshipPool.objects.create(
+            name=name.strip(),
+            source=source.strip(),
+            covers=covers,
+            places=places,
+            amount_cents=amount_cents,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            verb="scholarship_pool_create",
+            obj=pool,
+            data={"places": places, "amount_cents": amount_cents, "covers": covers},
+        )
+    return pool
+
+
+def _left(pool: ScholarshipPool) -> tuple[int | None, int | None]:
+    """(places left, amount left in cents) of `pool`, one of them None, from the accepted
+    nominations (call under `_lock_pool`)."""
+    accepted = ScholarshipNomination.objects.filter(pool=pool, status=NominationStatus.ACCEPTED)
+    if pool.places is not None:
+        return pool.places - accepted.count(), None
+    assert pool.amount_cents is not None
+    taken = accepted.aggregate(total=Sum("amount_cents"))["total"] or 0
+    return None, pool.amount_cents - taken
+
+
+def scholarship_nominate(
+    *,
+    actor: User,
+    pool: ScholarshipPool,
+    county: County,
+    person: User,
+    reason: str,
+    amount_cents: int | None = None,
+    today: datetime.date | None = None,
+) -> ScholarshipNomination:
+    """`county`'s staff nominate `person` (an applicant or peer of the county) for `pool`,
+    while the pool is open and not full, never for the out-of-state pathway. Nominating the
+    same person for the same pool again returns the open (or accepted) nomination."""
+    require_staff(actor, county)
+    today = today or timezone.localdate()
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why this person is nominated."), field="reason")
+    with transaction.atomic():
+        _lock_pool(pool.pk)
+        existing = ScholarshipNomination.objects.filter(
+            pool=pool,
+            person=person,
+            status__in=[NominationStatus.NOMINATED, NominationStatus.ACCEPTED],
+        ).first()
+        if existing is not None:
+            return existing
+        applications = person.applications.filter(county=county).order_by("-created_at")
+        latest = applications.first()
+        if latest is None and not person.certifications.filter(issuing_county=county).exists():
+            raise DomainError(
+                _("This person has no application or certification in this county."),
+                field="email",
+            )
+        refuse_problems(
+            rules.nomination_problems(
+                opens_on=pool.opens_on,
+                closes_on=pool.closes_on,
+                on=today,
+                pathway=latest.pathway if latest is not None else None,
+            )
+        )
+        places_left, amount_left = _left(pool)
+        if pool.amount_cents is None:
+            amount_cents = None
+        refuse_problems(
+            rules.allocation_problems(
+                places_left=places_left, amount_left_cents=amount_left, amount_cents=amount_cents
+            ),
+            field="amount",
+        )
+        nomination = ScholarshipNomination.objects.create(
+            pool=pool,
+            county=county,
+            person=person,
+            reason=reason,
+            amount_cents=amount_cents,
+            nominated_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            verb="scholarship_nominate",
+            obj=nomination,
+            county=county,
+            subject=person,
+            to_state=NominationStatus.NOMINATED,
+            data={"pool_id": pool.pk, "amount_cents": amount_cents},
+        )
+    return nomination
+
+
+def scholarship_decide(
+    *,
+    actor: User,
+    nomination: ScholarshipNomination,
+    accept: bool,
+    note: str = "",
+    today: datetime.date | None = None,
+) -> ScholarshipNomination:
+    """The pool administrator (state staff) accepts or refuses a nomination. Accepting grants
+    the scholarship from today (used within 12 months) when the pool still has the place or the
+    amount, and covers at once the person's application and exam fees still owed (for a pool
+    covering them). Deciding again the same way changes nothing; the other way is a
+    conflict. The person is emailed."""
+    _require_state_staff(actor)
+    today = today or timezone.localdate()
+    to = NominationStatus.ACCEPTED if accept else NominationStatus.REFUSED
+    with transaction.atomic():
+        _lock_pool(nomination.pool_id)
+        nomination = (
+            ScholarshipNomination.objects.select_for_update()
+            .select_related("pool", "county", "person")
+            .get(pk=nomination.pk)
+        )
+        if nomination.status == to:
+            return nomination
+        if nomination.status != NominationStatus.NOMINATED:
+            raise DomainError(
+                _("This nomination was already decided: %(status)s.")
+                % {"status": nomination.get_status_display()},
+                code="conflict",
+            )
+        pool = nomination.pool
+        if accept:
+            places_left, amount_left = _left(pool)
+            refuse_problems(
+                rules.allocation_problems(
+                    places_left=places_left,
+                    amount_left_cents=amount_left,
+                    amount_cents=nomination.amount_cents,
+                )
+            )
+            if today > pool.closes_on:
+                raise DomainError(
+                    _("This pool closed on %(date)s.") % {"date": pool.closes_on.isoformat()}
+                )
+        nomination.status = to
+        nomination.decided_by = actor
+        nomination.decided_at = timezone.now()
+        nomination.decision_note = note.strip()
+        nomination.granted_on = today if accept else None
+        nomination.save()
+        audit_record(
+            actor=actor,
+            verb="scholarship_decide",
+            obj=nomination,
+            county=nomination.county,
+            subject=nomination.person,
+            from_state=NominationStatus.NOMINATED,
+            to_state=to,
+            reason=nomination.decision_note,
+        )
+        if accept and pool.covers == ScholarshipCover.APPLICATION_AND_EXAM:
+            owed = FeeDue.objects.filter(
+                person=nomination.person, kind__in=APPLICATION_FEE_KINDS
+            ).select_related("application", "county", "person")
+            for fee in outstanding_fees(owed):
+                _cover_with_scholarship(fee, nomination, actor=actor, on=today)
+        notify(
+            user=nomination.person,
+            kind="scholarship_decided",
+            context={
+                "accepted": accept,
+                "pool_name": pool.name,
+                "covers": _in_language_of(nomination.person, ScholarshipCover(pool.covers).label),
+                "expires_on": rules.scholarship_expires_on(today).isoformat() if accept else "",
+                "county_name": nomination.county.name,
+            },
+        )
+    return nomination
+
+
+def _cover_with_scholarship(
+    fee: FeeDue, nomination: ScholarshipNomination, *, actor: User | None, on: datetime.date
+) -> ScholarshipUse | None:
+    """Cover what is still owed on `fee` (an application or exam fee) with `nomination`'s
+    scholarship, within what is left of it (an amount pool's award) and its rules."""
+    assert nomination.granted_on is not None
+    if fee.application is None:
+        return None  # an exam sitting toward a reinstatement: not what a scholarship covers
+    if rules.scholarship_use_problems(
+        granted_on=nomination.granted_on, on=on, pathway=fee.application.pathway
+    ):
+        return None
+    if hasattr(fee, "scholarship_use"):
+        return None
+    owed = fee_outstanding_of(with_balance(FeeDue.objects.filter(pk=fee.pk)).get())
+    if nomination.amount_cents is not None:
+        used = nomination.uses.aggregate(total=Sum("amount_cents"))["total"] or 0
+        owed = min(owed, nomination.amount_cents - used)
+    if owed <= 0:
+        return None
+    use = ScholarshipUse.objects.create(
+        nomination=nomination, fee=fee, county=fee.county, person=fee.person, amount_cents=owed
+    )
+    audit_record(
+        actor=actor,
+        verb="scholarship_use",
+        obj=use,
+        county=fee.county,
+        subject=fee.person,
+        data={"fee_id": fee.pk, "amount_cents": owed, "nomination_id": nomination.pk},
+    )
+    return use
+
+
+def _apply_scholarship(fee: FeeDue, *, actor: User | None) -> None:
+    """A new application or exam fee: the person's scholarship covering them, if any still
+    valid, covers it (the oldest grant first)."""
+    today = timezone.localdate()
+    granted = (
+        ScholarshipNomination.objects.filter(
+            person_id=fee.person_id,
+            status=NominationStatus.ACCEPTED,
+            pool__covers=ScholarshipCover.APPLICATION_AND_EXAM,
+            granted_on__gte=today - datetime.timedelta(days=366),
+        )
+        .select_related("pool")
+        .order_by("granted_on", "id")
+    )
+    for nomination in granted:
+        if _cover_with_scholarship(fee, nomination, actor=actor, on=today) is not None:
+            return

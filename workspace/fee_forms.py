@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
-from fees.models import PaymentMethod
+from fees.models import PaymentMethod, ScholarshipCover, ScholarshipPool
 
 
 class DollarsField(forms.DecimalField):
@@ -50,3 +50,53 @@ class FeeWaiverForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+class ScholarshipNominationForm(forms.Form):
+    pool = forms.ModelChoiceField(
+        label=_("Scholarship pool"), queryset=ScholarshipPool.objects.none()
+    )
+    email = forms.EmailField(
+        label=_("Email of the person nominated"),
+        help_text=_("An applicant or certified peer of this county."),
+    )
+    reason = forms.CharField(
+        label=_("Why this person"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    amount = DollarsField(
+        label=_("Amount asked (dollars)"),
+        help_text=_("Only for a pool of an amount (not of places)."),
+        required=False,
+    )
+
+    def __init__(self, *args, pools=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pools is not None:
+            self.fields["pool"].queryset = pools
+
+
+class ScholarshipDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=(("accept", _("Accept: grant the scholarship")), ("refuse", _("Refuse"))),
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+
+class ScholarshipPoolForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    source = forms.CharField(
+        label=_("Funding source"),
+        help_text=_("For example: DHCS Peer Support Workforce grant, fiscal year 2026–27."),
+        max_length=300,
+    )
+    covers = forms.ChoiceField(label=_("Covers"), choices=ScholarshipCover.choices)
+    places = forms.IntegerField(
+        label=_("Number of places"), min_value=1, max_value=100000, required=False
+    )
+    amount = DollarsField(label=_("Or an amount (dollars)"), required=False)
+    opens_on = forms.DateField(label=_("Open from"), widget=DateInput, initial=timezone.localdate)
+    closes_on = forms.DateField(label=_("Open until"), widget=DateInput)

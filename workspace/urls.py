@@ -22,6 +22,7 @@ from workspace.views import (
     opt_in,
     reports,
     roster,
+    scholarships,
     staff,
     stranded,
     training,
@@ -142,6 +143,23 @@ urlpatterns = [
     path("<slug:code>/fees/<int:pk>/", fees.fee_detail, name="fee"),
     path("<slug:code>/fees/<int:pk>/pay/", fees.fee_payment_record, name="fee_payment_record"),
     path("<slug:code>/payments/<int:pk>/receipt/", fees.fee_receipt, name="fee_receipt"),
+    # Scholarships: counties nominate; state staff administer the pools and decide.
+    path("<slug:code>/scholarships/", scholarships.scholarship_list, name="scholarships"),
+    path(
+        "<slug:code>/scholarships/nominate/",
+        scholarships.scholarship_nominate,
+        name="scholarship_nominate",
+    ),
+    path(
+        "<slug:code>/scholarships/nominations/<int:pk>/decide/",
+        scholarships.scholarship_decide,
+        name="scholarship_decide",
+    ),
+    path(
+        "<slug:code>/scholarships/pools/new/",
+        scholarships.scholarship_pool_new,
+        name="scholarship_pool_new",
+    ),
     # Exam results from the testing vendor.
     path("<slug:code>/exams/import/", exams.exam_import_upload, name="exam_import"),
     path(

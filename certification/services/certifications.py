@@ -55,8 +55,8 @@ from counties.models import ProgramPolicy
 from counties.selectors import ADMIN_ROLES, REVIEW_ROLES, require_staff
 from documents.models import Document
 from exams.models import ExamAttempt
-from fees.rules import dollars
-from fees.selectors import fee_amounts_of
+from fees.rules import dollars, unpaid_fee_problems
+from fees.selectors import fee_amounts_of, unpaid_fees_of_certification, unpaid_lines
 from fees.services import fee_due_record
 from jobs.services import enqueue
 from notifications.services import notify
@@ -432,6 +432,26 @@ def _refuse_while_suspended(certification: Certification) -> None:
         raise DomainError(problems[0], code="conflict")
 
 
+def _refuse_while_fees_unpaid(certification: Certification) -> None:
+    """Under the program's policy (`ProgramPolicy.unpaid_fees_hold_renewal`), a renewal or
+    reinstatement waits for the fees owed on the certification before (its application's and
+    earlier renewals') to be paid or waived: a conflict with the reason and the amounts."""
+    if not ProgramPolicy.current().unpaid_fees_hold_renewal:
+        return
+    problems = unpaid_fee_problems(
+        unpaid_lines(certification_unpaid_fees(certification)), step="renewal"
+    )
+    if problems:
+        raise DomainError(problems[0], code="conflict")
+
+
+def certification_unpaid_fees(certification: Certification) -> list:
+    """The fees still owed on `certification` before its next renewal (`fees.selectors`)."""
+    return unpaid_fees_of_certification(
+        certification_id=certification.pk, application_id=certification.application_id
+    )
+
+
 def _record_renewal(
     certification: Certification,
     *,
@@ -508,6 +528,7 @@ def certification_renew(
     with transaction.atomic():
         certification = lock_certification(certification)
         _refuse_while_suspended(certification)
+        _refuse_while_fees_unpaid(certification)
         if certification.status not in (C.ACTIVE, C.EXPIRED):
             raise certification_state_conflict(certification, C.ACTIVE)
         refuse_problems(rules.renewal_problems(certification, on=today, limit_months=limit_months))
@@ -589,6 +610,7 @@ def certification_reinstate(
     with transaction.atomic():
         certification = lock_certification(certification)
         _refuse_while_suspended(certification)
+        _refuse_while_fees_unpaid(certification)
         if certification.status != C.EXPIRED:
             raise certification_state_conflict(certification, C.ACTIVE)
         credits = list(CeCredit.objects.filter(certification=certification))

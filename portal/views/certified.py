@@ -39,8 +39,8 @@ from counties.models import ProgramPolicy
 from credentials.services import credential_issue
 from credentials.wallet import wallet_offer_create
 from employers.selectors import watching_employers_of
-from fees.rules import dollars
-from fees.selectors import fee_lines_to_come
+from fees.rules import dollars, unpaid_fee_problems
+from fees.selectors import fee_lines_to_come, unpaid_fees_of_certification, unpaid_lines
 from portal.forms import AttestedRenewalForm, CeCreditForm, RenewalForm, SpecializationForm
 from portal.stash import portal_login_required, restore_into
 from portal.views.common import own_certification, own_certification_or_404
@@ -235,6 +235,28 @@ def _renewal_problems(
     request: HttpRequest, certification: Certification, kind: str, *, today, limit_months: int
 ) -> list[str]:
     """Why the offered action (`kind`) cannot be taken now, by the rules the service applies."""
+    return _unpaid_fee_problems(certification) + _dated_problems(
+        request, certification, kind, today=today, limit_months=limit_months
+    )
+
+
+def _unpaid_fee_problems(certification: Certification) -> list[str]:
+    """The fees the renewal waits for, under the program's policy."""
+    if not ProgramPolicy.current().unpaid_fees_hold_renewal:
+        return []
+    return unpaid_fee_problems(
+        unpaid_lines(
+            unpaid_fees_of_certification(
+                certification_id=certification.pk, application_id=certification.application_id
+            )
+        ),
+        step="renewal",
+    )
+
+
+def _dated_problems(
+    request: HttpRequest, certification: Certification, kind: str, *, today, limit_months: int
+) -> list[str]:
     if kind != RenewalKind.REINSTATEMENT:
         return rules.renewal_problems(certification, on=today, limit_months=limit_months)
     return rules.reinstatement_problems(

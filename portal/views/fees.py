@@ -8,8 +8,14 @@ from django.views.decorators.http import require_GET
 
 from counties.models import County
 from fees.receipts import receipt_pdf
-from fees.rules import dollars
-from fees.selectors import fee_accounts, fee_payment_get, fee_waivers_for, fees_due_for
+from fees.rules import dollars, scholarship_expires_on
+from fees.selectors import (
+    fee_accounts,
+    fee_payment_get,
+    fee_waivers_for,
+    fees_due_for,
+    scholarship_nominations_for,
+)
 from portal.stash import portal_login_required
 
 
@@ -31,6 +37,14 @@ def fees(request: HttpRequest) -> HttpResponse:
             .filter(person=request.user, fee__isnull=True)
             .first(),
             "counties": counties,
+            "scholarships": [
+                (nomination, scholarship_expires_on(nomination.granted_on))
+                if nomination.granted_on
+                else (nomination, None)
+                for nomination in scholarship_nominations_for(request.user).filter(
+                    person=request.user
+                )
+            ],
         },
     )
 

@@ -14,11 +14,18 @@ from django.views.decorators.http import require_GET
 from audit.models import AuditEvent
 from certification.models import ApplicationPart, ApplicationStatus
 from certification.selectors import application_timeline
+from counties.models import ProgramPolicy
 from exams.models import ExamResult
 from exams.rules import attempts_left
 from fees.models import FeeKind
-from fees.rules import dollars
-from fees.selectors import fee_lines_of, fee_lines_to_come, fees_due_for
+from fees.rules import dollars, unpaid_fee_problems
+from fees.selectors import (
+    fee_lines_of,
+    fee_lines_to_come,
+    fees_due_for,
+    unpaid_application_fees,
+    unpaid_lines,
+)
 from portal.stash import portal_login_required
 from portal.summary import application_next_step, approved_details
 from portal.views.common import own_application
@@ -118,5 +125,16 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
             if application.status == ApplicationStatus.DRAFT
             else _("Fees due on this application"),
             "county": application.county,
+            "fee_holds": _exam_fee_holds(application),
         },
     )
+
+
+def _exam_fee_holds(application) -> list[str]:
+    """Why the exam waits for the application fee (the program's policy), once approved."""
+    if application.status != ApplicationStatus.APPROVED:
+        return []
+    if not ProgramPolicy.current().unpaid_fees_hold_exam:
+        return []
+    unpaid = unpaid_application_fees([application.pk]).get(application.pk, [])
+    return unpaid_fee_problems(unpaid_lines(unpaid), step="exam")

@@ -19,6 +19,7 @@ STAFF_URLS = [
     "/api/v1/counties/",
     "/api/v1/counties/alameda/",
     "/api/v1/stats/",
+    "/api/v1/fees/totals/",
 ]
 # State staff only (the oversight figures): county staff get 403 like anyone not allowed.
 STATE_URLS = ["/api/v1/oversight/cases/"]

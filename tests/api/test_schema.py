@@ -32,6 +32,7 @@ PATHS = {
     "/api/v1/stats/",
     "/api/v1/oversight/cases/",
     "/api/v1/verify/{certification_number}/",
+    "/api/v1/fees/totals/",
     "/api/v1/reports/",
     "/api/v1/reports/status/",
     "/api/v1/reports/{id}/",

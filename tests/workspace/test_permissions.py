@@ -43,7 +43,13 @@ from documents.models import Document
 from employers.models import ExclusionEntry, ExclusionListLoad, ExclusionMatch
 from exams import imports as exam_import
 from exams.models import ExamAttempt
-from fees.models import FeeDue, FeePayment, FeeWaiver
+from fees.models import (
+    FeeDue,
+    FeePayment,
+    FeeWaiver,
+    ScholarshipNomination,
+    ScholarshipPool,
+)
 from reports.models import ProgramReport
 from tests.factories import MINIMAL_PDF, CertificationFactory
 from training.models import TrainingRecord
@@ -243,6 +249,27 @@ def _payment(world, user) -> list:
     return [payment.pk]
 
 
+def _nomination(world, user) -> list:
+    """A nomination by the county of its submitted applicant, waiting for a decision."""
+    pool = ScholarshipPool.objects.create(
+        name="Pool",
+        source="DHCS",
+        covers="application_exam",
+        places=3,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
+        created_by=world.reviewer_membership.user,
+    )
+    nomination = ScholarshipNomination.objects.create(
+        pool=pool,
+        county=world.submitted.county,
+        person=world.submitted.applicant,
+        reason="Nominated.",
+        nominated_by=world.reviewer_membership.user,
+    )
+    return [nomination.pk]
+
+
 SPECS: dict[str, Spec] = {
     "pick": Spec(SPECIAL),
     "invitation_accept": Spec(SPECIAL),
@@ -411,6 +438,13 @@ SPECS: dict[str, Spec] = {
     ),
     "fee_receipt": Spec(PAGE, _payment),
     "fee_waiver_grant": Spec(ACTION, lambda w, u: [w.active.pk], lambda w: {"reason": "DHCS."}),
+    "scholarships": Spec(PAGE),
+    "scholarship_nominate": Spec(
+        ACTION, post=lambda w: {"email": w.submitted.applicant.email, "reason": "Nominated."}
+    ),
+    # State staff administer the pools: an empty form is refused on its fields, changing nothing.
+    "scholarship_decide": Spec(STATE, _nomination),
+    "scholarship_pool_new": Spec(STATE),
 }
 
 
@@ -447,6 +481,8 @@ def snapshot() -> tuple:
         ),
         list(FeePayment.objects.order_by("pk").values_list("pk", "amount_cents")),
         list(FeeWaiver.objects.order_by("pk").values_list("pk", "fee_id")),
+        list(ScholarshipNomination.objects.order_by("pk").values_list("pk", "status")),
+        ScholarshipPool.objects.count(),
         AuditEvent.objects.count(),
     )
 
@@ -512,7 +548,12 @@ def test_permission_matrix(name, cast, world, client):
             else:
                 expected = _expected(spec, who, method)
                 assert response.status_code == expected, (name, who, method, expected)
-            if who == "state" and method == "get" and _is_html(response) and spec.kind != APPEAL:
+            if (
+                who == "state"
+                and method == "get"
+                and _is_html(response)
+                and spec.kind not in (APPEAL, STATE)
+            ):
                 main = response.content.decode().split('id="main-content"')[1]
                 assert 'method="post"' not in main, f"{name}: an action form for state staff"
             if response.status_code != 200 or spec.kind in (STATE, APPEAL):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for
 from certification import rules, services
+from certification.exam_authorization import exam_authorization_answer
 from certification.models import (
     OPEN_APPLICATION_STATUSES,
     ApplicantProfile,
@@ -114,7 +115,8 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
     )
     if application.status == S.APPROVED and not exam_problems:
         # The training certificate is verified before the candidate may sit the exam.
-        exam_problems = rules.exam_authorization_problems(application, training_records, on=today)
+        # So is the application fee, under the program's policy: the service's own answer.
+        exam_problems = exam_authorization_answer(checks=[(application, today)])[0]
     # An open application whose county stopped participating: state staff may move it.
     stranded = application.status in OPEN_APPLICATION_STATUSES and not (
         services.application_transfer_problems(application, None, today=today)
