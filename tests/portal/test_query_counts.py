@@ -67,15 +67,17 @@ def approved(cast, ethics, opted_in):
 
 
 def test_dashboard(cast, approved, applicant_client, django_assert_num_queries):
-    # profile, applications, certifications, the approved one's attempts and training, and
-    # whether its county still participates
-    with django_assert_num_queries(BASE + 6):
+    # profile, applications, certifications, the approved one's attempts and training (with
+    # the providers' course approvals: providers.CourseApproval), and whether its county still
+    # participates
+    with django_assert_num_queries(BASE + 7):
         response = applicant_client.get(reverse("dashboard"))
     assert response.status_code == 200
 
 
 def test_portal_home(cast, approved, applicant_client, django_assert_num_queries):
-    with django_assert_num_queries(BASE + 6):
+    # as the dashboard
+    with django_assert_num_queries(BASE + 7):
         response = applicant_client.get(reverse("portal:home"))
     assert response.context["summary"].next_step.text.startswith(
         "Your proof of core training is waiting for review"
@@ -87,7 +89,7 @@ def test_portal_home_with_the_exam_to_book(
 ):
     cast.applicant.training_records.update(status="verified")
     # ... and the program's exam details (the county comes with the application)
-    with django_assert_num_queries(BASE + 7):
+    with django_assert_num_queries(BASE + 8):
         response = applicant_client.get(reverse("portal:home"))
     assert response.context["summary"].next_step.text.startswith("Book and take the certification")
 
@@ -100,10 +102,10 @@ def test_application_review(cast, approved, applicant_client, django_assert_num_
 
 
 def test_status_page(cast, approved, applicant_client, django_assert_num_queries):
-    # application, timeline, attempts, training records, whether its county still participates,
-    # fees due
-    # +1: the program's policy on unpaid fees (does the exam wait for the application fee?).
-    with django_assert_num_queries(BASE + 7):
+    # application, timeline, attempts, training records and their providers' course approvals,
+    # whether its county still participates, fees due, the program's policy on unpaid fees
+    # (does the exam wait for the application fee?)
+    with django_assert_num_queries(BASE + 8):
         response = applicant_client.get(reverse("portal:application_status", args=[approved.pk]))
     assert len(response.context["timeline"]) == 7 and len(response.context["attempts"]) == 2
 
@@ -122,8 +124,8 @@ def test_ce_log(cast, applicant_client, django_assert_num_queries):
 def test_training_page(cast, applicant_client, django_assert_num_queries):
     TrainingRecordFactory.create_batch(5, person=cast.applicant)
     specialization_areas()  # the course list's areas are read once, then come from the cache
-    # approved providers (the form's choices), records with provider and certificate, the
-    # open application the page links back to
-    with django_assert_num_queries(BASE + 3):
+    # approved providers (the form's choices), records with provider and certificate, their
+    # providers' course approvals, the open application the page links back to
+    with django_assert_num_queries(BASE + 4):
         response = applicant_client.get(reverse("portal:training"))
     assert len(response.context["records"]) == 5
