@@ -96,6 +96,13 @@ class VerifyThrottle(_CurrentRateMixin, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class CoursesThrottle(VerifyThrottle):
+    """The public course finder's API (/api/v1/courses/): counted per client address like
+    verification, with a budget of its own."""
+
+    scope = "courses_anon"
+
+
 class TokenThrottle(_CurrentRateMixin, SimpleRateThrottle):
     """Staff endpoints: counted per user (one budget across all of a user's keys)."""
 

@@ -6,7 +6,7 @@ from django.urls import Resolver404, path, re_path, resolve
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import views, views_analytics, views_fees, views_reports
+from api import views, views_analytics, views_courses, views_fees, views_reports
 
 app_name = "api"
 
@@ -57,6 +57,7 @@ urlpatterns = [
         views_analytics.AnalyticsSeriesView.as_view(),
         name="analytics_series",
     ),
+    path("v1/courses/", views_courses.CourseFinderView.as_view(), name="courses"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", _docs_view, name="docs"),
     re_path(r"^(?P<unmatched>.*)$", not_found, name="not_found"),

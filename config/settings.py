@@ -387,6 +387,7 @@ REST_FRAMEWORK = {
         "token": env("THROTTLE_TOKEN", default="6000/min"),
         "credentials_anon": env("THROTTLE_CREDENTIALS_ANON", default="300/min"),
         "fhir_anon": env("THROTTLE_FHIR_ANON", default="300/min"),
+        "courses_anon": env("THROTTLE_COURSES_ANON", default="120/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from api import views_credentials
 from core import health
-from portal.views import complaints, site
+from portal.views import complaints, courses, site
 
 # Operators sign in like everyone else, through allauth (its rate limits, its second-factor
 # step): the admin's own sign-in form only sends there (SECURITY.md, "Accounts").
@@ -15,6 +15,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("dashboard/", site.dashboard, name="dashboard"),
     path("programs/", site.programs, name="programs"),
+    # The public course finder (docs/domain.md#providers): anyone, no account.
+    path("courses/", courses.courses, name="courses"),
     # The public complaint form (docs/domain.md#complaints-and-cases): anyone, no account.
     path("complaint/", complaints.complaint, name="complaint"),
     path("complaint/sent/", complaints.complaint_sent, name="complaint_sent"),

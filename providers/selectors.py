@@ -15,7 +15,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -266,3 +266,38 @@ def approvals_lapsing(today: datetime.date, notice_days: int) -> QuerySet[Course
         withdrawn_on__isnull=True,
         lapse_notice_sent_at__isnull=True,
     ).select_related("course", "provider__training_provider")
+
+
+def course_finder(
+    *,
+    on: datetime.date | None = None,
+    course_type: str = "",
+    area_code: str = "",
+    ce_category: str = "",
+    county_code: str = "",
+    language: str = "",
+    delivery_mode: str = "",
+) -> QuerySet[ProviderCourse]:
+    """The public course finder's rows: the courses approved on `on` (today,
+    `approved_courses_on`) narrowed by each filter given (an empty one does not narrow). A county
+    is served by the providers that name it and by those serving the whole state. Public facts,
+    read by anyone; the caller validates the values."""
+    rows = approved_courses_on(on)
+    if course_type:
+        rows = rows.filter(course_type=course_type)
+    if area_code:
+        rows = rows.filter(area_code=area_code)
+    if ce_category:
+        rows = rows.filter(ce_category=ce_category)
+    if language:
+        rows = rows.filter(languages__contains=[language])
+    if delivery_mode:
+        rows = rows.filter(delivery_modes__contains=[delivery_mode])
+    if county_code:
+        serving = ProviderOrganisation.objects.filter(counties__code=county_code)
+        rows = rows.filter(Q(provider__statewide=True) | Q(provider__in=serving))
+    on = on or timezone.localdate()
+    until = CourseApproval.objects.filter(approvals_covering(on), course=OuterRef("pk"))
+    return rows.annotate(
+        approved_until=Subquery(until.order_by("-ends_on").values("ends_on")[:1])
+    ).prefetch_related("provider__counties")

@@ -33,6 +33,7 @@ PATHS = {
     "/api/v1/oversight/cases/",
     "/api/v1/verify/{certification_number}/",
     "/api/v1/fees/totals/",
+    "/api/v1/courses/",
     "/api/v1/reports/",
     "/api/v1/reports/status/",
     "/api/v1/reports/{id}/",
@@ -178,6 +179,7 @@ def _lifted_verify_limit(settings):
         "DEFAULT_THROTTLE_RATES": {
             **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
             "verify_anon": "100000/min",
+            "courses_anon": "100000/min",
         },
     }
 

@@ -15,7 +15,8 @@ from tests.workspace.test_permissions import SPECS as WORKSPACE
 
 OURS = ("accounts.", "api.", "portal.", "workspace.")
 # Open to anyone, token or none (tests/api/test_verify.py, test_schema.py).
-API_PUBLIC = {"api:verify", "api:schema", "api:docs", "api:not_found"}
+# The course finder's API too (tests/api/test_courses.py).
+API_PUBLIC = {"api:verify", "api:courses", "api:schema", "api:docs", "api:not_found"}
 # State staff only (everyone else 401 or 403, nothing changed): tests/api/test_analytics.py.
 API_STATE_ONLY = {"api:analytics_series"}
 # The digital credentials' public documents, each needing a certification with a credential
@@ -40,6 +41,7 @@ STAFF = {"anonymous": 302, "applicant": 403, "reviewer": 200, "state": 200}
 SITE = {
     "home": ANYONE,
     "programs": ANYONE,
+    "courses": ANYONE,
     "healthz": ANYONE,
     "dashboard": SIGNED_IN,
     "api_tokens": STAFF,
