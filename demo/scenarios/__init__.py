@@ -10,6 +10,7 @@ come last).
 from demo.scenarios import (
     analytics,
     applicants,
+    cases,
     ce,
     certifications,
     employers,
@@ -24,6 +25,7 @@ STORIES = (
     *exams.STORIES,
     *certifications.STORIES,
     *renewals.STORIES,
+    *cases.STORIES,
     *ce.STORIES,
     *employers.STORIES,
     *analytics.STORIES,

@@ -98,8 +98,8 @@ def seeded(world, db, settings):
 def test_the_summary_counts_what_was_created(seeded):
     created = seeded.summary.created
     assert seeded.summary.skipped == []
-    assert created["certifications"] == Certification.objects.count() == 10
-    assert created["applications"] == Application.objects.count() == 21
+    assert created["certifications"] == Certification.objects.count() == 12
+    assert created["applications"] == Application.objects.count() == 23
     assert created["opt-in periods"] == OptInPeriod.objects.count()
     assert created["audit events"] == AuditEvent.objects.count()
 
@@ -364,3 +364,19 @@ def test_the_consistency_checks_catch_a_change_made_behind_the_services(seeded):
         f"not {peer.expires_on}",
         f"certification.Certification #{peer.pk} is 'suspended' but its trail ends in 'active'",
     ]
+
+
+def test_cases_in_every_stage_one_overdue_and_an_appeal_overturned(seeded):
+    from django.utils import timezone
+
+    from cases.models import Appeal, Case
+
+    stages = set(Case.objects.values_list("stage", flat=True))
+    assert {"intake", "investigation", "findings", "decision", "closed"} <= stages
+    today = timezone.localdate()
+    assert Case.objects.filter(
+        acknowledged_at__isnull=True, acknowledgement_due__lt=today
+    ).exists()
+    appeal = Appeal.objects.get(status="overturned")
+    assert appeal.certification.status == "active"
+    assert appeal.decided_by_id != appeal.decision_by_id
