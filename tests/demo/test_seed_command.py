@@ -193,4 +193,4 @@ def test_a_story_the_services_refuse_is_left_out_whole(db, settings):
     for email in ("david.nguyen", "tom.whitehorse", "kevin.park", "gary.olsen"):
         assert not User.objects.filter(email=f"{email}@example.org").exists()
     assert not Application.objects.filter(county=san_diego).exists()
-    assert Application.objects.count() == 21 - 4
+    assert Application.objects.count() == 23 - 4
