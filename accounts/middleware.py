@@ -30,7 +30,9 @@ _EXEMPT_PREFIXES = (
     "/api/docs/",
 )
 _API_PREFIX = "/api/"
-_EXEMPT_URL_NAMES = {"home"}
+# By the full view name (namespace included): the site's public home page only. A page named
+# "home" in a front end's namespace ("portal:home") is gated like every other page.
+_EXEMPT_VIEW_NAMES = {"home"}
 _SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
@@ -76,7 +78,7 @@ class StaffMfaRequiredMiddleware:
         if request.path.startswith(_API_PREFIX) and _carries_api_key(request):
             return False
         match = request.resolver_match
-        if match is not None and match.url_name in _EXEMPT_URL_NAMES:
+        if match is not None and match.view_name in _EXEMPT_VIEW_NAMES:
             return False
         if not roles.is_staff_of_anyone(request.user):
             return False

@@ -116,6 +116,8 @@ def test_gated_staff_can_still_sign_out_and_see_public_pages(client, mfa_require
 
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("healthz")).status_code == 200
+    # Only the site's own home page is open: a front end's page named "home" is gated.
+    assert client.get(reverse("portal:home"))["Location"].startswith(ACTIVATE_URL)
     assert client.post(reverse("account_logout")).status_code == 302
     assert "_auth_user_id" not in client.session
 
