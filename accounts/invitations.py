@@ -1,8 +1,11 @@
-"""Invitations to join a staff, a county's (counties.services.invitations) or an employer's
-(employers.services.organisations): the parts both share. Each keeps its own model,
-permissions, audit verbs and email templates; the link's token (only its SHA-256 is stored),
-the reasons an invitation cannot be accepted, the withdrawal of a pending invitation when a
-newer one replaces it, and the email sent after commit are the same and live here once."""
+"""Invitations to join a staff, a county's (counties.services.invitations), an employer's
+(employers.services.organisations) or a training provider's (providers.services.organisations):
+the parts they share. Each keeps its own model, permissions, audit verbs and email templates;
+the link's token (only its SHA-256 is stored), the reasons an invitation cannot be accepted,
+the withdrawal of a pending invitation when a newer one replaces it, the email sent after
+commit, and for the organisations' staff (employers, providers) the cleaning of the
+organisation's contact fields, taking or withdrawing an invitation under a row lock and
+removing a member while keeping one administrator, are the same and live here once."""
 
 import datetime
 import hashlib
@@ -12,12 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import models
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -104,3 +109,69 @@ def invitation_email_send(
         message.send()
     except OSError:
         logger.exception("Invitation %s could not be emailed", label)
+
+
+def organisation_text_clean(value: str, *, field: str, limit: int, required: bool = True) -> str:
+    """An organisation's text field (a name, a contact) on one line, spaces collapsed; a
+    DomainError on `field` when it is missing, too long or holds a NUL."""
+    value = " ".join((value or "").split())
+    if "\x00" in value:
+        raise DomainError(_("This field holds a character that is not allowed."), field=field)
+    if required and not value:
+        raise DomainError(_("This field is required."), field=field)
+    if len(value) > limit:
+        raise DomainError(_("Use at most %(count)d characters.") % {"count": limit}, field=field)
+    return value
+
+
+def organisation_email_clean(value: str, *, field: str, required: bool = True) -> str:
+    """An email address, trimmed and lower-cased ("" when optional and blank)."""
+    value = (value or "").strip().lower()
+    if not value and not required:
+        return ""
+    if "@" not in value or " " in value or len(value) > 254 or "\x00" in value:
+        raise DomainError(_("Enter an email address."), field=field)
+    return value
+
+
+def invitation_lock_for_accept(model: type[models.Model], token: str, problem: Any) -> Any:
+    """The invitation of `model` whose link carries `token`, locked for the caller's
+    transaction; a DomainError (conflict) with `problem(invitation)`'s reason when it cannot be
+    accepted."""
+    invitation = (
+        model._default_manager.select_for_update()
+        .filter(token_hash=invitation_token_hash(token or ""))
+        .first()
+    )
+    reason = problem(invitation)
+    if reason or invitation is None:
+        raise DomainError(reason or _("This invitation link is not valid."), code="conflict")
+    return invitation
+
+
+def invitation_withdraw(invitation: Any) -> Any:
+    """Withdraw a pending `invitation` (locked first, inside the caller's transaction): its
+    link stops working. A DomainError (conflict) when it is no longer pending."""
+    invitation = type(invitation)._default_manager.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise DomainError(_("This invitation is no longer pending."), code="conflict")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=("revoked_at",))
+    return invitation
+
+
+def membership_remove_keeping_an_admin(
+    memberships: QuerySet, membership_pk: int, *, admin_role: str, last_admin_message: str
+) -> Any:
+    """Delete membership `membership_pk` among `memberships` (one organisation's, all locked
+    first, inside the caller's transaction) and return it; refused (conflict) when it is gone
+    or is the organisation's last administrator."""
+    locked = list(memberships.select_for_update().order_by("pk"))
+    target = next((m for m in locked if m.pk == membership_pk), None)
+    if target is None:
+        raise DomainError(_("This person is no longer on the staff."), code="conflict")
+    admins = [m for m in locked if m.role == admin_role]
+    if target.role == admin_role and len(admins) == 1:
+        raise DomainError(last_admin_message, code="conflict")
+    target.delete()
+    return target

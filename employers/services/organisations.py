@@ -20,9 +20,14 @@ from django.utils.translation import gettext as _
 
 from accounts.invitations import (
     invitation_email_send,
+    invitation_lock_for_accept,
     invitation_token_hash,
     invitation_token_new,
     invitation_token_plausible,
+    invitation_withdraw,
+    membership_remove_keeping_an_admin,
+    organisation_email_clean,
+    organisation_text_clean,
     pending_invitations_withdraw,
 )
 from accounts.invitations import invitation_problem as shared_invitation_problem
@@ -45,23 +50,11 @@ _TEXT_LIMITS = {"name": 200, "contact_name": 150, "contact_email": 254, "contact
 
 
 def _clean_text(value: str, *, field: str, required: bool = True) -> str:
-    value = " ".join((value or "").split())
-    if "\x00" in value:
-        raise DomainError(_("This field holds a character that is not allowed."), field=field)
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    if len(value) > _TEXT_LIMITS[field]:
-        raise DomainError(
-            _("Use at most %(count)d characters.") % {"count": _TEXT_LIMITS[field]}, field=field
-        )
-    return value
+    return organisation_text_clean(value, field=field, limit=_TEXT_LIMITS[field], required=required)
 
 
 def _clean_email(value: str, *, field: str) -> str:
-    value = (value or "").strip().lower()
-    if "@" not in value or " " in value or len(value) > 254 or "\x00" in value:
-        raise DomainError(_("Enter an email address."), field=field)
-    return value
+    return organisation_email_clean(value, field=field)
 
 
 def employer_register(
@@ -236,14 +229,9 @@ def employer_invitation_accept(*, user: User, token: str) -> EmployerMembership:
     if not can_read(user):
         raise PermissionDenied
     with transaction.atomic():
-        invitation = (
-            EmployerInvitation.objects.select_for_update()
-            .filter(token_hash=invitation_token_hash(token or ""))
-            .first()
+        invitation = invitation_lock_for_accept(
+            EmployerInvitation, token, lambda found: invitation_problem(found, user)
         )
-        problem = invitation_problem(invitation, user)
-        if problem or invitation is None:
-            raise DomainError(problem or _("This invitation link is not valid."), code="conflict")
         if employer_role(invitation.invited_by, invitation.employer) != EmployerRole.ADMIN:
             raise DomainError(
                 _("The person who invited you can no longer add staff. Ask for a new invitation."),
@@ -273,11 +261,7 @@ def employer_invitation_revoke(
     """An administrator withdraws a pending invitation: its link stops working."""
     require_employer_staff(actor, invitation.employer, ADMIN_ROLES)
     with transaction.atomic():
-        invitation = EmployerInvitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.accepted_at is not None or invitation.revoked_at is not None:
-            raise DomainError(_("This invitation is no longer pending."), code="conflict")
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=("revoked_at",))
+        invitation = invitation_withdraw(invitation)
         audit_record(
             actor=actor,
             verb="employer_invitation_revoke",
@@ -292,20 +276,12 @@ def employer_membership_remove(*, actor: User, membership: EmployerMembership) -
     administrator."""
     require_employer_staff(actor, membership.employer, ADMIN_ROLES)
     with transaction.atomic():
-        memberships = list(
-            EmployerMembership.objects.select_for_update()
-            .filter(employer_id=membership.employer_id)
-            .order_by("pk")
+        target = membership_remove_keeping_an_admin(
+            EmployerMembership.objects.filter(employer_id=membership.employer_id),
+            membership.pk,
+            admin_role=EmployerRole.ADMIN,
+            last_admin_message=_("An organisation keeps at least one administrator."),
         )
-        target = next((m for m in memberships if m.pk == membership.pk), None)
-        if target is None:
-            raise DomainError(_("This person is no longer on the staff."), code="conflict")
-        admins = [m for m in memberships if m.role == EmployerRole.ADMIN]
-        if target.role == EmployerRole.ADMIN and len(admins) == 1:
-            raise DomainError(
-                _("An organisation keeps at least one administrator."), code="conflict"
-            )
-        target.delete()
         audit_record(
             actor=actor,
             verb="employer_membership_remove",

@@ -22,9 +22,14 @@ from django.utils.translation import gettext as _
 
 from accounts.invitations import (
     invitation_email_send,
+    invitation_lock_for_accept,
     invitation_token_hash,
     invitation_token_new,
     invitation_token_plausible,
+    invitation_withdraw,
+    membership_remove_keeping_an_admin,
+    organisation_email_clean,
+    organisation_text_clean,
     pending_invitations_withdraw,
 )
 from accounts.invitations import invitation_problem as shared_invitation_problem
@@ -57,24 +62,12 @@ _TEXT_LIMITS = {"name": 200, "contact_name": 150, "contact_email": 254, "contact
 
 
 def clean_text(value: str, *, field: str, required: bool = True, limit: int | None = None) -> str:
-    value = " ".join((value or "").split())
-    if "\x00" in value:
-        raise DomainError(_("This field holds a character that is not allowed."), field=field)
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field)
-    limit = limit or _TEXT_LIMITS[field]
-    if len(value) > limit:
-        raise DomainError(_("Use at most %(count)d characters.") % {"count": limit}, field=field)
-    return value
+    return organisation_text_clean(
+        value, field=field, limit=limit or _TEXT_LIMITS[field], required=required
+    )
 
 
-def clean_email(value: str, *, field: str, required: bool = True) -> str:
-    value = (value or "").strip().lower()
-    if not value and not required:
-        return ""
-    if "@" not in value or " " in value or len(value) > 254 or "\x00" in value:
-        raise DomainError(_("Enter an email address."), field=field)
-    return value
+clean_email = organisation_email_clean
 
 
 def clean_choices(values: Iterable[str], allowed: list[str], *, field: str) -> list[str]:
@@ -291,14 +284,9 @@ def provider_invitation_accept(*, user: User, token: str) -> ProviderMembership:
     if not can_read(user):
         raise PermissionDenied
     with transaction.atomic():
-        invitation = (
-            ProviderInvitation.objects.select_for_update()
-            .filter(token_hash=invitation_token_hash(token or ""))
-            .first()
+        invitation = invitation_lock_for_accept(
+            ProviderInvitation, token, lambda found: invitation_problem(found, user)
         )
-        problem = invitation_problem(invitation, user)
-        if problem or invitation is None:
-            raise DomainError(problem or _("This invitation link is not valid."), code="conflict")
         inviter = invitation.invited_by
         if not is_reviewer(inviter) and (
             provider_role(inviter, invitation.provider) != ProviderRole.ADMIN
@@ -332,11 +320,7 @@ def provider_invitation_revoke(
     """An administrator withdraws a pending invitation: its link stops working."""
     require_provider_staff(actor, invitation.provider, ADMIN_ROLES)
     with transaction.atomic():
-        invitation = ProviderInvitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.accepted_at is not None or invitation.revoked_at is not None:
-            raise DomainError(_("This invitation is no longer pending."), code="conflict")
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=("revoked_at",))
+        invitation = invitation_withdraw(invitation)
         audit_record(
             actor=actor,
             verb="provider_invitation_revoke",
@@ -351,18 +335,12 @@ def provider_membership_remove(*, actor: User, membership: ProviderMembership) -
     administrator."""
     require_provider_staff(actor, membership.provider, ADMIN_ROLES)
     with transaction.atomic():
-        memberships = list(
-            ProviderMembership.objects.select_for_update()
-            .filter(provider_id=membership.provider_id)
-            .order_by("pk")
+        target = membership_remove_keeping_an_admin(
+            ProviderMembership.objects.filter(provider_id=membership.provider_id),
+            membership.pk,
+            admin_role=ProviderRole.ADMIN,
+            last_admin_message=_("A provider keeps at least one administrator."),
         )
-        target = next((m for m in memberships if m.pk == membership.pk), None)
-        if target is None:
-            raise DomainError(_("This person is no longer on the staff."), code="conflict")
-        admins = [m for m in memberships if m.role == ProviderRole.ADMIN]
-        if target.role == ProviderRole.ADMIN and len(admins) == 1:
-            raise DomainError(_("A provider keeps at least one administrator."), code="conflict")
-        target.delete()
         audit_record(
             actor=actor,
             verb="provider_membership_remove",
