@@ -290,25 +290,54 @@ def fees_charged_cents(county: County, start: datetime.date, end: datetime.date)
     )
 
 
+def _collected(county: County, start: datetime.date, end: datetime.date) -> QuerySet[FeePayment]:
+    """The payments that count as collected in `county` from `start` through `end` (by
+    `paid_on`): every read of collected money goes through here."""
+    return FeePayment.objects.filter(county=county, paid_on__gte=start, paid_on__lte=end)
+
+
+def _waived(county: County, start: datetime.date, end: datetime.date) -> QuerySet[FeeDue]:
+    return FeeDue.objects.filter(
+        county=county, waiver__applied_at__date__gte=start, waiver__applied_at__date__lte=end
+    )
+
+
 def fees_collected_cents(county: County, start: datetime.date, end: datetime.date) -> int:
     """The payments recorded in `county` dated from `start` through `end`."""
-    return _sum(
-        FeePayment.objects.filter(county=county, paid_on__gte=start, paid_on__lte=end),
-        "amount_cents",
-    )
+    return _sum(_collected(county, start, end), "amount_cents")
 
 
 def fees_waived_cents(county: County, start: datetime.date, end: datetime.date) -> int:
     """The amounts of the fees waived in `county` (a renewal fee waiver applied) from `start`
     through `end`."""
-    return _sum(
-        FeeDue.objects.filter(
-            county=county,
-            waiver__applied_at__date__gte=start,
-            waiver__applied_at__date__lte=end,
-        ),
-        "amount_cents",
+    return _sum(_waived(county, start, end), "amount_cents")
+
+
+def fee_report_totals(
+    county: County, start: datetime.date, end: datetime.date
+) -> dict[str, dict[str, int]]:
+    """What the annual program report shows of `county`'s fees from `start` through `end`:
+    for charged, collected, waived and covered by scholarships, the amount in cents and how
+    many rows it sums (fees, payments, waived fees, scholarship uses), which the report needs
+    to suppress an amount behind a small count. The same rows as `fees_charged_cents`,
+    `fees_collected_cents` and `fees_waived_cents`."""
+    charged = FeeDue.objects.filter(
+        county=county, created_at__date__gte=start, created_at__date__lte=end
     )
+    covered = ScholarshipUse.objects.filter(
+        county=county, created_at__date__gte=start, created_at__date__lte=end
+    )
+
+    def totals(rows: QuerySet) -> dict[str, int]:
+        found = rows.aggregate(cents=Coalesce(Sum("amount_cents"), Value(0)), count=Count("id"))
+        return {"cents": found["cents"], "count": found["count"]}
+
+    return {
+        "charged": totals(charged),
+        "collected": totals(_collected(county, start, end)),
+        "waived": totals(_waived(county, start, end)),
+        "covered": totals(covered),
+    }
 
 
 def _sum(rows: QuerySet, field: str) -> int:

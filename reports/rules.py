@@ -213,6 +213,7 @@ ROW_LABELS = {
         "charged_cents": gettext_lazy("Amount charged"),
         "collected_cents": gettext_lazy("Amount collected"),
         "waived_cents": gettext_lazy("Amount waived"),
+        "covered_cents": gettext_lazy("Amount covered by scholarships"),
     },
     "people_language": {"total": gettext_lazy("People served")},
     "people_residence": {"total": gettext_lazy("People served")},

@@ -24,6 +24,7 @@ from analytics.rules import per_100k
 from analytics.selectors import medi_cal_load_latest
 from counties.models import County
 from counties.selectors import staff_counties, staff_role
+from fees.selectors import fee_report_totals
 from reports import rules
 from reports.models import ProgramReport, ReportPolicy, ReportStatus
 
@@ -397,18 +398,24 @@ def _training(p: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _fees(p: dict[str, Any]) -> list[dict[str, Any]]:
-    count, cents = _fetch(
-        "SELECT count(*), coalesce(sum(amount_cents), 0) FROM fees_feedue "
-        "WHERE county_id = %(county)s AND created_at >= %(start_at)s AND created_at < %(end_at)s",
-        p,
-    )[0]
+def _fees(county: County, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """Charged (fees that fell due), collected (payments dated in the period), waived
+    (renewal fee waivers applied) and covered by scholarships, from the fees app's totals;
+    each amount is suppressed behind its count of rows (fees, payments, waived fees, uses)."""
+    totals = fee_report_totals(county, start, end)
     return [
-        _count("charged_count", count),
-        _row("charged_cents", rules.CENTS, int(cents), n=count),
-        # Payments and waivers are not recorded yet (the fees app's payments are being built).
-        _not_recorded("collected_cents", rules.CENTS),
-        _not_recorded("waived_cents", rules.CENTS),
+        _count("charged_count", totals["charged"]["count"]),
+        _row("charged_cents", rules.CENTS, totals["charged"]["cents"], n=totals["charged"]["count"]),
+        _row(
+            "collected_cents",
+            rules.CENTS,
+            totals["collected"]["cents"],
+            n=totals["collected"]["count"],
+        ),
+        _row("waived_cents", rules.CENTS, totals["waived"]["cents"], n=totals["waived"]["count"]),
+        _row(
+            "covered_cents", rules.CENTS, totals["covered"]["cents"], n=totals["covered"]["count"]
+        ),
     ]
 
 
@@ -490,7 +497,7 @@ def report_figures_raw(
         "ce_audits": _ce_audits(p),
         "complaints": _complaints(p),
         "training": _training(p),
-        "fees": _fees(p),
+        "fees": _fees(county, start, end),
         "opt_in": _opt_in(p),
         "people_language": languages,
         "people_residence": residences,

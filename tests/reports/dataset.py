@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification, Renewal
 from counties.models import County, OptInPeriod
-from fees.models import FeeDue
+from fees.models import FeeDue, FeePayment, FeeWaiver
 from tests.factories import (
     ApplicationFactory,
     CertificationFactory,
@@ -52,6 +52,8 @@ class Dataset:
     other_county: County
     applications: list[Application] = field(default_factory=list)
     certifications: list[Certification] = field(default_factory=list)
+    fees: list[FeeDue] = field(default_factory=list)
+    payments: list[FeePayment] = field(default_factory=list)
 
 
 def _renewal(certification, kind, when, ethics):
@@ -198,7 +200,7 @@ def build(alameda: County, fresno: County) -> Dataset:
     # A: renewed on time in the period. B: expired, then renewed late, in the period.
     # C: expired in the period. D: vacated in the period. E: suspended after the period.
     a = old("active", datetime.date(2023, 9, 1), residence=fresno)
-    _renewal(a, "renewal", at(datetime.date(2025, 8, 15)), ethics)
+    a_renewal = _renewal(a, "renewal", at(datetime.date(2025, 8, 15)), ethics)
     event(
         "certification_renew",
         a,
@@ -218,7 +220,7 @@ def build(alameda: County, fresno: County) -> Dataset:
         "expired",
         "active",
     )
-    _renewal(b, "late_renewal", at(datetime.date(2025, 10, 1)), ethics)
+    b_renewal = _renewal(b, "late_renewal", at(datetime.date(2025, 10, 1)), ethics)
     event(
         "certification_renew",
         b,
@@ -267,6 +269,51 @@ def build(alameda: County, fresno: County) -> Dataset:
         "suspended",
         "active",
     )
+    # Fees: the applications' (above), A's renewal fee waived, B's renewal and late fees
+    # paid; applications 0-10 paid in full in the period, 11 in part after it.
+    staff = UserFactory()
+    a_fee = FeeDue.objects.create(
+        county=alameda,
+        person=a.holder,
+        kind="renewal",
+        amount_cents=8000,
+        renewal=a_renewal,
+        created_at=at(datetime.date(2025, 8, 15)),
+    )
+    FeeWaiver.objects.create(
+        county=alameda,
+        person=a.holder,
+        reason="DHCS-funded waiver",
+        granted_by=staff,
+        granted_at=at(datetime.date(2025, 8, 1)),
+        fee=a_fee,
+        applied_at=at(datetime.date(2025, 8, 15)),
+    )
+    for kind, cents in (("renewal", 8000), ("late", 4000)):
+        fee = FeeDue.objects.create(
+            county=alameda,
+            person=b.holder,
+            kind=kind,
+            amount_cents=cents,
+            renewal=b_renewal,
+            created_at=at(datetime.date(2025, 10, 1)),
+        )
+        data.fees.append(fee)
+    for fee in FeeDue.objects.filter(county=alameda, kind="application").order_by("id"):
+        data.fees.append(fee)
+    for fee in data.fees:
+        on = fee.created_at.date() + datetime.timedelta(days=3)
+        last = fee.kind == "application" and fee.application_id == data.applications[11].pk
+        payment = FeePayment.objects.create(
+            fee=fee,
+            county=alameda,
+            person=fee.person,
+            amount_cents=2500 if last else fee.amount_cents,
+            method="check",
+            paid_on=datetime.date(2026, 7, 5) if last else on,
+            recorded_by=staff,
+        )
+        data.payments.append(payment)
     # CE audits: two drawn in the period, one passed, one failed with hours to make up.
     CeAudit.objects.create(
         county=alameda,
@@ -305,6 +352,23 @@ def build(alameda: County, fresno: County) -> Dataset:
         applicant=person, county=fresno, status="submitted", submitted_at=at(first)
     )
     event("application_submit", application, fresno, person, at(first), "submitted")
+    fee = FeeDue.objects.create(
+        county=fresno,
+        person=person,
+        kind="application",
+        amount_cents=10000,
+        application=application,
+        created_at=at(first),
+    )
+    FeePayment.objects.create(
+        fee=fee,
+        county=fresno,
+        person=person,
+        amount_cents=10000,
+        method="cash",
+        paid_on=first,
+        recorded_by=person,
+    )
     certification = CertificationFactory(issuing_county=fresno, issued_on=datetime.date(2025, 9, 1))
     event(
         "certification_issue",

@@ -88,10 +88,11 @@ EXPECTED = {
         ("courses_offered", N),
     ],
     "fees": [
-        ("charged_count", 12),
-        ("charged_cents", 120000, 12),
-        ("collected_cents", N),
-        ("waived_cents", N),
+        ("charged_count", 15),  # 12 application fees, A's renewal, B's renewal and late fee
+        ("charged_cents", 140000, 15),
+        ("collected_cents", 122000, 13),  # 11 application fees and B's two (not 11's part)
+        ("waived_cents", S, S),  # A's renewal fee: 8,000 behind 1 waiver
+        ("covered_cents", 0, 0),
     ],
     "opt_in": [("dmc_ods", "in")],
     "people_language": [("total", 15), ("en", 12), ("es", S)],
@@ -107,6 +108,7 @@ RAW_SUPPRESSED = {
     ("people_language", "es"): 3,
     ("people_residence", "fresno"): 3,
     ("training", "providers"): 1,
+    ("fees", "waived_cents"): 8000,
 }
 
 
@@ -155,7 +157,8 @@ def test_the_threshold_is_the_policys(cast, data):
     assert ("denied", S) in figures["applications"]
     assert ("expired", 2) in figures["certifications"]
     assert ("es", 3) in figures["people_language"]
-    assert ("charged_cents", 120000, 12) in figures["fees"]
+    assert ("charged_cents", 140000, 15) in figures["fees"]
+    assert ("waived_cents", S, S) in figures["fees"]  # 1 waiver
 
 
 def test_state_staff_and_the_countys_reviewer_read_the_same_figures(cast, data):
@@ -217,3 +220,28 @@ def test_active_per_100000_medi_cal_members_of_the_last_month_of_the_period(cast
         "month": "2026-06-01",
     }
     assert "30.0 (Medi-Cal members of 2026-06: DHCS" in rules.value_text(row, 11)
+
+
+def test_fees_are_the_fee_apps_totals_behind_their_counts(cast, data):
+    """Charged, collected, waived and covered read from fees.selectors.fee_report_totals:
+    an amount is shown with the number of rows it sums, and suppressed behind a small one."""
+    ReportPolicy.objects.update_or_create(pk=1, defaults={"small_count_threshold": 1})
+    figures = _shown(report_figures(cast.admin, cast.county, dataset.START, dataset.END))
+    assert figures["fees"] == [
+        ("charged_count", 15),
+        ("charged_cents", 140000, 15),
+        ("collected_cents", 122000, 13),
+        ("waived_cents", 8000, 1),
+        ("covered_cents", 0, 0),
+    ]
+    from fees.selectors import fees_collected_cents, fees_waived_cents
+
+    assert fees_collected_cents(cast.county, dataset.START, dataset.END) == 122000
+    assert fees_waived_cents(cast.county, dataset.START, dataset.END) == 8000
+    # Fresno's fee and payment count for Fresno only.
+    other = _shown(report_figures(cast.other_admin, cast.other_county, dataset.START, dataset.END))
+    assert other["fees"][:3] == [
+        ("charged_count", 1),
+        ("charged_cents", 10000, 1),
+        ("collected_cents", 10000, 1),
+    ]
