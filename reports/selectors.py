@@ -405,7 +405,9 @@ def _fees(county: County, start: datetime.date, end: datetime.date) -> list[dict
     totals = fee_report_totals(county, start, end)
     return [
         _count("charged_count", totals["charged"]["count"]),
-        _row("charged_cents", rules.CENTS, totals["charged"]["cents"], n=totals["charged"]["count"]),
+        _row(
+            "charged_cents", rules.CENTS, totals["charged"]["cents"], n=totals["charged"]["count"]
+        ),
         _row(
             "collected_cents",
             rules.CENTS,
@@ -557,9 +559,11 @@ def report_statuses(
         counties = counties.filter(pk__in=staff_counties(user).values("pk"))
     due_on = rules.report_due_on(end, ReportPolicy.current().due_days)
     submitted: dict[int, list[ProgramReport]] = {}
-    for report in submitted_reports_for(user).filter(
-        period_start=start, period_end=end, county__in=counties
-    ).order_by("version"):
+    for report in (
+        submitted_reports_for(user)
+        .filter(period_start=start, period_end=end, county__in=counties)
+        .order_by("version")
+    ):
         submitted.setdefault(report.county_id, []).append(report)
     rows = []
     for county in counties:
