@@ -39,6 +39,9 @@ class CeCredit(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # Reported by the provider itself (`providers.Completion`, issue 15): verified at source,
+    # with no proof uploaded and no county review; a county reviewer may still reject it.
+    reported_at_source = models.BooleanField(_("reported by the provider"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -153,6 +153,81 @@ def ce_credit_add(
     return credit
 
 
+def ce_credit_report(
+    *,
+    certification: "Certification",
+    title: str,
+    provider_name: str,
+    hours: Decimal | int | str,
+    category: str,
+    completed_on: datetime.date,
+    reported_as: str,
+    today: datetime.date | None = None,
+) -> CeCredit:
+    """Log a CE credit as reported by its provider (issue 15, `providers.services.completions`):
+    verified at source, with no proof and no county review (`reported_at_source`), audited as
+    the system. The caller has checked who reports and that the course was approved on the
+    completion date; `reported_as` names the report in the audit trail. Refuses what
+    `ce_credit_add` refuses (the window the credit can count toward, the same course logged
+    twice)."""
+    today = today if today is not None else timezone.localdate()
+    title = _required_text(title, field="title", message=_("Enter the course title."))
+    provider_name = _required_text(
+        provider_name, field="provider_name", message=_("Enter who provided the course.")
+    )
+    hours = hours_value(hours)
+    if category not in CeCategory.values:
+        raise DomainError(_("Choose the CE category."), field="category")
+    with transaction.atomic():
+        certification = _lock_certification(certification)
+        problems = ce_entry_problems(
+            completed_on=completed_on,
+            cycle_started_on=certification.cycle_started_on,
+            expires_on=certification.expires_on,
+            certification_status=certification.status,
+            on=today,
+        )
+        if problems:
+            raise DomainError(" ".join(problems), field="completed_on")
+        duplicate = (
+            CeCredit.objects.filter(
+                certification=certification,
+                title__iexact=title,
+                provider_name__iexact=provider_name,
+                completed_on=completed_on,
+            )
+            .exclude(status=ReviewStatus.REJECTED)
+            .exists()
+        )
+        if duplicate:
+            raise DomainError(
+                _("This course, completed on %(date)s, is already logged.")
+                % {"date": completed_on.isoformat()},
+                code="conflict",
+            )
+        credit = CeCredit.objects.create(
+            certification=certification,
+            title=title,
+            provider_name=provider_name,
+            hours=hours,
+            category=category,
+            completed_on=completed_on,
+            status=ReviewStatus.VERIFIED,
+            reviewed_at=timezone.now(),
+            reported_at_source=True,
+        )
+        audit_record(
+            actor=None,
+            verb="ce_credit_report",
+            obj=credit,
+            county=certification.issuing_county,
+            subject=certification.holder,
+            to_state=credit.status,
+            data={"hours": str(hours), "category": category, "reported_as": reported_as},
+        )
+    return credit
+
+
 def _require_reviewer(actor: User | None, certification: "Certification") -> None:
     """Only a reviewer or admin of the issuing county, never the holder nor state staff."""
     if actor is not None and actor.pk == certification.holder_id:
@@ -169,15 +244,21 @@ def _review(
     to_state: str,
     reason: str,
 ) -> CeCredit:
-    """Move a pending credit to `to_state` under a row lock and audit it as `verb`."""
+    """Move a pending credit to `to_state` under a row lock and audit it as `verb`. A credit
+    reported by its provider (verified at source) may still be rejected."""
     with transaction.atomic():
         locked = CeCredit.objects.select_for_update().get(pk=credit.pk)
+        from_state = locked.status
+        from_states: tuple[str, ...] = (ReviewStatus.PENDING,)
+        if locked.reported_at_source and to_state == ReviewStatus.REJECTED:
+            from_states = (ReviewStatus.PENDING, ReviewStatus.VERIFIED)
         review_decide(
             locked,
             actor=actor,
             to_state=to_state,
             reason=reason,
             refused=_("This CE credit is already %(status)s."),
+            from_states=from_states,
         )
         audit_record(
             actor=actor,
@@ -185,7 +266,7 @@ def _review(
             obj=locked,
             county=certification.issuing_county,
             subject=certification.holder,
-            from_state=ReviewStatus.PENDING,
+            from_state=from_state,
             to_state=to_state,
             reason=reason,
             data={"hours": str(locked.hours), "category": locked.category},

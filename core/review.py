@@ -18,12 +18,21 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-def review_decide(record: Any, *, actor: Any, to_state: str, reason: str, refused: str) -> None:
+def review_decide(
+    record: Any,
+    *,
+    actor: Any,
+    to_state: str,
+    reason: str,
+    refused: str,
+    from_states: tuple[str, ...] = (ReviewStatus.PENDING,),
+) -> None:
     """Record a reviewer's decision on `record` (a training record or CE credit, re-read under
-    a row lock by the calling service, which audits the change): pending → `to_state`, by
-    `actor`, now, with `reason`. A record no longer pending is refused with `refused`, a message
+    a row lock by the calling service, which audits the change): pending (or one of
+    `from_states`: a record verified at source may still be rejected) → `to_state`, by
+    `actor`, now, with `reason`. A record in another state is refused with `refused`, a message
     naming its current `%(status)s` (someone reviewed it first: a conflict)."""
-    if record.status != ReviewStatus.PENDING:
+    if record.status not in from_states:
         raise DomainError(
             refused % {"status": record.get_status_display().lower()}, code="conflict"
         )

@@ -531,3 +531,147 @@ class ProviderPolicy(models.Model):
             CourseType.SPECIALIZATION: self.specialization_fee_cents,
             CourseType.CE: self.ce_fee_cents,
         }[CourseType(course_type)]
+
+
+class CompletionStatus(models.TextChoices):
+    """Where a reported completion stands: waiting for its learner (no account with that email,
+    legal name and date of birth yet), attached to the learner's training or CE log, or matched
+    but not attached (the record could not count: `Completion.note` says why)."""
+
+    WAITING = "waiting", _("Waiting for the learner")
+    ATTACHED = "attached", _("In the learner's record")
+    NOT_ATTACHED = "not_attached", _("Matched, not recorded")
+
+
+class CompletionSource(models.TextChoices):
+    UPLOAD = "upload", _("File upload")
+    API = "api", _("API")
+
+
+class Completion(models.Model):
+    """A completion of one of its approved courses, reported by the provider (issue 15 item 4):
+    the provider's own completion id (unique per provider: reporting it again changes nothing),
+    the learner as the provider knows them (email, legal name, date of birth), the course,
+    hours and completion date. The course was approved on the completion date (checked when
+    reported). When a person with that email, legal name and date of birth has an account, the
+    completion becomes a training record or CE credit in their log, verified at source
+    (`training_record` or `ce_credit`); until then it waits and attaches itself when they sign
+    up or complete their details (`providers.services.completions`). The learner may dispute it
+    (`disputed_at`, `dispute_reason`): the provider and the county see the dispute.
+
+    Private: the provider's staff, state staff, the learner once matched and the county staff
+    who read the learner's records (`providers.selectors.completions_for`; row-level security in
+    `providers.migrations.0006_row_level_security_completions`)."""
+
+    provider = models.ForeignKey(
+        ProviderOrganisation, on_delete=models.PROTECT, related_name="completions"
+    )
+    course = models.ForeignKey(ProviderCourse, on_delete=models.PROTECT, related_name="completions")
+    completion_id = models.CharField(_("completion id"), max_length=64)
+    email = models.EmailField(_("learner's email"))
+    legal_first_name = models.CharField(_("legal first name"), max_length=100)
+    legal_last_name = models.CharField(_("legal last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
+    completed_on = models.DateField(_("completion date"))
+    # SHA-256 of the reported values: the same id reported again with other values is refused.
+    payload_sha256 = models.CharField(max_length=64)
+    source = models.CharField(
+        _("reported through"), max_length=10, choices=CompletionSource.choices
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "ProviderApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=15, choices=CompletionStatus.choices, default="waiting"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_completions",
+    )
+    matched_at = models.DateTimeField(null=True, blank=True)
+    training_record = models.OneToOneField(
+        "training.TrainingRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="completion",
+    )
+    ce_credit = models.OneToOneField(
+        "continuing_ed.CeCredit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="completion",
+    )
+    # Why a matched completion was not recorded (NOT_ATTACHED), or why a CE completion waits.
+    note = models.TextField(blank=True)
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    dispute_reason = models.TextField(_("reason for the dispute"), blank=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+        verbose_name = _("reported completion")
+        verbose_name_plural = _("reported completions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "completion_id"], name="completion_id_once_per_provider"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CompletionStatus.values), name="completion_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="completion_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(status="waiting") | Q(person__isnull=False),
+                name="completion_matched_has_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(training_record__isnull=True) | Q(ce_credit__isnull=True),
+                name="completion_one_record",
+            ),
+        ]
+        indexes = [
+            models.Index(Lower("email"), "date_of_birth", name="completion_learner_idx"),
+            models.Index(fields=["provider", "-created_at"], name="completion_provider_idx"),
+            models.Index(fields=["course", "completed_on"], name="completion_course_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.completion_id} ({self.provider})"
+
+
+class ProviderApiKey(models.Model):
+    """An API key a provider reports completions with (`POST /api/v1/provider/completions/`).
+    Only its SHA-256 hash is stored; the key is shown once, when an administrator of the
+    provider creates it, and administrators revoke it."""
+
+    provider = models.ForeignKey(
+        ProviderOrganisation, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("provider API key")
+        verbose_name_plural = _("provider API keys")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.provider})"

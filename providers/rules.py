@@ -10,10 +10,12 @@ specialization courses, January for CE); a specialization course has 40 hours
 
 import calendar
 import datetime
+import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import TYPE_CHECKING
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -187,3 +189,204 @@ def approval_lapse_notice_due(
     """Whether the provider should now be told its approval ends soon: within `notice_days`
     of its end (`ProviderPolicy.lapse_notice_days`, 60 by default) and not yet ended."""
     return not withdrawn and today <= ends_on <= today + datetime.timedelta(days=notice_days)
+
+
+# Reported completions (issue 15 item 4) ------------------------------------------------------
+
+# The fields of one reported completion, as the CSV's columns and the API's JSON keys.
+COMPLETION_FIELDS = (
+    "completion_id",
+    "course_id",
+    "email",
+    "legal_first_name",
+    "legal_last_name",
+    "date_of_birth",
+    "hours",
+    "completed_on",
+)
+COMPLETION_ID_MAX_LENGTH = 64
+NAME_MAX_LENGTH = 100
+EMAIL_MAX_LENGTH = 254
+COMPLETION_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
+_EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True)
+class CompletionValues:
+    """One reported completion, read and normalised (`completion_values`)."""
+
+    completion_id: str
+    course_id: int
+    email: str
+    legal_first_name: str
+    legal_last_name: str
+    date_of_birth: datetime.date
+    hours: Decimal
+    completed_on: datetime.date
+
+    def digest(self) -> str:
+        """SHA-256 of the values, to tell a repeat of the same report from a changed one."""
+        text = "\x1f".join(
+            (
+                self.completion_id,
+                str(self.course_id),
+                self.email,
+                name_key(self.legal_first_name),
+                name_key(self.legal_last_name),
+                self.date_of_birth.isoformat(),
+                str(self.hours.normalize()),
+                self.completed_on.isoformat(),
+            )
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def name_key(name: str) -> str:
+    """A legal name as compared when matching a learner: case and spacing ignored."""
+    return " ".join(str(name).split()).casefold()
+
+
+def _date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    for date_format in COMPLETION_DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def completion_values(
+    raw: Mapping[str, Any], *, today: datetime.date
+) -> tuple[CompletionValues | None, dict[str, str]]:
+    """Read one reported completion from `raw` (a CSV row or a JSON object: strings, or
+    numbers for the course and hours): its values, or the problems found, by field. Checks
+    the shape only (no database): the course and its approval are the service's."""
+    errors: dict[str, str] = {}
+    completion_id = _text(raw.get("completion_id"))
+    if not completion_id or len(completion_id) > COMPLETION_ID_MAX_LENGTH:
+        errors["completion_id"] = _(
+            "Give your own completion id, at most %(length)d characters."
+        ) % {"length": COMPLETION_ID_MAX_LENGTH}
+    course_text = _text(raw.get("course_id"))
+    course_id = 0
+    if isinstance(raw.get("course_id"), bool) or not (
+        course_text.isascii() and course_text.isdigit() and len(course_text) <= 12
+    ):
+        errors["course_id"] = _("“%(value)s” is not a course number.") % {"value": course_text}
+    else:
+        course_id = int(course_text)
+    email = _text(raw.get("email")).lower()
+    if not email or len(email) > EMAIL_MAX_LENGTH or not _EMAIL_SHAPE.fullmatch(email):
+        errors["email"] = _("“%(value)s” is not an email address.") % {"value": email}
+    names = {}
+    for name_field in ("legal_first_name", "legal_last_name"):
+        names[name_field] = _text(raw.get(name_field))
+        if not names[name_field] or len(names[name_field]) > NAME_MAX_LENGTH:
+            errors[name_field] = _(
+                "Give the learner's legal name, at most %(length)d characters."
+            ) % {"length": NAME_MAX_LENGTH}
+    dates = {}
+    for date_field in ("date_of_birth", "completed_on"):
+        dates[date_field] = _date(raw.get(date_field))
+        if dates[date_field] is None:
+            errors[date_field] = _("“%(value)s” is not a date (use YYYY-MM-DD or MM/DD/YYYY).") % {
+                "value": _text(raw.get(date_field))
+            }
+    born, completed = dates["date_of_birth"], dates["completed_on"]
+    if completed is not None and completed > today:
+        errors["completed_on"] = _("The completion date is in the future.")
+    if born is not None and (born >= today or born.year < 1900):
+        errors["date_of_birth"] = _("The date of birth is not a plausible one.")
+    elif born is not None and completed is not None and born >= completed:
+        errors["date_of_birth"] = _("The date of birth is after the completion date.")
+    hours: Decimal | None = None
+    raw_hours = raw.get("hours")
+    try:
+        if isinstance(raw_hours, (bool, float)):
+            raise InvalidOperation
+        hours = Decimal(_text(raw_hours))
+    except (InvalidOperation, ValueError):
+        hours = None
+    if (
+        hours is None
+        or not hours.is_finite()
+        or hours <= 0
+        or hours >= 10_000
+        or hours != hours.quantize(Decimal("0.01"))
+    ):
+        errors["hours"] = _("Give the hours as a number above zero, such as 80 or 7.5.")
+        hours = None
+    if errors:
+        return None, errors
+    assert born is not None and completed is not None and hours is not None
+    return (
+        CompletionValues(
+            completion_id=completion_id,
+            course_id=course_id,
+            email=email,
+            legal_first_name=names["legal_first_name"],
+            legal_last_name=names["legal_last_name"],
+            date_of_birth=born,
+            hours=hours.quantize(Decimal("0.01")),
+            completed_on=completed,
+        ),
+        {},
+    )
+
+
+def completion_approval_problem(
+    course_title: str, completed_on: datetime.date, approvals: Iterable[Any]
+) -> str | None:
+    """Why a completion of the course `course_title` on `completed_on` cannot be reported: the
+    course was not approved on that date (none of its `approvals`, `CourseApproval` rows,
+    covers it). The reason names the approvals there are."""
+    approvals = list(approvals)
+    if any(approval.covers(completed_on) for approval in approvals):
+        return None
+    if not approvals:
+        return _(
+            "“%(course)s” has never been approved, so a completion on %(date)s cannot be reported."
+        ) % {"course": course_title, "date": completed_on.isoformat()}
+    periods = "; ".join(
+        f"{a.starts_on.isoformat()} – {a.ends_on.isoformat()}"
+        + (
+            " " + _("(withdrawn from %(date)s)") % {"date": a.withdrawn_on.isoformat()}
+            if a.withdrawn_on
+            else ""
+        )
+        for a in sorted(approvals, key=lambda a: a.starts_on)
+    )
+    return _(
+        "“%(course)s” was not approved on %(date)s, the completion date (approved: %(periods)s)."
+    ) % {"course": course_title, "date": completed_on.isoformat(), "periods": periods}
+
+
+def completion_learner_matches(
+    values_email: str,
+    first: str,
+    last: str,
+    born: datetime.date,
+    *,
+    email: str,
+    legal_first_name: str,
+    legal_last_name: str,
+    date_of_birth: datetime.date | None,
+) -> bool:
+    """Whether a reported learner (email, legal first and last name, date of birth) is the
+    person with that account email and profile: all four the same, case and spacing aside."""
+    return (
+        date_of_birth is not None
+        and values_email.lower() == (email or "").lower()
+        and born == date_of_birth
+        and name_key(first) == name_key(legal_first_name)
+        and name_key(last) == name_key(legal_last_name)
+    )

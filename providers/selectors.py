@@ -20,11 +20,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.selectors import can_read
+from certification.selectors import person_records_visible
+from counties.selectors import staff_county_ids
 from providers.models import (
     ApplicationStatus,
     ApprovalCycle,
+    Completion,
     CourseApplication,
     CourseApproval,
+    ProviderApiKey,
     ProviderCourse,
     ProviderInvitation,
     ProviderMembership,
@@ -301,3 +305,65 @@ def course_finder(
     return rows.annotate(
         approved_until=Subquery(until.order_by("-ends_on").values("ends_on")[:1])
     ).prefetch_related("provider__counties")
+
+
+# Reported completions --------------------------------------------------------------------------
+
+
+def completions_for(user) -> QuerySet[Completion]:
+    """The reported completions `user` may read: their providers' (staff), every one (state
+    staff), those matched to them (the learner), and those matched to a person whose records
+    they read (county staff: `certification.selectors.person_records_visible`). Row-level
+    security repeats it (`providers.migrations.0006_row_level_security_completions`)."""
+    if not can_read(user):
+        return Completion.objects.none()
+    rows = Completion.objects.select_related("provider__training_provider", "course")
+    if reads_every_provider(user):
+        return rows
+    visible = Q(provider_id__in=provider_ids(user)) | Q(person=user)
+    if not user.is_state_staff and staff_county_ids(user):
+        visible |= Q(person__isnull=False) & person_records_visible(user, "person")
+    return rows.filter(visible)
+
+
+def completions_of_provider(user, provider: ProviderOrganisation) -> QuerySet[Completion]:
+    """One provider's completions, newest first, for its staff or state staff (none else)."""
+    if provider.pk not in provider_ids(user) and not reads_every_provider(user):
+        return Completion.objects.none()
+    return (
+        Completion.objects.filter(provider=provider)
+        .select_related("course")
+        .order_by("-created_at", "-id")
+    )
+
+
+def completion_get(user, pk) -> Completion:
+    completion = completions_for(user).filter(pk=pk).first()
+    if completion is None:
+        raise Http404("No such completion.")
+    return completion
+
+
+def reported_completions_of(user) -> QuerySet[Completion]:
+    """The completions matched to `user` (the learner's own), with their records."""
+    if not can_read(user):
+        return Completion.objects.none()
+    return Completion.objects.filter(person=user).select_related(
+        "provider__training_provider", "course"
+    )
+
+
+def api_keys_of(user, provider: ProviderOrganisation) -> QuerySet[ProviderApiKey]:
+    """`provider`'s API keys, for its administrators (none for anyone else)."""
+    if provider_role(user, provider) not in ADMIN_ROLES:
+        return ProviderApiKey.objects.none()
+    return ProviderApiKey.objects.filter(provider=provider).select_related(
+        "created_by", "revoked_by"
+    )
+
+
+def api_key_get(user, provider: ProviderOrganisation, pk) -> ProviderApiKey:
+    api_key = api_keys_of(user, provider).filter(pk=pk).first()
+    if api_key is None:
+        raise Http404("No such key.")
+    return api_key

@@ -157,6 +157,79 @@ def training_record_add(
     return record
 
 
+def training_record_report(
+    *,
+    person: User,
+    provider: TrainingProvider,
+    course: str,
+    hours: Decimal | int | str,
+    completed_on: datetime.date,
+    reported_as: str,
+) -> TrainingRecord:
+    """Record training `person` completed as reported by the provider itself (issue 15: a
+    provider's completion, `providers.services.completions`): verified at source, with no
+    certificate and no county review (`reported_at_source`), audited as the system. The caller
+    has checked who reports and that the provider's course was approved on the completion
+    date; `reported_as` names the report (the provider's completion id) in the audit trail.
+
+    Refuses (DomainError) what `training_record_add` refuses of the course itself
+    (`training.rules.record_entry_problems`), a specialization completed on or before the
+    person's core training, and the same course from the same provider on the same date
+    already recorded and not rejected (a conflict: the person uploaded it themselves)."""
+    hours = hours_value(hours)
+    problems = training_rules.record_entry_problems(
+        course=course, hours=hours, completed_on=completed_on, provider=provider
+    )
+    if problems:
+        field, problem = problems[0]
+        raise DomainError(problem, field=field)
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=person.pk)
+        duplicate = (
+            TrainingRecord.objects.filter(
+                person=person, provider=provider, course=course, completed_on=completed_on
+            )
+            .exclude(status=ReviewStatus.REJECTED)
+            .exists()
+        )
+        if duplicate:
+            raise DomainError(
+                _("This course from this provider, completed on %(date)s, is already recorded.")
+                % {"date": completed_on.isoformat()},
+                code="conflict",
+            )
+        if course != Course.CORE_80:
+            out_of_order = training_rules.specialization_order_problem(
+                completed_on, _core_completed_on(person)
+            )
+            if out_of_order is not None:
+                raise DomainError(out_of_order, field="completed_on")
+        record = TrainingRecord.objects.create(
+            person=person,
+            provider=provider,
+            course=course,
+            hours=hours,
+            completed_on=completed_on,
+            status=ReviewStatus.VERIFIED,
+            reviewed_at=timezone.now(),
+            reported_at_source=True,
+        )
+        audit_record(
+            actor=None,
+            verb="training_record_report",
+            obj=record,
+            subject=person,
+            to_state=record.status,
+            data={
+                "course": course,
+                "hours": str(hours),
+                "provider_id": provider.pk,
+                "reported_as": reported_as,
+            },
+        )
+    return record
+
+
 def reviewing_county(actor: User | None, person: User) -> County:
     """The county in which `actor` may review `person`'s training (the first by name when
     several), or PermissionDenied."""
@@ -180,15 +253,21 @@ def reviewing_county(actor: User | None, person: User) -> County:
 def _review(
     *, actor: User, county: County, record: TrainingRecord, verb: str, to_state: str, reason: str
 ) -> TrainingRecord:
-    """Move a pending record to `to_state` under a row lock and audit it as `verb`."""
+    """Move a pending record to `to_state` under a row lock and audit it as `verb`. A record
+    reported by its provider (verified at source) may still be rejected."""
     with transaction.atomic():
         locked = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+        from_state = locked.status
+        from_states: tuple[str, ...] = (ReviewStatus.PENDING,)
+        if locked.reported_at_source and to_state == ReviewStatus.REJECTED:
+            from_states = (ReviewStatus.PENDING, ReviewStatus.VERIFIED)
         review_decide(
             locked,
             actor=actor,
             to_state=to_state,
             reason=reason,
             refused=_("This training record is already %(status)s."),
+            from_states=from_states,
         )
         audit_record(
             actor=actor,
@@ -196,7 +275,7 @@ def _review(
             obj=locked,
             county=county,
             subject=record.person,
-            from_state=ReviewStatus.PENDING,
+            from_state=from_state,
             to_state=to_state,
             reason=reason,
             data={"course": locked.course, "hours": str(locked.hours)},
@@ -219,8 +298,8 @@ def training_record_verify(*, actor: User, record: TrainingRecord) -> TrainingRe
 
 
 def training_record_reject(*, actor: User, record: TrainingRecord, reason: str) -> TrainingRecord:
-    """pending → rejected with a reason the person will read (required); same reviewers as
-    `training_record_verify`."""
+    """pending (or verified at source: reported by the provider) → rejected with a reason the
+    person will read (required); same reviewers as `training_record_verify`."""
     county = reviewing_county(actor, record.person)
     reason = (reason or "").strip()
     if not reason:

@@ -16,6 +16,14 @@ from providers.services.approvals import (
     course_application_withdraw,
     course_approval_withdraw,
 )
+from providers.services.completions import (
+    completion_dispute,
+    completions_attach_for,
+    completions_report,
+    provider_api_key_authenticate,
+    provider_api_key_create,
+    provider_api_key_revoke,
+)
 from providers.services.organisations import (
     invitation_problem,
     provider_invitation_accept,
@@ -32,7 +40,10 @@ __all__ = [
     "approval_cycle_open",
     "approval_cycles_announce",
     "approval_lapse_notices_send",
+    "completion_dispute",
     "completion_upload_errors_notify",
+    "completions_attach_for",
+    "completions_report",
     "course_application_approve",
     "course_application_deny",
     "course_application_request_changes",
@@ -42,6 +53,9 @@ __all__ = [
     "course_application_withdraw",
     "course_approval_withdraw",
     "invitation_problem",
+    "provider_api_key_authenticate",
+    "provider_api_key_create",
+    "provider_api_key_revoke",
     "provider_invitation_accept",
     "provider_invitation_find",
     "provider_invitation_revoke",
