@@ -241,12 +241,18 @@ def case_decide(
                 )
             reason = _("Case %(pk)s: %(findings)s") % {"pk": case.pk, "findings": findings}
             if outcome == DecisionOutcome.SUSPENSION:
+                # One email to the peer: the decision's below, with the findings and how to
+                # appeal, says all the certification service's would.
                 certification = certification_suspend(
-                    actor=actor, certification=certification, reason=reason, today=today
+                    actor=actor,
+                    certification=certification,
+                    reason=reason,
+                    today=today,
+                    holder_email=False,
                 )
             else:
                 certification = certification_revoke(
-                    actor=actor, certification=certification, reason=reason
+                    actor=actor, certification=certification, reason=reason, holder_email=False
                 )
         decision = CaseDecision.objects.create(
             case=case,

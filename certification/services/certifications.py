@@ -246,21 +246,31 @@ def certification_suspend(
     certification: Certification,
     reason: str,
     today: datetime.date | None = None,
+    holder_email: bool = True,
 ) -> Certification:
     """Suspend a certification, by county staff (reviewer or admin) of the issuing county, with
     a reason (docs/domain.md#complaints-and-discipline): active → suspended; an expired one
     stays expired with the suspension on record, which must be lifted before any renewal or
-    reinstatement."""
+    reinstatement. `holder_email=False` when the caller sends the holder a fuller email of its
+    own (a case decision's, with the findings and how to appeal); everything else (registry,
+    certificate, employers' notices) happens the same."""
     require_staff(actor, certification.issuing_county, REVIEW_ROLES)
     reason = require_reason(reason)
     today = today_or(today)
     with transaction.atomic():
         certification = lock_certification(certification)
-        return _suspend(certification, actor=actor, reason=reason, today=today)
+        return _suspend(
+            certification, actor=actor, reason=reason, today=today, holder_email=holder_email
+        )
 
 
 def _suspend(
-    certification: Certification, *, actor: User | None, reason: str, today: datetime.date
+    certification: Certification,
+    *,
+    actor: User | None,
+    reason: str,
+    today: datetime.date,
+    holder_email: bool = True,
 ) -> Certification:
     """Suspend the locked `certification` (see `certification_suspend`)."""
     suspendable = certification.status == C.ACTIVE or (
@@ -273,7 +283,9 @@ def _suspend(
     _set_status(
         certification, actor=actor, verb="certification_suspend", to_state=to_state, reason=reason
     )
-    _after_change(certification, "certification_suspended", reason=reason)
+    _after_change(
+        certification, "certification_suspended" if holder_email else None, reason=reason
+    )
     return certification
 
 
@@ -337,10 +349,11 @@ def _lift_suspension(
 
 
 def certification_revoke(
-    *, actor: User, certification: Certification, reason: str
+    *, actor: User, certification: Certification, reason: str, holder_email: bool = True
 ) -> Certification:
     """active or suspended (also expired with its suspension still on record) → revoked
-    (terminal), by county staff of the issuing county."""
+    (terminal but for an appeal), by county staff of the issuing county. `holder_email` as for
+    `certification_suspend`."""
     require_staff(actor, certification.issuing_county, REVIEW_ROLES)
     reason = require_reason(reason)
     with transaction.atomic():
@@ -357,7 +370,9 @@ def certification_revoke(
             to_state=C.REVOKED,
             reason=reason,
         )
-        _after_change(certification, "certification_revoked", reason=reason)
+        _after_change(
+            certification, "certification_revoked" if holder_email else None, reason=reason
+        )
     return certification
 
 

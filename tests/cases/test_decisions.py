@@ -140,11 +140,13 @@ def test_a_suspension_until_a_date_goes_through_the_certification_service(cast):
         }
     ]
     kinds = [k for k, _u, _c in _emails()]
-    assert kinds == ["certification_suspended", "case_decision"]
+    # One email, the decision's: it says the certification is suspended, why and how to appeal.
+    assert kinds == ["case_decision"]
     context = _emails("case_decision")[0][2]
     body = email_render(user=case.subject, kind="case_decision", context=context).body
     assert "appeal this decision within 30 days" in body
     assert "The peer lent a participant money" in body
+    assert f"your certification {certification.number} is suspended until" in body
 
     # The daily scan ends it on its date, through the certification service.
     assert services.case_decisions_scan(today=until - datetime.timedelta(days=1)) == {
@@ -192,6 +194,12 @@ def test_a_revocation_goes_through_the_certification_service(cast):
         {"action": "revocation", "effective_on": today(), "ended_on": None, "summary": ""}
     ]
     assert AuditEvent.objects.filter(verb="certification_revoke", object_id=certification.pk)
+    # The peer gets one email, the decision's, that says the certification is revoked.
+    assert [k for k, _u, _c in _emails()] == ["case_decision"]
+    body = email_render(
+        user=case.subject, kind="case_decision", context=_emails("case_decision")[0][2]
+    ).body
+    assert f"your certification {certification.number} is revoked" in body
 
 
 def test_corrective_action_is_followed_by_the_daily_scan(cast):
