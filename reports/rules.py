@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 # The figures' layout in `ProgramReport.figures`; a later layout gets a new number, and the
 # frozen copies keep theirs.
-FIGURES_FORMAT = 1
+FIGURES_FORMAT = 2
 
 # What a value is when it is not a number.
 SUPPRESSED = "suppressed"
@@ -31,6 +31,9 @@ RATE = "rate"
 CENTS = "cents"
 PER_100K = "per_100k"
 OPT_IN = "opt_in"
+# A count of public facts (approved providers and courses: the public course finder lists
+# them), never suppressed: it counts no person.
+CATALOGUE = "catalogue"
 
 
 def fiscal_year(ending_in: int) -> tuple[datetime.date, datetime.date]:
@@ -89,7 +92,7 @@ def suppress_count(value: int, threshold: int) -> int | str:
 def suppress_row(row: dict[str, Any], threshold: int) -> dict[str, Any]:
     """`row` (key, kind, value, and `n` for figures computed from cases) as it may be shown."""
     value = row["value"]
-    if value == NOT_RECORDED or row["kind"] == OPT_IN:
+    if value == NOT_RECORDED or row["kind"] in (OPT_IN, CATALOGUE):
         return dict(row)
     shown = dict(row)
     if row["kind"] == COUNT:
@@ -129,6 +132,10 @@ SECTION_TITLES = {
     "specializations": gettext_lazy("Specializations added"),
     "ce_audits": gettext_lazy("CE audits"),
     "complaints": gettext_lazy("Complaints and appeals"),
+    "complaints_category": gettext_lazy("Complaints and cases received, by category"),
+    "complaints_outcome": gettext_lazy(
+        "Complaints and cases received, by outcome at the end of the period"
+    ),
     "training": gettext_lazy("Training providers and courses"),
     "fees": gettext_lazy("Fees"),
     "opt_in": gettext_lazy("Opt-in changes"),
@@ -194,6 +201,8 @@ ROW_LABELS = {
         "acknowledged_on_time": gettext_lazy("Acknowledged by the deadline"),
         "closed": gettext_lazy("Closed"),
         "closed_on_time": gettext_lazy("Closed by the deadline"),
+        "resolved": gettext_lazy("Resolved (decided, or closed without a decision)"),
+        "resolved_on_time": gettext_lazy("Resolved by the deadline"),
         "open_at_end": gettext_lazy("Open at the end of the period"),
         "appeals_filed": gettext_lazy("Appeals filed"),
         "appeals_upheld": gettext_lazy("Appeals decided: decision upheld"),
@@ -203,6 +212,12 @@ ROW_LABELS = {
         "appeals_days_median": gettext_lazy("Appeals: median days from filing to decision"),
     },
     "training": {
+        "providers_approved": gettext_lazy("Approved providers serving the county"),
+        "courses_approved": gettext_lazy("Approved courses of those providers"),
+        "core_courses_approved": gettext_lazy("Approved core courses"),
+        "specialization_courses_approved": gettext_lazy("Approved specialization courses"),
+        "ce_courses_approved": gettext_lazy("Approved CE courses"),
+        "learners": gettext_lazy("People who completed a course (verified)"),
         "providers": gettext_lazy("Providers who trained the program's applicants"),
         "core_completed": gettext_lazy("Core courses completed (verified)"),
         "specialization_completed": gettext_lazy("Specialization courses completed (verified)"),
@@ -214,6 +229,12 @@ ROW_LABELS = {
         "collected_cents": gettext_lazy("Amount collected"),
         "waived_cents": gettext_lazy("Amount waived"),
         "covered_cents": gettext_lazy("Amount covered by scholarships"),
+    },
+    "complaints_category": {"total": gettext_lazy("Received in the period")},
+    "complaints_outcome": {
+        "total": gettext_lazy("Received in the period"),
+        "closed_without_decision": gettext_lazy("Closed without a decision"),
+        "undecided": gettext_lazy("Not decided yet"),
     },
     "people_language": {"total": gettext_lazy("People served")},
     "people_residence": {"total": gettext_lazy("People served")},
@@ -243,6 +264,14 @@ def row_label(section: str, row: dict[str, Any], area_label=None) -> str:
         return str(_LANGUAGE_LABELS.get(row["key"], row["key"]))
     if section == "opt_in":
         return str(_DELIVERY_SYSTEMS.get(row["key"], row["key"]))
+    if section == "complaints_category":
+        from cases.models import CaseCategory
+
+        return str(dict(CaseCategory.choices).get(row["key"], row["key"]))
+    if section == "complaints_outcome":
+        from cases.models import DecisionOutcome
+
+        return str(dict(DecisionOutcome.choices).get(row["key"], row["key"]))
     if section == "specializations" and area_label is not None:
         return area_label(row["key"])
     return str(row.get("label") or row["key"])

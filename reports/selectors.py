@@ -22,6 +22,7 @@ from accounts.selectors import can_read
 from analytics.models import MediCalEnrollment
 from analytics.rules import per_100k
 from analytics.selectors import medi_cal_load_latest
+from cases.models import CaseCategory, DecisionOutcome
 from counties.models import County
 from counties.selectors import staff_counties, staff_role
 from fees.selectors import fee_report_totals
@@ -323,22 +324,71 @@ def _ce_audits(p: dict[str, Any]) -> list[dict[str, Any]]:
     return [_count(key, value) for key, value in zip(keys, values, strict=True)]
 
 
+# The county's cases, each as it stood at the end of the period: its first decision and its
+# latest decision's outcome (decisions taken before the end and not rescinded by then), and
+# when it was resolved (that first decision, or the closing without one).
+_CASES_AT_END_SQL = f"""
+WITH c AS (
+    SELECT c.category, c.received_on, c.acknowledged_at, c.acknowledgement_due,
+           c.resolution_due, c.closed_at,
+           CASE WHEN c.closed_at < %(end_at)s THEN c.closed_at END AS closed_by_end,
+           d.first_decided_at, d.last_outcome
+    FROM cases_case c
+    LEFT JOIN LATERAL (
+        SELECT min(x.decided_at) AS first_decided_at,
+               (array_agg(x.outcome ORDER BY x.decided_at DESC, x.id DESC))[1] AS last_outcome
+        FROM cases_casedecision x
+        WHERE x.case_id = c.id AND x.decided_at < %(end_at)s
+          AND (x.rescinded_at IS NULL OR x.rescinded_at >= %(end_at)s)
+    ) d ON true
+    WHERE c.county_id = %(county)s AND c.received_on <= %(end)s
+)
+SELECT *, coalesce(first_decided_at, closed_by_end) AS resolved_at,
+       received_on >= %(start)s AS received_in_period
+FROM c
+"""
+
 _CASES_SQL = f"""
-SELECT count(*) FILTER (WHERE received_on BETWEEN %(start)s AND %(end)s),
-       count(*) FILTER (WHERE received_on BETWEEN %(start)s AND %(end)s
+SELECT count(*) FILTER (WHERE received_in_period),
+       count(*) FILTER (WHERE received_in_period
                         AND (acknowledged_at AT TIME ZONE '{TZ}')::date <= acknowledgement_due),
        count(*) FILTER (WHERE closed_at >= %(start_at)s AND closed_at < %(end_at)s),
        count(*) FILTER (WHERE closed_at >= %(start_at)s AND closed_at < %(end_at)s
                         AND (closed_at AT TIME ZONE '{TZ}')::date <= resolution_due),
-       count(*) FILTER (WHERE received_on <= %(end)s
-                        AND (closed_at IS NULL OR closed_at >= %(end_at)s))
-FROM cases_case WHERE county_id = %(county)s
+       count(*) FILTER (WHERE resolved_at >= %(start_at)s),
+       count(*) FILTER (WHERE resolved_at >= %(start_at)s
+                        AND (resolved_at AT TIME ZONE '{TZ}')::date <= resolution_due),
+       count(*) FILTER (WHERE closed_by_end IS NULL)
+FROM ({_CASES_AT_END_SQL}) cases
 """
+
+# The cases received in the period by category, and by outcome at the period's end.
+_CASES_BREAKDOWN_SQL = f"""
+SELECT category,
+       coalesce(last_outcome, CASE WHEN closed_by_end IS NOT NULL
+                                   THEN 'closed_without_decision' ELSE 'undecided' END),
+       count(*)
+FROM ({_CASES_AT_END_SQL}) cases WHERE received_in_period GROUP BY 1, 2
+"""
+
+CASE_OUTCOMES = (
+    *DecisionOutcome.values,
+    "closed_without_decision",
+    "undecided",
+)
 
 
 def _complaints(p: dict[str, Any]) -> list[dict[str, Any]]:
     values = _fetch(_CASES_SQL, p)[0]
-    keys = ("received", "acknowledged_on_time", "closed", "closed_on_time", "open_at_end")
+    keys = (
+        "received",
+        "acknowledged_on_time",
+        "closed",
+        "closed_on_time",
+        "resolved",
+        "resolved_on_time",
+        "open_at_end",
+    )
     filed, upheld, overturned, modified, open_at_end, n, median = _fetch(_APPEALS_SQL, p)[0]
     return [
         *(_count(key, value) for key, value in zip(keys, values, strict=True)),
@@ -349,6 +399,22 @@ def _complaints(p: dict[str, Any]) -> list[dict[str, Any]]:
         _count("appeals_open_at_end", open_at_end),
         _row("appeals_days_median", rules.DAYS, median, n=n),
     ]
+
+
+def _complaint_breakdowns(p: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The cases received in the period by category and by outcome at its end, each with its
+    total (the complaints' `received`) and every category and outcome, zero or not."""
+    by_category: dict[str, int] = dict.fromkeys(CaseCategory.values, 0)
+    by_outcome: dict[str, int] = dict.fromkeys(CASE_OUTCOMES, 0)
+    total = 0
+    for category, outcome, n in _fetch(_CASES_BREAKDOWN_SQL, p):
+        total += n
+        by_category[category] = by_category.get(category, 0) + n
+        by_outcome[outcome] = by_outcome.get(outcome, 0) + n
+    return (
+        [_count("total", total), *(_count(key, n) for key, n in by_category.items())],
+        [_count("total", total), *(_count(key, n) for key, n in by_outcome.items())],
+    )
 
 
 # Appeals of the county's decisions: filed, decided by outcome in the period, open at its end,
@@ -374,7 +440,8 @@ FROM cases_appeal WHERE county_id = %(county)s
 _TRAINING_SQL = """
 SELECT count(DISTINCT t.provider_id),
        count(*) FILTER (WHERE t.course = 'core_80'),
-       count(*) FILTER (WHERE t.course <> 'core_80')
+       count(*) FILTER (WHERE t.course <> 'core_80'),
+       count(DISTINCT t.person_id)
 FROM training_trainingrecord t
 WHERE t.status = 'verified' AND t.completed_on BETWEEN %(start)s AND %(end)s
   AND EXISTS (
@@ -386,15 +453,43 @@ WHERE t.status = 'verified' AND t.completed_on BETWEEN %(start)s AND %(end)s
   )
 """
 
+# Courses approved (providers app) at some time in the period, of providers serving the county
+# (naming it, or serving the whole state) whose listing is approved: an approval covering a
+# day of the period (from its first day, to its last, and before any withdrawal).
+_APPROVED_COURSES_SQL = """
+SELECT count(DISTINCT o.id), count(DISTINCT a.course_id),
+       count(DISTINCT a.course_id) FILTER (WHERE pc.course_type = 'core_80'),
+       count(DISTINCT a.course_id) FILTER (WHERE pc.course_type = 'specialization'),
+       count(DISTINCT a.course_id) FILTER (WHERE pc.course_type = 'ce')
+FROM providers_courseapproval a
+JOIN providers_providerorganisation o ON o.id = a.provider_id
+JOIN providers_providercourse pc ON pc.id = a.course_id
+JOIN training_trainingprovider tp ON tp.id = a.training_provider_id
+WHERE tp.approved AND a.starts_on <= %(end)s AND a.ends_on >= %(start)s
+  AND (a.withdrawn_on IS NULL OR a.withdrawn_on > greatest(a.starts_on, %(start)s))
+  AND (o.statewide OR EXISTS (
+      SELECT 1 FROM providers_providerorganisation_counties oc
+      WHERE oc.providerorganisation_id = o.id AND oc.county_id = %(county)s))
+"""
+
 
 def _training(p: dict[str, Any]) -> list[dict[str, Any]]:
-    providers, core, specialization = _fetch(_TRAINING_SQL, p)[0]
+    providers, core, specialization, learners = _fetch(_TRAINING_SQL, p)[0]
+    serving, courses, core_courses, specialization_courses, ce_courses = _fetch(
+        _APPROVED_COURSES_SQL, p
+    )[0]
     return [
+        _row("providers_approved", rules.CATALOGUE, serving),
+        _row("courses_approved", rules.CATALOGUE, courses),
+        _row("core_courses_approved", rules.CATALOGUE, core_courses),
+        _row("specialization_courses_approved", rules.CATALOGUE, specialization_courses),
+        _row("ce_courses_approved", rules.CATALOGUE, ce_courses),
+        # Completions are the verified training records of the county's people (the
+        # providers' own completion reports are not read here yet).
         _count("providers", providers),
+        _count("learners", learners),
         _count("core_completed", core),
         _count("specialization_completed", specialization),
-        # The providers' course catalogue is not recorded yet (the providers app).
-        _not_recorded("courses_offered"),
     ]
 
 
@@ -490,6 +585,7 @@ def report_figures_raw(
         "certification": CERTIFICATION,
     }
     languages, residences = _people(p)
+    by_category, by_outcome = _complaint_breakdowns(p)
     sections = {
         "applications": _applications(p),
         "step_days": _step_days(p),
@@ -498,6 +594,8 @@ def report_figures_raw(
         "specializations": _specializations(p),
         "ce_audits": _ce_audits(p),
         "complaints": _complaints(p),
+        "complaints_category": by_category,
+        "complaints_outcome": by_outcome,
         "training": _training(p),
         "fees": _fees(county, start, end),
         "opt_in": _opt_in(p),

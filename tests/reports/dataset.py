@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from audit.models import AuditEvent
+from cases.models import Appeal, Case, CaseDecision
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification, Renewal
 from counties.models import County, OptInPeriod
+from providers.models import CourseApproval, ProviderCourse, ProviderOrganisation
 from fees.models import FeeDue, FeePayment, FeeWaiver
 from tests.factories import (
     ApplicationFactory,
@@ -314,6 +316,8 @@ def build(alameda: County, fresno: County) -> Dataset:
             recorded_by=staff,
         )
         data.payments.append(payment)
+    _cases(alameda, fresno, staff)
+    _catalogue(alameda, fresno, provider, staff)
     # CE audits: two drawn in the period, one passed, one failed with hours to make up.
     CeAudit.objects.create(
         county=alameda,
@@ -404,3 +408,143 @@ def build(alameda: County, fresno: County) -> Dataset:
         "submitted",
     )
     return data
+
+
+def _case(county, i, received, category, **fields):
+    return Case.objects.create(
+        county=county,
+        subject_name=f"Peer {i}",
+        source="phone_letter",
+        category=category,
+        summary="A complaint.",
+        received_on=received,
+        acknowledgement_due=received + datetime.timedelta(days=7),
+        resolution_due=received + datetime.timedelta(days=60),
+        **fields,
+    )
+
+
+def _decide(case, outcome, when, staff, **fields):
+    return CaseDecision.objects.create(
+        case=case,
+        county=case.county,
+        outcome=outcome,
+        findings="Found.",
+        effective_on=when.date(),
+        disclosure="none",
+        decided_by=staff,
+        decided_at=when,
+        **fields,
+    )
+
+
+def _cases(alameda: County, fresno: County, staff) -> None:
+    """Alameda's 25 cases received in the period (received on 2025-09-01 + i, each due to be
+    acknowledged in 7 days and resolved in 60): 0-11 boundaries, dismissed after 30 days and
+    closed the next day; 12-22 confidentiality, a warning after 40 days (22: after 70, late)
+    and closed the next day; 23 integrity, never acknowledged, a warning on day 5 rescinded on
+    day 15 (overturned), closed without a decision on day 20; 24 integrity, acknowledged late
+    (day 10), decided only after the period (open at its end). One received before the period
+    and closed in it on time; one of Fresno's. Appeals of 12's warning (upheld) and 13's
+    (waiting at the end), and one of Fresno's."""
+    day = datetime.timedelta(days=1)
+    cases = []
+    for i in range(25):
+        received = datetime.date(2025, 9, 1) + i * day
+        category = "boundaries" if i < 12 else "confidentiality" if i < 23 else "integrity"
+        acknowledged = None if i == 23 else at(received + (10 if i == 24 else 2) * day)
+        case = _case(alameda, i, received, category, acknowledged_at=acknowledged)
+        if i < 12:
+            _decide(case, "dismissed", at(received + 30 * day), staff)
+            closed = at(received + 31 * day)
+        elif i < 23:
+            after = 70 if i == 22 else 40
+            _decide(case, "warning", at(received + after * day), staff)
+            closed = at(received + (after + 1) * day)
+        elif i == 23:
+            _decide(
+                case,
+                "warning",
+                at(received + 5 * day),
+                staff,
+                rescinded_at=at(received + 15 * day),
+            )
+            closed = at(received + 20 * day)
+        else:
+            _decide(case, "warning", at(datetime.date(2026, 7, 10)), staff)
+            closed = None
+        Case.objects.filter(pk=case.pk).update(
+            closed_at=closed, stage="closed" if closed else "decision"
+        )
+        cases.append(case)
+    before = _case(alameda, 99, datetime.date(2025, 6, 1), "safety")
+    Case.objects.filter(pk=before.pk).update(
+        closed_at=at(datetime.date(2025, 7, 15)), stage="closed"
+    )
+    fresno_case = _case(fresno, 100, datetime.date(2025, 9, 1), "boundaries")
+    appellant = UserFactory()
+    for case, filed, status, decided in (
+        (cases[12], 45, "upheld", 60),
+        (cases[13], 50, "filed", None),
+        (fresno_case, 10, "filed", None),
+    ):
+        Appeal.objects.create(
+            appellant=appellant,
+            county=case.county,
+            kind="case_decision",
+            case=case,
+            decision_ref=f"case:{case.pk}",
+            decision_on=case.received_on,
+            statement="I disagree.",
+            status=status,
+            filed_at=at(case.received_on + filed * day),
+            decided_by=staff if decided else None,
+            decided_at=at(case.received_on + decided * day) if decided else None,
+            outcome_reason="Reasons." if decided else "",
+        )
+
+
+def _catalogue(alameda: County, fresno: County, provider, staff) -> None:
+    """Approved courses: Bay Peer Academy (serving Alameda) with a core course and a crisis
+    course approved during the period and a CE course whose approval lapsed before it; an
+    online provider serving the whole state with a CE course approved, and another withdrawn
+    from the period's first day; a Fresno-only provider's core course; a provider serving
+    Alameda whose listing is not approved. Counted for Alameda: 2 providers, 3 courses (a
+    core, a specialization, a CE course)."""
+    bay = ProviderOrganisation.objects.create(training_provider=provider)
+    bay.counties.add(alameda)
+    online = ProviderOrganisation.objects.create(
+        training_provider=ProviderFactory(name="Statewide Online"), statewide=True
+    )
+    fresno_only = ProviderOrganisation.objects.create(
+        training_provider=ProviderFactory(name="Valley Peers")
+    )
+    fresno_only.counties.add(fresno)
+    unlisted = ProviderOrganisation.objects.create(
+        training_provider=ProviderFactory(name="Not Listed", approved=False)
+    )
+    unlisted.counties.add(alameda)
+
+    def course(org, title, kind, starts, ends, withdrawn=None, area=""):
+        row = ProviderCourse.objects.create(
+            provider=org, title=title, course_type=kind, area_code=area, hours=40
+        )
+        CourseApproval.objects.create(
+            provider=org,
+            training_provider=org.training_provider,
+            course=row,
+            course_code=area or kind,
+            starts_on=starts,
+            ends_on=ends,
+            withdrawn_on=withdrawn,
+            approved_by=staff,
+        )
+
+    d = datetime.date
+    course(bay, "Core", "core_80", d(2024, 1, 1), d(2027, 12, 31))
+    course(bay, "Crisis", "specialization", d(2026, 1, 1), d(2027, 12, 31), area="crisis")
+    course(bay, "Old CE", "ce", d(2023, 1, 1), d(2025, 6, 30))
+    course(online, "Ethics", "ce", d(2025, 1, 1), d(2026, 12, 31))
+    course(online, "Withdrawn", "ce", d(2025, 1, 1), d(2026, 12, 31), withdrawn=d(2025, 7, 1))
+    course(fresno_only, "Fresno core", "core_80", d(2025, 8, 1), d(2027, 7, 31))
+    course(unlisted, "Unlisted core", "core_80", d(2025, 8, 1), d(2027, 7, 31))

@@ -69,23 +69,51 @@ EXPECTED = {
         ("makeup_overdue", 0),
     ],
     "complaints": [
-        ("received", 0),
-        ("acknowledged_on_time", 0),
-        ("closed", 0),
-        ("closed_on_time", 0),
-        ("open_at_end", 0),
-        ("appeals_filed", 0),
-        ("appeals_upheld", 0),
+        ("received", 25),
+        ("acknowledged_on_time", 23),  # not 23 (never) nor 24 (late)
+        ("closed", 25),  # 0-23 and the one received before the period
+        ("closed_on_time", 24),  # not 22 (closed after 71 days)
+        ("resolved", 25),  # 0-22 decided, 23 closed (its warning rescinded), the one before
+        ("resolved_on_time", 24),  # not 22 (decided after 70 days)
+        ("open_at_end", S),  # 24
+        ("appeals_filed", S),  # 2
+        ("appeals_upheld", S),  # 1
         ("appeals_overturned", 0),
         ("appeals_modified", 0),
-        ("appeals_open_at_end", 0),
-        ("appeals_days_median", None, 0),
+        ("appeals_open_at_end", S),  # 1
+        ("appeals_days_median", S, S),  # 15 days, from 1 appeal
+    ],
+    "complaints_category": [
+        ("total", 25),
+        ("boundaries", 12),
+        ("confidentiality", 11),
+        ("respect", 0),
+        ("integrity", S),  # 2
+        ("safety", 0),  # the one received before the period does not count
+        ("other_ethics", 0),
+        ("application_fraud", 0),
+        ("exclusion", 0),
+    ],
+    "complaints_outcome": [
+        ("total", 25),
+        ("dismissed", 12),
+        ("warning", 11),  # 24's warning came after the period
+        ("corrective_action", 0),
+        ("suspension", 0),
+        ("revocation", 0),
+        ("closed_without_decision", S),  # 23: its warning was rescinded
+        ("undecided", S),  # 24
     ],
     "training": [
+        ("providers_approved", 2),  # catalogue counts: never suppressed
+        ("courses_approved", 3),
+        ("core_courses_approved", 1),
+        ("specialization_courses_approved", 1),
+        ("ce_courses_approved", 1),
         ("providers", S),  # 1
+        ("learners", 12),
         ("core_completed", 12),
         ("specialization_completed", 0),
-        ("courses_offered", N),
     ],
     "fees": [
         ("charged_count", 15),  # 12 application fees, A's renewal, B's renewal and late fee
@@ -108,6 +136,11 @@ RAW_SUPPRESSED = {
     ("people_language", "es"): 3,
     ("people_residence", "fresno"): 3,
     ("training", "providers"): 1,
+    ("complaints", "appeals_filed"): 2,
+    ("complaints", "appeals_days_median"): 15.0,
+    ("complaints_category", "integrity"): 2,
+    ("complaints_outcome", "closed_without_decision"): 1,
+    ("complaints_outcome", "undecided"): 1,
     ("fees", "waived_cents"): 8000,
 }
 
@@ -136,7 +169,7 @@ def test_every_figure_of_the_prepared_year(cast, data):
     assert figures["period"] == {"start": "2025-07-01", "end": "2026-06-30"}
     assert figures["small_count_threshold"] == 11
     assert _shown(figures) == EXPECTED
-    opt_in = figures["sections"][9]["rows"][0]
+    opt_in = next(s for s in figures["sections"] if s["key"] == "opt_in")["rows"][0]
     assert opt_in["on"] == "2025-09-01"
 
 
