@@ -327,7 +327,7 @@ def _ce_audits(p: dict[str, Any]) -> list[dict[str, Any]]:
 # The county's cases, each as it stood at the end of the period: its first decision and its
 # latest decision's outcome (decisions taken before the end and not rescinded by then), and
 # when it was resolved (that first decision, or the closing without one).
-_CASES_AT_END_SQL = f"""
+_CASES_AT_END_SQL = """
 WITH c AS (
     SELECT c.category, c.received_on, c.acknowledged_at, c.acknowledgement_due,
            c.resolution_due, c.closed_at,

@@ -12,8 +12,8 @@ from cases.models import Appeal, Case, CaseDecision
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification, Renewal
 from counties.models import County, OptInPeriod
-from providers.models import CourseApproval, ProviderCourse, ProviderOrganisation
 from fees.models import FeeDue, FeePayment, FeeWaiver
+from providers.models import CourseApproval, ProviderCourse, ProviderOrganisation
 from tests.factories import (
     ApplicationFactory,
     CertificationFactory,
