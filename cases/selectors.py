@@ -62,8 +62,9 @@ def cases_for(user: User | AnonymousUser | None) -> QuerySet[Case]:
     return cases.filter(county__in=staff_counties(user).values("pk"))
 
 
-def case_get(user: User | AnonymousUser | None, pk: int | str, *, county: County) -> Case:
-    """One case of `county` that `user` may see, or Http404 (also for a malformed `pk`)."""
+def case_get(user: User | AnonymousUser | None, pk: int | str, *, county: County | None) -> Case:
+    """One case of `county` that `user` may see, or Http404 (also for a malformed `pk`).
+    `county` None: a case no county handles (state staff's)."""
     try:
         return cases_for(user).get(pk=pk, county=county)
     except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as exc:

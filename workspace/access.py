@@ -6,6 +6,11 @@ except the transfer of an application whose county stopped participating (county
 403 there); anyone else gets a 404, as if the county's workspace did not exist. Staff and opt-in
 management is for the county's administrators (reviewers get 403), and state staff may look.
 
+State staff also have a workspace of their own, under /county/state/ (`StateWorkspace`,
+`state_workspace_view`): the complaint cases no county handles (a complaint naming no
+certified peer) and the appeals of their decisions. There state staff act; everyone else gets
+a 404, as if it did not exist.
+
 This decides which *pages* open. Which *rows* a page shows is decided by the selectors, and
 whether an *action* is allowed by the services (which check the actor's role again).
 """
@@ -17,6 +22,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 
 from accounts import roles
 from counties.models import County, StaffRole
@@ -29,6 +35,11 @@ class CountyWorkspace:
 
     county: County
     role: str | None
+    is_state = False
+
+    def url(self, name: str, *args) -> str:
+        """The path of this county's page `name` (a `workspace:` URL name) with `args`."""
+        return reverse(f"workspace:{name}", args=[self.county.code, *args])
 
     @property
     def read_only(self) -> bool:
@@ -47,6 +58,28 @@ class CountyWorkspace:
     def sees_management(self) -> bool:
         """Whether the staff and opt-in pages open: admins, and state staff read-only."""
         return self.is_admin or self.read_only
+
+
+@dataclass(frozen=True)
+class StateWorkspace:
+    """State staff's own workspace: the cases no county handles and the appeals of their
+    decisions. State staff act here as a county's administrators act in theirs (every state
+    staff member alike: there are no state roles); no county, so no county pages."""
+
+    county: None = None
+    role: None = None
+    is_state = True
+    read_only = False
+    is_admin = True
+    can_act = True
+    sees_management = False
+
+    def url(self, name: str, *args) -> str:
+        """The path of the state page of `name` (`workspace:state_<name>`) with `args`."""
+        return reverse(f"workspace:state_{name}", args=list(args))
+
+
+Workspace = CountyWorkspace | StateWorkspace
 
 
 def county_workspace(user, code: str) -> CountyWorkspace:
@@ -94,6 +127,25 @@ def workspace_view(
             if admin_only and not workspace.sees_management:
                 raise PermissionDenied
             return view(request, workspace, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def state_workspace_view() -> Callable[[View], View]:
+    """Decorate a view taking `(request, workspace, **kwargs)` for the state's own workspace
+    (/county/state/...): anonymous visitors go to the sign-in page; anyone but active state
+    staff gets 404 on every method (county staff included: the state's cases are not theirs);
+    state staff get `StateWorkspace()`."""
+
+    def decorator(view: View) -> View:
+        @login_required
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, **kwargs) -> HttpResponse:
+            if not roles.is_state_staff(request.user):
+                raise Http404("No such page.")
+            return view(request, StateWorkspace(), **kwargs)
 
         return wrapped
 

@@ -112,15 +112,19 @@ class CaseExtendForm(forms.Form):
     )
 
 
-def case_assign_form(county: County) -> type[forms.Form]:
-    """The assign form, offering the county's staff."""
+def case_assign_form(county: County | None) -> type[forms.Form]:
+    """The assign form, offering the county's staff (state staff for a case no county
+    handles)."""
+    staff = (
+        User.objects.filter(pk__in=county_memberships(county).values("user_id"))
+        if county is not None
+        else User.objects.filter(is_state_staff=True)
+    )
 
     class CaseAssignForm(forms.Form):
         investigator = forms.ModelChoiceField(
             label=_("Investigator"),
-            queryset=User.objects.filter(
-                pk__in=county_memberships(county).values("user_id"), is_active=True
-            ).order_by("last_name", "first_name", "pk"),
+            queryset=staff.filter(is_active=True).order_by("last_name", "first_name", "pk"),
         )
 
     return CaseAssignForm

@@ -3,6 +3,7 @@ invitation link is scoped by county code: /county/<code>/..."""
 
 from django.urls import path, re_path
 
+from workspace import state_urls
 from workspace.views import (
     analytics,
     appeals,
@@ -41,6 +42,8 @@ urlpatterns = [
     path("analytics/<slug:chart>.csv", analytics.state_analytics_csv, name="state_analytics_csv"),
     # State staff, statewide (before the county-scoped pages, so no county code takes it).
     path("stranded/", stranded.stranded_applications, name="stranded"),
+    # The cases no county handles, worked by state staff (docs/domain.md#complaints-and-cases).
+    *state_urls.urlpatterns,
     path("<slug:code>/", dashboard.dashboard, name="dashboard"),
     path("<slug:code>/analytics/", analytics.county_analytics, name="county_analytics"),
     path(

@@ -27,8 +27,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AuditEvent
-from cases.models import Appeal, Case, CaseDecision, CaseDocument, CaseEvent, CaseResponseRequest
+from cases.models import (
+    Appeal,
+    AppealDocument,
+    Case,
+    CaseDecision,
+    CaseDocument,
+    CaseEvent,
+    CaseResponseRequest,
+)
 from cases.services import case_decide, case_open
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification
@@ -51,7 +60,7 @@ from fees.models import (
     ScholarshipPool,
 )
 from reports.models import ProgramReport
-from tests.factories import MINIMAL_PDF, CertificationFactory
+from tests.factories import MINIMAL_PDF, CertificationFactory, DocumentFactory, UserFactory
 from training.models import TrainingRecord
 from workspace.urls import urlpatterns
 
@@ -61,6 +70,10 @@ ADMIN = "admin"  # county administration: reviewers get 403 on every method
 SPECIAL = "special"  # not county-scoped: tested in test_pick_and_invitations.py
 STATE = "state"  # state staff act, the county's staff get 403 (tests/workspace/test_transfer.py)
 APPEAL = "appeal"  # county admins and state staff act, reviewers get 403 (test_appeals.py)
+# The state's own workspace (/county/state/: cases no county handles, their appeals): state
+# staff act; everyone else gets 404 on every method (test_state_workspace_matrix).
+STATE_PAGE = "state_page"  # GET only: a POST answers 405
+STATE_ACTION = "state_action"  # GET shows the form, POST acts
 
 
 @dataclass(frozen=True)
@@ -187,6 +200,58 @@ def _case_document(world, user) -> list:
         sha256="0" * 64,
     )
     return [case.pk, document.pk]
+
+
+def _state_case(world, user, *, stage: str = "intake") -> list:
+    """A case no county handles (a complaint about an applicant, `cast.applicant`)."""
+    case = case_open(
+        actor=None,
+        county=None,
+        source="phone_letter",
+        category="respect",
+        summary="A caller's complaint about an applicant.",
+        received_on=timezone.localdate(),
+        subject=Application.objects.get(pk=world.submitted.pk).applicant,
+        subject_name="Ana Reyes",
+    )
+    Case.objects.filter(pk=case.pk).update(stage=stage)
+    return [case.pk]
+
+
+def _state_case_document(world, user) -> list:
+    [pk] = _state_case(world, user)
+    document = CaseDocument.objects.create(
+        case_id=pk,
+        county=None,
+        kind="evidence",
+        file=SimpleUploadedFile("e.pdf", MINIMAL_PDF),
+        original_name="e.pdf",
+        content_type="application/pdf",
+        size=len(MINIMAL_PDF),
+        sha256="0" * 64,
+    )
+    return [pk, document.pk]
+
+
+def _state_appeal(world, user) -> list:
+    """A filed appeal of a letter of warning another state staff member gave on a state case,
+    with a document."""
+    [pk] = _state_case(world, user, stage="decision")
+    case = Case.objects.get(pk=pk)
+    decider = UserFactory(is_state_staff=True)
+    appeal = Appeal.objects.create(
+        appellant=case.subject,
+        county=None,
+        kind="case_decision",
+        case=case,
+        decision_ref=f"test:{Appeal.objects.count()}",
+        decision_on=timezone.localdate(),
+        decision_by=decider,
+        statement="Please look again.",
+    )
+    document = DocumentFactory(owner=case.subject, kind="other")
+    AppealDocument.objects.create(appeal=appeal, document=document)
+    return [appeal.pk, document.pk]
 
 
 def _report(world, user) -> list:
@@ -386,6 +451,58 @@ SPECS: dict[str, Spec] = {
             "due_on": (timezone.localdate() + datetime.timedelta(days=14)).isoformat(),
         },
     ),
+    "state_cases": Spec(STATE_PAGE),
+    "state_case_open": Spec(
+        STATE_ACTION,
+        post=lambda w: {
+            "subject_kind": "provider",
+            "subject_name": "Acme Training",
+            "category": "respect",
+            "received_on": timezone.localdate().isoformat(),
+            "summary": "A letter.",
+        },
+    ),
+    "state_case": Spec(STATE_PAGE, _state_case),
+    "state_case_advance": Spec(STATE_ACTION, _state_case, lambda w: {"to": "investigation"}),
+    "state_case_assign": Spec(
+        STATE_ACTION,
+        _state_case,
+        lambda w: {"investigator": User.objects.filter(is_state_staff=True).first().pk},
+    ),
+    "state_case_extend": Spec(STATE_ACTION, _state_case, lambda w: {"reason": "Witness away."}),
+    "state_case_decide": Spec(
+        STATE_ACTION,
+        lambda w, u: _state_case(w, u, stage="findings"),
+        lambda w: {
+            "expected_decisions": 0,
+            "outcome": "warning",
+            "findings": "Found.",
+            "disclosure": "action",
+        },
+    ),
+    "state_case_note": Spec(STATE_ACTION, _state_case, lambda w: {"text": "Called."}),
+    "state_case_evidence": Spec(
+        STATE_ACTION,
+        _state_case,
+        lambda w: {"file": SimpleUploadedFile("e.pdf", MINIMAL_PDF), "description": "Letter"},
+    ),
+    "state_case_document": Spec(STATE_PAGE, _state_case_document),
+    "state_case_response_request": Spec(
+        STATE_ACTION,
+        _state_case,
+        lambda w: {
+            "message": "Tell us about the application.",
+            "due_on": (timezone.localdate() + datetime.timedelta(days=14)).isoformat(),
+        },
+    ),
+    "state_appeals": Spec(STATE_PAGE),
+    "state_appeal": Spec(STATE_PAGE, lambda w, u: _state_appeal(w, u)[:1]),
+    "state_appeal_decide": Spec(
+        STATE_ACTION,
+        lambda w, u: _state_appeal(w, u)[:1],
+        lambda w: {"outcome": "upheld", "reason": "The letter stands."},
+    ),
+    "state_appeal_document": Spec(STATE_PAGE, _state_appeal),
     "appeals": Spec(PAGE),
     "appeal": Spec(PAGE, _appeal),
     "appeal_decide": Spec(APPEAL, _appeal),
@@ -524,7 +641,12 @@ def _is_html(response) -> bool:
     return response.get("Content-Type", "").startswith("text/html") and not response.streaming
 
 
-COUNTY_SCOPED = sorted(name for name, spec in SPECS.items() if spec.kind != SPECIAL)
+COUNTY_SCOPED = sorted(
+    name for name, spec in SPECS.items() if spec.kind not in (SPECIAL, STATE_PAGE, STATE_ACTION)
+)
+STATE_SCOPED = sorted(
+    name for name, spec in SPECS.items() if spec.kind in (STATE_PAGE, STATE_ACTION)
+)
 
 
 @pytest.mark.parametrize("name", COUNTY_SCOPED)
@@ -571,3 +693,30 @@ def test_unknown_county_is_404_for_everyone(cast, client):
     for who in ("reviewer", "admin", "state"):
         client.force_login(getattr(cast, who))
         assert client.get("/county/atlantis/").status_code == 404
+
+
+@pytest.mark.parametrize("name", STATE_SCOPED)
+def test_state_workspace_matrix(name, cast, world, client):
+    """The state's own workspace: state staff read and act; anyone else, county staff
+    included, gets 404 on every method and changes nothing; anonymous: the sign-in page."""
+    spec = SPECS[name]
+    for who in cast.everyone:
+        user = getattr(cast, who)
+        url = reverse(f"workspace:{name}", args=spec.args(world, user))
+        for method in ("get", "post"):
+            before = snapshot()
+            response = _request(client, user, method, url, spec.post(world))
+            if who == "anonymous":
+                assert response.status_code == 302, (name, method)
+                assert response["Location"].startswith(reverse("account_login")), name
+            elif who != "state":
+                assert response.status_code == 404, (name, who, method)
+            elif method == "get":
+                assert response.status_code == 200, (name, method)
+                continue  # Opening a file is audited.
+            elif spec.kind == STATE_PAGE:
+                assert response.status_code == 405, name
+            else:
+                assert response.status_code in (200, 302), (name, response.status_code)
+                continue
+            assert snapshot() == before, f"{name}: a refused {method} by {who} changed data"

@@ -1,14 +1,18 @@
 """Cases in the county workspace: the county's cases with their deadlines (flags for due
 soon and overdue), a case with its timeline and actions, and opening a case from a phone
 call or letter. Rows come from `cases.selectors` (the access layer), actions from
-`cases.services`."""
+`cases.services`.
+
+Each page serves two workspaces: a county's (/county/<code>/cases/, `workspace_view`) and
+the state's (/county/state/cases/, `state_workspace_view`: the cases no county handles,
+worked by state staff as a county's administrators work theirs). Each view below is written
+once for a `Workspace` and mounted twice (`_both`); the state's names start with `state_`."""
 
 import datetime
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -29,7 +33,12 @@ from cases.selectors import (
 )
 from counties.models import ProgramPolicy
 from documents.uploads import EXTENSION_OF_TYPE
-from workspace.access import CountyWorkspace, workspace_view
+from workspace.access import (
+    View,
+    Workspace,
+    state_workspace_view,
+    workspace_view,
+)
 from workspace.case_forms import (
     CaseAdvanceForm,
     CaseDecideForm,
@@ -53,13 +62,18 @@ def _flags(case: Case, today) -> dict[str, str]:
     }
 
 
-def _case_url(workspace: CountyWorkspace, case: Case) -> str:
-    return reverse("workspace:case", args=[workspace.county.code, case.pk])
+def _case_url(workspace: Workspace, case: Case) -> str:
+    return workspace.url("case", case.pk)
 
 
-@workspace_view()
+def _both(view: View, *, admin_only: bool = False) -> tuple[View, View]:
+    """`view` mounted in a county's workspace (with `admin_only`: reviewers get 403) and in
+    the state's (state staff only; everyone else 404)."""
+    return workspace_view(admin_only=admin_only)(view), state_workspace_view()(view)
+
+
 @require_safe
-def case_list(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
+def _case_list(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     rows = cases_for(request.user).filter(county=workspace.county)
     show = request.GET.get("show", "open")
     if show == "open":
@@ -86,8 +100,7 @@ def case_list(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     )
 
 
-@workspace_view()
-def case_open(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
+def _case_open(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     """A complaint received by phone or letter: the case and its complaint, with the
     complainant's details when given (`cases.services.complaint_file`)."""
 
@@ -114,15 +127,14 @@ def case_open(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
         form_class=CaseOpenForm,
         perform=perform,
         success_message=_("Case opened. Its deadlines are on the case list."),
-        done_url=reverse("workspace:cases", args=[workspace.county.code]),
+        done_url=workspace.url("cases"),
         template="workspace/case_open.html",
         context={"nav": "cases"},
     )
 
 
-@workspace_view()
 @require_safe
-def case_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+def _case_detail(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
     case = case_get(request.user, pk, county=workspace.county)
     next_stages = [
         (s, CaseStage(s).label) for s in CaseStage.values if rules.can_move(case.stage, s)
@@ -180,8 +192,7 @@ def _action(request, workspace, pk, *, form_class, perform, message, title, init
     )
 
 
-@workspace_view()
-def case_advance(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+def _case_advance(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
     return _action(
         request,
         workspace,
@@ -195,8 +206,7 @@ def case_advance(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> H
     )
 
 
-@workspace_view(admin_only=True)
-def case_assign(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+def _case_assign(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
     return _action(
         request,
         workspace,
@@ -210,8 +220,7 @@ def case_assign(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Ht
     )
 
 
-@workspace_view(admin_only=True)
-def case_extend(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+def _case_extend(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
     return _action(
         request,
         workspace,
@@ -225,8 +234,7 @@ def case_extend(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Ht
     )
 
 
-@workspace_view(admin_only=True)
-def case_decide(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+def _case_decide(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
     return _action(
         request,
         workspace,
@@ -253,6 +261,11 @@ def case_decide(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Ht
         message=_("Decision recorded. The peer is emailed the decision and how to appeal."),
         title=_("Record the decision"),
         intro=_(
+            "On a case no county handles, state staff dismiss, warn or require corrective "
+            "action; a suspension or revocation is for the county that certified the peer."
+        )
+        if workspace.is_state
+        else _(
             "A suspension or revocation changes the certification and the public registry at "
             "once. Read the findings again before you submit."
         ),
@@ -261,9 +274,8 @@ def case_decide(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Ht
     )
 
 
-@workspace_view()
-def case_decision_lift(
-    request: HttpRequest, workspace: CountyWorkspace, pk: int, decision_pk: int
+def _case_decision_lift(
+    request: HttpRequest, workspace: Workspace, pk: int, decision_pk: int
 ) -> HttpResponse:
     case = case_get(request.user, pk, county=workspace.county)
     decision = decision_get(request.user, decision_pk, case=case)
@@ -281,8 +293,7 @@ def case_decision_lift(
     )
 
 
-@workspace_view()
-def case_note(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+def _case_note(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
     return _action(
         request,
         workspace,
@@ -296,8 +307,7 @@ def case_note(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Http
     )
 
 
-@workspace_view()
-def case_evidence(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+def _case_evidence(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
     return _action(
         request,
         workspace,
@@ -314,10 +324,7 @@ def case_evidence(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> 
     )
 
 
-@workspace_view(admin_only=True)
-def case_response_request(
-    request: HttpRequest, workspace: CountyWorkspace, pk: int
-) -> HttpResponse:
+def _case_response_request(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
     return _action(
         request,
         workspace,
@@ -331,10 +338,9 @@ def case_response_request(
     )
 
 
-@workspace_view()
 @require_safe
-def case_document(
-    request: HttpRequest, workspace: CountyWorkspace, pk: int, document_pk: int
+def _case_document(
+    request: HttpRequest, workspace: Workspace, pk: int, document_pk: int
 ) -> HttpResponse:
     """A file of the case, as the content type checked at upload, `nosniff`, never cached;
     each opening audited."""
@@ -357,3 +363,17 @@ def case_document(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+case_list, state_case_list = _both(_case_list)
+case_open, state_case_open = _both(_case_open)
+case_detail, state_case_detail = _both(_case_detail)
+case_advance, state_case_advance = _both(_case_advance)
+case_assign, state_case_assign = _both(_case_assign, admin_only=True)
+case_extend, state_case_extend = _both(_case_extend, admin_only=True)
+case_decide, state_case_decide = _both(_case_decide, admin_only=True)
+case_decision_lift = workspace_view()(_case_decision_lift)  # State staff never suspend.
+case_note, state_case_note = _both(_case_note)
+case_evidence, state_case_evidence = _both(_case_evidence)
+case_document, state_case_document = _both(_case_document)
+case_response_request, state_case_response_request = _both(_case_response_request, admin_only=True)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from core.errors import DomainError
-from workspace.access import CountyWorkspace
+from workspace.access import Workspace
 
 PAGE_SIZE = 25
 
@@ -32,7 +32,7 @@ def querystring_without_page(request: HttpRequest) -> str:
 
 def run_action(
     request: HttpRequest,
-    workspace: CountyWorkspace,
+    workspace: Workspace,
     *,
     form_class: type[forms.Form],
     perform: Callable[[dict[str, Any]], Any],
