@@ -30,6 +30,7 @@ from cases.models import (
     CaseCategory,
     CaseDecision,
     CaseDocument,
+    CaseDocumentKind,
     CaseEvent,
     CaseResponseRequest,
     CaseSource,
@@ -385,6 +386,33 @@ def response_request_for_peer_get(
         return response_requests_for_peer(user).get(pk=pk)
     except (CaseResponseRequest.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("No such request.") from exc
+
+
+def open_response_requests_for_peer(
+    user: User | AnonymousUser | None,
+) -> QuerySet[CaseResponseRequest]:
+    """The requests addressed to `user` not answered yet, soonest due first (the portal's
+    home and navigation point to them)."""
+    return response_requests_for_peer(user).filter(responded_at__isnull=True).order_by("due_on")
+
+
+def response_document_for_peer_get(
+    user: User | AnonymousUser | None, request: CaseResponseRequest, pk: int | str
+) -> CaseDocument:
+    """A file `user` sent with their answer to `request` (their own upload only), or
+    Http404: never the complaint's attachments, staff's evidence or anyone else's file."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        raise Http404("No such document.")
+    try:
+        return CaseDocument.objects.get(
+            pk=pk,
+            response_request=request,
+            kind=CaseDocumentKind.RESPONSE,
+            uploaded_by=user,
+            response_request__peer=user,
+        )
+    except (CaseDocument.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("No such document.") from exc
 
 
 def _zeros(keys) -> dict[str, int]:

@@ -66,4 +66,9 @@ urlpatterns = [
     # Requests for the peer's response to a complaint (docs/domain.md#complaints-and-cases).
     path("responses/", responses.responses, name="responses"),
     path("responses/<int:pk>/", responses.response, name="response"),
+    path(
+        "responses/<int:pk>/files/<int:document_pk>/",
+        responses.response_document,
+        name="response_document",
+    ),
 ]

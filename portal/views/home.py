@@ -10,6 +10,7 @@ from django.views.i18n import set_language
 
 from accounts.models import Language
 from accounts.services import user_language_set
+from cases.selectors import open_response_requests_for_peer
 from certification import rules, services
 from certification.models import ApplicantProfile
 from certification.selectors import profile_of
@@ -22,9 +23,17 @@ from portal.summary import person_summary
 @portal_login_required()
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Where the person stands: details, applications, certification, and what to do next."""
+    """Where the person stands: details, applications, certification, and what to do next;
+    a program's request for their response to a complaint while it waits for them."""
     summary = person_summary(request.user, today=timezone.localdate())
-    return render(request, "portal/home.html", {"summary": summary})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "summary": summary,
+            "open_responses": list(open_response_requests_for_peer(request.user)),
+        },
+    )
 
 
 @portal_login_required(stash=True)

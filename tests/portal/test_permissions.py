@@ -15,17 +15,18 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Appeal, CaseResponseRequest
-from cases.services import complaint_file, response_request
+from cases.services import complaint_file, response_request, response_submit
 from certification.models import Application
 from documents.models import Document
 from fees.models import FeeDue, FeePayment
 from portal import urls as portal_urls
-from tests.factories import CertificationFactory
+from tests.factories import MINIMAL_PDF, CertificationFactory
 from tests.portal.conftest import client_for, complete_application, rendered_certificate
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,7 @@ MATRIX = {
     "privacy_close": Case("person", methods=("GET", "POST")),
     "responses": Case("person"),
     "response": Case("own", "response_request", methods=("GET", "POST")),
+    "response_document": Case("own", "response_document"),
 }
 OTHERS = ("other_applicant", "reviewer", "admin", "other_admin", "state")
 
@@ -110,11 +112,13 @@ def world(cast, ethics, opted_in):
         paid_on=fee.created_at.date(),
         recorded_by=cast.reviewer,
     )
+    request = _response_request(cast, certification)
     return {
         "payment": payment,
         "application": application,
         "document": document,
-        "response_request": _response_request(cast, certification),
+        "response_request": request,
+        "response_document": (request.pk, _answer(cast, request).pk),
         "appeal": Appeal.objects.create(
             appellant=cast.applicant,
             county=application.county,
@@ -147,9 +151,17 @@ def _response_request(cast, certification) -> CaseResponseRequest:
     )
 
 
+def _answer(cast, request: CaseResponseRequest):
+    """The applicant's answer to `request`, with a file: the file they sent."""
+    pdf = SimpleUploadedFile("side.pdf", MINIMAL_PDF, content_type="application/pdf")
+    response_submit(actor=cast.applicant, request=request, text="My side.", attachments=[pdf])
+    return request.documents.get()
+
+
 def _url(name: str, world) -> str:
     case = MATRIX[name]
-    args = [world[case.obj].pk] if case.obj else []
+    obj = world[case.obj] if case.obj else None
+    args = list(obj) if isinstance(obj, tuple) else [obj.pk] if obj is not None else []
     return reverse(f"portal:{name}", args=args)
 
 

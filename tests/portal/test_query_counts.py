@@ -76,8 +76,8 @@ def test_dashboard(cast, approved, applicant_client, django_assert_num_queries):
 
 
 def test_portal_home(cast, approved, applicant_client, django_assert_num_queries):
-    # as the dashboard
-    with django_assert_num_queries(BASE + 7):
+    # as the dashboard, and the open requests for the peer's response (one query)
+    with django_assert_num_queries(BASE + 8):
         response = applicant_client.get(reverse("portal:home"))
     assert response.context["summary"].next_step.text.startswith(
         "Your proof of core training is waiting for review"
@@ -89,7 +89,7 @@ def test_portal_home_with_the_exam_to_book(
 ):
     cast.applicant.training_records.update(status="verified")
     # ... and the program's exam details (the county comes with the application)
-    with django_assert_num_queries(BASE + 8):
+    with django_assert_num_queries(BASE + 9):
         response = applicant_client.get(reverse("portal:home"))
     assert response.context["summary"].next_step.text.startswith("Book and take the certification")
 
