@@ -7,6 +7,7 @@ from django.conf import settings as django_settings
 from django.utils import translation
 
 from counties.models import OptInPeriod
+from tests import fast_restore
 from tests.factories import county
 
 pytest_plugins = ["tests.cast", "tests.employers.cast", "tests.providers.cast", "tests.jobs.worker"]
@@ -42,6 +43,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # production refusal set their own.
 os.environ["ROW_LEVEL_SECURITY"] = "switch"
 django_settings.ROW_LEVEL_SECURITY = "switch"
+
+# Serialized rollback reloads the migrations' rows with one statement per model
+# (tests/fast_restore.py).
+fast_restore.install()
 
 
 @pytest.fixture(autouse=True)
