@@ -38,8 +38,17 @@ GROWING_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
 # A pgtrigger trigger's name ends in a hash of its model's app label: compared without it.
 PGTRIGGER_HASH = re.compile(r"(pgtrigger_\w+?)_[0-9a-f]{5}\b")
 
-VERIFY_FILES = """
-import hashlib, json
+# The old tree's migrate and seed_demo in one process, and the current tree's migrate, file
+# check and trigger listing in another: each Django start costs seconds on a busy machine.
+OLD_MIGRATE_AND_SEED = """
+from django.core.management import call_command
+call_command("migrate", interactive=False)
+call_command("seed_demo")
+"""
+MIGRATE_AND_VERIFY = """
+import contextlib, hashlib, io, json
+from django.core.management import call_command
+call_command("migrate", interactive=False)
 from certification.models import CertificateFile
 from documents.models import Document
 checked, wrong = 0, []
@@ -51,7 +60,10 @@ for model in (Document, CertificateFile):
         expected = getattr(row, "sha256", None)
         if not content or (expected and hashlib.sha256(content).hexdigest() != expected):
             wrong.append(f"{model._meta.label}#{row.pk}")
-print(json.dumps({"checked": checked, "wrong": wrong}))
+listing = io.StringIO()
+with contextlib.redirect_stdout(listing):
+    call_command("pgtrigger", "ls")
+print(json.dumps({"checked": checked, "wrong": wrong, "triggers": listing.getvalue()}))
 """
 
 
@@ -193,12 +205,13 @@ def test_a_seeded_database_of_the_old_layout_migrates_with_every_row_file_policy
     with psycopg.connect(_url("postgres"), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{dbname}"')
     try:
-        _manage(old_tree, env, "migrate", "--noinput")
-        _manage(old_tree, env, "seed_demo")
+        _manage(old_tree, env, "shell", "-c", OLD_MIGRATE_AND_SEED)
         before = _snapshot(_url(dbname), app_role)
         files_before = _media_files(media)
 
-        _manage(ROOT, env, "migrate", "--noinput")
+        checked = json.loads(
+            _manage(ROOT, env, "shell", "-c", MIGRATE_AND_VERIFY).strip().splitlines()[-1]
+        )
         after = _snapshot(_url(dbname), app_role)
 
         lost = {
@@ -213,9 +226,6 @@ def test_a_seeded_database_of_the_old_layout_migrates_with_every_row_file_policy
 
         assert files_before, "the demo data uploaded no file"
         assert _media_files(media) == files_before
-        checked = json.loads(
-            _manage(ROOT, env, "shell", "-c", VERIFY_FILES).strip().splitlines()[-1]
-        )
         assert checked["wrong"] == []
         assert (
             checked["checked"]
@@ -244,7 +254,7 @@ def test_a_seeded_database_of_the_old_layout_migrates_with_every_row_file_policy
         stale = set(before["content_types"]) - set(after["content_types"]) - set(MOVED)
         assert not stale, f"content types lost: {stale}"
 
-        triggers = _manage(ROOT, env, "pgtrigger", "ls")
+        triggers = checked["triggers"]
         listed = [line for line in triggers.splitlines() if line.strip()]
         assert listed and all(
             "INSTALLED" in line and "UNINSTALLED" not in line for line in listed
