@@ -92,13 +92,13 @@ DEFAULT_FEE_RENEWAL_CENTS = 8000
 DEFAULT_FEE_REINSTATEMENT_CENTS = 8000
 # The late renewal fee (DHCS FAQ: a late renewal costs a late fee) is not published: our choice.
 DEFAULT_FEE_LATE_CENTS = 4000
-# Whether an unpaid fee holds the next step (our choice; docs/domain.md#fees): the exam waits
-# for the application fee, a renewal or reinstatement for the fees owed on the certification
-# before (its application's and earlier renewals'), each paid or waived. Off until the
-# counties record payments here: turned on, every application submitted before payments were
-# recorded would hold its candidate's exam (the operator turns them on in Program policy).
-DEFAULT_UNPAID_FEES_HOLD_EXAM = False
-DEFAULT_UNPAID_FEES_HOLD_RENEWAL = False
+# Whether an unpaid fee holds the next step (issue 17: "our choice, default: exam authorization
+# and renewal wait for payment or waiver"; docs/domain.md#fees): the exam waits for the
+# application fee, a renewal or reinstatement for the fees owed on the certification before
+# (its application's and earlier renewals'), each paid, covered by a scholarship or waived. An
+# operator may turn either off in Program policy.
+DEFAULT_UNPAID_FEES_HOLD_EXAM = True
+DEFAULT_UNPAID_FEES_HOLD_RENEWAL = True
 # Exam results of an attempt taken inside the application's 12-month window may still be
 # recorded or imported this many days after the window ends: vendor results lag (our choice;
 # docs/domain.md#exam).

@@ -226,7 +226,7 @@ class ProgramPolicy(models.Model):
         default=policy.DEFAULT_UNPAID_FEES_HOLD_EXAM,
         help_text=_(
             "A candidate is authorized to sit the exam only once the application fee is paid "
-            "or waived (our choice; off until the county records payments here)."
+            "or waived (our choice, on by default)."
         ),
     )
     unpaid_fees_hold_renewal = models.BooleanField(
@@ -234,8 +234,8 @@ class ProgramPolicy(models.Model):
         default=policy.DEFAULT_UNPAID_FEES_HOLD_RENEWAL,
         help_text=_(
             "A certification is renewed or reinstated only once the fees owed on it before (its "
-            "application's and earlier renewals') are paid or waived (our choice; off until "
-            "the county records payments here)."
+            "application's and earlier renewals') are paid or waived (our choice, on by "
+            "default)."
         ),
     )
     # The certification exam as the applicant books it (docs/domain.md#exam): shown on the

@@ -54,6 +54,7 @@ from continuing_ed.services import ce_credit_add, ce_credit_reject, ce_credit_ve
 from core.errors import DomainError
 from counties.models import County
 from demo.clock import DemoClock, Timeline
+from demo.fees import PAID_BEFORE_EXAM_DAYS, PAID_BEFORE_RENEWAL_DAYS, pay_owed
 from demo.files import id_card_png, simple_pdf, upload
 from documents.models import Document
 from exams.models import ExamAttempt
@@ -384,8 +385,12 @@ class Story:
         """An exam attempt taken on `taken_on`, recorded from the vendor's results file by the
         county's staff on `recorded_on` (two days later by default)."""
         self.exam_attempts += 1
-        with self.step(recorded_on or taken_on + _days(2)):
-            return exam_attempt_record(
+        recorded_on = recorded_on or taken_on + _days(2)
+        # The application fee is paid before the sitting, the sitting's own fee when booked
+        # (the program's fee holds, demo/fees.py).
+        pay_owed(self, taken_on, days_before=PAID_BEFORE_EXAM_DAYS)
+        with self.step(recorded_on):
+            attempt = exam_attempt_record(
                 actor=self.cast.reviewer(self.county_code),
                 application=self.application,
                 taken_on=taken_on,
@@ -394,6 +399,8 @@ class Story:
                 source="import",
                 vendor_reference=f"DEMO-{self.application.pk:05d}-{self.exam_attempts}",
             )
+        pay_owed(self, recorded_on, days_before=0)
+        return attempt
 
     # -- whole paths -----------------------------------------------------------------------
 
@@ -524,7 +531,8 @@ class Story:
 
     def renew(self, day: datetime.date) -> Renewal:
         """The holder renews on `day` (on time, or late after the expiry date), attesting to
-        the cycle's CE and re-affirming the Code of Ethics."""
+        the cycle's CE and re-affirming the Code of Ethics, having paid what was owed before."""
+        pay_owed(self, day, days_before=PAID_BEFORE_RENEWAL_DAYS)
         with self.step(day) as today:
             renewal = certification_renew(
                 actor=self.person,
@@ -576,7 +584,9 @@ class Story:
             self.certification = certification_vacate(certification=self.certification, today=today)
 
     def reinstate(self, day: datetime.date) -> Renewal:
-        """The county's administrator reinstates the expired certification on `day`."""
+        """The county's administrator reinstates the expired certification on `day`, the
+        fees owed before paid."""
+        pay_owed(self, day, days_before=PAID_BEFORE_RENEWAL_DAYS)
         with self.step(day) as today:
             renewal = certification_reinstate(
                 actor=self.cast.admin(self.county_code),

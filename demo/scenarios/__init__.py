@@ -15,6 +15,7 @@ from demo.scenarios import (
     certifications,
     employers,
     exams,
+    fees,
     renewals,
     reviews,
 )
@@ -28,5 +29,6 @@ STORIES = (
     *cases.STORIES,
     *ce.STORIES,
     *employers.STORIES,
+    *fees.STORIES,
     *analytics.STORIES,
 )

@@ -31,6 +31,7 @@ from tests.certification.builders import (
     verify_documents,
 )
 from tests.factories import CeCreditFactory, EthicsVersionFactory, TrainingRecordFactory
+from tests.paying import pay_fees_owed
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,7 @@ ALL_KINDS = {
     "certification_suspension_lifted",
     "certification_revoked",
     "certification_reinstated",
+    "fee_payment_recorded",
 }
 # Kinds whose message tells the holder until when the certification is valid.
 SAYS_EXPIRY = {
@@ -86,6 +88,8 @@ def run_every_emailing_transition(cast) -> list[tuple[str, int, dict]]:
         verify_documents(application)
         application_approve(actor=cast.reviewer, application=application)
         TrainingRecordFactory(person=cast.applicant, status="verified")
+        # The exam waits for the application fee (the program's fee hold, on by default).
+        pay_fees_owed(cast.applicant, actor=cast.reviewer)
         exam_attempt_record(
             actor=cast.reviewer, application=application, taken_on=today(), result="no_show"
         )

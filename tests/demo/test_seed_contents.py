@@ -17,7 +17,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -36,12 +36,14 @@ from certification.models import (
 )
 from certification.services.certifications import CERTIFICATE_RENDER_TASK
 from continuing_ed.models import CeCredit
-from counties.models import County, CountyMembership, OptInPeriod
+from counties.models import County, CountyMembership, OptInPeriod, ProgramPolicy
 from demo.clock import DemoClock
 from demo.scenarios.counties_and_staff import program_start
 from demo.seed import SeedSummary, seed_demo
 from documents.models import Document
 from exams.models import ExamAttempt
+from fees.models import FeeDue, FeePayment, FeeWaiver, ScholarshipNomination
+from fees.selectors import fee_outstanding_of, with_balance
 from jobs.models import OutboxMessage
 from tests.demo.consistency import consistency_problems
 from training.models import TrainingRecord
@@ -374,9 +376,57 @@ def test_cases_in_every_stage_one_overdue_and_an_appeal_overturned(seeded):
     stages = set(Case.objects.values_list("stage", flat=True))
     assert {"intake", "investigation", "findings", "decision", "closed"} <= stages
     today = timezone.localdate()
-    assert Case.objects.filter(
-        acknowledged_at__isnull=True, acknowledgement_due__lt=today
-    ).exists()
+    assert Case.objects.filter(acknowledged_at__isnull=True, acknowledgement_due__lt=today).exists()
     appeal = Appeal.objects.get(status="overturned")
     assert appeal.certification.status == "active"
     assert appeal.decided_by_id != appeal.decision_by_id
+
+
+def test_fees_are_paid_before_the_steps_the_holds_guard(seeded):
+    """The program's fee holds are on (the default): every exam sitting came after its
+    application fee was paid, covered or waived, and every renewal or reinstatement after the
+    fees owed on the certification before; the money stories are there (a DHCS renewal fee
+    waiver, a part-paid reinstatement, one accepted and one pending scholarship, and an
+    approved applicant whose exam waits for the application fee), and each demo county says
+    how to reach and pay it."""
+    policy = ProgramPolicy.current()
+    assert policy.unpaid_fees_hold_exam and policy.unpaid_fees_hold_renewal
+    assert FeePayment.objects.count() > 20
+    for attempt in ExamAttempt.objects.exclude(application=None):
+        (application_fee,) = FeeDue.objects.filter(
+            application=attempt.application_id, kind="application"
+        )
+        covered = hasattr(application_fee, "scholarship_use")
+        paid_before = application_fee.payments.filter(recorded_at__lte=attempt.created_at).exists()
+        assert covered or paid_before, attempt
+    for renewal in Renewal.objects.select_related("certification"):
+        earlier = FeeDue.objects.filter(
+            Q(application=renewal.certification.application_id)
+            | Q(renewal__certification=renewal.certification, created_at__lt=renewal.created_at)
+        )
+        for fee in earlier:
+            settled = sum(
+                p.amount_cents for p in fee.payments.filter(recorded_at__lte=renewal.created_at)
+            )
+            assert settled == fee.amount_cents or hasattr(fee, "waiver"), (renewal, fee)
+
+    (waiver,) = FeeWaiver.objects.all()
+    assert waiver.person.email == "elena.garcia@example.org" and waiver.fee.kind == "renewal"
+    tanya = {
+        fee.kind: fee_outstanding_of(fee)
+        for fee in with_balance(FeeDue.objects.filter(person__email="tanya.robinson@example.org"))
+        if fee.renewal_id
+    }
+    assert tanya == {"reinstatement": 0, "late": policy.fee_late_cents}
+    nominations = dict(ScholarshipNomination.objects.values_list("person__email", "status"))
+    assert nominations == {
+        "maria.lopez@example.org": "accepted",
+        "linh.tran@example.org": "nominated",
+    }
+    (maria_fee,) = with_balance(FeeDue.objects.filter(person__email="maria.lopez@example.org"))
+    assert fee_outstanding_of(maria_fee) == 0 and hasattr(maria_fee, "scholarship_use")
+    (linh_fee,) = with_balance(FeeDue.objects.filter(person__email="linh.tran@example.org"))
+    assert linh_fee.kind == "application" and fee_outstanding_of(linh_fee) == linh_fee.amount_cents
+    for code in ("alameda", "fresno", "los-angeles", "san-diego", "sacramento"):
+        county = County.objects.get(code=code)
+        assert county.contact_email and county.contact_phone and county.contact_address

@@ -22,10 +22,13 @@ from tests.portal.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _holds_on():
-    """The operator turned both holds on (they ship off: docs/domain.md#fees)."""
-    _policy(unpaid_fees_hold_exam=True, unpaid_fees_hold_renewal=True)
+def test_both_holds_are_on_by_default():
+    """Issue 17: "default: exam authorization and renewal wait for payment or waiver"."""
+    policy = ProgramPolicy.current()
+    assert policy.unpaid_fees_hold_exam and policy.unpaid_fees_hold_renewal
+    field = ProgramPolicy._meta.get_field
+    assert field("unpaid_fees_hold_exam").default is True
+    assert field("unpaid_fees_hold_renewal").default is True
 
 
 def _fee(application) -> FeeDue:
