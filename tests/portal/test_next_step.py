@@ -14,6 +14,7 @@ from certification.models import Application
 from counties.models import County, ProgramPolicy
 from exams.services import exam_attempt_record
 from tests.factories import CertificationFactory, ProviderFactory, TrainingRecordFactory
+from tests.paying import pay_fees_owed
 from tests.portal.conftest import client_for, complete_application, pdf_file
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,7 @@ def test_a_pass_with_training_waiting_for_review_says_so(cast, approved):
     """A pass on file while the training is under review again (a record recorded before the
     exam rule, or sent back): the step waits for the review."""
     record = core_training(cast, "verified")
+    pay_fees_owed(cast.applicant, actor=cast.reviewer)  # the exam waits for the fee
     exam_attempt_record(
         actor=cast.reviewer,
         application=approved,
@@ -204,6 +206,7 @@ def test_on_the_last_day_of_the_window_the_step_is_still_to_book(cast, approved)
 
 def test_all_attempts_used_shows_how_to_reach_the_program(cast, approved, alameda_contact):
     core_training(cast, "verified")
+    pay_fees_owed(cast.applicant, actor=cast.reviewer)  # the exam waits for the fee
     for days in (9, 6, 3):
         exam_attempt_record(
             actor=cast.reviewer,

@@ -16,6 +16,7 @@ from tests.factories import (
     SpecializationFactory,
     TrainingRecordFactory,
 )
+from tests.paying import pay_fees_owed
 from tests.portal.conftest import complete_application, pdf_file
 from training.models import TrainingRecord
 from training.selectors import specialization_areas
@@ -55,6 +56,7 @@ def approved(cast, ethics, opted_in):
     # The exams were recorded once the training was verified; the records are pending again
     # for these pages (as after a re-review), whose next step is then the training's review.
     records = TrainingRecordFactory.create_batch(3, person=cast.applicant, status="verified")
+    pay_fees_owed(cast.applicant, actor=cast.reviewer)  # the exam waits for the fee
     for days, result in ((5, "failed"), (2, "no_show")):
         exam_attempt_record(
             actor=cast.reviewer,
@@ -104,8 +106,8 @@ def test_application_review(cast, approved, applicant_client, django_assert_num_
 def test_status_page(cast, approved, applicant_client, django_assert_num_queries):
     # application, timeline, attempts, training records and their providers' course approvals,
     # whether its county still participates, fees due, the program's policy on unpaid fees
-    # (does the exam wait for the application fee?)
-    with django_assert_num_queries(BASE + 8):
+    # (does the exam wait for the application fee? on by default) and that fee's balance
+    with django_assert_num_queries(BASE + 9):
         response = applicant_client.get(reverse("portal:application_status", args=[approved.pk]))
     assert len(response.context["timeline"]) == 7 and len(response.context["attempts"]) == 2
 

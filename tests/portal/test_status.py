@@ -11,6 +11,7 @@ from certification import services
 from certification.models import ApplicantProfile
 from exams.services import exam_attempt_record
 from tests.factories import TrainingRecordFactory
+from tests.paying import pay_fees_owed
 from tests.portal.conftest import client_for, complete_application, start_application
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,8 @@ def approved(cast, ethics, opted_in):
 
 def test_the_timeline_tells_what_happened_in_order(cast, approved, applicant_client):
     TrainingRecordFactory(person=cast.applicant, status="verified")
+    # The exam waits for the application fee (the program's fee hold, on by default).
+    pay_fees_owed(cast.applicant, actor=cast.reviewer)
     exam_attempt_record(
         actor=cast.reviewer,
         application=approved,
@@ -113,6 +116,7 @@ def test_staff_without_their_own_records_see_no_applicant_block(cast):
 
 def test_the_fees_owed_why_and_how_to_pay(cast, approved, applicant_client):
     TrainingRecordFactory(person=cast.applicant, status="verified")
+    pay_fees_owed(cast.applicant, actor=cast.reviewer)  # the exam waits for the fee
     exam_attempt_record(
         actor=cast.reviewer,
         application=approved,
