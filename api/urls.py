@@ -6,7 +6,14 @@ from django.urls import Resolver404, path, re_path, resolve
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import views, views_analytics, views_courses, views_fees, views_reports
+from api import (
+    views,
+    views_analytics,
+    views_courses,
+    views_fees,
+    views_providers,
+    views_reports,
+)
 
 app_name = "api"
 
@@ -58,6 +65,11 @@ urlpatterns = [
         name="analytics_series",
     ),
     path("v1/courses/", views_courses.CourseFinderView.as_view(), name="courses"),
+    path(
+        "v1/providers/outcomes/",
+        views_providers.ProviderOutcomesView.as_view(),
+        name="provider_outcomes",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", _docs_view, name="docs"),
     re_path(r"^(?P<unmatched>.*)$", not_found, name="not_found"),

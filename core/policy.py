@@ -162,3 +162,17 @@ DEFAULT_REPORT_SMALL_COUNT_THRESHOLD = 11
 # The statute sets no date: a report is due this many days after its period ends (our choice,
 # 90 days: 2026-09-28 for the fiscal year ending 2026-06-30; `reports.ReportPolicy`).
 DEFAULT_REPORT_DUE_DAYS = 90
+
+# Training providers (docs/domain.md#providers). Who providers write to about their approvals:
+# the certifying entity's published peer certification contact (CalMHSA: "Questions and comments
+# related to Peer Certification may be submitted by email to PeerCertification@calmhsa.org or by
+# calling (279) 234-0699", californiapeers.org/peercertification and calmhsa.org/peer-certification)
+# and its page for training providers. Defaults of `providers.ProviderPolicy`, which operators edit.
+DEFAULT_PROVIDER_CONTACT_EMAIL = "PeerCertification@calmhsa.org"
+DEFAULT_PROVIDER_CONTACT_PHONE = "(279) 234-0699"
+DEFAULT_PROVIDER_CONTACT_URL = "https://www.capeercertification.org/become-a-training-provider/"
+# A course's outcomes (issue 15 item 5): its exam pass rates are shown only when at least this many
+# of its learners sat the exam, its median days to certification only when at least this many were
+# certified, so that no person can be singled out (our choice, 10;
+# `providers.ProviderPolicy.outcomes_min_group`).
+DEFAULT_PROVIDER_OUTCOMES_MIN_GROUP = 10

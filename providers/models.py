@@ -12,11 +12,14 @@ this app.
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import policy
 
 
 class DeliveryMode(models.TextChoices):
@@ -509,10 +512,36 @@ class ProviderPolicy(models.Model):
     invitation_days = models.PositiveSmallIntegerField(
         _("days a staff invitation stays valid"), default=14
     )
-    # Who providers write to about their approvals, named in every provider email.
-    contact_email = models.EmailField(_("provider approvals contact email"), blank=True)
+    # Who providers write to about their approvals: named in every provider email and on the
+    # provider pages. The defaults are the certifying entity's published peer certification
+    # contact (core.policy.DEFAULT_PROVIDER_CONTACT_*); an operator changes them here.
+    contact_email = models.EmailField(
+        _("provider approvals contact email"),
+        blank=True,
+        default=policy.DEFAULT_PROVIDER_CONTACT_EMAIL,
+    )
     contact_phone = models.CharField(
-        _("provider approvals contact phone"), max_length=40, blank=True
+        _("provider approvals contact phone"),
+        max_length=40,
+        blank=True,
+        default=policy.DEFAULT_PROVIDER_CONTACT_PHONE,
+    )
+    contact_url = models.URLField(
+        _("provider approvals web page"),
+        max_length=300,
+        blank=True,
+        default=policy.DEFAULT_PROVIDER_CONTACT_URL,
+        help_text=_("The program's page for training providers."),
+    )
+    outcomes_min_group = models.PositiveSmallIntegerField(
+        _("smallest group whose outcomes are shown"),
+        default=policy.DEFAULT_PROVIDER_OUTCOMES_MIN_GROUP,
+        validators=[MinValueValidator(2), MaxValueValidator(1000)],
+        help_text=_(
+            "A course's exam pass rates are shown only when at least this many of its learners "
+            "sat the exam, and its median days to certification only when at least this many "
+            "were certified, so that no person can be singled out (our choice)."
+        ),
     )
 
     class Meta:

@@ -390,3 +390,11 @@ def completion_learner_matches(
         and name_key(first) == name_key(legal_first_name)
         and name_key(last) == name_key(legal_last_name)
     )
+
+
+def outcome_rate(numerator: int, denominator: int) -> float | None:
+    """A share in percent, to one decimal (a course's exam pass rates); None when nothing was
+    counted."""
+    if not denominator:
+        return None
+    return round(100 * numerator / denominator, 1)

@@ -14,11 +14,13 @@ urlpatterns = [
     path("invitations/accept/", provider.invitation_accept, name="invitation_accept"),
     path("invitations/<str:token>/", provider.invitation_link, name="invitation_link"),
     path("review/", review.review, name="review"),
+    path("review/outcomes/", review.review_outcomes, name="review_outcomes"),
     path("review/cycles/new/", review.cycle_open, name="cycle_open"),
     path("review/cycles/<int:pk>/close/", review.cycle_close, name="cycle_close"),
     path("review/providers/new/", review.provider_register, name="provider_register"),
     path("review/applications/<int:pk>/", review.review_application, name="review_application"),
     path("<int:provider_id>/", provider.home, name="overview"),
+    path("<int:provider_id>/outcomes/", provider.outcomes, name="outcomes"),
     path("<int:provider_id>/cycles/<int:pk>/apply/", provider.apply, name="apply"),
     path("<int:provider_id>/applications/<int:pk>/", provider.application, name="application"),
     path(

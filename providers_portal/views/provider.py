@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import DomainError
 from providers import services
 from providers.models import CourseApplication
+from providers.outcomes import outcomes_min_group, provider_outcomes
 from providers.rules import CORE_COMPETENCIES, PROVIDER_EDITABLE, PROVIDER_WITHDRAWABLE
 from providers.selectors import (
     applications_for,
@@ -52,6 +53,22 @@ def pick(request: HttpRequest) -> HttpResponse:
     if len(providers) == 1:
         return redirect(home_url(providers[0]))
     return render(request, "providers_portal/pick.html", {"providers": providers})
+
+
+@provider_view()
+@require_http_methods(["GET", "HEAD"])
+def outcomes(request: HttpRequest, page: ProviderPage) -> HttpResponse:
+    """The outcomes of the provider's courses (docs/domain.md#provider-outcomes)."""
+    return render(
+        request,
+        "providers_portal/outcomes.html",
+        _context(
+            page,
+            "outcomes",
+            rows=provider_outcomes(request.user, page.provider),
+            min_group=outcomes_min_group(),
+        ),
+    )
 
 
 @provider_view()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import DomainError
 from providers import services
 from providers.models import ApprovalCycle
+from providers.outcomes import outcomes_all_providers, outcomes_min_group
 from providers.rules import CORE_COMPETENCIES, REVIEWABLE
 from providers.selectors import (
     applications_for,
@@ -43,6 +44,17 @@ def review(request: HttpRequest) -> HttpResponse:
             "acts": is_reviewer(request.user),
             "today": timezone.localdate(),
         },
+    )
+
+
+@review_view()
+@require_http_methods(["GET", "HEAD"])
+def review_outcomes(request: HttpRequest) -> HttpResponse:
+    """Every provider's outcomes, course by course (docs/domain.md#provider-outcomes)."""
+    return render(
+        request,
+        "providers_portal/review_outcomes.html",
+        {"rows": outcomes_all_providers(request.user), "min_group": outcomes_min_group()},
     )
 
 

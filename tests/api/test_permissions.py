@@ -22,7 +22,7 @@ STAFF_URLS = [
     "/api/v1/fees/totals/",
 ]
 # State staff only (the oversight figures): county staff get 403 like anyone not allowed.
-STATE_URLS = ["/api/v1/oversight/cases/"]
+STATE_URLS = ["/api/v1/oversight/cases/", "/api/v1/providers/outcomes/"]
 NOT_STATE = {"detail": "Only state program staff may use this endpoint."}
 NOT_AUTHENTICATED = {"detail": "Authentication credentials were not provided."}
 BAD_TOKEN = {"detail": "Invalid, expired or revoked token."}

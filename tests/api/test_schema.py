@@ -34,6 +34,7 @@ PATHS = {
     "/api/v1/verify/{certification_number}/",
     "/api/v1/fees/totals/",
     "/api/v1/courses/",
+    "/api/v1/providers/outcomes/",
     "/api/v1/reports/",
     "/api/v1/reports/status/",
     "/api/v1/reports/{id}/",
@@ -132,6 +133,8 @@ def test_documented_fields_are_the_fields_sent(openapi, cast, client_for, regist
     oversight = state.get("/api/v1/oversight/cases/").json()
     assert set(oversight) == _properties(openapi, "CaseOversight")
     assert set(oversight["statewide"]) == _properties(openapi, "CaseFigures")
+    outcomes = state.get("/api/v1/providers/outcomes/").json()
+    assert set(outcomes) == _properties(openapi, "ProviderOutcomes")
 
 
 def test_the_docs_page_uses_local_assets_only(api):

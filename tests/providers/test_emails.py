@@ -97,3 +97,31 @@ def test_the_invitation_email_carries_the_link_and_the_contact(providers):
     assert "Hope Works" in message.subject
     assert "providers@state.test" in message.body
     assert invitation.expires_at.date() >= datetime.date.today()
+
+
+@pytest.mark.parametrize(("language", "name"), [("en", "Crisis Services"), ("es", "Servicios")])
+def test_a_specialization_cycle_email_names_the_area_not_its_code(language, name):
+    user = UserFactory(first_name="Bo", preferred_language=language)
+    context = {**KINDS[approvals.CYCLE_OPENED], "course_type": "specialization"}
+    context.update(area_code="crisis", ce_category="", ce_hours="")
+    message = email_render(user=user, kind=approvals.CYCLE_OPENED, context=context)
+    assert name in message.body and name in message.alternatives[0][0]
+    assert "(crisis," not in message.body
+
+
+def test_the_program_contact_is_the_published_one_until_an_operator_changes_it(providers):
+    """Without a saved policy the emails (and the provider pages) name the certifying entity's
+    published peer certification contact, never nothing."""
+    with_defaults = approvals._policy_contact()
+    assert with_defaults == {
+        "contact_email": "PeerCertification@calmhsa.org",
+        "contact_phone": "(279) 234-0699",
+    }
+    user = UserFactory(first_name="Bo")
+    message = email_render(
+        user=user,
+        kind=approvals.APPROVAL_LAPSING,
+        context={**KINDS[approvals.APPROVAL_LAPSING], **with_defaults},
+    )
+    assert "PeerCertification@calmhsa.org" in message.body
+    assert "(279) 234-0699" in message.body

@@ -97,6 +97,7 @@ SPECS: dict[str, Spec] = {
     "invitation_accept": Spec(SPECIAL),
     "invitation_link": Spec(SPECIAL),
     "overview": Spec(PAGE),
+    "outcomes": Spec(PAGE),
     "apply": Spec(
         PAGE,
         lambda p: [p.ce_cycle.pk],
@@ -119,6 +120,7 @@ SPECS: dict[str, Spec] = {
     ),
     "invitation_revoke": Spec(ADMIN, lambda p: [_invitation(p).pk]),
     "review": Spec(READ),
+    "review_outcomes": Spec(READ),
     "review_application": Spec(
         READ, lambda p: [_application(p).pk], lambda p: {"decision": "deny", "note": "No."}
     ),
