@@ -110,7 +110,7 @@ recorded AS (
         t.person_id, t.completed_on
     FROM training_trainingrecord t
     JOIN kinds k ON k.tp_id = t.provider_id AND k.code = t.course AND k.course_type <> 'ce'
-    WHERE t.status = 'verified'
+    WHERE t.status = 'verified' AND NOT t.reported_at_source
     UNION ALL
     SELECT k.provider_id, k.only_course_id, k.course_type, k.code, k.ce_category,
         cert.holder_id, ce.completed_on
@@ -120,7 +120,7 @@ recorded AS (
     JOIN kinds k ON k.tp_id = tp.id AND k.course_type = 'ce'
         AND k.ce_category = CASE ce.category WHEN 'law_and_ethics' THEN 'law_ethics'
             ELSE ce.category END
-    WHERE ce.status = 'verified'
+    WHERE ce.status = 'verified' AND NOT ce.reported_at_source
 ),
 learners AS (
     SELECT provider_id, course_id, course_type, code, ce_category, person_key,
@@ -193,18 +193,26 @@ LEFT JOIN certified cd ON cd.provider_id = l.provider_id
 GROUP BY l.provider_id, l.course_id, l.course_type, l.code, l.ce_category
 """
 
-# Until the provider reports completions here, no row (the CTE keeps its columns).
-_NO_COMPLETIONS = """
-    SELECT NULL::bigint AS provider_id, NULL::bigint AS course_id, NULL::text AS course_type,
-        NULL::text AS code, NULL::text AS ce_category, NULL::text AS person_key,
-        NULL::bigint AS person_id, NULL::date AS completed_on
-    WHERE false
+# The completions the provider reported (`providers.Completion`): a learner matched to an account
+# is that person; one still waiting is known by their email and date of birth. A completion the
+# learner disputes, or whose record a county turned down, is no learner.
+_COMPLETIONS = """
+    SELECT c.provider_id, c.course_id, co.course_type, co.code, co.ce_category,
+        COALESCE('p' || c.person_id, 'e' || lower(c.email) || '|' || c.date_of_birth)
+            AS person_key,
+        c.person_id, c.completed_on
+    FROM providers_completion c
+    JOIN courses co ON co.course_id = c.course_id
+    LEFT JOIN training_trainingrecord tr ON tr.id = c.training_record_id
+    LEFT JOIN continuing_ed_cecredit cr ON cr.id = c.ce_credit_id
+    WHERE c.disputed_at IS NULL
+        AND tr.status IS DISTINCT FROM 'rejected' AND cr.status IS DISTINCT FROM 'rejected'
 """
 
 
 def _figures(provider_id_list: list[int]) -> dict[tuple, tuple]:
     """The figures of each row, by (provider id, course id, course type, code, CE category)."""
-    sql = _FIGURES_SQL.replace("{completions}", _NO_COMPLETIONS)
+    sql = _FIGURES_SQL.replace("{completions}", _COMPLETIONS)
     with rls_context(system=True, savepoint=False), connection.cursor() as cursor:
         cursor.execute(sql, {"providers": provider_id_list})
         rows = cursor.fetchall()

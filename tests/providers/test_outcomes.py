@@ -220,3 +220,64 @@ def test_the_pages_show_the_figures_under_row_level_security(client, cast, provi
         assert client.get(own).status_code == 404
         assert client.get(reverse("providers_portal:review_outcomes")).status_code == 404
     assert list(ProviderOrganisation.objects.values_list("pk", "contact_name")) == before
+
+
+def test_reported_completions_are_learners_of_their_own_course(providers):
+    """Completions the provider reported count for the course they name (even when the provider
+    has two courses of that kind), matched to a learner or still waiting; a disputed one does
+    not; a learner's own verified certificate still counts in the row of its own."""
+    from providers.models import Completion, CourseApproval
+    from providers.services.completions import completion_dispute, completions_report
+    from tests.factories import ProfileFactory
+
+    hope = providers.hope
+    english = _course(hope, "Core in English", "core_80")
+    spanish = _course(hope, "Formación básica", "core_80")
+    for course in (english, spanish):
+        CourseApproval.objects.create(
+            provider=hope,
+            training_provider=hope.training_provider,
+            course=course,
+            course_code="core_80",
+            starts_on=datetime.date(2024, 1, 1),
+            ends_on=datetime.date(2025, 12, 31),
+            approved_by=providers.reviewer,
+        )
+    known = UserFactory(email="known@outcomes.test", first_name="Kim", last_name="Lee")
+    ProfileFactory(
+        user=known,
+        legal_first_name="Kim",
+        legal_last_name="Lee",
+        date_of_birth=datetime.date(1990, 1, 2),
+    )
+    rows = [
+        {
+            "completion_id": f"C-{n}",
+            "course_id": spanish.pk,
+            "email": email,
+            "legal_first_name": first,
+            "legal_last_name": "Lee",
+            "date_of_birth": "1990-01-02",
+            "hours": "80",
+            "completed_on": "2024-03-01",
+        }
+        for n, (email, first) in enumerate(
+            [
+                ("known@outcomes.test", "Kim"),
+                ("new@outcomes.test", "Noa"),
+                ("x@outcomes.test", "Xi"),
+            ]
+        )
+    ]
+    completions_report(provider=hope, rows=rows, source="upload", actor=providers.boss)
+    _learner(hope, 60)  # a learner's own verified certificate of a core course of Hope
+    rows_out = provider_outcomes(providers.boss, hope)
+    by_course = {row.course_id: row for row in rows_out}
+    assert by_course[spanish.pk].learners == 3
+    assert by_course[english.pk].learners == 0
+    assert by_course[None].learners == 1
+    matched = Completion.objects.get(completion_id="C-0")
+    assert matched.person == known
+    completion_dispute(person=known, completion=matched, reason="I never took this course.")
+    by_course = {row.course_id: row for row in provider_outcomes(providers.boss, hope)}
+    assert by_course[spanish.pk].learners == 2
