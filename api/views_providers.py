@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from api import docs
 from api.permissions import IsStateStaff
 from api.views import StaffApiView
-from providers.models import CeCourseCategory, CourseType, ProviderOrganisation
+from providers.models import ProviderOrganisation
 from providers.outcomes import outcomes_all_providers, outcomes_min_group, provider_outcomes
 
 
@@ -37,13 +37,15 @@ class CourseOutcomeSerializer(serializers.Serializer):
         ),
     )
     course_title = serializers.CharField(help_text=_("Empty when `course_id` is null."))
-    course_type = serializers.ChoiceField(choices=CourseType.choices)
+    # Plain strings: the course finder's `type` already names this choice set in the schema.
+    course_type = serializers.CharField(
+        help_text=_("core_80 (the core course), specialization or ce.")
+    )
     area_code = serializers.CharField(
         help_text=_("The area of a specialization course; empty otherwise.")
     )
-    ce_category = serializers.ChoiceField(
-        choices=[("", _("None")), *CeCourseCategory.choices],
-        help_text=_("The category of a CE course; empty otherwise."),
+    ce_category = serializers.CharField(
+        help_text=_("The category of a CE course (general or law_ethics); empty otherwise.")
     )
     learners = serializers.IntegerField(
         help_text=_(
