@@ -37,6 +37,7 @@ from tests.factories import (
     UserFactory,
     county,
 )
+from tests.paying import pay_fees_owed
 from tests.portal.conftest import bomb_png_bytes, png_bytes
 from training import services as training_services
 from training.models import TrainingRecord
@@ -341,6 +342,9 @@ def certify_through_services(world: World, person: User, pk: int) -> Certificati
     )
     for record in TrainingRecord.objects.filter(person=person):
         training_services.training_record_verify(actor=world.reviewer, record=record)
+    # The person pays the county: the exam waits for the application fee, the renewal for
+    # the fees owed before it (the program's fee holds, on by default).
+    pay_fees_owed(person, actor=world.reviewer)
     exam_attempt_record(
         actor=world.reviewer,
         application=application,
@@ -349,6 +353,7 @@ def certify_through_services(world: World, person: User, pk: int) -> Certificati
         scaled_score=530,
         today=approved + datetime.timedelta(days=7),  # when the vendor's result came in
     )
+    pay_fees_owed(person, actor=world.reviewer)
     return services.certification_issue(actor=world.reviewer, application=application, today=issued)
 
 
