@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 # The figures' layout in `ProgramReport.figures`; a later layout gets a new number, and the
-# frozen copies keep theirs.
+# frozen copies keep theirs. 2: fees collected, waived and covered; approved providers and
+# courses; complaints by category and outcome; breakdowns' hidden counts marked `protected`.
 FIGURES_FORMAT = 2
 
 # What a value is when it is not a number.
@@ -105,13 +106,159 @@ def suppress_row(row: dict[str, Any], threshold: int) -> dict[str, Any]:
     return shown
 
 
+# Complementary (secondary) suppression of the breakdowns: a total and the parts that sum to
+# it, where a suppressed part could otherwise be worked out as the total minus the parts
+# shown (docs/domain.md#program-reports). `totals` are the rows holding the same total (every
+# copy is shown or hidden together); `parts` the rows of `section` other than its total, or
+# the keys given; `hide_total_first` hides the total rather than another part (the exams:
+# the number of exams sat is also the `n` of the pass rate).
+BREAKDOWNS: tuple[dict[str, Any], ...] = (
+    {
+        "section": "people_language",
+        "totals": (("people_language", "total"), ("people_residence", "total")),
+    },
+    {
+        "section": "people_residence",
+        "totals": (("people_residence", "total"), ("people_language", "total")),
+    },
+    {
+        "section": "complaints_category",
+        "totals": (
+            ("complaints_category", "total"),
+            ("complaints_outcome", "total"),
+            ("complaints", "received"),
+        ),
+    },
+    {
+        "section": "complaints_outcome",
+        "totals": (
+            ("complaints_outcome", "total"),
+            ("complaints_category", "total"),
+            ("complaints", "received"),
+        ),
+    },
+    {
+        "section": "exams",
+        "totals": (("exams", "attempts"),),
+        "parts": ("no_shows", "sat"),
+        "hide_total_first": True,
+    },
+)
+
+
+def _hidden_is_safe(values: list[int], threshold: int) -> bool:
+    """Whether the hidden parts `values` of a breakdown whose total is shown keep each of
+    them unknown: at least two, summing to at least `threshold` and to more than their number
+    (each hidden part is at least 1, so a sum equal to their number would give each away)."""
+    total = sum(values)
+    return len(values) >= 2 and total >= threshold and total > len(values)
+
+
+Key = tuple[str, str]
+
+
+def _rows_by_key(figures: dict[str, Any]) -> dict[Key, dict[str, Any]]:
+    return {
+        (section["key"], row["key"]): row
+        for section in figures["sections"]
+        for row in section["rows"]
+    }
+
+
+def _breakdowns(rows: dict[Key, dict[str, Any]]) -> list[tuple[list[Key], list[Key], bool]]:
+    """The breakdowns present in the figures: (copies of the total, parts, hide_total_first),
+    each part a count."""
+    groups = []
+    for breakdown in BREAKDOWNS:
+        totals = [key for key in breakdown["totals"] if key in rows]
+        if not totals:
+            continue
+        section = breakdown["section"]
+        if "parts" in breakdown:
+            parts = [(section, key) for key in breakdown["parts"] if (section, key) in rows]
+        else:
+            parts = [key for key in rows if key[0] == section and key not in totals]
+        if all(
+            rows[key]["kind"] == COUNT and isinstance(rows[key]["value"], int)
+            for key in [*totals, *parts]
+        ):
+            groups.append((totals, parts, bool(breakdown.get("hide_total_first"))))
+    return groups
+
+
+def breakdown_members(figures: dict[str, Any]) -> set[Key]:
+    """Every (section, key) of a total or a part of a breakdown in `figures`."""
+    return {
+        key
+        for totals, parts, _first in _breakdowns(_rows_by_key(figures))
+        for key in [*totals, *parts]
+    }
+
+
+def complementary_hidden(figures: dict[str, Any], threshold: int) -> set[Key]:
+    """The (section, key) of every count a report hides: the small ones (1 to below
+    `threshold`) and, in each breakdown (`BREAKDOWNS`), as many more as it takes that no
+    hidden part can be worked out from the total and the parts shown (`_hidden_is_safe`):
+    the smallest non-zero parts shown, one at a time, or the total (every copy of it) when
+    no part is left or the breakdown hides its total first. Repeated until nothing changes
+    (hiding a total shared by two breakdowns may need more). `figures` are the raw figures."""
+    rows = _rows_by_key(figures)
+
+    def small(row: dict[str, Any]) -> bool:
+        value = row["value"]
+        return row["kind"] == COUNT and isinstance(value, int) and 0 < value < threshold
+
+    hidden = {key for key, row in rows.items() if small(row)}
+    groups = _breakdowns(rows)
+    changed = True
+    while changed:
+        changed = False
+        for totals, parts, hide_total_first in groups:
+            if any(key in hidden for key in totals):
+                if not all(key in hidden for key in totals):
+                    hidden.update(totals)
+                    changed = True
+                continue
+            values = [rows[key]["value"] for key in parts if key in hidden]
+            while values and not _hidden_is_safe(values, threshold):
+                shown = sorted(
+                    (rows[key]["value"], index)
+                    for index, key in enumerate(parts)
+                    if key not in hidden and rows[key]["value"] > 0
+                )
+                if hide_total_first or not shown:
+                    hidden.update(totals)
+                    changed = True
+                    break
+                key = parts[shown[0][1]]
+                hidden.add(key)
+                values.append(rows[key]["value"])
+                changed = True
+    return hidden
+
+
 def figures_suppressed(figures: dict[str, Any], threshold: int) -> dict[str, Any]:
-    """The figures with every row suppressed as `suppress_row` says, and the threshold said."""
+    """The figures with every row suppressed as `suppress_row` says, each breakdown's
+    complementary suppression on top (`complementary_hidden`), and the threshold said. Every
+    hidden count of a breakdown is marked `protected` (it reads "not shown", not "fewer than
+    the threshold": a part hidden to protect another may be larger)."""
+    hidden = complementary_hidden(figures, threshold)
+    members = breakdown_members(figures)
+
+    def shown(section: str, row: dict[str, Any]) -> dict[str, Any]:
+        result = suppress_row(row, threshold)
+        key = (section, row["key"])
+        if key in hidden:
+            result["value"] = SUPPRESSED
+        if key in members and result["value"] == SUPPRESSED:
+            result["protected"] = True
+        return result
+
     return {
         **figures,
         "small_count_threshold": threshold,
         "sections": [
-            {**section, "rows": [suppress_row(row, threshold) for row in section["rows"]]}
+            {**section, "rows": [shown(section["key"], row) for row in section["rows"]]}
             for section in figures["sections"]
         ],
     }
@@ -281,6 +428,8 @@ def value_text(row: dict[str, Any], threshold: int) -> str:
     """A row's value as a person reads it (PDF, page, CSV)."""
     value = row["value"]
     if value == SUPPRESSED:
+        if row.get("protected"):
+            return _("Not shown (protects a small count)")
         return _("Fewer than %(n)s") % {"n": threshold}
     if value == NOT_RECORDED:
         return _("Not yet recorded")

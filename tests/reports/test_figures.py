@@ -37,7 +37,7 @@ EXPECTED = {
         ("submitted_to_certified_p90", 49.0, 11),
     ],
     "exams": [
-        ("attempts", 16),
+        ("attempts", S),  # 16 = 1 no-show + 15 sat: hidden to protect the no-show
         ("no_shows", S),  # 1
         ("sat", 15),
         ("passed", 11),
@@ -86,7 +86,7 @@ EXPECTED = {
     "complaints_category": [
         ("total", 25),
         ("boundaries", 12),
-        ("confidentiality", 11),
+        ("confidentiality", S),  # 11, hidden to protect integrity's 2 (25 - 12 - 11)
         ("respect", 0),
         ("integrity", S),  # 2
         ("safety", 0),  # the one received before the period does not count
@@ -97,7 +97,7 @@ EXPECTED = {
     "complaints_outcome": [
         ("total", 25),
         ("dismissed", 12),
-        ("warning", 11),  # 24's warning came after the period
+        ("warning", S),  # 11 (24's came after the period), hidden to protect the two ones
         ("corrective_action", 0),
         ("suspension", 0),
         ("revocation", 0),
@@ -123,8 +123,9 @@ EXPECTED = {
         ("covered_cents", 0, 0),
     ],
     "opt_in": [("dmc_ods", "in")],
-    "people_language": [("total", 15), ("en", 12), ("es", S)],
-    "people_residence": [("total", 15), ("alameda", 12), ("fresno", S)],
+    # 15 = 12 + 3: the 12 hidden too, or the 3 would be 15 - 12.
+    "people_language": [("total", 15), ("en", S), ("es", S)],
+    "people_residence": [("total", 15), ("alameda", S), ("fresno", S)],
 }
 
 RAW_SUPPRESSED = {
@@ -142,6 +143,11 @@ RAW_SUPPRESSED = {
     ("complaints_outcome", "closed_without_decision"): 1,
     ("complaints_outcome", "undecided"): 1,
     ("fees", "waived_cents"): 8000,
+    ("exams", "attempts"): 16,
+    ("complaints_category", "confidentiality"): 11,
+    ("complaints_outcome", "warning"): 11,
+    ("people_language", "en"): 12,
+    ("people_residence", "alameda"): 12,
 }
 
 
@@ -278,3 +284,23 @@ def test_fees_are_the_fee_apps_totals_behind_their_counts(cast, data):
         ("charged_cents", 10000, 1),
         ("collected_cents", 10000, 1),
     ]
+
+
+def test_no_hidden_count_of_a_breakdown_can_be_worked_out(cast, data):
+    """Each breakdown's total minus the parts shown is the sum of at least two hidden parts,
+    at least the threshold; every hidden part of a breakdown reads "not shown"."""
+    figures = report_figures(cast.admin, cast.county, dataset.START, dataset.END)
+    sections = {s["key"]: s["rows"] for s in figures["sections"]}
+    for key in ("people_language", "people_residence", "complaints_category", "complaints_outcome"):
+        total, *parts = sections[key]
+        hidden = [row for row in parts if row["value"] == S]
+        rest = total["value"] - sum(row["value"] for row in parts if row["value"] != S)
+        assert len(hidden) >= 2 and rest >= 11, key
+        assert all(row["protected"] for row in hidden)
+        assert rules.value_text(hidden[0], 11) == "Not shown (protects a small count)"
+    exams = {row["key"]: row for row in sections["exams"]}
+    assert exams["attempts"]["value"] == exams["no_shows"]["value"] == S
+    assert exams["sat"]["value"] == 15 and exams["pass_rate"]["n"] == 15
+    # A plain small count outside a breakdown still reads "fewer than 11".
+    denied = next(row for row in sections["applications"] if row["key"] == "denied")
+    assert "protected" not in denied and rules.value_text(denied, 11) == "Fewer than 11"

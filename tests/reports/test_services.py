@@ -106,6 +106,15 @@ def test_the_submitted_version_is_frozen_and_a_correction_says_what_changed(cast
     assert root["/Lang"] == "en" and "Alameda" in reader.metadata.title
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Two new trainers." in text and "Fewer than 11" in text
+    assert "Not shown (protects a small count)" in text
+    # The frozen copy holds the breakdowns' complementary suppression: 15 people, neither
+    # the 12 English speakers nor the 3 Spanish speakers shown.
+    people = next(s for s in report.figures["sections"] if s["key"] == "people_language")
+    assert [(r["key"], r["value"], r.get("protected")) for r in people["rows"]] == [
+        ("total", 15, None),
+        ("en", "suppressed", True),
+        ("es", "suppressed", True),
+    ]
     assert hashlib.sha256(pdf).hexdigest() == report.pdf_sha256
     # Submitting again (a double click) changes nothing.
     again = services.program_report_submit(actor=cast.admin, report=report, today=TODAY)
