@@ -623,6 +623,11 @@ def report_due_on(report: ProgramReport) -> datetime.date:
     return rules.report_due_on(report.period_end, ReportPolicy.current().due_days)
 
 
+def period_due_on(end: datetime.date) -> datetime.date:
+    """The day a report on a period ending `end` is due (ReportPolicy.due_days)."""
+    return rules.report_due_on(end, ReportPolicy.current().due_days)
+
+
 def submitted_reports_for(user: User | AnonymousUser | None) -> QuerySet[ProgramReport]:
     """The submitted versions `user` may see."""
     return program_reports_for(user).filter(status=ReportStatus.SUBMITTED)
@@ -676,6 +681,7 @@ def report_statuses(
                 "county": county,
                 "due_on": due_on,
                 "latest": versions[-1] if versions else None,
+                "versions": versions,
                 "first_submitted_on": first_on,
                 "late": rules.report_is_late(due_on, first_on, today),
             }

@@ -75,3 +75,20 @@ class ReportNarrativeForm(forms.Form):
 
 class ReportSubmitForm(forms.Form):
     """Submitting asks for nothing but the click (and the CSRF token)."""
+
+
+class StateReportsForm(forms.Form):
+    """The period of state staff's statewide page of reports: a state fiscal year, the latest
+    over by default (`chosen_period`)."""
+
+    period = forms.ChoiceField(
+        label=_("Fiscal year"),
+        choices=lambda: [c for c in _fiscal_year_choices() if c[0] != CUSTOM],
+        required=False,
+    )
+
+    def chosen_period(self):
+        """The fiscal year chosen, or the latest over when none (or a bad one) was."""
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("period"):
+            return rules.fiscal_year(int(self.cleaned_data["period"]))
+        return rules.last_complete_fiscal_year(timezone.localdate())

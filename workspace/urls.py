@@ -25,6 +25,7 @@ from workspace.views import (
     roster,
     scholarships,
     staff,
+    state_reports,
     stranded,
     training,
     transfers,
@@ -44,6 +45,7 @@ urlpatterns = [
     path("stranded/", stranded.stranded_applications, name="stranded"),
     # The cases no county handles, worked by state staff (docs/domain.md#complaints-and-cases).
     *state_urls.urlpatterns,
+    path("reports/", state_reports.state_reports, name="state_reports"),
     path("<slug:code>/", dashboard.dashboard, name="dashboard"),
     path("<slug:code>/analytics/", analytics.county_analytics, name="county_analytics"),
     path(

@@ -346,6 +346,7 @@ SPECS: dict[str, Spec] = {
     "county_analytics": Spec(PAGE),
     "county_analytics_csv": Spec(PAGE, lambda w, u: ["active"]),
     "stranded": Spec(SPECIAL),  # statewide, state staff only: tests/workspace/test_stranded.py
+    "state_reports": Spec(SPECIAL),  # statewide, state staff only: test_state_reports.py
     "dashboard": Spec(PAGE),
     "application": Spec(PAGE, lambda w, u: [w.submitted.pk]),
     "application_start_review": Spec(
