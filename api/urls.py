@@ -11,6 +11,7 @@ from api import (
     views_analytics,
     views_courses,
     views_fees,
+    views_provider,
     views_providers,
     views_reports,
 )
@@ -69,6 +70,11 @@ urlpatterns = [
         "v1/providers/outcomes/",
         views_providers.ProviderOutcomesView.as_view(),
         name="provider_outcomes",
+    ),
+    path(
+        "v1/provider/completions/",
+        views_provider.ProviderCompletionsView.as_view(),
+        name="provider_completions",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", _docs_view, name="docs"),

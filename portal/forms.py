@@ -183,6 +183,18 @@ class AppealForm(PortalForm):
         self.fields["documents"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
 
 
+class DisputeForm(PortalForm):
+    """The learner disputes a record a provider reported about them."""
+
+    reason = forms.CharField(
+        label=_("What is wrong with this record"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        help_text=_("For example: I never took this course, or the date or hours are wrong."),
+        error_messages={"required": _("Say what is wrong with this record.")},
+    )
+
+
 class PathwayForm(PortalForm):
     """Step 1 of an existing draft: only the pathway can change (the county is fixed)."""
 

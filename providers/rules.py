@@ -311,7 +311,7 @@ def completion_values(
     hours: Decimal | None = None
     raw_hours = raw.get("hours")
     try:
-        if isinstance(raw_hours, (bool, float)):
+        if isinstance(raw_hours, bool):
             raise InvalidOperation
         hours = Decimal(_text(raw_hours))
     except (InvalidOperation, ValueError):

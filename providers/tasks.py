@@ -18,3 +18,11 @@ def provider_daily(today: str | None = None) -> dict[str, int]:
         "cycle_emails": approval_cycles_announce(on),
         "lapse_emails": approval_lapse_notices_send(on),
     }
+
+
+@shared_task(ignore_result=True)
+def completions_import_commit(token: str, user_id: int, provider_id: int) -> int:
+    """One step of a large completions upload (`providers.imports.commit_in_background`)."""
+    from providers import imports
+
+    return imports.commit_in_background(token=token, user_id=user_id, provider_id=provider_id)

@@ -7,6 +7,7 @@ from core.forms import DateInput
 from counties.models import County
 from providers.models import (
     CeCourseCategory,
+    CompletionStatus,
     CourseLanguage,
     CourseType,
     DeliveryMode,
@@ -194,4 +195,34 @@ class ReviewForm(forms.Form):
         required=False,
         widget=DateInput,
         help_text=_("Empty: the end of the policy's approval period (24 months by default)."),
+    )
+
+
+class CompletionsUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Completions file (CSV)"),
+        help_text=_("A CSV file with the columns described above, UTF-8 encoded."),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class CompletionsFilterForm(forms.Form):
+    course = forms.ChoiceField(label=_("Course"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *CompletionStatus.choices],
+    )
+    disputed = forms.BooleanField(label=_("Disputed by the learner only"), required=False)
+
+    def __init__(self, *args, course_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [("", _("Any course")), *course_choices]
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Where the key is used, such as your learning management system."),
     )

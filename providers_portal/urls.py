@@ -4,7 +4,7 @@ invitation link are neither."""
 
 from django.urls import path
 
-from providers_portal.views import provider, review
+from providers_portal.views import completions, provider, review
 
 app_name = "providers_portal"
 
@@ -29,6 +29,28 @@ urlpatterns = [
         name="application_withdraw",
     ),
     path("<int:provider_id>/profile/", provider.profile, name="profile"),
+    path("<int:provider_id>/completions/", completions.completions, name="completions"),
+    path(
+        "<int:provider_id>/completions/upload/",
+        completions.upload,
+        name="completions_upload",
+    ),
+    path(
+        "<int:provider_id>/completions/upload/template.csv",
+        completions.upload_template,
+        name="completions_template",
+    ),
+    path(
+        "<int:provider_id>/completions/upload/<str:token>/",
+        completions.preview,
+        name="completions_preview",
+    ),
+    path("<int:provider_id>/api-keys/", completions.api_keys, name="api_keys"),
+    path(
+        "<int:provider_id>/api-keys/<int:pk>/revoke/",
+        completions.api_key_revoke,
+        name="api_key_revoke",
+    ),
     path("<int:provider_id>/staff/", provider.staff, name="staff"),
     path(
         "<int:provider_id>/staff/<int:pk>/remove/",

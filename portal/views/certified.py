@@ -208,7 +208,7 @@ def ce_log(request: HttpRequest) -> HttpResponse:
     credits = list(
         ce_credits_for(request.user)
         .filter(certification=certification)
-        .select_related("document")
+        .select_related("document", "completion")
         .order_by("-completed_on", "-id")
     )
     totals = ce_totals(credits, cycle_start=start, cycle_end=end)

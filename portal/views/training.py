@@ -76,7 +76,7 @@ def training(request: HttpRequest) -> HttpResponse:
     records = list(
         training_records_for(request.user)
         .filter(person=request.user)
-        .select_related("certificate")
+        .select_related("certificate", "provider", "completion")
         .order_by("-completed_on", "-id")
     )
     core = [r for r in records if r.course == Course.CORE_80]

@@ -157,12 +157,14 @@ def completions_report(
     actor: User | None = None,
     api_key: ProviderApiKey | None = None,
     today: datetime.date | None = None,
+    dry_run: bool = False,
 ) -> list[CompletionOutcome]:
     """Report `rows` (mappings of `rules.COMPLETION_FIELDS`) for `provider`, as `actor` (one of
     its staff) or with `api_key` (one of its current keys); PermissionDenied otherwise. Returns
     one outcome per row, in order. Rows are independent: a refused row never stops the others.
     Safe to repeat: rows reported before are unchanged (or refused as a conflict when their
-    values changed)."""
+    values changed). With `dry_run`, nothing is written: "created" means it would be (the
+    upload's preview)."""
     _check_reporter(provider, actor, api_key)
     if source not in CompletionSource.values:
         raise ValueError(source)
@@ -182,6 +184,7 @@ def completions_report(
             actor=actor,
             api_key=api_key,
             today=today,
+            dry_run=dry_run,
         )
     return outcomes
 
@@ -195,6 +198,7 @@ def _report_chunk(
     actor: User | None,
     api_key: ProviderApiKey | None,
     today: datetime.date,
+    dry_run: bool = False,
 ) -> list[CompletionOutcome]:
     parsed: list[tuple[CompletionOutcome, rules.CompletionValues | None]] = []
     for offset, raw in enumerate(rows):
@@ -244,6 +248,8 @@ def _report_chunk(
                 continue
             seen[values.completion_id] = digest
             new.append((outcome, values))
+        if dry_run:
+            return [outcome for outcome, _values in parsed]
         created = Completion.objects.bulk_create(
             [
                 Completion(

@@ -21,8 +21,10 @@ from schemathesis.specs.openapi.checks import (
 from analytics.services import enrollment_load, figures_refresh
 from config.wsgi import application
 from counties.models import OptInPeriod
+from providers.services import provider_api_key_create
 from tests.api.conftest import bulk_certifications, token_for
 from tests.factories import CertificationFactory, SpecializationFactory
+from tests.providers.completions_data import make_courses
 
 PATHS = {
     "/api/v1/roster/",
@@ -43,6 +45,9 @@ PATHS = {
     "/api/v1/reports/{id}/report.xlsx",
     "/api/v1/analytics/{chart}/",
 }
+# Providers' systems report completions with a provider API key (tests/providers/
+# test_completions_api.py; the schemathesis run below).
+PROVIDER_PATHS = {"/api/v1/provider/completions/"}
 ROSTER_PARAMETERS = {
     "county",
     "status",
@@ -90,8 +95,9 @@ CREDENTIAL_PATHS = {
 
 
 def test_every_endpoint_is_documented(openapi):
-    assert set(openapi["paths"]) == PATHS | CREDENTIAL_PATHS
+    assert set(openapi["paths"]) == PATHS | CREDENTIAL_PATHS | PROVIDER_PATHS
     assert {method for path in PATHS for method in openapi["paths"][path]} == {"get"}
+    assert {method for path in PROVIDER_PATHS for method in openapi["paths"][path]} == {"post"}
     posted = {path for path in CREDENTIAL_PATHS if "post" in openapi["paths"][path]}
     assert posted == {"/credentials/oid4vci/token", "/credentials/oid4vci/credential"}
 
@@ -202,6 +208,31 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 def test_the_api_keeps_to_its_schema(case, state_key):
     case.call_and_validate(
         headers={"Authorization": f"Token {state_key}"},
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_headers_conformance,
+            response_schema_conformance,
+        ],
+    )
+
+
+@pytest.fixture
+def provider_key(providers) -> str:
+    """A key of Hope Works, with an approved core and CE course."""
+    make_courses(providers)
+    return provider_api_key_create(
+        actor=providers.boss, provider=providers.hope, name="schemathesis"
+    ).key
+
+
+@schema.include(path_regex="^/api/v1/provider/").parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.usefixtures("_keep_test_connection")
+def test_the_completions_endpoint_keeps_to_its_schema(case, provider_key):
+    case.call_and_validate(
+        headers={"Authorization": f"Token {provider_key}"},
         checks=[
             not_a_server_error,
             status_code_conformance,

@@ -26,8 +26,10 @@ from certification.models import Application
 from documents.models import Document
 from fees.models import FeeDue, FeePayment
 from portal import urls as portal_urls
+from providers.models import Completion
 from tests.factories import MINIMAL_PDF, CertificationFactory
 from tests.portal.conftest import client_for, complete_application, rendered_certificate
+from tests.providers.completions_data import reported_completion_of
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,7 @@ MATRIX = {
     "document": Case("own", "document"),
     "document_remove": Case("own", "document", get_status=405, methods=("POST",)),
     "training": Case("person", methods=("GET", "POST")),
+    "reported_dispute": Case("own", "completion", methods=("GET", "POST")),
     "certification": Case("person"),
     "certificate": Case("certified"),
     "credential": Case("certified", methods=("GET", "POST")),
@@ -113,7 +116,17 @@ def world(cast, ethics, opted_in):
         recorded_by=cast.reviewer,
     )
     request = _response_request(cast, certification)
+    profile = cast.applicant.applicant_profile
+    completion = reported_completion_of(
+        cast.applicant,
+        email=cast.applicant.email,
+        first=profile.legal_first_name,
+        last=profile.legal_last_name,
+        born=profile.date_of_birth,
+    )
+    assert completion.status == "attached"
     return {
+        "completion": completion,
         "payment": payment,
         "application": application,
         "document": document,
@@ -173,6 +186,7 @@ def _snapshot(world) -> tuple:
         list(Document.objects.order_by("pk").values_list("pk", "removed_at")),
         AuditEvent.objects.count(),
         list(CaseResponseRequest.objects.order_by("pk").values_list("pk", "responded_at")),
+        list(Completion.objects.order_by("pk").values_list("pk", "disputed_at")),
     )
 
 

@@ -5,12 +5,10 @@ completions attach themselves when the learner signs up; another provider sees n
 learner disputes; a county reviewer may still reject."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import ProgrammingError, transaction
-from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -25,8 +23,6 @@ from providers.models import (
     Completion,
     CompletionStatus,
     CourseApproval,
-    CourseType,
-    ProviderCourse,
 )
 from providers.services import (
     completion_dispute,
@@ -36,66 +32,11 @@ from providers.services import (
     provider_api_key_revoke,
 )
 from tests.factories import ApplicationFactory, CertificationFactory, ProfileFactory, UserFactory
+from tests.providers.completions_data import DOB, END, TODAY, row
 from training.models import TrainingRecord
 from training.services import training_record_reject
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
-START = TODAY - datetime.timedelta(days=200)
-END = TODAY + datetime.timedelta(days=500)
-DOB = datetime.date(1985, 4, 12)
-
-
-def approve(provider, course, reviewer, starts_on=START, ends_on=END):
-    return CourseApproval.objects.create(
-        provider=provider,
-        training_provider=provider.training_provider,
-        course=course,
-        course_code=course.course_code,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        approved_by=reviewer,
-    )
-
-
-@pytest.fixture
-def courses(providers):
-    core = ProviderCourse.objects.create(
-        provider=providers.hope,
-        title="Peer support core",
-        course_type=CourseType.CORE,
-        hours=Decimal("80"),
-        languages=["en"],
-        delivery_modes=["in_person"],
-    )
-    ce = ProviderCourse.objects.create(
-        provider=providers.hope,
-        title="Ethics refresher",
-        course_type=CourseType.CE,
-        ce_category="law_ethics",
-        hours=Decimal("6"),
-        languages=["en"],
-        delivery_modes=["online_live"],
-    )
-    approve(providers.hope, core, providers.reviewer)
-    approve(providers.hope, ce, providers.reviewer)
-    return {"core": core, "ce": ce}
-
-
-def row(course, **changes):
-    values = {
-        "completion_id": "HW-1",
-        "course_id": str(course.pk),
-        "email": "applicant@cast.test",
-        "legal_first_name": "Ana",
-        "legal_last_name": "Reyes",
-        "date_of_birth": DOB.isoformat(),
-        "hours": "80",
-        "completed_on": (TODAY - datetime.timedelta(days=30)).isoformat(),
-    }
-    values.update(changes)
-    return values
 
 
 def report(providers, rows, actor=None):

@@ -19,6 +19,9 @@ OURS = ("accounts.", "api.", "portal.", "workspace.")
 API_PUBLIC = {"api:verify", "api:courses", "api:schema", "api:docs", "api:not_found"}
 # State staff only (everyone else 401 or 403, nothing changed): tests/api/test_analytics.py.
 API_STATE_ONLY = {"api:analytics_series"}
+# A provider's API key only (no key, an unknown, revoked or staff key: 401; another provider's
+# courses refused, nothing saved): tests/providers/test_completions_api.py.
+API_PROVIDER_KEY = {"api:provider_completions"}
 # The digital credentials' public documents, each needing a certification with a credential
 # (tests/credentials/test_credentials.py: served, 404 for an unknown list, rate-limited), and
 # the wallets' OID4VCI endpoints, open to anyone holding a fresh code or token
@@ -78,6 +81,7 @@ def test_every_url_of_ours_is_in_a_permission_matrix():
         | {f"api:{resolve(url.format(id=1)).url_name}" for url in REPORT_URLS}
         | API_PUBLIC
         | API_STATE_ONLY
+        | API_PROVIDER_KEY
         | CREDENTIALS_PUBLIC
         | COMPLAINT_PUBLIC
         | set(SITE)

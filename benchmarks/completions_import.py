@@ -1,0 +1,198 @@
+"""Benchmark the import of reported completions (issue 15 item 4, Done when: 10,000
+completions in under 30 seconds here).
+
+    .venv/bin/python benchmarks/completions_import.py [--completions 10000] [--matched 0.2]
+
+Data: one provider with an approved core course; `--matched` of the completions name a learner
+who has an account and a profile with the same email, legal name and date of birth (each gets a
+training record verified at source: a row lock, the record, its field history and an audit
+event), the others wait for their learner. Timed as the background task runs it: the file
+parsed, then committed in chunks of `providers.imports.BACKGROUND_CHUNK_ROWS` through
+`completions_report` as the provider's staff member; then the same file again (every row
+"unchanged": nothing written); then the same rows posted in API-sized requests (1,000 each,
+all unchanged). Everything runs in one transaction rolled back at the end, so the database is
+left as it was. Prints a Markdown table.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from certification.models import ApplicantProfile  # noqa: E402
+from core.rls import rls_context  # noqa: E402
+from providers import imports  # noqa: E402
+from providers.models import (  # noqa: E402
+    Completion,
+    CourseApproval,
+    CourseType,
+    ProviderCourse,
+    ProviderMembership,
+    ProviderOrganisation,
+)
+from providers.services import completions_report  # noqa: E402
+from training.models import TrainingProvider, TrainingRecord  # noqa: E402
+
+
+class Rollback(Exception):
+    pass
+
+
+def _csv(rows: list[dict]) -> bytes:
+    lines = [",".join(imports.COLUMNS)]
+    lines += [",".join(row[column] for column in imports.COLUMNS) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _setup(count: int, matched: int):
+    today = datetime.date.today()
+    staff = User.objects.create_user(email="bench.staff@provider.test", password=None)
+    listed = TrainingProvider.objects.create(name="Bench Training", approved_by_cycles=True)
+    provider = ProviderOrganisation.objects.create(training_provider=listed)
+    ProviderMembership.objects.create(provider=provider, user=staff, role="admin")
+    course = ProviderCourse.objects.create(
+        provider=provider,
+        title="Bench core",
+        course_type=CourseType.CORE,
+        hours=Decimal("80"),
+        languages=["en"],
+        delivery_modes=["in_person"],
+    )
+    CourseApproval.objects.create(
+        provider=provider,
+        training_provider=listed,
+        course=course,
+        course_code="core_80",
+        starts_on=today - datetime.timedelta(days=400),
+        ends_on=today + datetime.timedelta(days=300),
+        approved_by=staff,
+    )
+    born = datetime.date(1980, 1, 1)
+    rows = []
+    for n in range(count):
+        rows.append(
+            {
+                "completion_id": f"B-{n:06d}",
+                "course_id": str(course.pk),
+                "email": f"learner{n}@bench.test",
+                "legal_first_name": f"First{n}",
+                "legal_last_name": "Learner",
+                "date_of_birth": (born + datetime.timedelta(days=n % 5000)).isoformat(),
+                "hours": "80",
+                "completed_on": (today - datetime.timedelta(days=1 + n % 300)).isoformat(),
+            }
+        )
+    users = User.objects.bulk_create(
+        [User(email=rows[n]["email"], password="!") for n in range(matched)]
+    )
+    ApplicantProfile.objects.bulk_create(
+        [
+            ApplicantProfile(
+                user=user,
+                legal_first_name=rows[n]["legal_first_name"],
+                legal_last_name="Learner",
+                date_of_birth=datetime.date.fromisoformat(rows[n]["date_of_birth"]),
+            )
+            for n, user in enumerate(users)
+        ]
+    )
+    return staff, provider, rows
+
+
+def _timed(label: str, work, table: list) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        note = work()
+        elapsed = time.perf_counter() - start
+    table.append((label, f"{elapsed:.1f}", len(queries), note))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--completions", type=int, default=10_000)
+    parser.add_argument("--matched", type=float, default=0.2)
+    args = parser.parse_args()
+    matched = int(args.completions * args.matched)
+    table: list = []
+    try:
+        with transaction.atomic():
+            staff, provider, rows = _setup(args.completions, matched)
+            data = _csv(rows)
+
+            def upload() -> str:
+                with rls_context(staff):
+                    stored = imports.store_file(
+                        user=staff, provider=provider, filename="bench.csv", data=data
+                    )
+                    while imports.commit_step(
+                        user=staff,
+                        provider=provider,
+                        stored=stored,
+                        limit=imports.BACKGROUND_CHUNK_ROWS,
+                    ):
+                        pass
+                return (
+                    f"{Completion.objects.count()} completions, "
+                    f"{TrainingRecord.objects.filter(reported_at_source=True).count()} records"
+                )
+
+            def again() -> str:
+                with rls_context(staff):
+                    stored = imports.store_file(
+                        user=staff, provider=provider, filename="bench.csv", data=data
+                    )
+                    while imports.commit_step(
+                        user=staff,
+                        provider=provider,
+                        stored=stored,
+                        limit=imports.BACKGROUND_CHUNK_ROWS,
+                    ):
+                        pass
+                return f"{stored.summary()}"
+
+            def api() -> str:
+                unchanged = 0
+                with rls_context(staff):
+                    for start in range(0, len(rows), 1000):
+                        outcomes = completions_report(
+                            provider=provider,
+                            rows=rows[start : start + 1000],
+                            source="api",
+                            actor=staff,
+                        )
+                        unchanged += sum(o.result == "unchanged" for o in outcomes)
+                return f"{unchanged} unchanged"
+
+            _timed(f"upload and commit {args.completions:,} ({matched:,} matched)", upload, table)
+            _timed("the same file again (nothing written)", again, table)
+            _timed("the same rows posted, 1,000 per request", api, table)
+            raise Rollback
+    except Rollback:
+        pass
+    lines = [
+        f"Machine: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "",
+        "| step | seconds | queries | result |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {label} | {sec} | {queries} | {note} |" for label, sec, queries, note in table]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
