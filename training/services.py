@@ -9,6 +9,8 @@ State staff read everything and write nothing; nobody reviews their own training
 """
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
 
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.models import AuditEvent
 from audit.services import audit_record
 from core.errors import DomainError
 from core.review import ReviewStatus, review_decide
@@ -228,6 +231,131 @@ def training_record_report(
             },
         )
     return record
+
+
+@dataclass(frozen=True)
+class ReportedTraining:
+    """One completion a provider reported, for `training_records_report`."""
+
+    person: User
+    provider: TrainingProvider
+    course: str
+    hours: Decimal
+    completed_on: datetime.date
+    reported_as: str
+
+
+def training_records_report(
+    items: Sequence[ReportedTraining],
+) -> list[TrainingRecord | DomainError]:
+    """`training_record_report` for many completions at once, set-based (a provider's file of
+    thousands): for each item in order, its record (verified at source) or the DomainError
+    that refuses it, by the same rules, with a handful of queries per call whatever its size.
+    The people are locked in id order (as one add at a time per person), the duplicates and
+    the core training they already have read in one query each, the records and their audit
+    events written with one INSERT each. Give `provider` with its `course_approvals`
+    prefetched to keep the rules free of queries."""
+    results: list[TrainingRecord | DomainError | None] = [None] * len(items)
+    for index, item in enumerate(items):
+        problems = training_rules.record_entry_problems(
+            course=item.course,
+            hours=item.hours,
+            completed_on=item.completed_on,
+            provider=item.provider,
+        )
+        if problems:
+            field_name, problem = problems[0]
+            results[index] = DomainError(problem, field=field_name)
+    todo = [index for index, result in enumerate(results) if result is None]
+    if not todo:
+        return [result for result in results if result is not None]
+    person_ids = sorted({items[index].person.pk for index in todo})
+    with transaction.atomic():
+        list(
+            User.objects.select_for_update()
+            .filter(pk__in=person_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        kept = (
+            TrainingRecord.objects.filter(person_id__in=person_ids)
+            .exclude(status=ReviewStatus.REJECTED)
+            .select_related("provider")
+            .prefetch_related("provider__course_approvals")
+        )
+        taken: set[tuple[int, int, str, datetime.date]] = set()
+        core_on: dict[int, datetime.date] = {}
+        for record in kept:
+            taken.add((record.person_id, record.provider_id, record.course, record.completed_on))
+            if record.course == Course.CORE_80 and not training_rules.record_entry_problems(
+                course=record.course,
+                hours=record.hours,
+                completed_on=record.completed_on,
+                provider=record.provider,
+            ):
+                earlier = core_on.get(record.person_id)
+                core_on[record.person_id] = min(record.completed_on, earlier or record.completed_on)
+        now = timezone.now()
+        new: list[tuple[int, TrainingRecord]] = []
+        for index in todo:
+            item = items[index]
+            key = (item.person.pk, item.provider.pk, item.course, item.completed_on)
+            if key in taken:
+                results[index] = DomainError(
+                    _("This course from this provider, completed on %(date)s, is already recorded.")
+                    % {"date": item.completed_on.isoformat()},
+                    code="conflict",
+                )
+                continue
+            if item.course != Course.CORE_80:
+                out_of_order = training_rules.specialization_order_problem(
+                    item.completed_on, core_on.get(item.person.pk)
+                )
+                if out_of_order is not None:
+                    results[index] = DomainError(out_of_order, field="completed_on")
+                    continue
+            else:
+                earlier = core_on.get(item.person.pk)
+                core_on[item.person.pk] = min(item.completed_on, earlier or item.completed_on)
+            taken.add(key)
+            new.append(
+                (
+                    index,
+                    TrainingRecord(
+                        person=item.person,
+                        provider=item.provider,
+                        course=item.course,
+                        hours=hours_value(item.hours),
+                        completed_on=item.completed_on,
+                        status=ReviewStatus.VERIFIED,
+                        reviewed_at=now,
+                        reported_at_source=True,
+                    ),
+                )
+            )
+        created = TrainingRecord.objects.bulk_create([record for _index, record in new])
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=None,
+                    verb="training_record_report",
+                    object_type=TrainingRecord._meta.label_lower,
+                    object_id=record.pk,
+                    subject_id=record.person_id,
+                    to_state=record.status,
+                    data={
+                        "course": record.course,
+                        "hours": str(record.hours),
+                        "provider_id": record.provider_id,
+                        "reported_as": items[index].reported_as,
+                    },
+                )
+                for (index, _record), record in zip(new, created, strict=True)
+            ]
+        )
+        for (index, _record), record in zip(new, created, strict=True):
+            results[index] = record
+    return [result for result in results if result is not None]
 
 
 def reviewing_county(actor: User | None, person: User) -> County:

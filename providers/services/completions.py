@@ -65,7 +65,7 @@ from providers.models import (
 )
 from providers.selectors import ADMIN_ROLES, require_provider_staff
 from training import rules as training_rules
-from training.services import training_record_report
+from training.services import ReportedTraining, training_record_report, training_records_report
 
 # The CE category of a provider's course → the category of the CE credit it becomes.
 CE_CATEGORY: dict[str, str] = {
@@ -119,7 +119,8 @@ def _courses(provider: ProviderOrganisation, ids: Iterable[int]) -> dict[int, Pr
         for course in ProviderCourse.objects.filter(provider=provider, pk__in=set(ids))
         .select_related("provider__training_provider")
         .prefetch_related(
-            Prefetch("approvals", queryset=CourseApproval.objects.order_by("starts_on"))
+            Prefetch("approvals", queryset=CourseApproval.objects.order_by("starts_on")),
+            "provider__training_provider__course_approvals",
         )
     }
 
@@ -326,12 +327,53 @@ def _learner(
 
 
 def _match(completions: Sequence[Completion], *, today: datetime.date) -> None:
-    """Attach each of `completions` (waiting) whose learner has an account (system context)."""
+    """Attach each of `completions` (waiting) whose learner has an account (system context):
+    the training records of a whole chunk at once (`training.services.training_records_report`),
+    the CE credits one by one."""
     profiles = _people(completions)
+    training: list[tuple[Completion, User]] = []
     for completion in completions:
         person = _learner(completion, profiles.get(completion.email.lower(), ()))
-        if person is not None:
+        if person is None:
+            continue
+        if completion.course.course_type == CourseType.CE:
             _attach(completion, person, today=today)
+        else:
+            training.append((completion, person))
+    if training:
+        _attach_training(training)
+
+
+def _attach_training(pairs: Sequence[tuple[Completion, User]]) -> None:
+    results = training_records_report(
+        [
+            ReportedTraining(
+                person=person,
+                provider=completion.course.provider.training_provider,
+                course=completion.course.course_code,
+                hours=completion.hours,
+                completed_on=completion.completed_on,
+                reported_as=f"{completion.course.provider_id}:{completion.completion_id}",
+            )
+            for completion, person in pairs
+        ]
+    )
+    now = timezone.now()
+    for (completion, person), result in zip(pairs, results, strict=True):
+        completion.person = person
+        completion.matched_at = now
+        if isinstance(result, DomainError):
+            completion.status = CompletionStatus.NOT_ATTACHED
+            completion.note = str(result.message)
+        else:
+            completion.status = CompletionStatus.ATTACHED
+            completion.training_record = result
+            completion.note = ""
+    Completion.objects.bulk_update(
+        [completion for completion, _person in pairs],
+        ["status", "person", "matched_at", "note", "training_record"],
+        batch_size=500,
+    )
 
 
 def _current_certification(person: User) -> Certification | None:
