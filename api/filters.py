@@ -12,7 +12,11 @@ from certification.models import Certification
 
 def filter_roster(certifications: QuerySet[Certification], params) -> QuerySet[Certification]:
     """`certifications` narrowed by the roster filters in `params` (a QueryDict), or
-    ValidationError (400) naming each invalid parameter."""
+    ValidationError (400) naming each invalid parameter. Without any filter parameter the
+    rows are all of `certifications` (the filter set and its form are not built: a walk of
+    the roster by its pages pays nothing for them)."""
+    if not any(name in params for name in RosterFilter.base_filters):
+        return certifications
     roster_filter = RosterFilter(params, queryset=certifications)
     if not roster_filter.is_valid():
         raise ValidationError(

@@ -8,17 +8,28 @@ describes the same shapes for the OpenAPI schema, and the contract tests pin the
 """
 
 import datetime
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, Func, JSONField, OuterRef, QuerySet, TextField, Value
+from django.db.models import (
+    Expression,
+    F,
+    Func,
+    JSONField,
+    OuterRef,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast
 
 from cases.models import PublicNotice
 from cases.selectors import public_notices_of
 from certification.models import Certification, CertificationSpecialization
+from certification.rules import expiring_soon_window
 from certification.selectors import certification_by_number_public, expiring_soon_flag
 from core.csv_copy import csv_cell
 from core.spreadsheet import spreadsheet_text_sql
@@ -84,10 +95,8 @@ def _public_actions() -> ArraySubquery:
     return ArraySubquery(notices)
 
 
-def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
-    """`certifications` as dicts `{"id", "row"}`, `row` being one roster result
-    (docs/architecture.md#contracts) as JSON text; still unordered and unsliced, for the
-    paginator."""
+def _roster_row(today: datetime.date) -> Cast:
+    """One roster result (docs/architecture.md#contracts) as JSON text, as an expression."""
     row = _JsonObject(
         certification_number=F("number"),
         status=F("status"),
@@ -102,9 +111,74 @@ def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime
         updated_at=_UtcIsoText("updated_at"),
         public_actions=_public_actions(),
     )
+    return Cast(row, TextField())
+
+
+@functools.lru_cache(maxsize=8)
+def _roster_row_sql(
+    window: tuple[datetime.date, datetime.date], using: str
+) -> tuple[str, tuple[Any, ...], str, str]:
+    """`_roster_row` compiled once per day and database against the bare certifications
+    query: its SQL and parameters, and the aliases it names the certification and its
+    issuing county by. Building and compiling the expression (two subqueries, about a
+    hundred nodes) cost about half of a one-row roster request's own work
+    (benchmarks/RESULTS.md, "Cost of an API request")."""
+    query = Certification.objects.annotate(row=_roster_row(window[0])).query
+    compiler = query.get_compiler(using=using)
+    sql, params = compiler.compile(query.annotations["row"])
+    county = F("issuing_county__code").resolve_expression(query)
+    return sql, tuple(params), query.get_initial_alias(), county.alias
+
+
+class _CompiledRosterRow(Expression):
+    """`_roster_row(today)` in a query of certifications, as the SQL compiled once by
+    `_roster_row_sql`: resolving it only joins the issuing county (the one join the row
+    reads), and the certification's and county's aliases of the query it lands in take the
+    place of those it was compiled with."""
+
+    output_field = TextField()
+
+    def __init__(self, today: datetime.date) -> None:
+        super().__init__()
+        self.today = today
+        self.columns: list[Any] = []
+
+    def get_source_expressions(self) -> list[Any]:
+        return list(self.columns)
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        self.columns = list(exprs)
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        clone = self.copy()
+        clone.columns = [
+            F(name).resolve_expression(query, allow_joins, reuse, summarize, for_save)
+            for name in ("id", "issuing_county__code")
+        ]
+        return clone
+
+    def as_sql(self, compiler, connection):
+        sql, params, base, county = _roster_row_sql(
+            expiring_soon_window(self.today), connection.alias
+        )
+        for compiled, column in zip((base, county), self.columns, strict=True):
+            if column.alias != compiled:
+                sql = sql.replace(
+                    f"{connection.ops.quote_name(compiled)}.",
+                    f"{compiler.quote_name_unless_alias(column.alias)}.",
+                )
+        return sql, params
+
+
+def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
+    """`certifications` as dicts `{"id", "row"}`, `row` being one roster result
+    (docs/architecture.md#contracts) as JSON text; still unordered and unsliced, for the
+    paginator."""
     return (
         certifications.prefetch_related(None)
-        .annotate(row=Cast(row, TextField()))
+        .annotate(row=_CompiledRosterRow(today))
         .values("id", "row")
     )
 

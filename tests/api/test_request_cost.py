@@ -180,3 +180,33 @@ def test_retry_after_is_when_the_oldest_counted_request_leaves_the_window(state,
 
     assert refused.status_code == 429
     assert 57 <= int(refused["Retry-After"]) <= 59
+
+
+def test_the_row_compiled_once_is_the_row_the_orm_builds(cast):
+    """The roster's row expression is compiled once per day (`api.rows._roster_row_sql`):
+    the same JSON as the expression built and compiled for the query, with filters that join
+    the county and specializations, and on another day (expiring soon follows the day)."""
+    import datetime
+
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from api.filters import filter_roster
+    from api.rows import _roster_row, roster_json_rows
+    from certification.models import Certification
+
+    today = timezone.localdate()
+    soon = bulk_certifications(2, cast.county, specializations=("unhoused",))
+    Certification.objects.filter(pk=soon[0].pk).update(expires_on=today + datetime.timedelta(5))
+    params = QueryDict(f"county={cast.county.code}&specialization=unhoused")
+    for day in (today, today + datetime.timedelta(days=10), today - datetime.timedelta(400)):
+        rows = filter_roster(Certification.objects.all(), params)
+        compiled = list(roster_json_rows(rows, today=day).order_by("id"))
+        built = list(rows.annotate(row=_roster_row(day)).values("id", "row").order_by("id"))
+        assert compiled == built
+        assert len(compiled) == 2
+    expiring = [
+        '"expiring_soon" : true' in values["row"]
+        for values in roster_json_rows(Certification.objects.filter(pk=soon[0].pk), today=today)
+    ]
+    assert expiring == [True]
