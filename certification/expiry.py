@@ -193,7 +193,13 @@ VACATE_CERTIFICATIONS = _Transition(
     from_state=CertificationStatus.EXPIRED,
     to_state=CertificationStatus.VACATED,
     verb="certification_vacate",
-    condition="(expires_on + make_interval(years => %(years)s))::date <= %(today)s",
+    # The exact rule, and a range on the expiry index that holds it (N years are at least
+    # 365 × N days), so that a normal day reads only the certifications near their vacate
+    # date instead of every expired one.
+    condition=(
+        "expires_on <= %(today)s::date - 365 * %(years)s::integer "
+        "AND (expires_on + make_interval(years => %(years)s))::date <= %(today)s"
+    ),
     assignments=(
         "status = %(to)s, updated_at = %(now)s, "
         "status_reason = CASE WHEN t.suspended_on IS NULL THEN '' ELSE t.status_reason END"
@@ -282,30 +288,49 @@ def _expired_notice(
     )
 
 
+# Offered each day: the (certification, threshold) pairs due and not yet claimed. The
+# certifications within the horizon come from `certification_expiry_cover_idx` alone (status,
+# expiry date, id: no table read), each one's claimed thresholds from one probe of the
+# reminders' unique index; only the rows claimed now are read from the table. Before, every
+# due pair was offered to the INSERT, the claimed ones refused one by one by ON CONFLICT, and
+# the claimed rows joined back by walking the whole table: a normal day grew ×9.7 from
+# 200,000 to 1,000,000 certifications (benchmarks/RESULTS.md, "A million certifications").
+# ON CONFLICT stays for a scan running at the same time. The most urgent threshold due is
+# emailed, whether or not the others were claimed earlier (catching up).
 _CLAIM_REMINDERS = """
-WITH due AS (
-    SELECT c.id, c.expires_on, d.days_before
+WITH candidates AS (
+    SELECT c.id, c.expires_on,
+           ARRAY(SELECT r.days_before FROM {reminder} r
+                 WHERE r.certification_id = c.id AND r.expires_on = c.expires_on) AS claimed
     FROM {certification} c
-    CROSS JOIN unnest(%(days)s::integer[]) AS d(days_before)
     WHERE c.status = %(active)s
       AND c.expires_on > %(today)s
       AND c.expires_on <= %(horizon)s
-      AND c.expires_on - d.days_before <= %(today)s
+    OFFSET 0
 ),
-most_urgent AS (
-    SELECT id, min(days_before) AS days_before FROM due GROUP BY id
+due AS (
+    SELECT cd.id, cd.expires_on, d.days_before,
+           d.days_before = (SELECT min(u.days) FROM unnest(%(days)s::integer[]) AS u(days)
+                            WHERE cd.expires_on - u.days <= %(today)s) AS emailed
+    FROM candidates cd
+    CROSS JOIN unnest(%(days)s::integer[]) AS d(days_before)
+    WHERE cd.expires_on - d.days_before <= %(today)s
+      AND d.days_before <> ALL (cd.claimed)
 ),
 claimed AS (
     INSERT INTO {reminder} (certification_id, expires_on, days_before, emailed, created_at)
-    SELECT due.id, due.expires_on, due.days_before, due.days_before = mu.days_before, %(now)s
-    FROM due JOIN most_urgent mu ON mu.id = due.id
+    SELECT due.id, due.expires_on, due.days_before, due.emailed, %(now)s
+    FROM due
     ORDER BY due.id, due.days_before
     ON CONFLICT (certification_id, expires_on, days_before) DO NOTHING
     RETURNING certification_id, days_before, emailed
 )
 SELECT cl.days_before, cl.emailed, c.id, c.holder_id, c.number, c.expires_on, k.name
 FROM claimed cl
-JOIN {certification} c ON c.id = cl.certification_id
+CROSS JOIN LATERAL (
+    SELECT c.id, c.holder_id, c.number, c.expires_on, c.issuing_county_id
+    FROM {certification} c WHERE c.id = cl.certification_id OFFSET 0
+) c
 JOIN {county} k ON k.id = c.issuing_county_id
 """
 
@@ -386,6 +411,11 @@ def expiry_scan_run(*, today: datetime.date, dry_run: bool = False) -> ScanRepor
     reminder_days = sorted({int(d) for d in program_policy.reminder_days if d > 0})
     late_months = program_policy.late_renewal_limit_months
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            # The scan's statements are planned as large (they may change every row) but read
+            # a few indexes on a normal day: PostgreSQL's JIT compilation of them cost more
+            # than running them (as for the COPY exports, core/csv_copy.py).
+            cursor.execute("SET LOCAL jit = off")
         applications = _transition(
             EXPIRE_APPLICATIONS,
             today=today,

@@ -373,7 +373,11 @@ class Certification(models.Model):
                 include=["holder", "expires_on"],
                 name="certification_county_cover_idx",
             ),
-            models.Index(fields=["status", "expires_on"], name="certification_expiry_idx"),
+            models.Index(
+                fields=["status", "expires_on"],
+                include=["id"],
+                name="certification_expiry_cover_idx",
+            ),
             models.Index(fields=["last_name", "first_name"], name="certification_name_idx"),
             # The county roster's order (workspace/views/roster.py): a page of the largest
             # county is the next 25 entries of this index, whatever the county's size, and
