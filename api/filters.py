@@ -10,12 +10,17 @@ from certification.filters import RosterFilter
 from certification.models import Certification
 
 
+def roster_filtered(params) -> bool:
+    """Whether `params` (a QueryDict) name any roster filter, even with an empty value."""
+    return any(name in params for name in RosterFilter.base_filters)
+
+
 def filter_roster(certifications: QuerySet[Certification], params) -> QuerySet[Certification]:
     """`certifications` narrowed by the roster filters in `params` (a QueryDict), or
     ValidationError (400) naming each invalid parameter. Without any filter parameter the
     rows are all of `certifications` (the filter set and its form are not built: a walk of
     the roster by its pages pays nothing for them)."""
-    if not any(name in params for name in RosterFilter.base_filters):
+    if not roster_filtered(params):
         return certifications
     roster_filter = RosterFilter(params, queryset=certifications)
     if not roster_filter.is_valid():

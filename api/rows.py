@@ -10,7 +10,7 @@ describes the same shapes for the OpenAPI schema, and the contract tests pin the
 import datetime
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -193,11 +193,8 @@ def roster_page_json(
     return f'{{{links},"results":[{results}]}}'.encode()
 
 
-def roster_csv_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
-    """`certifications` as rows of text in `CSV_HEADER` order, still unordered, for
-    `core.csv_copy` (PostgreSQL writes the CSV). The names (typed by people) are written as
-    text even when they look like spreadsheet formulas (`core.spreadsheet`)."""
-    cells = {
+def _csv_cells(today: datetime.date) -> dict[str, Any]:
+    return {
         "csv_number": csv_cell("number"),
         "csv_status": csv_cell("status"),
         "csv_first_name": csv_cell(spreadsheet_text_sql("first_name")),
@@ -219,7 +216,58 @@ def roster_csv_rows(certifications: QuerySet[Certification], *, today: datetime.
         ),
         "csv_updated_at": _UtcIsoText("updated_at"),
     }
+
+
+def roster_csv_rows(certifications: QuerySet[Certification], *, today: datetime.date) -> QuerySet:
+    """`certifications` as rows of text in `CSV_HEADER` order, still unordered, for
+    `core.csv_copy` (PostgreSQL writes the CSV). The names (typed by people) are written as
+    text even when they look like spreadsheet formulas (`core.spreadsheet`)."""
+    cells = _csv_cells(today)
     return certifications.prefetch_related(None).annotate(**cells).values_list(*cells)
+
+
+# Every certification's specialization codes, joined as the CSV writes them, in one pass over
+# the specializations in certification order (`roster_csv_export`).
+_CODES_BY_CERTIFICATION = (
+    "SELECT certification_id, string_agg(code, '{separator}' ORDER BY code) AS codes "
+    "FROM {table} GROUP BY certification_id"
+)
+
+
+def roster_csv_export(
+    certifications: QuerySet[Certification], *, today: datetime.date, whole_roster: bool
+) -> tuple[QuerySet, Callable[[str], str] | None]:
+    """The rows of `roster_csv_rows` in key order, as a queryset and the `wrap` of
+    `core.csv_copy.csv_copy_chunks` that completes its statement. A part of the roster (a
+    county, a filter) reads each row's specialization codes with a subquery per row (an index
+    probe each); the whole roster (`whole_roster`) joins every certification's codes gathered
+    in one pass over the specializations instead, about a fifth of the export's time at
+    200,000 certifications (benchmarks/RESULTS.md, "Roster CSV by COPY"). The same bytes
+    either way (tests/api/test_roster_csv_copy.py)."""
+    if not whole_roster:
+        return roster_csv_rows(certifications, today=today).order_by("id"), None
+    cells = _csv_cells(today)
+    del cells["csv_specializations"]
+    rows = (
+        certifications.prefetch_related(None)
+        .annotate(**cells, csv_id=F("id"))
+        .values_list(*cells, "csv_id")
+        .order_by()
+    )
+    codes = _CODES_BY_CERTIFICATION.format(
+        separator=CSV_SPECIALIZATION_SEPARATOR,
+        table=CertificationSpecialization._meta.db_table,
+    )
+    columns = [f"q.{name}" for name in cells]
+    columns.insert(CSV_HEADER.index("specializations"), "NULLIF(s.codes, '')")
+
+    def wrap(sql: str) -> str:
+        return (
+            f"SELECT {', '.join(columns)} FROM ({sql}) q "
+            f"LEFT JOIN ({codes}) s ON s.certification_id = q.csv_id ORDER BY q.csv_id"
+        )
+
+    return rows, wrap
 
 
 def public_certification(number: str) -> Certification | None:

@@ -24,13 +24,13 @@ from rest_framework.views import APIView
 from accounts.roles import is_state_staff
 from api import docs
 from api.figures import county_detail, county_summaries, program_stats
-from api.filters import filter_roster
+from api.filters import filter_roster, roster_filtered
 from api.pagination import RosterPagination
 from api.permissions import IsProgramStaff, IsStateStaff
 from api.rows import (
     CSV_HEADER,
     public_certification,
-    roster_csv_rows,
+    roster_csv_export,
     roster_json_rows,
     roster_page_json,
     verification_row,
@@ -142,11 +142,15 @@ class RosterCsvView(StaffApiView):
     )
     def get(self, request):
         today = timezone.localdate()
-        rows = roster_csv_rows(roster_certifications(request), today=today).order_by("id")
+        rows, wrap = roster_csv_export(
+            roster_certifications(request),
+            today=today,
+            whole_roster=is_state_staff(request.user) and not roster_filtered(request.query_params),
+        )
         # PostgreSQL writes the CSV (COPY, acting for this request's row-level security
         # context); the query is checked here: a database error is an error answer, not a
         # CSV cut off after its status line.
-        chunks = csv_copy_chunks(rows, CSV_HEADER)
+        chunks = csv_copy_chunks(rows, CSV_HEADER, wrap=wrap)
         response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="roster-{today}.csv"'
         return response

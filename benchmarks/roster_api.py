@@ -52,7 +52,14 @@ SELECT coalesce(json_agg(row_to_json(r)), '[]'::json)::text FROM (
           AND c.expires_on BETWEEN current_date AND current_date + %(soon)s) AS expiring_soon,
          ARRAY(SELECT s.code FROM certification_certificationspecialization s
                WHERE s.certification_id = c.id ORDER BY s.code) AS specializations,
-         c.updated_at
+         c.updated_at,
+         -- The roster's public actions (issue 14: part of every roster result since
+         -- 2026-12-07 12:59), so that the floor builds the same document as the endpoint.
+         ARRAY(SELECT json_build_object('action', n.action, 'effective_on', n.effective_on,
+                                        'ended_on', n.ended_on, 'summary', n.summary)
+               FROM cases_publicnotice n
+               WHERE n.certification_id = c.id AND n.withdrawn_at IS NULL
+               ORDER BY n.effective_on DESC, n.id DESC) AS public_actions
   FROM certification_certification c
   JOIN counties_county co ON co.id = c.issuing_county_id
   WHERE c.id > %(after)s

@@ -72,7 +72,8 @@ def _endpoint_statement(user) -> tuple[str, tuple]:
     from django.http import QueryDict
     from django.utils import timezone
 
-    from api.rows import roster_csv_rows
+    from accounts.roles import is_state_staff
+    from api.rows import roster_csv_export
     from api.views import roster_certifications
     from core.csv_copy import _copy_statement, _select
 
@@ -81,10 +82,16 @@ def _endpoint_statement(user) -> tuple[str, tuple]:
 
     request = _Request()
     request.user = user
-    rows = roster_csv_rows(roster_certifications(request), today=timezone.localdate())
-    select = _select(rows.order_by("id"))
+    rows, wrap = roster_csv_export(
+        roster_certifications(request),
+        today=timezone.localdate(),
+        whole_roster=is_state_staff(user),
+    )
+    select = _select(rows)
     assert select is not None
     sql, params = select
+    if wrap is not None:
+        sql = wrap(sql)
     return _copy_statement(sql, params), params
 
 

@@ -31,7 +31,7 @@ Quoting is then the same: a field is quoted when it holds a comma, a double quot
 return or a line feed, and quotes are doubled.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, nullcontext
 from typing import Any
 
@@ -97,16 +97,24 @@ def _copy_statement(sql: str, params: tuple[Any, ...]) -> str:
     return statement
 
 
-def csv_copy_chunks(rows: QuerySet, header: Sequence[str]) -> Iterator[bytes]:
+def csv_copy_chunks(
+    rows: QuerySet, header: Sequence[str], *, wrap: Callable[[str], str] | None = None
+) -> Iterator[bytes]:
     """UTF-8 CSV of `rows` (a `values_list` queryset whose every column is text or NULL, in
     `header` order; see the module docstring), `header` first, in chunks of `ROWS_PER_CHUNK`
     rows. Call it in the view: it checks the query at once (one `EXPLAIN`) and returns the
-    chunks, whose COPY starts at the first `next()`; closing them early cancels the COPY."""
+    chunks, whose COPY starts at the first `next()`; closing them early cancels the COPY.
+
+    `wrap`, when given, turns the queryset's SQL into the statement to copy (a join the ORM
+    cannot write: `api.rows.roster_csv_export`); it adds no parameters, and its columns are
+    then the ones in `header` order."""
     select = _select(rows)
     head = csv_line(header)
     if select is None:
         return iter([head])
     sql, params = select
+    if wrap is not None:
+        sql = wrap(sql)
     connection = connections[rows.db]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}", params)

@@ -17,6 +17,17 @@ from api import views
 from certification.models import Application
 from tests.factories import ApplicationFactory
 
+
+def export_of(rows):
+    """A stand-in for `api.rows.roster_csv_export` whose rows are `rows(certifications,
+    today=...)`, for either path of the export (a part of the roster or the whole)."""
+
+    def export(certifications, *, today, whole_roster):
+        return rows(certifications, today=today), None
+
+    return export
+
+
 APP_ROLE = settings.DATABASE_APP_ROLE or "peercert_app"
 
 
@@ -62,7 +73,7 @@ def test_the_streamed_copy_acts_for_the_token_user_and_the_wall_alone_holds(
             user_id=RawSQL("app_user_id()::text", ()),
         ).values_list("pk_text", "role", "user_id")
 
-    monkeypatch.setattr(views, "roster_csv_rows", every_application)
+    monkeypatch.setattr(views, "roster_csv_export", export_of(every_application))
 
     reviewer_rows = _download(live_server, reviewer_key)
     state_rows = _download(live_server, state_key)
