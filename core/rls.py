@@ -678,7 +678,7 @@ class RowLevelSecurityMiddleware:
         wall_ensure()
         context = request_context(request, request.user)
         try:
-            scope = _Scope(context, using=DEFAULT_DB_ALIAS, savepoint=False).open()
+            scope = self._open(context)
         except (OperationalError, InterfaceError, RuntimeError):
             # Unreachable, or not to be used here (a test without database access): nothing
             # this request reads can come from the database anyway.
@@ -700,6 +700,32 @@ class RowLevelSecurityMiddleware:
                 raise
             logger.warning("Database error ending the request's transaction after an error")
         return response
+
+    @staticmethod
+    def _open(context: Context) -> _Scope:
+        """The request's scope. Its first statement (the context) is also the health check
+        of a persistent connection (`CONN_HEALTH_CHECKS`), which Django would otherwise make
+        with a `SELECT 1` of its own, one round trip per request: when that statement finds
+        the connection broken (a database restart), the connection is replaced and the
+        scope opened again, once, so that a restart still costs no failed request."""
+        # Django's health check attributes are not in its type stubs.
+        connection: Any = connections[DEFAULT_DB_ALIAS]
+        checking = (
+            connection.health_check_enabled
+            and not connection.health_check_done
+            and connection.connection is not None
+            and not connection.in_atomic_block
+        )
+        if checking:
+            connection.health_check_done = True
+        try:
+            return _Scope(context, using=DEFAULT_DB_ALIAS, savepoint=False).open()
+        except (OperationalError, InterfaceError):
+            if not checking:
+                raise
+            logger.info("A persistent database connection was broken: replaced")
+            connection.close()
+            return _Scope(context, using=DEFAULT_DB_ALIAS, savepoint=False).open()
 
     @staticmethod
     def _streams_from_database(response: HttpResponseBase) -> bool:

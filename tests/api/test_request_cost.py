@@ -210,3 +210,47 @@ def test_the_row_compiled_once_is_the_row_the_orm_builds(cast):
         for values in roster_json_rows(Certification.objects.filter(pk=soon[0].pk), today=today)
     ]
     assert expiring == [True]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_broken_persistent_connection_is_replaced_without_a_health_check_query(
+    monkeypatch, settings
+):
+    """With persistent connections and health checks (production), the request's first
+    statement, its row-level security context, checks the connection: no `SELECT 1` of
+    Django's own, and a connection the database dropped between two requests (a restart) is
+    replaced without failing the next request (core.rls.RowLevelSecurityMiddleware._open)."""
+    import psycopg
+    from django.db import connection
+    from rest_framework.test import APIClient
+
+    from accounts.models import User
+
+    user = User.objects.create(email="health.check@example.org", is_state_staff=True)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+    assert client.get(ONE_ROW).status_code == 200
+    assert connection.health_check_enabled
+    trips = RoundTrips(monkeypatch)
+
+    # A new request on the same connection: Django would check it first.
+    connection.health_check_done = False
+    assert client.get(ONE_ROW).status_code == 200
+    assert "SELECT 1" not in trips.statements, trips.statements
+
+    # The database drops the connection between two requests.
+    broken = connection.connection.info.backend_pid
+    dsn = connection.get_connection_params()
+    with psycopg.connect(
+        **{k: v for k, v in dsn.items() if k != "cursor_factory"}, autocommit=True
+    ) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [broken])
+    connection.health_check_done = False
+    trips.reset()
+
+    response = client.get(ONE_ROW)
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 0
+    assert connection.connection.info.backend_pid != broken
+    assert "SELECT 1" not in trips.statements
