@@ -20,6 +20,13 @@ request:
 - **floor**: the same 1,000 rows built by PostgreSQL alone with `json_agg` (the query of
   `benchmarks/roster_api.py`), timed from this process to the JSON text received.
 
+With `--cpu N` it then measures, for N requests of each page in a row, the CPU time the
+server spends per request: the gunicorn worker's (user + system, from /proc) and its
+PostgreSQL backend's, and for N runs of the floor the benchmark's own and its backend's. On
+a machine shared with other work the wall-clock figures are mostly waiting for a core; the
+CPU time is what a request costs where nothing else runs (a floor for its server time there:
+only the round trips' latency is missing).
+
 With `--profile N` it then sends N more 1-row requests that the worker runs under cProfile
 and prints where their time goes (cumulative and own time of the top functions), and the
 number of database statements and Redis commands per request.
@@ -180,7 +187,98 @@ def start_server(log: Path, *, profile: bool, login: str):
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
 
+    stop.pid = process.pid  # type: ignore[attr-defined]
     return port, stop
+
+
+def _cpu_seconds(process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def _backend_of(worker) -> int:
+    """The pid of the PostgreSQL backend serving the gunicorn worker's connection."""
+    from django.db import connection
+
+    ports = [
+        c.laddr.port for c in worker.net_connections("tcp") if c.raddr and c.raddr.port == 5432
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE client_port = ANY(%s) "
+            "AND datname = current_database()",
+            [ports],
+        )
+        return cursor.fetchone()[0]
+
+
+def _cpu_costs(client, master_pid: int, paths: dict[str, str], floor, runs: int) -> dict:
+    """CPU milliseconds per request of each path (worker, backend, total) and of the floor
+    (this process and its backend), `runs` of each in a row. Counted in chunks of 20
+    requests, the backend found again for each: the worker replaces its connection every
+    CONN_MAX_AGE seconds, and a chunk that sees its backend go is left out."""
+    import psutil
+    from django.db import connection
+
+    worker = psutil.Process(master_pid).children()[0]
+    chunk = 20
+
+    def measured(run, process_of) -> tuple[float, float, int]:
+        first_ms = second_ms = 0.0
+        done = 0
+        while done < runs:
+            first, second = process_of()
+            try:
+                a0, b0 = _cpu_seconds(first), _cpu_seconds(second)
+                for _ in range(chunk):
+                    run()
+                first_ms += (_cpu_seconds(first) - a0) * 1000
+                second_ms += (_cpu_seconds(second) - b0) * 1000
+            except psutil.NoSuchProcess:
+                continue
+            done += chunk
+        return first_ms / done, second_ms / done, done
+
+    costs: dict = {}
+    for name, path in paths.items():
+
+        def get(path=path) -> None:
+            _seconds, status, _body = client.get(path)
+            assert status == 200, status
+
+        worker_ms, backend_ms, done = measured(
+            get, lambda: (worker, psutil.Process(_backend_of(worker)))
+        )
+        costs[name] = {
+            "worker_ms": worker_ms,
+            "backend_ms": backend_ms,
+            "total_ms": worker_ms + backend_ms,
+            "n": done,
+        }
+
+    def own() -> tuple:
+        connection.ensure_connection()
+        return psutil.Process(), psutil.Process(connection.connection.info.backend_pid)
+
+    from core import policy
+
+    params = {"after": 0, "limit": roster_api.PAGE_SIZE, "soon": policy.EXPIRING_SOON_DAYS}
+
+    def floor_text() -> None:
+        # The floor's JSON text received, not decoded (the endpoint's client decodes
+        # nothing either).
+        with connection.cursor() as cursor:
+            cursor.execute(roster_api.FLOOR_SQL, params)
+            cursor.fetchone()
+
+    client_ms, backend_ms, done = measured(floor_text, own)
+    costs["floor"] = {
+        "client_ms": client_ms,
+        "backend_ms": backend_ms,
+        "total_ms": client_ms + backend_ms,
+        "n": done,
+    }
+    return costs
 
 
 def _server_times(log: Path, path: str, skip: int) -> list[float]:
@@ -208,6 +306,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=200, help="rounds of the three figures")
     parser.add_argument("--profile", type=int, default=0, help="1-row requests to profile")
+    parser.add_argument("--cpu", type=int, default=0, help="requests per page for CPU time")
     parser.add_argument("--login", choices=["app", "owner"], default="app")
     parser.add_argument("--out", default="var/bench", help="directory for the access log")
     args = parser.parse_args()
@@ -250,6 +349,11 @@ def main() -> None:
             assert rows == roster_api.PAGE_SIZE
             client_times["floor"].append(seconds * 1000)
         loads.append(_load())
+        if args.cpu:
+            results["cpu"] = _cpu_costs(
+                client, stop.pid, {"one_row": one_row, "page": page}, floor, args.cpu
+            )
+            loads.append(_load())
         profile_text = ""
         if args.profile:
             headers = dict(client.headers, **{"X-Bench-Profile": "1"})
@@ -284,6 +388,16 @@ def main() -> None:
         f"{results['client_page']['median_ms'] / results['client_floor']['median_ms']:.2f}x "
         f"the json_agg floor ({results['client_floor']['median_ms']:.2f} ms)\n"
     )
+    if "cpu" in results:
+        cpu = results["cpu"]
+        sys.stdout.write(
+            f"CPU per request: 1-row page {cpu['one_row']['total_ms']:.2f} ms (worker "
+            f"{cpu['one_row']['worker_ms']:.2f}, PostgreSQL {cpu['one_row']['backend_ms']:.2f}); "
+            f"1,000-row page {cpu['page']['total_ms']:.2f} ms = "
+            f"{cpu['page']['total_ms'] / cpu['floor']['total_ms']:.2f}x the floor's "
+            f"{cpu['floor']['total_ms']:.2f} ms (client {cpu['floor']['client_ms']:.2f}, "
+            f"PostgreSQL {cpu['floor']['backend_ms']:.2f})\n"
+        )
     if profile_text:
         sys.stdout.write(profile_text)
 
