@@ -3,7 +3,8 @@
 
 `demo.scenarios.counties_and_staff.prepare_cast` runs first; the stories follow in this
 order (the CE audit draws from the certifications the renewals made; the employer watches
-certified peers, so it comes after them; the Medi-Cal enrollment figures of the analytics
+certified peers, so it comes after them; the training providers' approvals and the completions
+they reported come after the learners; the Medi-Cal enrollment figures of the analytics
 come last).
 """
 
@@ -16,6 +17,7 @@ from demo.scenarios import (
     employers,
     exams,
     fees,
+    providers,
     renewals,
     reviews,
 )
@@ -30,5 +32,6 @@ STORIES = (
     *ce.STORIES,
     *employers.STORIES,
     *fees.STORIES,
+    *providers.STORIES,
     *analytics.STORIES,
 )

@@ -75,7 +75,7 @@ def test_seed_demo_twice_changes_nothing(db, settings):
 
     second_output = seed()
 
-    assert first_output.startswith("Demo data created: 33 accounts, ")
+    assert first_output.startswith("Demo data created: 38 accounts, ")
     assert "Skipped" not in first_output
     assert second_output.strip() == "Demo data already present: nothing to add."
     assert row_counts() == after_first

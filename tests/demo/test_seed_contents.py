@@ -278,7 +278,11 @@ def test_documents_are_real_pdf_and_png_files(seeded):
         ("ce_certificate", "application/pdf"),
         ("recommendation_letter", "application/pdf"),
     }
-    assert all(record.certificate_id for record in TrainingRecord.objects.all())
+    # A record the provider reported (verified at source) has no certificate to upload.
+    assert all(
+        record.certificate_id or record.reported_at_source
+        for record in TrainingRecord.objects.all()
+    )
     assert all(credit.document_id for credit in CeCredit.objects.all())
 
 
@@ -430,3 +434,62 @@ def test_fees_are_paid_before_the_steps_the_holds_guard(seeded):
     for code in ("alameda", "fresno", "los-angeles", "san-diego", "sacramento"):
         county = County.objects.get(code=code)
         assert county.contact_email and county.contact_phone and county.contact_address
+
+
+def test_three_providers_with_courses_of_every_type_one_spanish_one_lapsed(seeded):
+    """Issue 15 item 7: three provider organisations with their administrators; courses of
+    every type approved through the cycles; a Spanish track in the course finder; a provider
+    whose approval lapsed, found by no one; the outcomes read for state staff."""
+    from providers.models import CourseApproval, ProviderCourse, ProviderOrganisation
+    from providers.outcomes import outcomes_all_providers
+    from providers.selectors import course_finder
+
+    today = seeded.today
+    organisations = {o.name: o for o in ProviderOrganisation.objects.all()}
+    assert set(organisations) == {
+        "Bay Area Peer Training Collaborative",
+        "Instituto de Formación de Pares Latinos",
+        "Golden State Peer Workforce Center",
+    }
+    for organisation in organisations.values():
+        assert organisation.memberships.filter(role="admin").count() == 1
+    approved = course_finder(on=today)
+    kinds = {(c.course_type, c.area_code, c.ce_category) for c in approved}
+    assert kinds == {
+        ("core_80", "", ""),
+        ("specialization", "crisis", ""),
+        ("ce", "", "general"),
+        ("ce", "", "law_ethics"),
+    }
+    spanish = course_finder(on=today, language="es", course_type="core_80")
+    assert [c.provider.name for c in spanish] == ["Instituto de Formación de Pares Latinos"]
+    lapsed = organisations["Golden State Peer Workforce Center"]
+    assert ProviderCourse.objects.filter(provider=lapsed).exists()
+    assert not approved.filter(provider=lapsed).exists()
+    assert all(a.ends_on < today for a in CourseApproval.objects.filter(provider=lapsed))
+    state = User.objects.get(email="dhcs.viewer@example.org")
+    rows = outcomes_all_providers(state)
+    assert {row.provider_name for row in rows} == set(organisations)
+
+
+def test_reported_completions_one_attached_at_sign_up_two_waiting(seeded):
+    """Issue 15 item 7: completions reported by the providers, matched and unmatched: the
+    learner who signed up after the report has the course in their log, verified at source
+    with no certificate; the two others wait for an account."""
+    from providers.models import Completion
+
+    statuses = dict(Completion.objects.values_list("email", "status"))
+    assert statuses == {
+        "jordan.rivera@example.org": "attached",
+        "samuel.okoye@example.net": "waiting",
+        "guadalupe.garcia@example.net": "waiting",
+    }
+    attached = Completion.objects.get(status="attached")
+    record = attached.training_record
+    assert record.person.email == "jordan.rivera@example.org"
+    assert (record.status, record.reported_at_source, record.certificate) == (
+        "verified",
+        True,
+        None,
+    )
+    assert record.provider.name == "Bay Area Peer Training Collaborative"
