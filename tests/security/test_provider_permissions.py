@@ -22,12 +22,14 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from audit.models import AuditEvent
-from providers import services
+from providers import imports, services
 from providers.models import (
     ApprovalCycle,
     CompetencyCoverage,
+    Completion,
     CourseApplication,
     CourseApproval,
+    ProviderApiKey,
     ProviderInvitation,
     ProviderMembership,
     ProviderOrganisation,
@@ -85,6 +87,13 @@ def _invitation(p) -> ProviderInvitation:
     return invitation
 
 
+def _api_key(p) -> ProviderApiKey:
+    key = ProviderApiKey.objects.filter(provider=p.hope, revoked_at=None).first()
+    if key is None:
+        key = services.provider_api_key_create(actor=p.boss, provider=p.hope, name="LMS").api_key
+    return key
+
+
 APPLICATION_POST = {
     "hours": "90",
     "languages": ["es"],
@@ -114,6 +123,13 @@ SPECS: dict[str, Spec] = {
         ADMIN,
         post=lambda p: {"contact_name": "X", "contact_email": "x@hope.test", "languages": ["es"]},
     ),
+    "completions": Spec(PAGE),
+    "completions_upload": Spec(PAGE),
+    "completions_template": Spec(PAGE),
+    # A preview belongs to the person who uploaded the file: its own test below.
+    "completions_preview": Spec(SPECIAL),
+    "api_keys": Spec(ADMIN, post=lambda p: {"name": "Forged"}),
+    "api_key_revoke": Spec(ADMIN, lambda p: [_api_key(p).pk]),
     "staff": Spec(ADMIN, post=lambda p: {"email": "z@hope.test", "role": "member"}),
     "membership_remove": Spec(
         ADMIN, lambda p: [ProviderMembership.objects.get(provider=p.hope, user=p.clerk).pk]
@@ -155,6 +171,8 @@ def snapshot() -> tuple:
         ),
         list(CompetencyCoverage.objects.order_by("pk").values_list("pk", "curriculum")),
         list(CourseApproval.objects.order_by("pk").values_list("pk", "ends_on")),
+        list(ProviderApiKey.objects.order_by("pk").values_list("pk", "name", "revoked_at")),
+        list(Completion.objects.order_by("pk").values_list("pk")),
         AuditEvent.objects.count(),
     )
 
@@ -289,3 +307,25 @@ def test_an_invitation_link_for_someone_else_changes_nothing(client, cast, provi
     response = client.post(url)
     assert response.status_code == 302
     assert ProviderMembership.objects.filter(provider=p.hope, user=cast.applicant).exists()
+
+
+def test_an_upload_preview_opens_only_for_the_person_who_uploaded_it(client, cast, providers):
+    p = providers
+    stored = imports.store_file(
+        user=p.clerk,
+        provider=p.hope,
+        filename="completions.csv",
+        # One row (whatever its problems, the preview shows them).
+        data=(
+            ",".join(imports.COLUMNS) + "\n" + ",".join("x" for _ in imports.COLUMNS) + "\n"
+        ).encode(),
+    )
+    url = reverse("providers_portal:completions_preview", args=[p.hope.pk, stored.token])
+    before = snapshot()
+    for user in (p.boss, p.rival, p.reviewer, cast.state, cast.admin, cast.applicant):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"commit": "1"}).status_code == 404
+    assert snapshot() == before
+    client.force_login(p.clerk)
+    assert client.get(url).status_code == 200
