@@ -17,6 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from accounts.models import User
 from certification.models import Application, Certification, OutOfStateCeRecord
 from counties.models import OptInPeriod
 from tests.browser.conftest import assert_no_axe_violations, login
@@ -28,6 +29,7 @@ from tests.factories import (
     UserFactory,
     county,
 )
+from tests.paying import pay_fees_owed
 from tests.portal.conftest import png_bytes
 
 pytestmark = pytest.mark.browser
@@ -203,6 +205,11 @@ def _reviewer_issues(page: Page, pk: int) -> Certification:
     expect(_checklist_row(page, "A passed California certification exam")).to_contain_text(
         "Not met"
     )
+    # The exam waits for the application fee (the fee hold is on by default): the county
+    # records the payment, as it does when the applicant pays by check.
+    application = Application.objects.get(pk=pk)
+    pay_fees_owed(application.applicant, actor=User.objects.get(email="rae.reviewer@example.org"))
+    page.reload(wait_until="domcontentloaded")
     page.locator("summary", has_text="Record an exam attempt").click()
     page.fill("#exam_taken_on", timezone.localdate().isoformat())
     _tick(page, "exam_result_0")  # Passed
