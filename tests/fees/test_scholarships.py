@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
 from core.errors import DomainError
+from core.rls import rls_context
 from exams.services import exam_attempt_record
 from fees import rules
 from fees.models import FeeDue, ScholarshipNomination, ScholarshipPool, ScholarshipUse
@@ -273,3 +274,24 @@ def test_totals_per_county(cast):
         "scholarships_granted": 1,
     }
     assert rows[1]["fees_charged_cents"] == 0 and rows[1]["scholarships_granted"] == 0
+
+
+def test_under_row_level_security_another_county_and_another_person_see_no_nomination(cast):
+    """The second wall: the rows themselves, whatever a view would ask (fees 0008)."""
+    pool = _pool(cast)
+    application = _applicant(cast)
+    nomination = _nominate(cast, pool, application)
+    scholarship_decide(actor=cast.state, nomination=nomination, accept=True)
+    for who in ("other_admin", "other_applicant"):
+        with rls_context(cast.everyone[who]):
+            assert not ScholarshipNomination.objects.exists()
+            assert not ScholarshipUse.objects.exists()
+            # Pools are public facts (what is offered), nominations are not.
+            assert ScholarshipPool.objects.filter(pk=pool.pk).exists()
+    for who in ("reviewer", "state"):
+        with rls_context(cast.everyone[who]):
+            assert list(ScholarshipNomination.objects.values_list("pk", flat=True)) == [
+                nomination.pk
+            ]
+    with rls_context(application.applicant):
+        assert list(ScholarshipNomination.objects.values_list("pk", flat=True)) == [nomination.pk]
