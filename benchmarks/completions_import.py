@@ -114,21 +114,47 @@ def _setup(count: int, matched: int):
     return staff, provider, rows
 
 
-def _timed(label: str, work, table: list) -> None:
+def _backend_cpu() -> float:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend, from /proc."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _timed(label: str, work, table: list, profile: str | None = None) -> None:
     with CaptureQueriesContext(connection) as queries:
+        backend = _backend_cpu()
+        cpu = time.process_time()
         start = time.perf_counter()
-        note = work()
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            note = profiler.runcall(work)
+            profiler.dump_stats(profile)
+        else:
+            note = work()
         elapsed = time.perf_counter() - start
-    table.append((label, f"{elapsed:.1f}", len(queries), note))
+        cpu = time.process_time() - cpu
+        backend = _backend_cpu() - backend
+    table.append(
+        (label, f"{elapsed:.1f}", f"{cpu:.1f}", f"{backend:.1f}", len(queries), note)
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--completions", type=int, default=10_000)
     parser.add_argument("--matched", type=float, default=0.2)
+    parser.add_argument(
+        "--profile", metavar="FILE", help="cProfile the upload step into FILE (pstats)"
+    )
     args = parser.parse_args()
     matched = int(args.completions * args.matched)
     table: list = []
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     try:
         with transaction.atomic():
             staff, provider, rows = _setup(args.completions, matched)
@@ -178,19 +204,30 @@ def main() -> None:
                         unchanged += sum(o.result == "unchanged" for o in outcomes)
                 return f"{unchanged} unchanged"
 
-            _timed(f"upload and commit {args.completions:,} ({matched:,} matched)", upload, table)
+            _timed(
+                f"upload and commit {args.completions:,} ({matched:,} matched)",
+                upload,
+                table,
+                args.profile,
+            )
             _timed("the same file again (nothing written)", again, table)
             _timed("the same rows posted, 1,000 per request", api, table)
             raise Rollback
     except Rollback:
         pass
+    load_text = f"{load_before} before, " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    load_text += " after"
     lines = [
-        f"Machine: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        f"Machine: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"load average {load_text}",
         "",
-        "| step | seconds | queries | result |",
-        "|---|---|---|---|",
+        "| step | seconds | CPU here (s) | PostgreSQL backend CPU (s) | queries | result |",
+        "|---|---|---|---|---|---|",
     ]
-    lines += [f"| {label} | {sec} | {queries} | {note} |" for label, sec, queries, note in table]
+    lines += [
+        f"| {label} | {sec} | {cpu} | {backend} | {queries} | {note} |"
+        for label, sec, cpu, backend, queries, note in table
+    ]
     sys.stdout.write("\n".join(lines) + "\n")
 
 

@@ -291,10 +291,14 @@ def commit_step(
         source=CompletionSource.UPLOAD,
         actor=user,
     )
+    labels: dict[str, str] = {}  # a status's label translated once, not once per row
     for (line, _raw), outcome in zip(batch, outcomes, strict=True):
         status = ""
         if outcome.completion is not None:
-            status = str(outcome.completion.get_status_display())
+            code = outcome.completion.status
+            if code not in labels:
+                labels[code] = str(outcome.completion.get_status_display())
+            status = labels[code]
         stored.results.append((line, outcome.result, outcome.message, status))
     remaining = stored.tried < stored.total
     stored.state = ImportState.QUEUED if remaining else ImportState.DONE
