@@ -9,13 +9,48 @@ with one INSERT ... ON CONFLICT (pk) DO UPDATE, in the same transaction, with th
 constraint check at the end, leaving the same rows with the same primary keys and values
 (tests/ops/test_fast_restore.py compares them). Rows with many-to-many data, and models whose
 fields compute their own value on save (`auto_now`), still go through `save()`.
+
+It also keeps that copy where every connection object of the alias finds it. Django keeps it on
+the connection object that created the test database (`_test_serialized_contents`), and a test
+only restores it (and its teardown only spares the post_migrate signal) when
+`connections[alias]` has it. But `connections` keeps one object per thread, and a second one
+as soon as an event loop runs in the thread (asgiref's thread-critical local switches to
+context-variable storage): Playwright's sync API runs one from the first browser test on. When
+the database was set up before that (any database test earlier in the run), the browser tests
+saw a new connection object without the copy, restored nothing, and found the tables the
+previous transactional test had emptied: no content types, no permissions ("Permission
+matching query does not exist"), no counties. The copy now lives per alias, not per object.
 """
 
 from io import StringIO
 
 from django.core import serializers
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.creation import BaseDatabaseCreation
+
+# The serialized rows per database alias, whichever connection object serialized them.
+_SERIALIZED: dict[str, str] = {}
+
+
+class _SerializedContentsPerAlias:
+    """`connection._test_serialized_contents`, shared by every connection object of an alias
+    (a data descriptor: it wins over the instance's own attribute). Reading it where nothing
+    was serialized raises AttributeError, so Django's `hasattr` checks keep their meaning."""
+
+    def __get__(self, wrapper, owner=None):
+        if wrapper is None:
+            return self
+        try:
+            return _SERIALIZED[wrapper.alias]
+        except KeyError:
+            raise AttributeError("_test_serialized_contents") from None
+
+    def __set__(self, wrapper, value: str) -> None:
+        _SERIALIZED[wrapper.alias] = value
+
+    def __delete__(self, wrapper) -> None:
+        _SERIALIZED.pop(wrapper.alias, None)
 
 
 def _computes_on_save(model) -> bool:
@@ -59,3 +94,4 @@ def deserialize_db_from_string(self, data: str) -> None:
 
 def install() -> None:
     BaseDatabaseCreation.deserialize_db_from_string = deserialize_db_from_string
+    BaseDatabaseWrapper._test_serialized_contents = _SerializedContentsPerAlias()

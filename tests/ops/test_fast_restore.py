@@ -2,9 +2,11 @@
 migrations wrote, with the same primary keys and values, whether the tables were emptied by
 a transactional test's flush or still hold them."""
 
+import asyncio
+
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 
 from counties.models import County
 from tests import fast_restore
@@ -19,8 +21,7 @@ def test_serialized_rollback_reloads_exactly_the_serialized_rows():
     serialized = creation.serialize_db_to_string()
     assert '"model": "counties.county"' in serialized
     assert '"model": "auth.permission"' in serialized
-    if hasattr(connection, "_test_serialized_contents"):
-        assert serialized == connection._test_serialized_contents
+    assert serialized == connection._test_serialized_contents
 
     call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
     assert not County.objects.exists()
@@ -30,3 +31,21 @@ def test_serialized_rollback_reloads_exactly_the_serialized_rows():
     County.objects.filter(code="alameda").update(name="Changed")
     creation.deserialize_db_from_string(serialized)
     assert creation.serialize_db_to_string() == serialized
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_connection_object_made_while_an_event_loop_runs_finds_the_serialized_rows():
+    """While an event loop runs in the thread (Playwright's sync API, from the first browser
+    test on), `connections` hands out another connection object. It must find the same
+    serialized rows, or serialized rollback silently restores nothing (browser tests after
+    other database tests found no permissions)."""
+    outer = connections["default"]
+
+    async def inside_a_loop():
+        inner = connections["default"]
+        return inner is outer, inner._test_serialized_contents
+
+    same_object, contents = asyncio.run(inside_a_loop())
+    assert not same_object
+    assert contents == outer._test_serialized_contents
+    assert '"model": "auth.permission"' in contents
