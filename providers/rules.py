@@ -370,6 +370,28 @@ def completion_approval_problem(
     ) % {"course": course_title, "date": completed_on.isoformat(), "periods": periods}
 
 
+def completion_hours_problem(
+    course_type: str, course_title: str, course_hours: Decimal, hours: Decimal
+) -> str | None:
+    """Why a completion reporting `hours` does not fit the approved course of `course_hours`:
+    a learner cannot complete more hours than the course has, and the core course is one
+    course of its full approved hours (a shorter attendance is a partial course, which never
+    counts: docs/domain.md#training). A specialization or CE completion may report fewer
+    hours than the course (the training and CE rules judge what it counts for)."""
+    have, approved = as_hours(hours), as_hours(course_hours)
+    if have > approved:
+        return _(
+            "“%(course)s” is approved for %(approved)s hours; a completion cannot report "
+            "more (%(have)s)."
+        ) % {"course": course_title, "approved": hours_text(approved), "have": hours_text(have)}
+    if course_type == CourseType.CORE and have < approved:
+        return _(
+            "“%(course)s” is approved for %(approved)s hours and is completed only in full; "
+            "this completion reports %(have)s hours. A partial course does not count."
+        ) % {"course": course_title, "approved": hours_text(approved), "have": hours_text(have)}
+    return None
+
+
 def completion_learner_matches(
     values_email: str,
     first: str,

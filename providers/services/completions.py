@@ -8,7 +8,8 @@ course, the learner (email, legal name, date of birth), hours and completion dat
   (`completions_report` checks it; nothing else of the request's user matters).
 - **Refused, with the reason**: a row whose values cannot be read, a course that is not the
   provider's, a course not approved on the completion date (`rules.completion_approval_problem`),
-  and for the core and specialization courses a completion that could never count
+  hours above the approved course's, or for the core course other than its approved hours
+  (`rules.completion_hours_problem`), and for the core and specialization courses a completion that could never count
   (`training.rules.record_entry_problems`: before 2022-07-01, too few hours).
 - **Idempotent**: a completion id is unique per provider. Reporting it again with the same
   values changes nothing ("unchanged"); with other values it is refused as a conflict.
@@ -136,6 +137,11 @@ def _row_problems(values: rules.CompletionValues, course: ProviderCourse | None)
     )
     if problem is not None:
         return {"completed_on": problem}
+    hours_problem = rules.completion_hours_problem(
+        course.course_type, course.title, course.hours, values.hours
+    )
+    if hours_problem is not None:
+        return {"hours": hours_problem}
     if course.course_type != CourseType.CE:
         training_provider = course.provider.training_provider
         # The approval was just checked; the rule's other reasons (date, hours) remain.

@@ -73,7 +73,7 @@ def test_bad_rows_answer_400_with_each_rows_problems_and_nothing_is_saved(
     )
     body = {
         "completions": [
-            row(courses["ce"], completion_id="OK", hours=7.5),
+            row(courses["ce"], completion_id="OK", hours=5.5),
             row(courses["core"], completion_id="LAPSED"),
             row(courses["core"], completion_id="BAD", email="nope", date_of_birth="1985-13-01"),
         ]
@@ -126,3 +126,24 @@ def test_malformed_bodies_answer_400_never_500(providers, courses, hope_key, bod
 
 def test_other_methods_answer_405(hope_key):
     assert _client(hope_key).get(URL).status_code == 405
+
+
+def test_hours_not_those_of_the_approved_course_answer_400_and_nothing_is_saved(
+    providers, courses, hope_key
+):
+    body = {
+        "completions": [
+            row(courses["core"], completion_id="FULL"),
+            row(courses["core"], completion_id="OVER", hours=81),
+            row(courses["core"], completion_id="SHORT", hours=60),
+            row(courses["ce"], completion_id="CE-OVER", hours=6.5),
+        ]
+    }
+    response = _client(hope_key).post(URL, body, format="json")
+    assert response.status_code == 400
+    rows = {r["completion_id"]: r["errors"] for r in response.json()["rows"]}
+    assert set(rows) == {"OVER", "SHORT", "CE-OVER"}
+    assert "approved for 80 hours; a completion cannot report more (81)" in rows["OVER"]["hours"]
+    assert "completed only in full" in rows["SHORT"]["hours"]
+    assert "approved for 6 hours" in rows["CE-OVER"]["hours"]
+    assert not Completion.objects.exists()

@@ -154,3 +154,30 @@ def test_api_keys_page_shows_a_new_key_once_and_revokes(client, providers):
     client.post(reverse("providers_portal:api_key_revoke", args=[p.hope.pk, api_key.pk]))
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
+
+
+def test_hours_not_those_of_the_approved_course_are_refused_row_by_row(client, providers, courses):
+    """Issue 15: more hours than the approved course has are refused, and the core course's
+    completion must report its full approved hours (here 80); CE may report fewer."""
+    p = providers
+    data = _csv(
+        [
+            row(courses["core"], completion_id="CORE-OVER", hours="96"),
+            row(courses["core"], completion_id="CORE-SHORT", hours="79.5"),
+            row(courses["ce"], completion_id="CE-OVER", hours="8"),
+            row(courses["ce"], completion_id="CE-PART", hours="3", email="later@example.org"),
+            row(courses["core"], completion_id="CORE-FULL", email="else@example.org"),
+        ]
+    )
+    client.force_login(p.clerk)
+    preview_url = _upload(client, p.hope, data)["Location"]
+    page = client.get(preview_url).content.decode()
+    assert "is approved for 80 hours; a completion cannot report more (96)" in page
+    assert "is approved for 80 hours and is completed only in full" in page
+    assert "is approved for 6 hours; a completion cannot report more (8)" in page
+    assert "Report 2 completions" in page
+    client.post(preview_url)
+    assert sorted(Completion.objects.values_list("completion_id", flat=True)) == [
+        "CE-PART",
+        "CORE-FULL",
+    ]
