@@ -9,8 +9,9 @@ course, the learner (email, legal name, date of birth), hours and completion dat
 - **Refused, with the reason**: a row whose values cannot be read, a course that is not the
   provider's, a course not approved on the completion date (`rules.completion_approval_problem`),
   hours above the approved course's, or for the core course other than its approved hours
-  (`rules.completion_hours_problem`), and for the core and specialization courses a completion that could never count
-  (`training.rules.record_entry_problems`: before 2022-07-01, too few hours).
+  (`rules.completion_hours_problem`), and for the core and specialization courses a
+  completion that could never count (`training.rules.record_entry_problems`: before
+  2022-07-01, too few hours).
 - **Idempotent**: a completion id is unique per provider. Reporting it again with the same
   values changes nothing ("unchanged"); with other values it is refused as a conflict.
 - **Matched**: a person whose account email, legal first and last name and date of birth are
