@@ -11,8 +11,10 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
+    Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -20,8 +22,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -119,8 +122,11 @@ def fees_due_for(user: User | AnonymousUser | None) -> QuerySet[FeeDue]:
 
 
 def with_balance(fees: QuerySet[FeeDue]) -> QuerySet[FeeDue]:
-    """`fees` annotated with `paid_cents` (the payments recorded) and `waived` (a renewal fee
-    waiver applied to it); `rules.fee_outstanding` gives what is still owed."""
+    """`fees` annotated with `paid_cents` (the payments recorded), `waived` (a renewal fee
+    waiver applied to it), `covered_cents` (what a scholarship covers) and
+    `outstanding_cents`, what is still owed: the one definition of "owed" every page, list,
+    hold and total reads (`owed_only` filters on it). It is `rules.fee_outstanding` in SQL
+    (tests/fees/test_selectors.py pins the two together)."""
     paid = (
         FeePayment.objects.filter(fee=OuterRef("pk"))
         .values("fee")
@@ -132,7 +138,22 @@ def with_balance(fees: QuerySet[FeeDue]) -> QuerySet[FeeDue]:
         paid_cents=Coalesce(Subquery(paid, output_field=IntegerField()), Value(0)),
         waived=Exists(FeeWaiver.objects.filter(fee=OuterRef("pk"))),
         covered_cents=Coalesce(Subquery(covered, output_field=IntegerField()), Value(0)),
+    ).annotate(
+        outstanding_cents=Case(
+            When(waived=True, then=Value(0)),
+            default=Greatest(
+                F("amount_cents") - F("paid_cents") - F("covered_cents"),
+                Value(0),
+                output_field=IntegerField(),
+            ),
+            output_field=IntegerField(),
+        )
     )
+
+
+def owed_only(fees: QuerySet[FeeDue]) -> QuerySet[FeeDue]:
+    """Those of `fees` (annotated by `with_balance`) with something still owed."""
+    return fees.filter(outstanding_cents__gt=0)
 
 
 def paid_and_waived(fee: FeeDue) -> tuple[int, bool]:
@@ -149,8 +170,14 @@ def covered_of(fee: FeeDue) -> int:
 
 def fee_outstanding_of(fee: FeeDue) -> int:
     """What is still owed on `fee` (annotated by `with_balance`)."""
+    annotated: Any = fee
+    return annotated.outstanding_cents
+
+
+def fee_status_of(fee: FeeDue) -> str:
+    """Where `fee` (annotated by `with_balance`) stands (`rules.fee_status`)."""
     paid, waived = paid_and_waived(fee)
-    return rules.fee_outstanding(
+    return rules.fee_status(
         fee.amount_cents, paid_cents=paid, waived=waived, covered_cents=covered_of(fee)
     )
 
@@ -226,16 +253,13 @@ def fee_accounts(fees: QuerySet[FeeDue]) -> list[FeeAccount]:
         payments.setdefault(payment.fee_id, []).append(payment)
     accounts = []
     for fee in rows:
-        paid, waived = paid_and_waived(fee)
         accounts.append(
             FeeAccount(
                 fee=fee,
                 line=fee_line(fee.kind, fee.amount_cents),
-                paid_cents=paid,
+                paid_cents=paid_and_waived(fee)[0],
                 outstanding_cents=fee_outstanding_of(fee),
-                status=rules.fee_status(
-                    fee.amount_cents, paid_cents=paid, waived=waived, covered_cents=covered_of(fee)
-                ),
+                status=fee_status_of(fee),
                 payments=payments.get(fee.pk, []),
             )
         )
@@ -244,7 +268,7 @@ def fee_accounts(fees: QuerySet[FeeDue]) -> list[FeeAccount]:
 
 def outstanding_fees(fees: QuerySet[FeeDue]) -> list[FeeDue]:
     """Those of `fees` with something still owed (annotated by `with_balance`)."""
-    return [fee for fee in with_balance(fees) if fee_outstanding_of(fee) > 0]
+    return list(owed_only(with_balance(fees)))
 
 
 def unpaid_application_fees(application_ids: Iterable[int]) -> dict[int, list[FeeDue]]:

@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from fees.models import FeeDue, FeePayment, FeeWaiver
+from fees.models import (
+    FeeDue,
+    FeePayment,
+    FeeWaiver,
+    ScholarshipNomination,
+    ScholarshipPool,
+    ScholarshipUse,
+)
+from fees.selectors import outstanding_fees
 from fees.services import fee_due_record
 from tests.certification.builders import approved_application, certification_in
 from tests.portal.conftest import client_for
@@ -118,6 +126,61 @@ def test_the_list_shows_what_is_owed_and_pages(cast):
     assert links(second) == 1  # 26 owed: the paid one is not
     assert links(everything) == 2
     assert reviewer.get(url, {"page": "x"}).status_code == 200
+
+
+def _cover(cast, fee, cents) -> None:
+    """A scholarship covering `cents` of `fee` (the row `fees.services` writes)."""
+    pool = ScholarshipPool.objects.create(
+        name="Pool",
+        source="DHCS",
+        covers="application_exam",
+        places=5,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
+        created_by=cast.state,
+    )
+    nomination = ScholarshipNomination.objects.create(
+        pool=pool,
+        county=cast.county,
+        person=fee.person,
+        reason="r",
+        status="accepted",
+        nominated_by=cast.reviewer,
+        granted_on=timezone.localdate(),
+    )
+    ScholarshipUse.objects.create(
+        nomination=nomination, fee=fee, county=fee.county, person=fee.person, amount_cents=cents
+    )
+
+
+def test_the_owed_list_agrees_with_the_fee_page_on_scholarships_and_waivers(cast):
+    covered, waived, part_covered, unpaid = (_fee(cast) for _ in range(4))
+    _cover(cast, covered, 10000)
+    _cover(cast, part_covered, 5000)
+    FeeWaiver.objects.create(
+        county=cast.county,
+        person=waived.person,
+        reason="DHCS",
+        granted_by=cast.reviewer,
+        fee=waived,
+        applied_at=timezone.now(),
+    )
+    reviewer = client_for(cast.reviewer)
+    url = reverse("workspace:fees", args=[cast.county.code])
+
+    owed = reviewer.get(url).content.decode()
+    everything = reviewer.get(url, {"show": "all"}).content.decode()
+
+    listed = {int(pk) for pk in re.findall(r'href="/county/alameda/fees/(\d+)/"', owed)}
+    assert listed == {part_covered.pk, unpaid.pk}
+    # The same fees the fee pages and the holds call owed (fees.selectors.outstanding_fees).
+    assert listed == {fee.pk for fee in outstanding_fees(FeeDue.objects.all())}
+    for fee in (covered, waived, part_covered, unpaid):
+        page = reviewer.get(reverse("workspace:fee", args=[cast.county.code, fee.pk]))
+        shown = re.search(r'id="fee-outstanding">([^<]+)<', page.content.decode()).group(1)
+        assert (shown != "$0.00") == (fee.pk in listed)
+    assert "$50.00" in owed
+    assert "Covered by a scholarship" in everything and "Waived" in everything
 
 
 def test_staff_grant_a_waiver_from_the_certification_page(cast):

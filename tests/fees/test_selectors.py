@@ -1,9 +1,19 @@
-"""fees.selectors.fees_due_for: the person's own fees, their county's staff, state staff."""
+"""fees.selectors: who sees which fees (the person's own, their county's staff, state staff),
+and what is still owed on each."""
 
 import pytest
+from django.utils import timezone
 
-from fees.models import FeeDue
-from fees.selectors import fees_due_for
+from fees import rules
+from fees.models import (
+    FeeDue,
+    FeePayment,
+    FeeWaiver,
+    ScholarshipNomination,
+    ScholarshipPool,
+    ScholarshipUse,
+)
+from fees.selectors import fee_outstanding_of, fees_due_for, owed_only, with_balance
 from tests.certification.builders import approved_application
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +44,68 @@ def test_who_sees_which_fees(cast):
         "other_admin": {fresno},
         "state": {alameda, fresno},
     }
+
+
+@pytest.mark.parametrize(
+    ("paid", "waived", "covered"),
+    [
+        (0, False, 0),
+        (4000, False, 0),
+        (10000, False, 0),
+        (0, False, 10000),
+        (0, False, 6000),
+        (3000, False, 6000),
+        (0, True, 0),
+        (2000, True, 0),
+    ],
+)
+def test_the_owed_annotation_is_the_rule(cast, paid, waived, covered):
+    """`with_balance`'s `outstanding_cents` (what lists filter on, in SQL) equals
+    `rules.fee_outstanding` (what the pages and holds say) for every way a fee is settled."""
+    fee = _fee(approved_application(applicant=cast.applicant, county=cast.county))
+    if paid:
+        FeePayment.objects.create(
+            fee=fee,
+            county=fee.county,
+            person=fee.person,
+            amount_cents=paid,
+            method="cash",
+            paid_on=timezone.localdate(),
+            recorded_by=cast.reviewer,
+        )
+    if waived:
+        FeeWaiver.objects.create(
+            county=fee.county, person=fee.person, reason="r", granted_by=cast.reviewer, fee=fee
+        )
+    if covered:
+        pool = ScholarshipPool.objects.create(
+            name="Pool",
+            source="DHCS",
+            covers="application_exam",
+            places=1,
+            opens_on=timezone.localdate(),
+            closes_on=timezone.localdate(),
+            created_by=cast.state,
+        )
+        nomination = ScholarshipNomination.objects.create(
+            pool=pool,
+            county=fee.county,
+            person=fee.person,
+            reason="r",
+            status="accepted",
+            nominated_by=cast.reviewer,
+            granted_on=timezone.localdate(),
+        )
+        ScholarshipUse.objects.create(
+            nomination=nomination,
+            fee=fee,
+            county=fee.county,
+            person=fee.person,
+            amount_cents=covered,
+        )
+
+    annotated = with_balance(FeeDue.objects.filter(pk=fee.pk)).get()
+    expected = rules.fee_outstanding(10000, paid_cents=paid, waived=waived, covered_cents=covered)
+
+    assert fee_outstanding_of(annotated) == expected
+    assert owed_only(with_balance(FeeDue.objects.filter(pk=fee.pk))).exists() == (expected > 0)

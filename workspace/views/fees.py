@@ -3,7 +3,6 @@ payments, recording a payment (with its receipt), and granting a holder a DHCS-f
 fee waiver. Online card payment is not offered: people pay the county program, whose staff
 record the payment here."""
 
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,9 +17,10 @@ from fees.selectors import (
     fee_due_get,
     fee_outstanding_of,
     fee_payment_get,
+    fee_status_of,
     fee_waivers_for,
     fees_due_for,
-    paid_and_waived,
+    owed_only,
     with_balance,
 )
 from workspace.access import CountyWorkspace, workspace_view
@@ -44,10 +44,10 @@ def fee_list(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     ).order_by("-created_at", "-pk")
     show = request.GET.get("show", SHOW_OWED)
     if show == SHOW_OWED:
-        fees = fees.filter(waived=False, paid_cents__lt=F("amount_cents"))
+        fees = owed_only(fees)
     page = paginate(request, fees)
     rows = [
-        (fee, fee_outstanding_of(fee), fee_rules.FEE_STATUS_LABELS[_status(fee)])
+        (fee, fee_outstanding_of(fee), fee_rules.FEE_STATUS_LABELS[fee_status_of(fee)])
         for fee in page.object_list
     ]
     return render(
@@ -65,11 +65,6 @@ def fee_list(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
             "querystring": querystring_without_page(request),
         },
     )
-
-
-def _status(fee) -> str:
-    paid, waived = paid_and_waived(fee)
-    return fee_rules.fee_status(fee.amount_cents, paid_cents=paid, waived=waived)
 
 
 @workspace_view()
