@@ -153,7 +153,8 @@ def with_balance(fees: QuerySet[FeeDue]) -> QuerySet[FeeDue]:
 
 def owed_only(fees: QuerySet[FeeDue]) -> QuerySet[FeeDue]:
     """Those of `fees` (annotated by `with_balance`) with something still owed."""
-    return fees.filter(outstanding_cents__gt=0)
+    annotated: Any = fees  # the annotation is unknown to the type checker
+    return annotated.filter(outstanding_cents__gt=0)
 
 
 def paid_and_waived(fee: FeeDue) -> tuple[int, bool]:
