@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
 from fees.models import PaymentMethod, ScholarshipCover, ScholarshipPool
+from fees.rules import METHODS_WITH_REFERENCE
 
 
 class DollarsField(forms.DecimalField):
@@ -41,6 +42,16 @@ class FeePaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput, initial=timezone.localdate)
     # One token per form shown: a double click or a resent form records one payment.
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def clean(self):
+        data = super().clean()
+        # Shown next to the reference (the service refuses it too: `rules.payment_problems`).
+        if data.get("method") in METHODS_WITH_REFERENCE and not data.get("reference", "").strip():
+            self.add_error(
+                "reference",
+                _("Enter the reference (check or money order number, slip, transfer id)."),
+            )
+        return data
 
 
 class FeeWaiverForm(forms.Form):

@@ -46,9 +46,7 @@ def _owed_application_fee():
         actor=None, county=alameda, person=applicant, kind="application", application=application
     )
     # The fee fell due ten days ago: the payment below is dated three days ago.
-    FeeDue.objects.filter(pk=fee.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=10)
-    )
+    FeeDue.objects.filter(pk=fee.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))
     return application, fee
 
 
@@ -96,7 +94,13 @@ def test_county_staff_record_a_payment_and_the_exam_is_no_longer_held(
     page.get_by_label("Amount paid (dollars)").fill("100.00")
     page.get_by_label("Reference").fill("")
     page.get_by_role("button", name="Record the payment").click()
-    expect(page.locator("main")).to_contain_text("Enter the reference")
+    expect(page.get_by_role("alert")).to_contain_text("Correct the fields marked below.")
+    expect(page.locator("#id_reference_error")).to_have_text(
+        "Enter the reference (check or money order number, slip, transfer id)."
+    )
+    expect(page.get_by_label("Reference")).to_have_attribute(
+        "aria-describedby", re.compile("id_reference_error")
+    )
     expect(page.get_by_label("Amount paid (dollars)")).to_have_value("100.00")
     _fits(page, viewport)
     assert not FeePayment.objects.exists()
@@ -136,8 +140,8 @@ def test_county_staff_record_a_payment_and_the_exam_is_no_longer_held(
     for expected in ("Ana Reyes", "$100.00", "MO-2231", payment.receipt_number):
         assert expected in text
 
-    # The exam is no longer held: the application offers the exam form.
-    page.goto(f"/county/alameda/applications/{application.pk}/")
+    # The exam is no longer held: the fee's application offers the exam form.
+    page.get_by_role("link", name=f"Application #{application.pk}").click()
     expect(page.locator("summary", has_text="Record an exam attempt")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Fees still owed")
     _fits(page, viewport)

@@ -81,6 +81,8 @@ def scholarship_nominate(request: HttpRequest, workspace: CountyWorkspace) -> Ht
         workspace,
         form_class=_NominationForm,
         perform=perform,
+        # From a fee's page ("Nominate for a scholarship"): the person is known.
+        initial={"email": request.GET.get("email", "")[:254]},
         success_message=_("Nomination sent to the pool's administrators (state staff)."),
         done_url=_list_url(workspace),
         context={
