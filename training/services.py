@@ -25,11 +25,12 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from core.errors import DomainError
 from core.review import ReviewStatus, review_decide
-from core.units import hours_value
+from core.units import hours_text, hours_value
 from counties.models import County
 from counties.selectors import staff_counties
 from documents.models import Document
 from documents.services import document_upload
+from notifications.services import notify
 from training import rules as training_rules
 from training.models import Course, SpecializationArea, TrainingProvider, TrainingRecord
 
@@ -427,16 +428,35 @@ def training_record_verify(*, actor: User, record: TrainingRecord) -> TrainingRe
 
 def training_record_reject(*, actor: User, record: TrainingRecord, reason: str) -> TrainingRecord:
     """pending (or verified at source: reported by the provider) → rejected with a reason the
-    person will read (required); same reviewers as `training_record_verify`."""
+    person will read (required); same reviewers as `training_record_verify`. A record reported
+    at source: the person is emailed the reason and what to do next."""
     county = reviewing_county(actor, record.person)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason for rejecting this training."), field="reason")
-    return _review(
-        actor=actor,
-        county=county,
-        record=record,
-        verb="training_record_reject",
-        to_state=ReviewStatus.REJECTED,
-        reason=reason,
-    )
+    with transaction.atomic():
+        rejected = _review(
+            actor=actor,
+            county=county,
+            record=record,
+            verb="training_record_reject",
+            to_state=ReviewStatus.REJECTED,
+            reason=reason,
+        )
+        if rejected.reported_at_source:
+            # The learner never entered this record and read it as verified: tell them why it
+            # no longer counts and what to do next (their own uploads show on their page).
+            provider = TrainingProvider.objects.filter(pk=rejected.provider_id).first()
+            notify(
+                user=record.person,
+                kind="training_record_rejected",
+                context={
+                    "training_record_id": rejected.pk,
+                    "provider_name": provider.name if provider else "",
+                    "hours": hours_text(rejected.hours),
+                    "completed_on": rejected.completed_on.isoformat(),
+                    "reason": reason,
+                    "county_name": county.name,
+                },
+            )
+    return rejected

@@ -111,6 +111,22 @@ class ReviewDecisionForm(forms.Form):
         return cleaned
 
 
+class RejectReportedRecordForm(forms.Form):
+    """Reject a training record its provider reported (verified at the source): a reason
+    only, which the learner is emailed; there is nothing to verify."""
+
+    reason = forms.CharField(
+        label=_("Reason for rejecting (the learner is emailed it)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["decision"] = ReviewDecisionForm.REJECT
+        return cleaned
+
+
 class ExamAttemptForm(forms.Form):
     taken_on = forms.DateField(label=_("Exam date"), widget=DateInput)
     result = forms.ChoiceField(

@@ -32,6 +32,7 @@ from certification.selectors import (
     training_records_for,
 )
 from core import policy
+from core.review import ReviewStatus
 from counties.models import ProgramPolicy
 from exams import rules as exam_rules
 from exams import services as exam_services
@@ -42,6 +43,7 @@ from workspace.forms import (
     ConfirmForm,
     DenyForm,
     ExamAttemptForm,
+    RejectReportedRecordForm,
     RequestChangesForm,
     ReviewDecisionForm,
     VersionedForm,
@@ -94,7 +96,7 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
     training_records = list(
         training_records_for(user)
         .filter(person_id=application.applicant_id)
-        .select_related("certificate")
+        .select_related("certificate", "provider")
     )
     attempts = list(exam_attempts_for(user).filter(application=application).order_by("taken_on"))
     program_policy = ProgramPolicy.current()
@@ -160,7 +162,13 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
             (d, ReviewDecisionForm(auto_id=f"document{d.pk}_%s")) for d in documents
         ],
         "training_records": [
-            (r, ReviewDecisionForm(auto_id=f"training{r.pk}_%s")) for r in training_records
+            (
+                r,
+                RejectReportedRecordForm(auto_id=f"training{r.pk}_%s")
+                if r.reported_at_source and r.status == ReviewStatus.VERIFIED
+                else ReviewDecisionForm(auto_id=f"training{r.pk}_%s"),
+            )
+            for r in training_records
         ],
         "attempts": attempts,
         "attempts_left": exam_rules.attempts_left(attempts),

@@ -4,9 +4,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from certification.selectors import training_record_get
+from core.review import ReviewStatus
 from training import services as training_services
 from workspace.access import CountyWorkspace, workspace_view
-from workspace.forms import ReviewDecisionForm
+from workspace.forms import RejectReportedRecordForm, ReviewDecisionForm
 from workspace.views.applications import application_url, county_application
 from workspace.views.common import run_action
 
@@ -28,6 +29,34 @@ def training_record_review(
     record = training_record_get(request.user, pk)
     if record.person_id != application.applicant_id:
         raise Http404("That training record is not this applicant's.")
+    if reported_and_verified(record):
+        # Reported by its provider, verified at the source: a reviewer may still reject it.
+        return run_action(
+            request,
+            workspace,
+            form_class=RejectReportedRecordForm,
+            perform=lambda data: _decide(request, record, data),
+            success_message=_("Training record rejected. The learner is emailed the reason."),
+            done_url=application_url(workspace, application),
+            context={
+                "nav": "dashboard",
+                "title": _("Reject a reported training record"),
+                "subject": _(
+                    "%(course)s, %(hours)s h, reported by %(provider)s, verified at the source"
+                )
+                % {
+                    "course": record.get_course_display(),
+                    "hours": record.hours,
+                    "provider": record.provider,
+                },
+                "intro": _(
+                    "The provider reported this completion and it counts as verified. Reject "
+                    "it only with a reason: it will no longer count, and the learner is "
+                    "emailed the reason and what to do next."
+                ),
+                "submit_label": _("Reject the record"),
+            },
+        )
     return run_action(
         request,
         workspace,
@@ -46,3 +75,8 @@ def training_record_review(
             "submit_label": _("Record the review"),
         },
     )
+
+
+def reported_and_verified(record) -> bool:
+    """A record its provider reported and that stands verified: only a rejection is left."""
+    return bool(record.reported_at_source) and record.status == ReviewStatus.VERIFIED
