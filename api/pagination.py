@@ -11,7 +11,9 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination, _reverse_ordering
+
+from api.rows import JsonPage, roster_json_page
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -34,6 +36,56 @@ class RosterPagination(CursorPagination):
         "A malformed cursor answers 400."
     )
     invalid_cursor_message = _("Invalid cursor.")
+
+    def paginate_json_rows(self, queryset, request, view=None) -> JsonPage:
+        """`paginate_queryset` for `api.rows.roster_json_rows`, the page's results joined by
+        PostgreSQL (`api.rows.roster_json_page`): the same rows, positions and links as DRF's
+        cursor pagination (the same steps, with the page's ends standing for the page when
+        reading positions: the keys are unique, so the links never look further in)."""
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = self.decode_cursor(request)
+        if self.cursor is None:
+            (offset, reverse, current_position) = (0, False, None)
+        else:
+            (offset, reverse, current_position) = self.cursor
+        order = self.ordering[0]
+        if reverse:
+            queryset = queryset.order_by(*_reverse_ordering(self.ordering))
+        else:
+            queryset = queryset.order_by(*self.ordering)
+        if current_position is not None:
+            is_reversed = order.startswith("-")
+            order_attr = order.lstrip("-")
+            if self.cursor.reverse != is_reversed:
+                queryset = queryset.filter(**{order_attr + "__lt": current_position})
+            else:
+                queryset = queryset.filter(**{order_attr + "__gt": current_position})
+        page = roster_json_page(
+            queryset[offset : offset + self.page_size + 1],
+            page_size=self.page_size,
+            descending=reverse != order.startswith("-"),
+        )
+        self.page = page.ends
+        has_following_position = page.fetched > self.page_size
+        following_position = str(page.following) if has_following_position else None
+        if reverse:
+            self.has_next = (current_position is not None) or (offset > 0)
+            self.has_previous = has_following_position
+            if self.has_next:
+                self.next_position = current_position
+            if self.has_previous:
+                self.previous_position = following_position
+        else:
+            self.has_next = has_following_position
+            self.has_previous = (current_position is not None) or (offset > 0)
+            if self.has_next:
+                self.next_position = following_position
+            if self.has_previous:
+                self.previous_position = current_position
+        return page
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)

@@ -10,10 +10,11 @@ describes the same shapes for the OpenAPI schema, and the contract tests pin the
 import datetime
 import functools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
 from django.db.models import (
     Expression,
     F,
@@ -183,14 +184,55 @@ def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime
     )
 
 
-def roster_page_json(
-    rows: Iterable[dict[str, Any]], *, next_link: str | None, previous_link: str | None
-) -> bytes:
-    """The page document `{"next", "previous", "results"}` of a page of `roster_json_rows`:
-    only the links are encoded here, the results are the JSON text PostgreSQL wrote."""
-    results = ",".join(values["row"] for values in rows)
+# A page of `roster_json_rows` (sliced, the row after the page included) joined by PostgreSQL:
+# how many rows came, the page's JSON results in key order joined by commas, the keys at the
+# page's ends (the first two and the last two, in key order: all a cursor's links read), and
+# the key of the row after the page. The rows are numbered in the query's own order (%s: ASC
+# or DESC) to tell the page from the row after it.
+_PAGE_SQL = (
+    "SELECT p.fetched, p.results, "
+    "p.ids[1:2] || p.ids[greatest(cardinality(p.ids) - 1, 3):], p.following FROM ("
+    "SELECT count(*) AS fetched, "
+    "string_agg(q.row, ',' ORDER BY q.id) FILTER (WHERE q.n <= %s) AS results, "
+    "array_agg(q.id ORDER BY q.id) FILTER (WHERE q.n <= %s) AS ids, "
+    "max(q.id) FILTER (WHERE q.n > %s) AS following "
+    "FROM (SELECT w.id, w.row, row_number() OVER (ORDER BY w.id {direction}) AS n "
+    "FROM ({rows}) AS w(id, row)) AS q) AS p"
+)
+
+
+class JsonPage:
+    """One page of roster results as PostgreSQL joined them (`roster_json_page`)."""
+
+    def __init__(self, fetched: int, results: str | None, ends: list[int] | None, following):
+        self.fetched = fetched
+        self.results = results or ""
+        # The keys at the page's ends, as the rows a cursor paginator reads positions from.
+        self.ends = [{"id": key} for key in ends or ()]
+        self.following = following
+
+
+def roster_json_page(sliced: QuerySet, *, page_size: int, descending: bool) -> JsonPage:
+    """Run `sliced` (`roster_json_rows`, ordered by key, `descending` or not, and sliced to
+    the page and the row after it) as one statement in which PostgreSQL also joins the page's
+    JSON results into one text: one row comes back instead of a row per result
+    (benchmarks/RESULTS.md, "Cost of an API request"). Same connection, transaction and
+    row-level security context as the queryset."""
+    using = sliced.db
+    connection = connections[using]
+    rows_sql, params = sliced.query.get_compiler(using=using).as_sql()
+    sql = _PAGE_SQL.format(direction="DESC" if descending else "ASC", rows=rows_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [page_size, page_size, page_size, *params])
+        fetched, results, ends, following = cursor.fetchone()
+    return JsonPage(fetched, results, ends, following)
+
+
+def roster_page_json(page: JsonPage, *, next_link: str | None, previous_link: str | None) -> bytes:
+    """The page document `{"next", "previous", "results"}` of a `JsonPage`: only the links are
+    encoded here, the results are the JSON text PostgreSQL wrote and joined."""
     links = f'"next":{json.dumps(next_link)},"previous":{json.dumps(previous_link)}'
-    return f'{{{links},"results":[{results}]}}'.encode()
+    return f'{{{links},"results":[{page.results}]}}'.encode()
 
 
 def _csv_cells(today: datetime.date) -> dict[str, Any]:

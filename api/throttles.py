@@ -130,4 +130,14 @@ def _redis_client():
     backend (DRF's own counting then)."""
     backend = getattr(cache, "_cache", None)
     get_client = getattr(backend, "get_client", None)
-    return get_client(write=True) if get_client is not None else None
+    if get_client is None:
+        return None
+    # Django builds a new client object (over the same connection pool) on every call, which
+    # registers a few hundred response callbacks: about a twentieth of a one-row roster
+    # request's CPU. One client per cache backend (the pool is the backend's, one per
+    # thread) is kept instead.
+    client = getattr(backend, "_throttle_client", None)
+    if client is None:
+        client = get_client(write=True)
+        backend._throttle_client = client
+    return client

@@ -96,7 +96,7 @@ class RosterView(StaffApiView):
     )
     def get(self, request):
         rows = roster_json_rows(roster_certifications(request), today=timezone.localdate())
-        page = self.paginate_queryset(rows)
+        page = self.paginator.paginate_json_rows(rows, request, view=self)
         body = roster_page_json(
             page,
             next_link=self.paginator.get_next_link(),
