@@ -9,6 +9,7 @@ from django.utils import timezone
 from fees.models import (
     FeeDue,
     FeePayment,
+    FeePaymentVoid,
     FeeSchedule,
     FeeWaiver,
     ScholarshipNomination,
@@ -82,6 +83,14 @@ class FeePaymentAdmin(ReadOnlyAdmin):
     list_filter = ["method", "county"]
     list_select_related = ["county", "person", "fee"]
     search_fields = ["person__email", "reference"]
+
+
+@admin.register(FeePaymentVoid)
+class FeePaymentVoidAdmin(ReadOnlyAdmin):
+    list_display = ["voided_at", "county", "person", "payment", "voided_by", "reason"]
+    list_filter = ["county"]
+    list_select_related = ["county", "person", "payment", "voided_by"]
+    search_fields = ["person__email"]
 
 
 @admin.register(FeeWaiver)

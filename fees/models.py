@@ -1,7 +1,8 @@
 """Fees: what each county program charges (`FeeSchedule`) and every fee due on an application,
 an exam sitting, a renewal or a reinstatement (`FeeDue`), with its amount
 (docs/domain.md#fees); the payments county staff record against a fee (`FeePayment`, with a
-receipt) and the DHCS-funded renewal fee waivers staff grant a person (`FeeWaiver`).
+receipt; a payment recorded by mistake is voided, `FeePaymentVoid`, never deleted) and the
+DHCS-funded renewal fee waivers staff grant a person (`FeeWaiver`).
 
 This app sits below training and exams (docs/architecture.md#layers): the exam service records
 the fee of each sitting, the certification services those of applications and renewals. The
@@ -202,9 +203,42 @@ class FeePayment(models.Model):
         return f"${self.amount_cents / 100:,.2f}"
 
     @property
+    def is_void(self) -> bool:
+        """Whether this payment was voided (`FeePaymentVoid`)."""
+        return hasattr(self, "void")
+
+    @property
     def receipt_number(self) -> str:
         """The number printed on the receipt: the year paid and the row's id."""
         return f"R{self.paid_on.year}-{self.pk:06d}"
+
+
+class FeePaymentVoid(models.Model):
+    """A payment recorded by mistake, voided by the county's staff (`fee_payment_void`): the
+    payment row stays as it was, never changed or deleted, and this row says who voided it,
+    when and why. A voided payment counts as paid or collected nowhere (`fees.selectors`):
+    the fee is owed again and its receipt is marked VOID. A payment is voided once (the
+    one-to-one key: a double click or a resent form voids once). The payment's county and
+    person are copied here for the row-level security wall."""
+
+    payment = models.OneToOneField(FeePayment, on_delete=models.PROTECT, related_name="void")
+    county = models.ForeignKey("counties.County", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    voided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-voided_at", "-id"]
+        verbose_name = _("voided payment")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="fee_payment_void_has_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"Void of payment {self.payment_id}"
 
 
 class FeeWaiver(models.Model):

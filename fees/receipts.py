@@ -1,7 +1,8 @@
 """Payment receipts: one PDF per recorded payment, rendered by WeasyPrint on request (like the
 certificates: tagged PDF/UA-1, DejaVu Sans embedded). A payment never changes, so the receipt
 is rendered from its row each time rather than stored; it shows what was still owed right
-after that payment. Its text is in the language of whoever downloads it."""
+after that payment. A voided payment's receipt is marked VOID. Its text is in the language of
+whoever downloads it."""
 
 import threading
 
@@ -12,7 +13,8 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from fees import rules
-from fees.models import FeeKind, FeePayment, PaymentMethod
+from fees.models import FeeKind, FeePayment, FeePaymentVoid, PaymentMethod
+from fees.selectors import counted_payments
 
 # Tagged PDF for accessibility, as the certificates.
 PDF_VARIANT = "pdf/ua-1"
@@ -29,15 +31,19 @@ def _font_config() -> FontConfiguration:
 
 
 def receipt_context(payment: FeePayment) -> dict:
-    """What the receipt of `payment` shows (its fee, county and person loaded)."""
+    """What the receipt of `payment` shows (its fee, county and person loaded): what was still
+    owed right after it (the payments counted up to it, what a scholarship covers, a waiver).
+    A voided payment's receipt says VOID, with when and why, and counts for nothing."""
     fee = payment.fee
     paid_through = (
-        FeePayment.objects.filter(fee=fee, pk__lte=payment.pk).aggregate(total=Sum("amount_cents"))[
-            "total"
-        ]
+        counted_payments()
+        .filter(fee=fee, pk__lte=payment.pk)
+        .aggregate(total=Sum("amount_cents"))["total"]
         or 0
     )
     waived = hasattr(fee, "waiver")
+    covered = fee.scholarship_use.amount_cents if hasattr(fee, "scholarship_use") else 0
+    void = FeePaymentVoid.objects.filter(payment_id=payment.pk).first()
     return {
         "payment": payment,
         "fee": fee,
@@ -47,8 +53,11 @@ def receipt_context(payment: FeePayment) -> dict:
         "amount": rules.dollars(payment.amount_cents),
         "method_label": PaymentMethod(payment.method).label,
         "outstanding": rules.dollars(
-            rules.fee_outstanding(fee.amount_cents, paid_cents=paid_through, waived=waived)
+            rules.fee_outstanding(
+                fee.amount_cents, paid_cents=paid_through, waived=waived, covered_cents=covered
+            )
         ),
+        "void": void,
         "county": payment.county,
         "person": payment.person,
     }

@@ -121,14 +121,21 @@ def fees_due_for(user: User | AnonymousUser | None) -> QuerySet[FeeDue]:
     return _visible(FeeDue.objects.select_related("county"), user)
 
 
+def counted_payments() -> QuerySet[FeePayment]:
+    """The payments that count (as paid, as collected): every payment but those voided
+    (`FeePaymentVoid`). Every read of money paid goes through here. Unscoped: callers scope."""
+    return FeePayment.objects.filter(void__isnull=True)
+
+
 def with_balance(fees: QuerySet[FeeDue]) -> QuerySet[FeeDue]:
-    """`fees` annotated with `paid_cents` (the payments recorded), `waived` (a renewal fee
-    waiver applied to it), `covered_cents` (what a scholarship covers) and
+    """`fees` annotated with `paid_cents` (the payments recorded, less those voided), `waived`
+    (a renewal fee waiver applied to it), `covered_cents` (what a scholarship covers) and
     `outstanding_cents`, what is still owed: the one definition of "owed" every page, list,
     hold and total reads (`owed_only` filters on it). It is `rules.fee_outstanding` in SQL
     (tests/fees/test_selectors.py pins the two together)."""
     paid = (
-        FeePayment.objects.filter(fee=OuterRef("pk"))
+        counted_payments()
+        .filter(fee=OuterRef("pk"))
         .values("fee")
         .annotate(total=Sum("amount_cents"))
         .values("total")
@@ -198,7 +205,7 @@ def fee_due_get(user: User | AnonymousUser | None, pk: int, county: County | Non
 def fee_payments_for(user: User | AnonymousUser | None) -> QuerySet[FeePayment]:
     """The payments `user` may see: of their own fees; county staff their counties'; state
     staff all."""
-    return _visible(FeePayment.objects.select_related("fee", "county", "person"), user)
+    return _visible(FeePayment.objects.select_related("fee", "county", "person", "void"), user)
 
 
 def fee_payment_get(
@@ -222,7 +229,8 @@ def fee_waivers_for(user: User | AnonymousUser | None) -> QuerySet[FeeWaiver]:
 
 @dataclass(frozen=True)
 class FeeAccount:
-    """One fee as its person and staff read it: the line, what was paid, what is owed."""
+    """One fee as its person and staff read it: the line, what was paid, what is owed, and
+    its payments (voided ones too, each with its `void`, counted in neither)."""
 
     fee: FeeDue
     line: FeeLine
@@ -248,8 +256,10 @@ def fee_accounts(fees: QuerySet[FeeDue]) -> list[FeeAccount]:
     """Each of `fees` with its payments and balance, oldest first (two queries)."""
     rows = list(with_balance(fees).order_by("created_at", "id"))
     payments: dict[int, list[FeePayment]] = {}
-    for payment in FeePayment.objects.filter(fee__in=[f.pk for f in rows]).order_by(
-        "paid_on", "id"
+    for payment in (
+        FeePayment.objects.filter(fee__in=[f.pk for f in rows])
+        .select_related("void")
+        .order_by("paid_on", "id")
     ):
         payments.setdefault(payment.fee_id, []).append(payment)
     accounts = []
@@ -317,8 +327,8 @@ def fees_charged_cents(county: County, start: datetime.date, end: datetime.date)
 
 def _collected(county: County, start: datetime.date, end: datetime.date) -> QuerySet[FeePayment]:
     """The payments that count as collected in `county` from `start` through `end` (by
-    `paid_on`): every read of collected money goes through here."""
-    return FeePayment.objects.filter(county=county, paid_on__gte=start, paid_on__lte=end)
+    `paid_on`; voided ones never): every read of collected money goes through here."""
+    return counted_payments().filter(county=county, paid_on__gte=start, paid_on__lte=end)
 
 
 def _waived(county: County, start: datetime.date, end: datetime.date) -> QuerySet[FeeDue]:
@@ -448,7 +458,8 @@ def fee_totals_by_county(
         count=Count("id"),
     )
     collected = grouped(
-        FeePayment.objects.filter(paid_on__gte=start, paid_on__lte=end), cents=Sum("amount_cents")
+        counted_payments().filter(paid_on__gte=start, paid_on__lte=end),
+        cents=Sum("amount_cents"),
     )
     waived = grouped(
         FeeDue.objects.filter(

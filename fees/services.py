@@ -30,6 +30,7 @@ from fees.models import (
     FeeDue,
     FeeKind,
     FeePayment,
+    FeePaymentVoid,
     FeeSchedule,
     FeeWaiver,
     NominationStatus,
@@ -268,6 +269,64 @@ def fee_payment_record(
             },
         )
     return payment
+
+
+def fee_payment_void(*, actor: User, payment: FeePayment, reason: str) -> FeePaymentVoid:
+    """Void `payment`, recorded by mistake, by the staff of its county who may record payments
+    there, with the reason. The payment row is kept as it was; a void row says who voided it,
+    when and why. The payment then counts nowhere (`fees.selectors`): its fee is owed again,
+    so the exam or renewal waiting for it waits again (the holds read what is owed), and its
+    receipt is marked VOID. Voiding a voided payment again changes nothing and returns the
+    void (a double click voids once). The person is emailed."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why this payment is voided."), field="reason")
+    with transaction.atomic():
+        _lock_balance(payment.person_id)
+        require_staff(actor, payment.county)
+        existing = FeePaymentVoid.objects.filter(payment_id=payment.pk).first()
+        if existing is not None:
+            return existing
+        payment = FeePayment.objects.select_related("fee", "county", "person").get(pk=payment.pk)
+        void = FeePaymentVoid.objects.create(
+            payment=payment,
+            county=payment.county,
+            person=payment.person,
+            reason=reason,
+            voided_by=actor,
+        )
+        fee = with_balance(FeeDue.objects.filter(pk=payment.fee_id)).get()
+        outstanding = fee_outstanding_of(fee)
+        audit_record(
+            actor=actor,
+            verb="fee_payment_void",
+            obj=payment,
+            county=payment.county,
+            subject=payment.person,
+            to_state="void",
+            reason=reason,
+            data={
+                "void_id": void.pk,
+                "receipt_number": payment.receipt_number,
+                "fee_id": payment.fee_id,
+                "amount_cents": payment.amount_cents,
+                "outstanding_cents": outstanding,
+            },
+        )
+        notify(
+            user=payment.person,
+            kind="fee_payment_voided",
+            context={
+                "receipt_number": payment.receipt_number,
+                "fee_label": _in_language_of(payment.person, FeeKind(fee.kind).label),
+                "amount": rules.dollars(payment.amount_cents),
+                "outstanding": rules.dollars(outstanding),
+                "paid_on": payment.paid_on.isoformat(),
+                "county_name": payment.county.name,
+                "reason": reason,
+            },
+        )
+    return void
 
 
 def _in_language_of(person: User, text) -> str:

@@ -54,6 +54,18 @@ class FeePaymentForm(forms.Form):
         return data
 
 
+class FeePaymentVoidForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this payment voided?"),
+        help_text=_(
+            "For example: recorded against the wrong fee, the wrong amount, a check returned "
+            "unpaid. The person reads it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
 class FeeWaiverForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason and funding"),

@@ -148,6 +148,7 @@ urlpatterns = [
     path("<slug:code>/fees/<int:pk>/", fees.fee_detail, name="fee"),
     path("<slug:code>/fees/<int:pk>/pay/", fees.fee_payment_record, name="fee_payment_record"),
     path("<slug:code>/payments/<int:pk>/receipt/", fees.fee_receipt, name="fee_receipt"),
+    path("<slug:code>/payments/<int:pk>/void/", fees.fee_payment_void, name="fee_payment_void"),
     # Scholarships: counties nominate; state staff administer the pools and decide.
     path("<slug:code>/scholarships/", scholarships.scholarship_list, name="scholarships"),
     path(

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from fees.models import FeeDue, FeePayment
+from fees.services import fee_payment_void
 from tests.certification.builders import approved_application
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,14 @@ def test_the_documented_fields_are_the_fields_sent(api, client_for, cast, fees):
 
     assert set(body) == set(components["FeeTotals"]["properties"])
     assert set(body["counties"][0]) == set(components["CountyFeeTotals"]["properties"])
+
+
+def test_a_voided_payment_is_not_collected(client_for, cast, fees):
+    payment = FeePayment.objects.get(fee=fees["alameda"])
+    fee_payment_void(actor=cast.reviewer, payment=payment, reason="Recorded on the wrong fee.")
+
+    body = client_for(cast.state).get(URL).json()
+
+    by_code = {row["county"]: row for row in body["counties"]}
+    assert by_code["alameda"]["fees_collected_cents"] == 0
+    assert by_code["fresno"]["fees_collected_cents"] == 2500

@@ -55,6 +55,7 @@ from exams.models import ExamAttempt
 from fees.models import (
     FeeDue,
     FeePayment,
+    FeePaymentVoid,
     FeeWaiver,
     ScholarshipNomination,
     ScholarshipPool,
@@ -555,6 +556,7 @@ SPECS: dict[str, Spec] = {
         },
     ),
     "fee_receipt": Spec(PAGE, _payment),
+    "fee_payment_void": Spec(ACTION, _payment, lambda w: {"reason": "Recorded on the wrong fee."}),
     "fee_waiver_grant": Spec(ACTION, lambda w, u: [w.active.pk], lambda w: {"reason": "DHCS."}),
     "scholarships": Spec(PAGE),
     "scholarship_nominate": Spec(
@@ -598,6 +600,7 @@ def snapshot() -> tuple:
             )
         ),
         list(FeePayment.objects.order_by("pk").values_list("pk", "amount_cents")),
+        list(FeePaymentVoid.objects.order_by("pk").values_list("pk", "payment_id")),
         list(FeeWaiver.objects.order_by("pk").values_list("pk", "fee_id")),
         list(ScholarshipNomination.objects.order_by("pk").values_list("pk", "status")),
         ScholarshipPool.objects.count(),

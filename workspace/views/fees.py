@@ -1,11 +1,13 @@
 """Fees in the county workspace: the county's fees with what is still owed, one fee with its
-payments, recording a payment (with its receipt), and granting a holder a DHCS-funded renewal
-fee waiver. Online card payment is not offered: people pay the county program, whose staff
-record the payment here."""
+payments, recording a payment (with its receipt), voiding one recorded by mistake, and
+granting a holder a DHCS-funded renewal fee waiver. Online card payment is not offered: people
+pay the county program, whose staff record the payment here."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -24,7 +26,7 @@ from fees.selectors import (
     with_balance,
 )
 from workspace.access import CountyWorkspace, workspace_view
-from workspace.fee_forms import FeePaymentForm, FeeWaiverForm
+from workspace.fee_forms import FeePaymentForm, FeePaymentVoidForm, FeeWaiverForm
 from workspace.views.certifications import certification_url, county_certification
 from workspace.views.common import paginate, querystring_without_page, run_action
 
@@ -113,6 +115,61 @@ def fee_payment_record(request: HttpRequest, workspace: CountyWorkspace, pk: int
                 "cannot be changed afterwards: check the amount and the reference."
             ),
             "submit_label": _("Record the payment"),
+        },
+    )
+
+
+@workspace_view()
+def fee_payment_void(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
+    """Void payment `pk`, recorded by mistake: a confirmation page asking why, then the void
+    (the payment stays, marked void; the fee is owed again)."""
+    payment = fee_payment_get(request.user, pk, county=workspace.county)
+    void = getattr(payment, "void", None)
+    already = (
+        _("This payment was already voided on %(date)s: %(reason)s")
+        % {"date": date_format(timezone.localtime(void.voided_at)), "reason": void.reason}
+        + " "
+        if void is not None
+        else ""
+    )
+    return run_action(
+        request,
+        workspace,
+        form_class=FeePaymentVoidForm,
+        perform=lambda data: fee_services.fee_payment_void(
+            actor=request.user, payment=payment, reason=data["reason"]
+        ),
+        success_message=_(
+            "Payment voided. It no longer counts as paid: the fee is owed again, and the "
+            "person was emailed."
+        ),
+        done_url=_fee_url(workspace, payment.fee_id),
+        context={
+            "nav": "fees",
+            "title": _("Void a payment"),
+            "subject": _(
+                "Receipt %(number)s: %(amount)s paid on %(date)s by %(person)s "
+                "(%(method)s), for the %(fee)s."
+            )
+            % {
+                "number": payment.receipt_number,
+                "amount": payment.amount,
+                "date": date_format(payment.paid_on),
+                "person": payment.person.get_full_name() or payment.person.email,
+                "method": payment.get_method_display(),
+                "fee": payment.fee.get_kind_display(),
+            },
+            "intro": already
+            + _(
+                "Void a payment recorded by mistake. The payment stays in the records, marked "
+                "void with your reason and name; it no longer counts as paid or collected, so "
+                "the fee is owed again, an exam or renewal waiting for it waits again, and its "
+                "receipt reads VOID. A void cannot be undone: record the right payment "
+                "afterwards."
+            ),
+            "submit_label": _("Void the payment"),
+            "danger": True,
+            "confirm": _("Void this payment? This cannot be undone."),
         },
     )
 
