@@ -11,8 +11,8 @@ from api import (
     views_analytics,
     views_courses,
     views_fees,
-    views_provider,
-    views_providers,
+    views_provider_completions,
+    views_provider_outcomes,
     views_reports,
 )
 
@@ -68,12 +68,12 @@ urlpatterns = [
     path("v1/courses/", views_courses.CourseFinderView.as_view(), name="courses"),
     path(
         "v1/providers/outcomes/",
-        views_providers.ProviderOutcomesView.as_view(),
+        views_provider_outcomes.ProviderOutcomesView.as_view(),
         name="provider_outcomes",
     ),
     path(
         "v1/provider/completions/",
-        views_provider.ProviderCompletionsView.as_view(),
+        views_provider_completions.ProviderCompletionsView.as_view(),
         name="provider_completions",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
