@@ -34,17 +34,21 @@ class Competency:
     label: "StrOrPromise"
 
 
-# The 17 core competencies of W&I §14045.13(c), in the statute's order: (1) the concepts of
+# The core competencies of W&I §14045.13(c), in the statute's order. Source: W&I §14045.13(c)
+# as added by SB 803 (Stats. 2020, ch. 150), leginfo.legislature.ca.gov (bill 201920200SB803),
+# and /work/shared/DOMAIN.md ("Training"), which lists the same sixteen: (1) the concepts of
 # hope, recovery and wellness; (2) the role of advocacy; (3) the role of consumers and family
 # members; (4) psychiatric rehabilitation skills and service delivery, and addiction recovery
-# principles, including defined practices; (5) cultural and structural competence trainings;
-# (6) trauma-informed care; (7) group facilitation skills; (8) self-awareness and self-care;
-# (9) co-occurring disorders of mental health and substance use; (10) conflict resolution;
-# (11) professional boundaries and ethics; (12) preparation for employment opportunities
-# (study and test-taking skills, application and résumé preparation, interviewing);
-# (13) safety and crisis planning; (14) navigation of, and referral to, other services;
-# (15) documentation skills and standards; (16) confidentiality; (17) digital literacy.
-# DOMAIN.md names the first sixteen; the seventeenth is the statute's last paragraph.
+# principles, including defined practices; (5) cultural competence training; (6)
+# trauma-informed care; (7) group facilitation skills; (8) self-awareness and self-care; (9)
+# co-occurring disorders of mental health and substance use; (10) conflict resolution; (11)
+# professional boundaries and ethics; (12) preparation for employment opportunities, including
+# study and test-taking skills, application and résumé preparation, interviewing and other
+# requirements for employment; (13) safety and crisis planning; (14) navigation of, and
+# referral to, other services; (15) documentation skills and standards; (16) confidentiality.
+# The statute has sixteen elements, not seventeen: "digital literacy", listed here before as a
+# seventeenth, is in neither source and was removed (issue 15's "17" was never confirmed), and
+# (5) reads "cultural competence", not "cultural and structural competence".
 CORE_COMPETENCIES: tuple[Competency, ...] = (
     Competency("hope_recovery_wellness", gettext_lazy("Hope, recovery and wellness")),
     Competency("advocacy", gettext_lazy("The role of advocacy")),
@@ -56,7 +60,7 @@ CORE_COMPETENCIES: tuple[Competency, ...] = (
             "principles"
         ),
     ),
-    Competency("cultural_competence", gettext_lazy("Cultural and structural competence")),
+    Competency("cultural_competence", gettext_lazy("Cultural competence")),
     Competency("trauma_informed_care", gettext_lazy("Trauma-informed care")),
     Competency("group_facilitation", gettext_lazy("Group facilitation skills")),
     Competency("self_care", gettext_lazy("Self-awareness and self-care")),
@@ -73,7 +77,6 @@ CORE_COMPETENCIES: tuple[Competency, ...] = (
     ),
     Competency("documentation", gettext_lazy("Documentation skills and standards")),
     Competency("confidentiality", gettext_lazy("Confidentiality")),
-    Competency("digital_literacy", gettext_lazy("Digital literacy")),
 )
 COMPETENCY_CODES = tuple(c.code for c in CORE_COMPETENCIES)
 
@@ -84,7 +87,7 @@ def competency_label(code: str) -> str:
 
 def missing_competencies(course_type: str, covered: Iterable[str]) -> list[str]:
     """The core competencies an application for a course of `course_type` leaves uncovered, in
-    the statute's order: every one of the 17 for the core 80-hour course (W&I §14045.13(c)),
+    the statute's order: every one of the 16 for the core 80-hour course (W&I §14045.13(c)),
     none for specialization and CE courses (their mapping is optional)."""
     if course_type != CourseType.CORE:
         return []
@@ -121,7 +124,7 @@ def application_problems(
 ) -> list[tuple[str, str]]:
     """Why an application cannot be submitted, as (field, reason) pairs, empty when it can: at
     least one language and one delivery mode, the hours of its course type, and for the core
-    course a curriculum mapped to each of the 17 core competencies (`coverage`: competency code
+    course a curriculum mapped to each of the 16 core competencies (`coverage`: competency code
     to where the curriculum covers it; a blank entry does not count)."""
     problems = []
     if not list(languages):

@@ -90,7 +90,7 @@ def competency_field_name(code: str) -> str:
 
 class ApplicationForm(CourseFieldsForm):
     """The application's course details and, for each core competency, where the curriculum
-    covers it (all 17 for the core course)."""
+    covers it (all 16 for the core course)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -360,7 +360,7 @@ def course_application_save(
 def course_application_submit(*, actor: User, application: CourseApplication) -> CourseApplication:
     """The provider's staff submit a draft (while its cycle is open) or an application sent
     back for changes (also after the cycle closed). Refused with the reasons when it is not
-    complete (`providers.rules.application_problems`: the core course maps all 17
+    complete (`providers.rules.application_problems`: the core course maps all 16
     competencies). The application fee due is fixed at the first submission."""
     with transaction.atomic():
         application = _locked_for_provider(actor, application)

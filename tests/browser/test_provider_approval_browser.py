@@ -68,14 +68,14 @@ def test_a_provider_applies_is_approved_and_reports_completions(page: Page, live
     expect(page.get_by_role("heading", name="Peer Support Core, bilingual")).to_be_visible()
     assert_no_axe_violations(page)
 
-    # Sixteen of the seventeen competencies: refused, naming the one missing.
+    # Fifteen of the sixteen competencies: refused, naming the one missing.
     for competency in CORE_COMPETENCIES[:-1]:
         page.get_by_label(str(competency.label), exact=True).fill(f"Module: {competency.label}")
     page.get_by_role("button", name="Save and submit for review").click()
-    expect(page.get_by_text("Say where the curriculum covers: Digital literacy")).to_be_visible()
+    expect(page.get_by_text("Say where the curriculum covers: Confidentiality")).to_be_visible()
     expect(page.locator("#application-status")).to_have_text("Draft")
     assert_no_axe_violations(page)
-    page.get_by_label("Digital literacy", exact=True).fill("Module 17: online tools and safety")
+    page.get_by_label("Confidentiality", exact=True).fill("Module 16: confidentiality and privacy")
     page.get_by_role("button", name="Save and submit for review").click()
     expect(page.locator("#application-status")).to_have_text("Submitted, waiting for review")
     _fits_a_phone(page)
@@ -87,7 +87,7 @@ def test_a_provider_applies_is_approved_and_reports_completions(page: Page, live
     expect(page.get_by_role("heading", name="Provider approvals")).to_be_visible()
     assert_no_axe_violations(page)
     page.locator("#review-queue").get_by_role("link", name="Peer Support Core, bilingual").click()
-    expect(page.get_by_text("Module 17: online tools and safety")).to_be_visible()
+    expect(page.get_by_text("Module 16: confidentiality and privacy")).to_be_visible()
     assert_no_axe_violations(page)
     page.locator("label", has_text="Approve for a period").click()
     page.get_by_role("button", name="Record the decision").click()

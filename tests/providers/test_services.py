@@ -177,20 +177,20 @@ def test_a_closed_cycle_takes_no_new_application_nor_a_draft_submission(provider
 def test_the_core_course_must_map_all_17_competencies(providers):
     p = providers
     application = draft(p)
-    partial = {code: "Unit 1" for code in COMPETENCY_CODES[:16]}
+    partial = {code: "Unit 1" for code in COMPETENCY_CODES[:15]}
     services.course_application_save(
         actor=p.clerk,
         application=application,
         hours=80,
         languages=["en"],
         delivery_modes=["in_person"],
-        coverage={**partial, "digital_literacy": "   "},
+        coverage={**partial, "confidentiality": "   "},
     )
     before = snapshot()
     with pytest.raises(DomainError) as refused:
         services.course_application_submit(actor=p.clerk, application=application)
-    assert "Digital literacy" in refused.value.message
-    assert "Confidentiality" not in refused.value.message
+    assert "Confidentiality" in refused.value.message
+    assert "Documentation skills" not in refused.value.message
     assert snapshot() == before
     services.course_application_save(
         actor=p.clerk,
@@ -198,11 +198,11 @@ def test_the_core_course_must_map_all_17_competencies(providers):
         hours=80,
         languages=["en"],
         delivery_modes=["in_person"],
-        coverage={"digital_literacy": "Unit 9: online tools"},
+        coverage={"confidentiality": "Unit 9: privacy"},
     )
     application = services.course_application_submit(actor=p.clerk, application=application)
     assert application.status == "submitted"
-    assert CompetencyCoverage.objects.filter(application=application).count() == 17
+    assert CompetencyCoverage.objects.filter(application=application).count() == 16
 
 
 def test_a_short_core_course_and_a_course_without_language_are_refused(providers):
