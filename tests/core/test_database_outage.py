@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 import pytest
 from celery.signals import task_prerun
-from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test import Client, RequestFactory, override_settings
 
@@ -144,7 +143,9 @@ def test_rate_limits_count_again_when_redis_is_back(browser, settings):
     }
     certification = CertificationFactory()
     url = f"/api/v1/verify/{certification.number}/"
-    cache.clear()
+    # The count starts from zero in this test's own cache namespace (tests/conftest.py,
+    # `_own_cache_namespace`). Not `cache.clear()`: on Redis that is FLUSHDB, which would
+    # also empty the Celery queues of a test running beside this one (pytest -n).
     redis_away = {
         "default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{CLOSED_PORT}/0"}
     }
