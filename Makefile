@@ -20,13 +20,18 @@ run: venv assets services messages
 	$(AS_OWNER) $(PY) manage.py seed_demo
 	./scripts/run_all.sh
 
-# Both print the 25 slowest tests at the end (the test budget: README.md, **Tests**).
+# Both print the 25 slowest tests at the end (the test budget: README.md, **Tests**) and run
+# the tests in TEST_WORKERS processes (pytest-xdist; 2: the cores of the machine the budget is
+# for). Each process has its own test database (test_<name>_gw0, ...), Celery queues, cache
+# namespaces, ports and temporary folders (benchmarks/RESULTS.md, "Test suite time").
+# PYTEST_ARGS="-n 0" runs them in this one process; PYTEST_ARGS adds to or overrides the rest.
+TEST_WORKERS ?= 2
 test: venv assets services chromium messages lint check-migrations
-	$(AS_OWNER) ROW_LEVEL_SECURITY=switch CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q --durations=25 $(PYTEST_ARGS)
+	$(AS_OWNER) ROW_LEVEL_SECURITY=switch CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q -n $(TEST_WORKERS) --durations=25 $(PYTEST_ARGS)
 
 # The quick loop: all but the `slow` tests (browser, Celery worker, transactional: tests/conftest.py).
 test-fast: venv assets services messages lint check-migrations
-	$(AS_OWNER) ROW_LEVEL_SECURITY=switch CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q -m "not slow" --durations=25 $(PYTEST_ARGS)
+	$(AS_OWNER) ROW_LEVEL_SECURITY=switch CELERY_TASK_ALWAYS_EAGER=false $(PY) -m pytest -q -n $(TEST_WORKERS) -m "not slow" --durations=25 $(PYTEST_ARGS)
 
 venv: .venv/.installed
 
