@@ -22,10 +22,11 @@ from continuing_ed.models import CeCategory, CeCredit
 from continuing_ed.rules import ce_entry_problems
 from core.errors import DomainError
 from core.review import ReviewStatus, review_decide
-from core.units import hours_value
+from core.units import hours_text, hours_value
 from counties.selectors import require_staff
 from documents.models import Document
 from documents.services import document_upload
+from notifications.services import notify
 
 if TYPE_CHECKING:
     from certification.models import Certification
@@ -290,18 +291,35 @@ def ce_credit_verify(*, actor: User, credit: CeCredit) -> CeCredit:
 
 
 def ce_credit_reject(*, actor: User, credit: CeCredit, reason: str) -> CeCredit:
-    """pending → rejected with a reason the holder will read (required); same reviewers as
-    `ce_credit_verify`."""
+    """pending (or verified at source: reported by the provider) → rejected with a reason the
+    holder will read (required); same reviewers as `ce_credit_verify`. A credit reported at
+    source: the holder is emailed the reason and what to do next."""
     certification = credit.certification
     _require_reviewer(actor, certification)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason for rejecting this CE credit."), field="reason")
-    return _review(
-        actor=actor,
-        certification=certification,
-        credit=credit,
-        verb="ce_credit_reject",
-        to_state=ReviewStatus.REJECTED,
-        reason=reason,
-    )
+    with transaction.atomic():
+        rejected = _review(
+            actor=actor,
+            certification=certification,
+            credit=credit,
+            verb="ce_credit_reject",
+            to_state=ReviewStatus.REJECTED,
+            reason=reason,
+        )
+        if rejected.reported_at_source:
+            notify(
+                user=certification.holder,
+                kind="ce_credit_rejected",
+                context={
+                    "ce_credit_id": rejected.pk,
+                    "title": rejected.title,
+                    "provider_name": rejected.provider_name,
+                    "hours": hours_text(rejected.hours),
+                    "completed_on": rejected.completed_on.isoformat(),
+                    "reason": reason,
+                    "county_name": certification.issuing_county.name,
+                },
+            )
+    return rejected

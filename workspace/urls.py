@@ -114,6 +114,11 @@ urlpatterns = [
         name="certification",
     ),
     path(
+        "<slug:code>/certifications/<int:pk>/ce-credits/<int:credit_pk>/reject/",
+        certifications.ce_credit_reject_reported,
+        name="ce_credit_reject",
+    ),
+    path(
         "<slug:code>/certifications/<int:pk>/suspend/",
         certifications.certification_suspend,
         name="certification_suspend",

@@ -41,6 +41,8 @@ from cases.models import (
 from cases.services import case_decide, case_open
 from ce_audits.models import CeAudit
 from certification.models import Application, Certification
+from continuing_ed.models import CeCredit
+from continuing_ed.services import ce_credit_report
 from counties.models import (
     COUNTY_CONTACT_FIELDS,
     County,
@@ -86,6 +88,24 @@ class Spec:
 
 def _version(application: Application) -> dict:
     return {"version": application.version}
+
+
+def _reported_ce_credit(world) -> CeCredit:
+    """A CE credit reported at the source on the active certification (made once)."""
+    credit = CeCredit.objects.filter(
+        certification=world.active, reported_at_source=True, title="Matrix refresher"
+    ).first()
+    if credit is None:
+        credit = ce_credit_report(
+            certification=world.active,
+            title="Matrix refresher",
+            provider_name="Reporting Provider",
+            hours=6,
+            category="law_and_ethics",
+            completed_on=timezone.localdate() - datetime.timedelta(days=10),
+            reported_as="9:MATRIX",
+        )
+    return credit
 
 
 def _import_token(world, user) -> list:
@@ -392,6 +412,11 @@ SPECS: dict[str, Spec] = {
     "certification_suspend": Spec(
         ACTION, lambda w, u: [w.active.pk], lambda w: {"reason": "Complaint upheld."}
     ),
+    "ce_credit_reject": Spec(
+        ACTION,
+        lambda w, u: [w.active.pk, _reported_ce_credit(w).pk],
+        lambda w: {"reason": "Not this person's course."},
+    ),
     "certification_lift_suspension": Spec(ACTION, lambda w, u: [w.suspended.pk]),
     "certification_revoke": Spec(
         ACTION, lambda w, u: [w.active.pk], lambda w: {"reason": "Fraud."}
@@ -577,6 +602,7 @@ def snapshot() -> tuple:
         list(Certification.objects.order_by("pk").values_list("pk", "status", "expires_on")),
         list(Document.objects.order_by("pk").values_list("pk", "review_status")),
         list(TrainingRecord.objects.order_by("pk").values_list("pk", "status")),
+        list(CeCredit.objects.order_by("pk").values_list("pk", "status")),
         ExamAttempt.objects.count(),
         list(CeAudit.objects.order_by("pk").values_list("pk", "outcome")),
         list(CountyMembership.objects.order_by("pk").values_list("user_id", "county_id", "role")),

@@ -1,16 +1,21 @@
 """A county reviewer and a training record reported at the source (issue 15): the application
 page says who reported it and offers to reject it with a reason even though it is verified;
 the rejection is confirmed, audited, and the learner is emailed the reason and what to do
-next. Another county's reviewer gets 404 and state staff 403, and nothing changes."""
+next. Another county's reviewer gets 404 and state staff 403, and nothing changes. The same
+for a CE credit reported at the source, from the certification page."""
 
 import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
+from continuing_ed.models import CeCredit
+from continuing_ed.services import ce_credit_report
 from jobs.models import OutboxMessage
 from notifications.services import email_render
+from tests.factories import CeCreditFactory
 from tests.providers.completions_data import reported_completion_of
 from training.models import TrainingRecord
 
@@ -127,3 +132,83 @@ def test_another_countys_reviewer_gets_404_and_state_staff_403_and_nothing_chang
         == 403
     )
     assert _state(reported) == before
+
+
+# CE credits reported at the source, on the certification page -------------------------------
+
+
+@pytest.fixture
+def reported_credit(cast, world) -> CeCredit:
+    credit = ce_credit_report(
+        certification=world.active,
+        title="Ethics refresher",
+        provider_name="Reporting Provider",
+        hours=6,
+        category="law_and_ethics",
+        completed_on=timezone.localdate() - datetime.timedelta(days=10),
+        reported_as="9:R-CE-1",
+    )
+    assert credit.reported_at_source and credit.status == "verified"
+    return credit
+
+
+def _ce_state(credit):
+    return (
+        CeCredit.objects.filter(pk=credit.pk).values().get(),
+        AuditEvent.objects.filter(verb="ce_credit_reject").count(),
+        OutboxMessage.objects.filter(kwargs__kind="ce_credit_rejected").count(),
+    )
+
+
+def test_a_reviewer_rejects_a_reported_ce_credit_from_the_certification_page(
+    cast, world, reported_credit, client
+):
+    client.force_login(cast.reviewer)
+    page = client.get(_url("certification", world.active.pk)).content.decode()
+    assert "Reported by Reporting Provider, verified at the source" in page
+    action = _url("ce_credit_reject", world.active.pk, reported_credit.pk)
+    assert f'href="{action}"' in page
+    confirm = client.get(action).content.decode()
+    assert "Reporting Provider" in confirm and 'name="reason"' in confirm
+    before = _ce_state(reported_credit)
+    assert client.post(action, {"reason": ""}).status_code == 200
+    assert _ce_state(reported_credit) == before
+
+    response = client.post(action, {"reason": "The roster named another person."})
+    assert response.status_code == 302
+    reported_credit.refresh_from_db()
+    assert (reported_credit.status, reported_credit.reason) == (
+        "rejected",
+        "The roster named another person.",
+    )
+    event = AuditEvent.objects.get(verb="ce_credit_reject")
+    assert (event.actor, event.from_state) == (cast.reviewer, "verified")
+    [email] = OutboxMessage.objects.filter(kwargs__kind="ce_credit_rejected")
+    holder = world.active.holder
+    assert email.kwargs["user_id"] == holder.pk
+    message = email_render(user=holder, kind="ce_credit_rejected", context=email.kwargs["context"])
+    assert "The roster named another person." in message.body
+    assert "/me/certification/ce/" in message.body
+    # Rejected: no longer offered, and the page answers 404 for it now.
+    assert (
+        f'href="{action}"'
+        not in client.get(_url("certification", world.active.pk)).content.decode()
+    )
+    after = _ce_state(reported_credit)
+    assert client.post(action, {"reason": "Again."}).status_code == 404
+    assert _ce_state(reported_credit) == after
+
+
+def test_ce_rejection_denied_to_other_counties_and_state_staff_and_for_uploaded_credits(
+    cast, world, reported_credit, client
+):
+    before = _ce_state(reported_credit)
+    action = _url("ce_credit_reject", world.active.pk, reported_credit.pk)
+    client.force_login(cast.other_admin)
+    assert client.post(action, {"reason": "No."}).status_code == 404
+    client.force_login(cast.state)
+    assert client.post(action, {"reason": "No."}).status_code == 403
+    assert _ce_state(reported_credit) == before
+    uploaded = CeCreditFactory(certification=world.active)
+    client.force_login(cast.reviewer)
+    assert client.get(_url("ce_credit_reject", world.active.pk, uploaded.pk)).status_code == 404

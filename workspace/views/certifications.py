@@ -17,13 +17,21 @@ from certification.selectors import (
     reinstatement_exam_attempts_for,
     training_records_for,
 )
+from continuing_ed import services as ce_services
 from continuing_ed.selectors import ce_credits_for
 from core.errors import DomainError
+from core.review import ReviewStatus
 from counties.models import ProgramPolicy
 from exams import services as exam_services
 from exams.models import ExamResult
 from workspace.access import CountyWorkspace, workspace_view
-from workspace.forms import ExamAttemptForm, OptionalReasonForm, ReasonForm, ReinstateForm
+from workspace.forms import (
+    ExamAttemptForm,
+    OptionalReasonForm,
+    ReasonForm,
+    ReinstateForm,
+    RejectReportedRecordForm,
+)
 from workspace.timeline import timeline_entries
 from workspace.views.common import run_action
 
@@ -286,4 +294,47 @@ def certification_exam_record(
         % {"date": certification.expires_on.isoformat()},
         submit=_("Record the exam"),
         success=_("Exam recorded. The peer has been told the result."),
+    )
+
+
+@workspace_view()
+def ce_credit_reject_reported(
+    request: HttpRequest, workspace: CountyWorkspace, pk: int, credit_pk: int
+) -> HttpResponse:
+    """Reject a CE credit its provider reported (verified at the source), with a reason the
+    holder is emailed; behind a confirmation. Any other credit: 404."""
+    certification = county_certification(request, workspace, pk)
+    credit = (
+        ce_credits_for(request.user)
+        .filter(
+            certification=certification,
+            pk=credit_pk,
+            reported_at_source=True,
+            status=ReviewStatus.VERIFIED,
+        )
+        .first()
+    )
+    if credit is None:
+        raise Http404("No such CE credit reported at source on this certification.")
+    return run_action(
+        request,
+        workspace,
+        form_class=RejectReportedRecordForm,
+        perform=lambda data: ce_services.ce_credit_reject(
+            actor=request.user, credit=credit, reason=data["reason"]
+        ),
+        success_message=_("CE credit rejected. The holder is emailed the reason."),
+        done_url=certification_url(workspace, certification),
+        context={
+            "nav": "roster",
+            "title": _("Reject a reported CE credit"),
+            "subject": _("%(title)s, %(hours)s h, reported by %(provider)s, verified at the source")
+            % {"title": credit.title, "hours": credit.hours, "provider": credit.provider_name},
+            "intro": _(
+                "The provider reported this completion and it counts as verified. Reject it "
+                "only with a reason: it will no longer count, and the holder is emailed the "
+                "reason and what to do next."
+            ),
+            "submit_label": _("Reject the record"),
+        },
     )
