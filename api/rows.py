@@ -184,48 +184,40 @@ def roster_json_rows(certifications: QuerySet[Certification], *, today: datetime
     )
 
 
-# A page of `roster_json_rows` (sliced, the row after the page included) joined by PostgreSQL:
-# how many rows came, the page's JSON results in key order joined by commas, the keys at the
-# page's ends (the first two and the last two, in key order: all a cursor's links read), and
-# the key of the row after the page. The rows are numbered in the query's own order (%s: ASC
-# or DESC) to tell the page from the row after it.
-_PAGE_SQL = (
-    "SELECT p.fetched, p.results, "
-    "p.ids[1:2] || p.ids[greatest(cardinality(p.ids) - 1, 3):], p.following FROM ("
-    "SELECT count(*) AS fetched, "
-    "string_agg(q.row, ',' ORDER BY q.id) FILTER (WHERE q.n <= %s) AS results, "
-    "array_agg(q.id ORDER BY q.id) FILTER (WHERE q.n <= %s) AS ids, "
-    "max(q.id) FILTER (WHERE q.n > %s) AS following "
-    "FROM (SELECT w.id, w.row, row_number() OVER (ORDER BY w.id {direction}) AS n "
-    "FROM ({rows}) AS w(id, row)) AS q) AS p"
-)
-
-
 class JsonPage:
-    """One page of roster results as PostgreSQL joined them (`roster_json_page`)."""
+    """One page of roster results (`roster_json_page`): how many rows the statement returned
+    (the page and the row after it), the page's JSON results in key order joined by commas,
+    the keys at the page's ends (the first two and the last two: all a cursor's links read)
+    and the key of the row after the page."""
 
-    def __init__(self, fetched: int, results: str | None, ends: list[int] | None, following):
+    def __init__(self, fetched: int, results: str, ends: list[int], following: int | None):
         self.fetched = fetched
-        self.results = results or ""
+        self.results = results
         # The keys at the page's ends, as the rows a cursor paginator reads positions from.
-        self.ends = [{"id": key} for key in ends or ()]
+        self.ends = [{"id": key} for key in ends]
         self.following = following
 
 
 def roster_json_page(sliced: QuerySet, *, page_size: int, descending: bool) -> JsonPage:
     """Run `sliced` (`roster_json_rows`, ordered by key, `descending` or not, and sliced to
-    the page and the row after it) as one statement in which PostgreSQL also joins the page's
-    JSON results into one text: one row comes back instead of a row per result
-    (benchmarks/RESULTS.md, "Cost of an API request"). Same connection, transaction and
-    row-level security context as the queryset."""
+    the page and the row after it) on a plain cursor of its connection (same transaction and
+    row-level security context) and join the JSON texts PostgreSQL wrote: Django's rows (a
+    dict per row through the values iterator) cost more than the rows themselves, and
+    joining them in PostgreSQL (`string_agg`) cost the database more than it saved here
+    (benchmarks/RESULTS.md, "Cost of an API request")."""
     using = sliced.db
-    connection = connections[using]
-    rows_sql, params = sliced.query.get_compiler(using=using).as_sql()
-    sql = _PAGE_SQL.format(direction="DESC" if descending else "ASC", rows=rows_sql)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [page_size, page_size, page_size, *params])
-        fetched, results, ends, following = cursor.fetchone()
-    return JsonPage(fetched, results, ends, following)
+    sql, params = sliced.query.get_compiler(using=using).as_sql()
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    page = rows[:page_size]
+    following = rows[page_size][0] if len(rows) > page_size else None
+    if descending:
+        page.reverse()
+    ends = page if len(page) <= 4 else page[:2] + page[-2:]
+    return JsonPage(
+        len(rows), ",".join(row for _key, row in page), [key for key, _row in ends], following
+    )
 
 
 def roster_page_json(page: JsonPage, *, next_link: str | None, previous_link: str | None) -> bytes:
