@@ -1,8 +1,10 @@
 """County staff walk a fee as they meet it (issue 17 item 3), on a desktop and on a 390 px phone:
 the county's fee list, a fee an applicant owes, the payment form (its errors first: more than
 is owed, a check without its number; what was typed is kept), the payment recorded with the
-keyboard only, the receipt PDF naming the person, the amount and the reference, and the exam
-no longer held on the application. axe-core checks every page on the way."""
+keyboard only, the receipt PDF naming the person, the amount and the reference, the exam
+no longer held on the application; then the payment voided (a confirmation, a reason), the
+receipt marked VOID, the fee owed again and the exam held again. axe-core checks every page
+on the way."""
 
 import datetime
 import io
@@ -133,7 +135,9 @@ def test_county_staff_record_a_payment_and_the_exam_is_no_longer_held(
     expect(page.locator("#payments")).to_contain_text("MO-2231")
     _fits(page, viewport)
 
-    receipt = page.locator("#payments").get_by_role("link", name=re.compile(payment.receipt_number))
+    receipt = page.locator("#payments").get_by_role(
+        "link", name=re.compile(rf"^{payment.receipt_number}\s*\(PDF\)$")
+    )
     response = page.request.get(receipt.get_attribute("href"))
     assert response.ok and response.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.body())).pages)
@@ -144,4 +148,39 @@ def test_county_staff_record_a_payment_and_the_exam_is_no_longer_held(
     page.get_by_role("link", name=f"Application #{application.pk}").click()
     expect(page.locator("summary", has_text="Record an exam attempt")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Fees still owed")
+    _fits(page, viewport)
+
+    # The payment was recorded against the wrong fee: voided, after a confirmation, with why.
+    page.go_back()
+    expect(page.locator("#fee-outstanding")).to_have_text("$0.00")
+    page.locator("#payments").get_by_role(
+        "link", name=re.compile(rf"^Void\s*{payment.receipt_number}$")
+    ).click()
+    expect(page.locator("h1")).to_have_text("Void a payment")
+    expect(page.locator("main")).to_contain_text(payment.receipt_number)
+    _fits(page, viewport)
+    page.get_by_label("Why is this payment voided?").fill("Recorded against the wrong person.")
+    dialogs: list[str] = []
+
+    def _accept(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", _accept)
+    page.get_by_role("button", name="Void the payment").click()
+    expect(page.locator(".usa-alert--success")).to_contain_text("Payment voided.")
+    assert dialogs == ["Void this payment? This cannot be undone."]
+    expect(page.locator("#fee-outstanding")).to_have_text("$100.00")
+    expect(page.locator("#payments")).to_contain_text("Voided")
+    expect(page.locator("#payments")).to_contain_text("Recorded against the wrong person.")
+    expect(page.get_by_role("link", name="Record a payment")).to_be_visible()
+    _fits(page, viewport)
+    response = page.request.get(receipt.get_attribute("href"))
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.body())).pages)
+    assert "VOID" in text and "Recorded against the wrong person." in text
+
+    # The fee is owed again, so the exam waits again.
+    page.get_by_role("link", name=f"Application #{application.pk}").click()
+    expect(page.locator("main")).to_contain_text("Fees still owed: Application fee ($100.00)")
+    expect(page.locator("summary", has_text="Record an exam attempt")).to_have_count(0)
     _fits(page, viewport)
