@@ -105,6 +105,8 @@ def _measure(run: Callable[[], int], runs: int) -> dict:
 def _get(client: Client, path: str, **headers) -> Callable[[], int]:
     def run() -> int:
         response = client.get(path, secure=True, **headers)
+        # A refused or redirected request would be timed as a fast one.
+        assert response.status_code == 200, (path, response.status_code)
         if response.streaming:
             for _chunk in response.streaming_content:
                 pass
