@@ -148,3 +148,55 @@ def test_with_the_policy_off_a_renewal_does_not_wait(cast):
     _fee(application)
 
     assert _renew(_renewable(cast, application)).fee_cents == 8000
+
+
+def _record_link(cast, fee) -> str:
+    return reverse("workspace:fee_payment_record", args=[cast.county.code, fee.pk])
+
+
+def test_beside_the_exam_hold_staff_find_a_link_to_record_the_payment(cast):
+    application = approved_application(applicant=cast.applicant, county=cast.county, trained=True)
+    fee = _fee(application)
+    url = reverse("workspace:application", args=[cast.county.code, application.pk])
+
+    for who in ("reviewer", "admin"):
+        page = client_for(cast.everyone[who]).get(url).content.decode()
+        hold = page.split("Fees still owed: Application fee ($100.00)")[1].split("</li>")[0]
+        assert _record_link(cast, fee) in hold and "Record the payment" in hold, who
+    # State staff read the hold but may not record a payment: no link.
+    state = client_for(cast.state).get(url).content.decode()
+    assert "Fees still owed" in state and _record_link(cast, fee) not in state
+    # Once paid, neither the hold nor the link.
+    _pay(cast, fee)
+    paid = client_for(cast.reviewer).get(url).content.decode()
+    assert "Fees still owed" not in paid and _record_link(cast, fee) not in paid
+
+
+def test_beside_the_renewal_hold_staff_find_a_link_to_record_the_payment(cast):
+    application = approved_application(county=cast.county)
+    fee = _fee(application)
+    certification = _renewable(cast, application)
+    url = reverse("workspace:certification", args=[cast.county.code, certification.pk])
+
+    page = client_for(cast.reviewer).get(url).content.decode()
+
+    hold = page.split('id="renewal-fee-hold"')[1].split("</div></div>")[0]
+    assert "Fees still owed: Application fee ($100.00)" in hold
+    assert _record_link(cast, fee) in hold and "Record the payment" in hold
+    assert _record_link(cast, fee) not in client_for(cast.state).get(url).content.decode()
+    _pay(cast, fee)
+    assert 'id="renewal-fee-hold"' not in client_for(cast.reviewer).get(url).content.decode()
+
+
+def test_with_the_policy_off_no_hold_and_no_link(cast):
+    _policy(unpaid_fees_hold_exam=False, unpaid_fees_hold_renewal=False)
+    application = approved_application(county=cast.county, trained=True)
+    fee = _fee(application)
+    certification = _renewable(cast, application)
+
+    for url in (
+        reverse("workspace:application", args=[cast.county.code, application.pk]),
+        reverse("workspace:certification", args=[cast.county.code, certification.pk]),
+    ):
+        page = client_for(cast.reviewer).get(url).content.decode()
+        assert "Fees still owed" not in page and _record_link(cast, fee) not in page

@@ -39,6 +39,7 @@ from exams import services as exam_services
 from exams.models import ExamResult
 from exams.selectors import exam_attempts_for
 from workspace.access import CountyWorkspace, workspace_view
+from workspace.fee_holds import exam_fee_hold
 from workspace.forms import (
     ConfirmForm,
     DenyForm,
@@ -115,10 +116,14 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         recorded_on=today,
         grace_days=program_policy.exam_result_grace_days,
     )
+    fee_hold: list[str] = []
+    held_fees: list = []
     if application.status == S.APPROVED and not exam_problems:
         # The training certificate is verified before the candidate may sit the exam.
         # So is the application fee, under the program's policy: the service's own answer.
         exam_problems = exam_authorization_answer(checks=[(application, today)])[0]
+        # Beside the fee hold, a link to record each fee's payment (for staff who may).
+        fee_hold, held_fees = exam_fee_hold(application, exam_problems, workspace)
     # An open application whose county stopped participating: state staff may move it.
     stranded = application.status in OPEN_APPLICATION_STATUSES and not (
         services.application_transfer_problems(application, None, today=today)
@@ -173,6 +178,8 @@ def application_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int
         "attempts": attempts,
         "attempts_left": exam_rules.attempts_left(attempts),
         "exam_problems": exam_problems,
+        "fee_hold": fee_hold,
+        "held_fees": held_fees,
         "result_grace_ends_on": (
             exam_rules.result_grace_end(window_ends_on, program_policy.exam_result_grace_days)
             if in_grace and window_ends_on is not None and application.status == S.APPROVED

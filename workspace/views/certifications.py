@@ -25,6 +25,7 @@ from counties.models import ProgramPolicy
 from exams import services as exam_services
 from exams.models import ExamResult
 from workspace.access import CountyWorkspace, workspace_view
+from workspace.fee_holds import renewal_fee_hold
 from workspace.forms import (
     ExamAttemptForm,
     OptionalReasonForm,
@@ -109,6 +110,9 @@ def certification_detail(request: HttpRequest, workspace: CountyWorkspace, pk: i
             else None
         ),
     }
+    # What the next renewal or reinstatement waits for (the program's fee hold), with a link
+    # to record each payment.
+    context["renewal_fee_hold"], context["held_fees"] = renewal_fee_hold(certification, workspace)
     return render(request, "workspace/certification_detail.html", context)
 
 
