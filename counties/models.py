@@ -30,6 +30,14 @@ class County(models.Model):
     contact_hours = models.CharField(_("office hours"), max_length=200, blank=True)
     contact_hours_es = models.CharField(_("office hours in Spanish"), max_length=200, blank=True)
     contact_url = models.URLField(_("web page"), max_length=300, blank=True)
+    # How to pay the program's fees (address, office hours, accepted methods), in the county's
+    # words, shown on the fee pages and in fee emails (`payment_instructions` tag); empty: a
+    # default built from the contact details above. Spanish readers read the Spanish text
+    # when the county wrote one.
+    payment_instructions = models.TextField(_("how to pay"), max_length=1500, blank=True)
+    payment_instructions_es = models.TextField(
+        _("how to pay, in Spanish"), max_length=1500, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -45,10 +53,11 @@ class County(models.Model):
 
     @property
     def has_contact(self) -> bool:
-        return any(getattr(self, name) for name in COUNTY_CONTACT_FIELDS)
+        return any(getattr(self, name) for name in COUNTY_CONTACT_FIELDS if name[:8] == "contact_")
 
 
-# The contact details a county administrator edits (`County.contact_*`).
+# The program details a county administrator edits: the contact details (`County.contact_*`,
+# the first six) and how to pay (`County.payment_instructions*`).
 COUNTY_CONTACT_FIELDS = (
     "contact_email",
     "contact_phone",
@@ -56,6 +65,8 @@ COUNTY_CONTACT_FIELDS = (
     "contact_hours",
     "contact_hours_es",
     "contact_url",
+    "payment_instructions",
+    "payment_instructions_es",
 )
 
 

@@ -237,6 +237,24 @@ class CountyContactForm(forms.Form):
         assume_scheme="https",
         help_text=_("The program's page for applicants, starting with https://."),
     )
+    payment_instructions = forms.CharField(
+        label=_("How to pay"),
+        max_length=1500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Shown on the applicants' and peers' fee pages and in fee emails: where to send or "
+            "bring a payment, office hours, the methods you accept, who to make a check out to. "
+            "Leave empty to show a default made from the contact details above."
+        ),
+    )
+    payment_instructions_es = forms.CharField(
+        label=_("How to pay, in Spanish"),
+        max_length=1500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Shown to Spanish readers (otherwise they read the English text above)."),
+    )
 
 
 class InviteForm(forms.Form):

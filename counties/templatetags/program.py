@@ -1,10 +1,13 @@
-"""How to reach a county program and how to take the exam, for pages and emails alike.
+"""How to reach a county program, how to pay it and how to take the exam, for pages and emails
+alike.
 
 `{% county_contact county %}` (HTML) and `{% county_contact_text county %}` (plain text)
 show a county program's contact details wherever the product tells someone to contact their
-program; `county` is a County or its name (emails carry `county_name`). `{% exam_booking
-county %}` and `{% exam_booking_text county %}` show the program's exam vendor, booking page,
-phone, what to bring and how far ahead to ask for accommodations (`ProgramPolicy`).
+program; `{% payment_instructions county %}` and `{% payment_instructions_text county %}` how
+to pay its fees (the county's own text, else a default from its contact details); `county` is
+a County or its name (emails carry `county_name`). `{% exam_booking county %}` and
+`{% exam_booking_text county %}` show the program's exam vendor, booking page, phone, what to
+bring and how far ahead to ask for accommodations (`ProgramPolicy`).
 
 Emails are rendered by a background task from ids and names, so the tags read the current
 details when the email is written: one query for the county, one for the policy.
@@ -58,6 +61,35 @@ def county_contact_text(county: County | str | None) -> str:
     if found is None or not found.has_contact:
         return ""
     return render_to_string("counties/contact.txt", _contact_context(found))
+
+
+def _payment_context(county: County, heading_level: int = 3) -> dict:
+    return {
+        **_contact_context(county, heading_level),
+        "own": (county.payment_instructions_es if _spanish() else "")
+        or county.payment_instructions,
+    }
+
+
+@register.simple_tag
+def payment_instructions(county: County | str | None, heading_level: int = 3) -> str:
+    """How to pay the program of `county` (HTML): its own instructions (in Spanish for Spanish
+    readers when it wrote them), else a default from its contact details; then who to ask."""
+    found = _county(county)
+    if found is None:
+        return ""
+    return render_to_string(
+        "counties/payment_instructions.html", _payment_context(found, heading_level)
+    )
+
+
+@register.simple_tag
+def payment_instructions_text(county: County | str | None) -> str:
+    """The same as plain text, for text emails."""
+    found = _county(county)
+    if found is None:
+        return ""
+    return render_to_string("counties/payment_instructions.txt", _payment_context(found))
 
 
 @register.simple_tag

@@ -21,6 +21,8 @@ DETAILS = {
     "contact_hours": "Monday to Friday, 9 am to 4 pm",
     "contact_hours_es": "De lunes a viernes, de 9 a 16 h",
     "contact_url": "https://alameda.example/peers",
+    "payment_instructions": "Checks payable to Alameda BHCS, Room 12.",
+    "payment_instructions_es": "Cheques a nombre de Alameda BHCS, sala 12.",
 }
 
 
