@@ -66,6 +66,13 @@ class FeePaymentVoidForm(forms.Form):
     )
 
 
+class FeeSearchForm(forms.Form):
+    """The fee list's search: a person by name or email."""
+
+    q = forms.CharField(label=_("Person (name or email)"), required=False, max_length=100)
+    show = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class FeeWaiverForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason and funding"),

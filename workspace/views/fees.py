@@ -3,6 +3,7 @@ payments, recording a payment (with its receipt), voiding one recorded by mistak
 granting a holder a DHCS-funded renewal fee waiver. Online card payment is not offered: people
 pay the county program, whose staff record the payment here."""
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,7 +27,12 @@ from fees.selectors import (
     with_balance,
 )
 from workspace.access import CountyWorkspace, workspace_view
-from workspace.fee_forms import FeePaymentForm, FeePaymentVoidForm, FeeWaiverForm
+from workspace.fee_forms import (
+    FeePaymentForm,
+    FeePaymentVoidForm,
+    FeeSearchForm,
+    FeeWaiverForm,
+)
 from workspace.views.certifications import certification_url, county_certification
 from workspace.views.common import paginate, querystring_without_page, run_action
 
@@ -47,6 +53,15 @@ def fee_list(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
     show = request.GET.get("show", SHOW_OWED)
     if show == SHOW_OWED:
         fees = owed_only(fees)
+    search = FeeSearchForm({"q": request.GET.get("q", ""), "show": show})
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    # A person by name or email: each word in their first name, last name or email.
+    for word in query.split()[:5]:
+        fees = fees.filter(
+            Q(person__first_name__icontains=word)
+            | Q(person__last_name__icontains=word)
+            | Q(person__email__icontains=word)
+        )
     page = paginate(request, fees)
     rows = [
         (fee, fee_outstanding_of(fee), fee_rules.FEE_STATUS_LABELS[fee_status_of(fee)])
@@ -64,6 +79,8 @@ def fee_list(request: HttpRequest, workspace: CountyWorkspace) -> HttpResponse:
                 for fee, owed, label in rows
             ],
             "show": show,
+            "search": search,
+            "query": query,
             "querystring": querystring_without_page(request),
         },
     )
