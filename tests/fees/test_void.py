@@ -300,3 +300,36 @@ def test_the_idempotency_of_payments_still_holds_after_a_void(cast):
         idempotency_key=key,
     )
     assert again == payment and FeePayment.objects.count() == 1
+
+
+def test_a_renewal_waits_again_for_the_voided_fee(cast):
+    from tests.fees.test_holds import _renew, _renewable
+
+    application = approved_application(county=cast.county)
+    fee = fee_due_record(
+        actor=None,
+        county=cast.county,
+        person=application.applicant,
+        kind="application",
+        application=application,
+    )
+    payment = _pay(cast, fee)
+    certification = _renewable(cast, application)
+    before = certification.expires_on
+
+    fee_payment_void(actor=cast.reviewer, payment=payment, reason="Check returned unpaid.")
+
+    with pytest.raises(DomainError) as refused:
+        _renew(certification)
+    assert refused.value.code == "conflict"
+    assert "Fees still owed: Application fee ($100.00)" in refused.value.message
+    certification.refresh_from_db()
+    assert certification.expires_on == before and not certification.renewals.exists()
+    # The workspace's certification page shows the hold again, with the link to record it.
+    page = client_for(cast.reviewer).get(
+        reverse("workspace:certification", args=[cast.county.code, certification.pk])
+    )
+    assert (
+        reverse("workspace:fee_payment_record", args=[cast.county.code, fee.pk])
+        in page.content.decode()
+    )
