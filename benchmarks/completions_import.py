@@ -34,8 +34,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from certification.models import ApplicantProfile  # noqa: E402
+from certification.models import ApplicantProfile, Certification  # noqa: E402
+from continuing_ed.models import CeCredit  # noqa: E402
 from core.rls import rls_context  # noqa: E402
+from counties.models import County  # noqa: E402
 from providers import imports  # noqa: E402
 from providers.models import (  # noqa: E402
     Completion,
@@ -59,7 +61,7 @@ def _csv(rows: list[dict]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _setup(count: int, matched: int):
+def _setup(count: int, matched: int, ce: bool = False):
     today = datetime.date.today()
     staff = User.objects.create_user(email="bench.staff@provider.test", password=None)
     listed = TrainingProvider.objects.create(name="Bench Training", approved_by_cycles=True)
@@ -67,9 +69,10 @@ def _setup(count: int, matched: int):
     ProviderMembership.objects.create(provider=provider, user=staff, role="admin")
     course = ProviderCourse.objects.create(
         provider=provider,
-        title="Bench core",
-        course_type=CourseType.CORE,
-        hours=Decimal("80"),
+        title="Bench CE" if ce else "Bench core",
+        course_type=CourseType.CE if ce else CourseType.CORE,
+        ce_category="general" if ce else "",
+        hours=Decimal("6" if ce else "80"),
         languages=["en"],
         delivery_modes=["in_person"],
     )
@@ -77,7 +80,7 @@ def _setup(count: int, matched: int):
         provider=provider,
         training_provider=listed,
         course=course,
-        course_code="core_80",
+        course_code="ce" if ce else "core_80",
         starts_on=today - datetime.timedelta(days=400),
         ends_on=today + datetime.timedelta(days=300),
         approved_by=staff,
@@ -93,7 +96,7 @@ def _setup(count: int, matched: int):
                 "legal_first_name": f"First{n}",
                 "legal_last_name": "Learner",
                 "date_of_birth": (born + datetime.timedelta(days=n % 5000)).isoformat(),
-                "hours": "80",
+                "hours": "6" if ce else "80",
                 "completed_on": (today - datetime.timedelta(days=1 + n % 300)).isoformat(),
             }
         )
@@ -111,6 +114,26 @@ def _setup(count: int, matched: int):
             for n, user in enumerate(users)
         ]
     )
+    if ce:
+        # CE counts toward a current certification: each matched learner holds one.
+        county = County.objects.order_by("pk").first()
+        issued = today - datetime.timedelta(days=400)
+        Certification.objects.bulk_create(
+            [
+                Certification(
+                    number=f"PSS-BENCH{n:06d}",
+                    holder=user,
+                    issuing_county=county,
+                    first_name=rows[n]["legal_first_name"],
+                    last_name="Learner",
+                    status="active",
+                    issued_on=issued,
+                    expires_on=issued.replace(year=issued.year + 2),
+                    cycle_started_on=issued,
+                )
+                for n, user in enumerate(users)
+            ]
+        )
     return staff, provider, rows
 
 
@@ -139,15 +162,16 @@ def _timed(label: str, work, table: list, profile: str | None = None) -> None:
         elapsed = time.perf_counter() - start
         cpu = time.process_time() - cpu
         backend = _backend_cpu() - backend
-    table.append(
-        (label, f"{elapsed:.1f}", f"{cpu:.1f}", f"{backend:.1f}", len(queries), note)
-    )
+    table.append((label, f"{elapsed:.1f}", f"{cpu:.1f}", f"{backend:.1f}", len(queries), note))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--completions", type=int, default=10_000)
     parser.add_argument("--matched", type=float, default=0.2)
+    parser.add_argument(
+        "--ce", action="store_true", help="a CE course, each matched learner certified"
+    )
     parser.add_argument(
         "--profile", metavar="FILE", help="cProfile the upload step into FILE (pstats)"
     )
@@ -157,7 +181,7 @@ def main() -> None:
     load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     try:
         with transaction.atomic():
-            staff, provider, rows = _setup(args.completions, matched)
+            staff, provider, rows = _setup(args.completions, matched, ce=args.ce)
             data = _csv(rows)
 
             def upload() -> str:
@@ -174,7 +198,8 @@ def main() -> None:
                         pass
                 return (
                     f"{Completion.objects.count()} completions, "
-                    f"{TrainingRecord.objects.filter(reported_at_source=True).count()} records"
+                    f"{TrainingRecord.objects.filter(reported_at_source=True).count()} records, "
+                    f"{CeCredit.objects.filter(reported_at_source=True).count()} CE credits"
                 )
 
             def again() -> str:

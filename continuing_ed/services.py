@@ -8,15 +8,19 @@ State staff read everything and write nothing; nobody reviews their own CE.
 """
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.models import AuditEvent
 from audit.services import audit_record
 from continuing_ed.models import CeCategory, CeCredit
 from continuing_ed.rules import ce_entry_problems
@@ -227,6 +231,143 @@ def ce_credit_report(
             data={"hours": str(hours), "category": category, "reported_as": reported_as},
         )
     return credit
+
+
+@dataclass(frozen=True)
+class ReportedCe:
+    """One CE credit to log as reported by its provider (`ce_credits_report`)."""
+
+    certification_id: int
+    title: str
+    provider_name: str
+    hours: Decimal | int | str
+    category: str
+    completed_on: datetime.date
+    reported_as: str
+
+
+def _upper_texts(texts: set[str]) -> dict[str, str]:
+    """Each of `texts` with PostgreSQL's UPPER (one query), as `iexact` compares them."""
+    if not texts:
+        return {}
+    ordered = sorted(texts)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT upper(t) FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n",
+            [ordered],
+        )
+        return {text: row[0] for text, row in zip(ordered, cursor.fetchall(), strict=True)}
+
+
+def ce_credits_report(
+    items: Sequence[ReportedCe], *, today: datetime.date | None = None
+) -> list[CeCredit | DomainError]:
+    """`ce_credit_report` for many credits at once, set-based (a provider's file of
+    thousands): for each item in order, its credit (verified at source) or the DomainError
+    that refuses it, by the same rules and in the same order as one call per item would,
+    with a handful of queries whatever the number of items. The certifications are locked
+    in id order in one statement, the credits already logged read in one query, the credits
+    and their audit events written with one INSERT each."""
+    today = today if today is not None else timezone.localdate()
+    results: list[CeCredit | DomainError | None] = [None] * len(items)
+    values: dict[int, tuple[str, str, Decimal]] = {}
+    for index, item in enumerate(items):
+        try:
+            title = _required_text(item.title, field="title", message=_("Enter the course title."))
+            provider_name = _required_text(
+                item.provider_name,
+                field="provider_name",
+                message=_("Enter who provided the course."),
+            )
+            hours = hours_value(item.hours)
+            if item.category not in CeCategory.values:
+                raise DomainError(_("Choose the CE category."), field="category")
+        except DomainError as error:
+            results[index] = error
+            continue
+        values[index] = (title, provider_name, hours)
+    if not values:
+        return [result for result in results if result is not None]
+    model = CeCredit._meta.get_field("certification").related_model
+    with transaction.atomic():
+        certifications: dict[int, Certification] = {
+            certification.pk: cast("Certification", certification)
+            for certification in model._default_manager.select_for_update(of=("self",))
+            .filter(pk__in={items[index].certification_id for index in values})
+            .order_by("pk")
+        }
+        # "The same course" as `ce_credit_report` reads it (`iexact`: PostgreSQL's UPPER).
+        logged = set(
+            CeCredit.objects.filter(certification_id__in=certifications)
+            .exclude(status=ReviewStatus.REJECTED)
+            .values_list("certification_id", Upper("title"), Upper("provider_name"), "completed_on")
+        )
+        upper = _upper_texts(
+            {text for title, name, _hours in values.values() for text in (title, name)}
+        )
+        now = timezone.now()
+        new: list[tuple[int, CeCredit]] = []
+        for index, (title, provider_name, hours) in values.items():
+            item = items[index]
+            certification = certifications[item.certification_id]
+            problems = ce_entry_problems(
+                completed_on=item.completed_on,
+                cycle_started_on=certification.cycle_started_on,
+                expires_on=certification.expires_on,
+                certification_status=certification.status,
+                on=today,
+            )
+            if problems:
+                results[index] = DomainError(" ".join(problems), field="completed_on")
+                continue
+            key = (certification.pk, upper[title], upper[provider_name], item.completed_on)
+            if key in logged:
+                results[index] = DomainError(
+                    _("This course, completed on %(date)s, is already logged.")
+                    % {"date": item.completed_on.isoformat()},
+                    code="conflict",
+                )
+                continue
+            logged.add(key)
+            new.append(
+                (
+                    index,
+                    CeCredit(
+                        certification=certification,
+                        title=title,
+                        provider_name=provider_name,
+                        hours=hours,
+                        category=item.category,
+                        completed_on=item.completed_on,
+                        status=ReviewStatus.VERIFIED,
+                        reviewed_at=now,
+                        reported_at_source=True,
+                    ),
+                )
+            )
+        created = CeCredit.objects.bulk_create([credit for _index, credit in new])
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=None,
+                    verb="ce_credit_report",
+                    object_type=CeCredit._meta.label_lower,
+                    object_id=credit.pk,
+                    county_id=credit.certification.issuing_county_id,
+                    subject_id=credit.certification.holder_id,
+                    to_state=credit.status,
+                    data={
+                        "hours": str(values[index][2]),
+                        "category": items[index].category,
+                        "reported_as": items[index].reported_as,
+                    },
+                )
+                for (index, _credit), credit in zip(new, created, strict=True)
+            ]
+        )
+        for (index, _credit), credit in zip(new, created, strict=True):
+            results[index] = credit
+    return [result for result in results if result is not None]
 
 
 def _require_reviewer(actor: User | None, certification: "Certification") -> None:

@@ -50,7 +50,7 @@ from certification.models import (
     ApplicantProfile,
     Certification,
 )
-from continuing_ed.services import ce_credit_report
+from continuing_ed.services import ReportedCe, ce_credit_report, ce_credits_report
 from core.errors import DomainError
 from core.rls import capability_context, rls_context
 from providers import rules
@@ -336,19 +336,81 @@ def _learner(
 def _match(completions: Sequence[Completion], *, today: datetime.date) -> None:
     """Attach each of `completions` (waiting) whose learner has an account (system context):
     the training records of a whole chunk at once (`training.services.training_records_report`),
-    the CE credits one by one."""
+    the CE credits likewise (`continuing_ed.services.ce_credits_report`)."""
     profiles = _people(completions)
     training: list[tuple[Completion, User]] = []
+    ce: list[tuple[Completion, User]] = []
     for completion in completions:
         person = _learner(completion, profiles.get(completion.email.lower(), ()))
         if person is None:
             continue
         if completion.course.course_type == CourseType.CE:
-            _attach(completion, person, today=today)
+            ce.append((completion, person))
         else:
             training.append((completion, person))
     if training:
         _attach_training(training)
+    if ce:
+        _attach_ce(ce, today=today)
+
+
+def _current_certifications(people: Iterable[int]) -> dict[int, Certification]:
+    """`_current_certification` of each of `people` that holds one (one query)."""
+    return {
+        certification.holder_id: certification
+        for certification in Certification.objects.filter(holder_id__in=set(people))
+        .exclude(status__in=TERMINAL_CERTIFICATION_STATUSES)
+        .order_by("holder_id", "-issued_on", "-id")
+        .distinct("holder_id")
+    }
+
+
+def _attach_ce(pairs: Sequence[tuple[Completion, User]], *, today: datetime.date) -> None:
+    """`_attach` for a chunk's matched CE completions, set-based: the current certifications
+    read in one query, the credits made by `continuing_ed.services.ce_credits_report`, the
+    completions updated in one statement (those whose learner holds no certification yet
+    keep waiting, with the note)."""
+    current = _current_certifications(person.pk for _completion, person in pairs)
+    waiting = [completion for completion, person in pairs if person.pk not in current]
+    for completion in waiting:
+        completion.note = _no_certification_note()
+    _save_notes(waiting)
+    certified = [(c, p) for c, p in pairs if p.pk in current]
+    if not certified:
+        return
+    results = ce_credits_report(
+        [
+            ReportedCe(
+                certification_id=current[person.pk].pk,
+                title=completion.course.title,
+                provider_name=completion.course.provider.training_provider.name,
+                hours=completion.hours,
+                category=CE_CATEGORY.get(completion.course.ce_category, "general"),
+                completed_on=completion.completed_on,
+                reported_as=f"{completion.course.provider_id}:{completion.completion_id}",
+            )
+            for completion, person in certified
+        ],
+        today=today,
+    )
+    now = timezone.now()
+    for (completion, person), result in zip(certified, results, strict=True):
+        completion.person = person
+        completion.matched_at = now
+        if isinstance(result, DomainError):
+            completion.status = CompletionStatus.NOT_ATTACHED
+            completion.note = str(result.message)
+        else:
+            completion.status = CompletionStatus.ATTACHED
+            completion.ce_credit = result
+            completion.note = ""
+    _save_matches([completion for completion, _person in certified], matched_at=now)
+
+
+def _no_certification_note() -> str:
+    return _(
+        "The learner holds no certification yet: the CE credit is recorded when they are certified."
+    )
 
 
 def _attach_training(pairs: Sequence[tuple[Completion, User]]) -> None:
@@ -384,10 +446,26 @@ def _attach_training(pairs: Sequence[tuple[Completion, User]]) -> None:
 # "Completions import").
 _SAVE_MATCHES_SQL = (
     "UPDATE {table} AS c SET status = m.status, person_id = m.person_id, "
-    "matched_at = %s, note = m.note, training_record_id = m.training_record_id "
-    "FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::bigint[]) "
-    "AS m(id, status, person_id, note, training_record_id) WHERE c.id = m.id"
+    "matched_at = %s, note = m.note, training_record_id = m.training_record_id, "
+    "ce_credit_id = m.ce_credit_id "
+    "FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::bigint[], "
+    "%s::bigint[]) AS m(id, status, person_id, note, training_record_id, ce_credit_id) "
+    "WHERE c.id = m.id"
 )
+_SAVE_NOTES_SQL = (
+    "UPDATE {table} AS c SET note = m.note "
+    "FROM unnest(%s::bigint[], %s::text[]) AS m(id, note) WHERE c.id = m.id"
+)
+
+
+def _save_notes(completions: Sequence[Completion]) -> None:
+    """Write the note of `completions` (and nothing else) with one UPDATE."""
+    if not completions:
+        return
+    using = router.db_for_write(Completion)
+    sql = _SAVE_NOTES_SQL.format(table=connections[using].ops.quote_name(Completion._meta.db_table))
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [[c.pk for c in completions], [c.note for c in completions]])
 
 
 def _save_matches(completions: Sequence[Completion], *, matched_at: datetime.datetime) -> None:
@@ -396,9 +474,7 @@ def _save_matches(completions: Sequence[Completion], *, matched_at: datetime.dat
     if not completions:
         return
     sql = _SAVE_MATCHES_SQL.format(
-        table=connections[router.db_for_write(Completion)].ops.quote_name(
-            Completion._meta.db_table
-        )
+        table=connections[router.db_for_write(Completion)].ops.quote_name(Completion._meta.db_table)
     )
     with connections[router.db_for_write(Completion)].cursor() as cursor:
         cursor.execute(
@@ -410,6 +486,7 @@ def _save_matches(completions: Sequence[Completion], *, matched_at: datetime.dat
                 [c.person_id for c in completions],
                 [c.note for c in completions],
                 [c.training_record_id for c in completions],
+                [c.ce_credit_id for c in completions],
             ],
         )
 
@@ -436,10 +513,7 @@ def _attach(completion: Completion, person: User, *, today: datetime.date) -> No
             if course.course_type == CourseType.CE:
                 certification = _current_certification(person)
                 if certification is None:
-                    completion.note = _(
-                        "The learner holds no certification yet: the CE credit is recorded "
-                        "when they are certified."
-                    )
+                    completion.note = _no_certification_note()
                     completion.save(update_fields=["note"])
                     return
                 record_fields["ce_credit"] = ce_credit_report(

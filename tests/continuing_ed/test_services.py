@@ -351,3 +351,106 @@ def test_only_pending_credits_are_reviewed(cast, credit, done, verb):
     assert refused.value.message == f"This CE credit is already {done}."
     assert snapshot(credit) == (done, None, None, "earlier")
     assert not AuditEvent.objects.exists()
+
+
+# Reported at the source, many at once ----------------------------------------------------------
+
+
+def _reported_state(certification):
+    credits = sorted(
+        (
+            c.title,
+            c.provider_name,
+            c.hours,
+            c.category,
+            c.completed_on,
+            c.status,
+            c.reported_at_source,
+        )
+        for c in CeCredit.objects.filter(certification=certification)
+    )
+    events = sorted(
+        (e.verb, e.county_id, e.object_type, e.to_state, sorted(e.data.items()), e.actor_id)
+        for e in AuditEvent.objects.filter(verb="ce_credit_report", subject=certification.holder)
+    )
+    return credits, events
+
+
+def test_credits_reported_at_once_are_those_reported_one_by_one(cast):
+    """`ce_credits_report` (a provider's file, set-based) gives each item the credit or the
+    refusal `ce_credit_report` gives it called once per item in the same order: a credit, one
+    outside the cycle, the same course again in other letter case (already logged), one
+    already logged before, a bad category, no title; the same credits and audit events."""
+    from continuing_ed.services import ReportedCe, ce_credit_report, ce_credits_report
+    from tests.factories import UserFactory
+
+    def certification_of(email):
+        return CertificationFactory(
+            holder=UserFactory(email=email),
+            issuing_county=cast.county,
+            issued_on=D(2024, 3, 15),
+            expires_on=D(2026, 3, 15),
+        )
+
+    one_by_one, at_once = certification_of("one@ce.test"), certification_of("all@ce.test")
+
+    def items(certification):
+        base = {
+            "certification_id": certification.pk,
+            "title": "Ethics refresher",
+            "provider_name": "Peer Academy",
+            "hours": "6",
+            "category": "law_and_ethics",
+            "completed_on": D(2025, 5, 1),
+            "reported_as": "9:R-1",
+        }
+        return [
+            ReportedCe(**base),
+            ReportedCe(**(base | {"completed_on": D(2023, 1, 1), "reported_as": "9:R-2"})),
+            ReportedCe(**(base | {"title": "ETHICS REFRESHER", "reported_as": "9:R-3"})),
+            ReportedCe(**(base | {"title": "Logged before", "reported_as": "9:R-4"})),
+            ReportedCe(**(base | {"category": "nonsense", "reported_as": "9:R-5"})),
+            ReportedCe(**(base | {"title": " ", "reported_as": "9:R-6"})),
+            ReportedCe(
+                **(base | {"completed_on": D(2025, 5, 2), "hours": "7.5", "reported_as": "9:R-7"})
+            ),
+        ]
+
+    for certification in (one_by_one, at_once):
+        add(certification, title="logged BEFORE", provider_name="peer academy")
+    expected = []
+    for item in items(one_by_one):
+        try:
+            expected.append(
+                ce_credit_report(
+                    certification=Certification.objects.get(pk=item.certification_id),
+                    title=item.title,
+                    provider_name=item.provider_name,
+                    hours=item.hours,
+                    category=item.category,
+                    completed_on=item.completed_on,
+                    reported_as=item.reported_as,
+                    today=TODAY,
+                )
+            )
+        except DomainError as error:
+            expected.append(error)
+
+    results = ce_credits_report(items(at_once), today=TODAY)
+
+    def outcome(result):
+        if isinstance(result, DomainError):
+            return ("refused", str(result.message), result.field, result.code)
+        return ("credit", result.title, result.hours, result.completed_on, result.status)
+
+    assert [outcome(r) for r in results] == [outcome(r) for r in expected]
+    assert [r[0] for r in map(outcome, results)] == [
+        "credit",
+        "refused",
+        "refused",
+        "refused",
+        "refused",
+        "refused",
+        "credit",
+    ]
+    assert _reported_state(at_once) == _reported_state(one_by_one)
