@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
 from fees.models import PaymentMethod, ScholarshipCover, ScholarshipPool
-from fees.rules import METHODS_WITH_REFERENCE
+from fees.rules import METHODS_WITH_REFERENCE, dollars
 
 
 class DollarsField(forms.DecimalField):
@@ -42,6 +42,19 @@ class FeePaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput, initial=timezone.localdate)
     # One token per form shown: a double click or a resent form records one payment.
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    # What is still owed, set by the view: an over-payment is shown next to the amount (the
+    # service refuses it too: `rules.payment_problems`).
+    owed_cents: int | None = None
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if self.owed_cents is not None and amount is not None and amount > self.owed_cents:
+            raise forms.ValidationError(
+                _("This is more than is owed (%(owed)s): record no more than the amount owed.")
+                % {"owed": dollars(self.owed_cents)}
+            )
+        return amount
 
     def clean(self):
         data = super().clean()

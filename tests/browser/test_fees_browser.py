@@ -85,7 +85,8 @@ def test_county_staff_record_a_payment_and_the_exam_is_no_longer_held(
     page.get_by_label("Method").select_option("check")
     page.get_by_label("Reference").fill("CHK-1001")
     page.get_by_role("button", name="Record the payment").click()
-    expect(page.get_by_role("alert")).to_contain_text(
+    expect(page.get_by_role("alert")).to_contain_text("Correct the fields marked below.")
+    expect(page.locator("#id_amount_error")).to_have_text(
         "This is more than is owed ($100.00): record no more than the amount owed."
     )
     expect(page.get_by_label("Amount paid (dollars)")).to_have_value("150.00")
@@ -184,3 +185,6 @@ def test_county_staff_record_a_payment_and_the_exam_is_no_longer_held(
     expect(page.locator("main")).to_contain_text("Fees still owed: Application fee ($100.00)")
     expect(page.locator("summary", has_text="Record an exam attempt")).to_have_count(0)
     _fits(page, viewport)
+    # And the hold leads back to the payment form.
+    page.get_by_role("link", name=re.compile(r"^Record the payment\s*\(Application fee\)$")).click()
+    expect(page.locator("h1")).to_have_text("Record a payment")

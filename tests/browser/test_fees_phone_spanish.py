@@ -45,6 +45,7 @@ def _fits_and_is_spanish(page: Page) -> None:
         "Marisol Vega",
         "marisol@example.org",
         "fees@alameda.example",
+        "Alameda County BHCS",
         "Alameda",
         "Becas DHCS 2026",
     ):
@@ -57,6 +58,10 @@ def _fits_and_is_spanish(page: Page) -> None:
 def test_an_applicant_reads_their_fees_in_spanish_on_a_phone(page: Page, live_server):
     alameda = county("alameda")
     alameda.contact_email = "fees@alameda.example"
+    alameda.payment_instructions = "Pay by check to Alameda County BHCS, at 2000 Embarcadero."
+    alameda.payment_instructions_es = (
+        "Pague con cheque a nombre de Alameda County BHCS, en 2000 Embarcadero."
+    )
     alameda.save()
     reviewer = UserFactory(email="rae@alameda.test")
     MembershipFactory(user=reviewer, county=alameda, role="reviewer")
@@ -107,6 +112,7 @@ def test_an_applicant_reads_their_fees_in_spanish_on_a_phone(page: Page, live_se
     expect(page.locator("#fees-owed")).to_contain_text("$60.00")
     expect(page.locator("main")).to_contain_text("$100.00")
     expect(page.locator("#pay-heading")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Pague con cheque a nombre de")
     expect(page.locator("main")).to_contain_text("fees@alameda.example")
     _fits_and_is_spanish(page)
 

@@ -102,10 +102,14 @@ def fee_detail(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> Htt
 def fee_payment_record(request: HttpRequest, workspace: CountyWorkspace, pk: int) -> HttpResponse:
     fee = fee_due_get(request.user, pk, county=workspace.county)
     owed = fee_outstanding_of(fee)
+
+    class _PaymentForm(FeePaymentForm):
+        owed_cents = owed
+
     return run_action(
         request,
         workspace,
-        form_class=FeePaymentForm,
+        form_class=_PaymentForm,
         perform=lambda data: fee_services.fee_payment_record(
             actor=request.user,
             fee=fee,
