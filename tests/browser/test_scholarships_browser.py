@@ -110,12 +110,17 @@ def test_a_county_nominates_and_the_pool_administrator_accepts_and_refuses(page:
     page.goto("/county/")
     expect(page.locator("#nominations-waiting")).to_have_count(0)
 
-    # Ana's fee is covered: gone from what is still owed, on the county's fee page, her own
-    # fee page, and her application.
+    # Ana's fee is covered: gone from what is still owed, on the county's fee page (reached
+    # from her nomination), her own fee page, and her application.
     page.goto("/county/alameda/fees/")
     expect(page.locator("#fees")).to_contain_text("Ben Okafor")
     expect(page.locator("#fees")).not_to_contain_text("Ana Reyes")
-    page.goto(f"/county/alameda/fees/{fee.pk}/")
+    page.goto("/county/alameda/scholarships/")
+    page.locator("#nominations").get_by_role("link", name=re.compile("^Ana Reyes")).click()
+    expect(page.locator("#fees tbody tr")).to_have_count(1)
+    expect(page.locator("#fees")).to_contain_text("Covered by a scholarship")
+    assert_no_axe_violations(page)
+    page.locator("#fees").get_by_role("link", name=re.compile("^Ana Reyes")).click()
     expect(page.locator("#fee-outstanding")).to_have_text("$0.00")
     expect(page.locator("main")).to_contain_text("Covered by a scholarship")
     assert_no_axe_violations(page)
