@@ -3,6 +3,7 @@ migrations wrote, with the same primary keys and values, whether the tables were
 a transactional test's flush or still hold them."""
 
 import asyncio
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -39,13 +40,25 @@ def test_a_connection_object_made_while_an_event_loop_runs_finds_the_serialized_
     test on), `connections` hands out another connection object. It must find the same
     serialized rows, or serialized rollback silently restores nothing (browser tests after
     other database tests found no permissions)."""
-    outer = connections["default"]
+    # In a thread of its own: under pytest-xdist a browser test may already have left
+    # Playwright's loop running in this one, where asyncio.run() refuses to start.
+    found = {}
 
-    async def inside_a_loop():
-        inner = connections["default"]
-        return inner is outer, inner._test_serialized_contents
+    def in_a_thread_without_a_loop():
+        outer = connections["default"]
 
-    same_object, contents = asyncio.run(inside_a_loop())
-    assert not same_object
-    assert contents == outer._test_serialized_contents
+        async def inside_a_loop():
+            inner = connections["default"]
+            return inner is outer, inner._test_serialized_contents
+
+        found["same"], found["inner"] = asyncio.run(inside_a_loop())
+        found["outer"] = outer._test_serialized_contents
+        connections.close_all()
+
+    thread = threading.Thread(target=in_a_thread_without_a_loop)
+    thread.start()
+    thread.join()
+    assert found["same"] is False
+    contents = found["inner"]
+    assert contents == found["outer"] == connections["default"]._test_serialized_contents
     assert '"model": "auth.permission"' in contents
