@@ -333,3 +333,26 @@ def test_a_renewal_waits_again_for_the_voided_fee(cast):
         reverse("workspace:fee_payment_record", args=[cast.county.code, fee.pk])
         in page.content.decode()
     )
+
+
+def test_the_wall_refuses_a_void_whose_county_is_not_its_payments(cast):
+    """Another county's staff naming their own county on the void of a payment they cannot
+    see (a forged row, past the services) void nothing: the wall checks the void's county and
+    person are those of the payment, read as the session may read it."""
+    payment = _pay(cast, _fee(cast))
+    before = _snapshot()
+    with acting_as(cast.other_admin) as cursor, pytest.raises(ProgrammingError, match="row-level"):
+        cursor.execute(
+            "INSERT INTO fees_feepaymentvoid (payment_id, county_id, person_id, reason,"
+            " voided_by_id, voided_at) VALUES (%s, %s, %s, 'x', %s, now())",
+            [payment.pk, cast.other_county.pk, payment.person_id, cast.other_admin.pk],
+        )
+    assert _snapshot() == before
+    # Nor a person other than the payment's, in the payment's own county.
+    with acting_as(cast.admin) as cursor, pytest.raises(ProgrammingError, match="row-level"):
+        cursor.execute(
+            "INSERT INTO fees_feepaymentvoid (payment_id, county_id, person_id, reason,"
+            " voided_by_id, voided_at) VALUES (%s, %s, %s, 'x', %s, now())",
+            [payment.pk, cast.county.pk, cast.admin.pk, cast.admin.pk],
+        )
+    assert _snapshot() == before
