@@ -356,3 +356,22 @@ def test_the_wall_refuses_a_void_whose_county_is_not_its_payments(cast):
             [payment.pk, cast.county.pk, cast.admin.pk, cast.admin.pk],
         )
     assert _snapshot() == before
+
+
+def test_the_wall_refuses_a_payment_whose_county_is_not_its_fees(cast):
+    """Likewise a payment: another county's staff naming their own county on a payment of an
+    Alameda fee (a forged row) would count it as paid there and release its hold."""
+    fee = _fee(cast)
+    before = _snapshot()
+    statement = (
+        "INSERT INTO fees_feepayment (fee_id, county_id, person_id, amount_cents, method,"
+        " reference, paid_on, recorded_by_id, recorded_at)"
+        " VALUES (%s, %s, %s, 100, 'cash', '', now(), %s, now())"
+    )
+    with acting_as(cast.other_admin) as cursor, pytest.raises(ProgrammingError, match="row-level"):
+        cursor.execute(
+            statement, [fee.pk, cast.other_county.pk, fee.person_id, cast.other_admin.pk]
+        )
+    with acting_as(cast.admin) as cursor, pytest.raises(ProgrammingError, match="row-level"):
+        cursor.execute(statement, [fee.pk, cast.county.pk, cast.admin.pk, cast.admin.pk])
+    assert _snapshot() == before
