@@ -7,11 +7,8 @@ twice (a double click, a second run) is one load.
 
 import datetime
 import hashlib
-import re
-import secrets
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +23,7 @@ from analytics.selectors import figures_compute
 from audit.services import audit_record
 from core.errors import DomainError
 from counties.models import County
+from jobs.previews import PreviewStore
 
 # The source named beside every ratio unless the operator says otherwise.
 DHCS_SOURCE = (
@@ -33,8 +31,8 @@ DHCS_SOURCE = (
     "(California Health and Human Services Open Data Portal)"
 )
 PREVIEW_TTL_SECONDS = 6 * 3600
-_CACHE_PREFIX = "analytics:enrollment-upload:"
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,60}")
+# Kept between preview and confirmation (jobs.previews).
+_STORE = PreviewStore("analytics:enrollment-upload:", PREVIEW_TTL_SECONDS)
 
 
 @dataclass
@@ -98,17 +96,15 @@ def enrollment_upload_plan(
 
 def enrollment_upload_store(plan: EnrollmentPlan) -> str:
     """Keep `plan` for its confirmation; returns the token that names it."""
-    token = secrets.token_urlsafe(24)
-    cache.set(_CACHE_PREFIX + token, plan, PREVIEW_TTL_SECONDS)
+    token = _STORE.new_token()
+    _STORE.save(token, plan)
     return token
 
 
 def enrollment_upload_get(*, actor: User, token: str) -> EnrollmentPlan | None:
     """The stored plan named by `token`, if `actor` uploaded it."""
-    if not _TOKEN_SHAPE.fullmatch(token or ""):
-        return None
-    plan = cache.get(_CACHE_PREFIX + token)
-    if not isinstance(plan, EnrollmentPlan) or plan.user_id != actor.pk:
+    plan = _STORE.load(token, EnrollmentPlan)
+    if plan is None or plan.user_id != actor.pk:
         return None
     return plan
 
@@ -120,7 +116,7 @@ def enrollment_upload_commit(*, actor: User, token: str) -> MediCalEnrollmentLoa
     if plan is None:
         raise DomainError(_("This upload has expired. Upload the file again."), code="conflict")
     load = enrollment_load_plan(actor=actor, plan=plan)
-    cache.delete(_CACHE_PREFIX + token)
+    _STORE.discard(token)
     return load
 
 

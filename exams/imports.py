@@ -17,16 +17,10 @@ import csv
 import datetime
 import hashlib
 import io
-import re
-import secrets
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +35,7 @@ from exams.authorization import exam_authorization_problems
 from exams.models import ExamResult, ExamSource
 from exams.selectors import exam_attempts_for
 from exams.services import exam_attempt_record
+from jobs.previews import PreviewStore
 from jobs.services import enqueue
 
 # Columns of the vendor file, in the order of the downloadable template.
@@ -72,9 +67,8 @@ BACKGROUND_THRESHOLD_ROWS = 200
 BACKGROUND_CHUNK_ROWS = 500
 
 IMPORT_TASK = "exams.tasks.exam_import_commit"
-_CACHE_PREFIX = "workspace:exam-import:"
-# What `secrets.token_urlsafe` makes: anything else in the URL is no token of ours.
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
+# Kept between preview and commit (jobs.previews).
+_STORE = PreviewStore("workspace:exam-import:", PREVIEW_TTL_SECONDS)
 
 TEMPLATE_ROWS = (
     COLUMNS,
@@ -424,7 +418,7 @@ def store_file(*, user, county: County, filename: str, data: bytes) -> StoredFil
     """Parse `data` and keep it (in the cache, for PREVIEW_TTL_SECONDS) under a new token."""
     parsed = parse_file(data)
     stored = StoredFile(
-        token=secrets.token_urlsafe(18),
+        token=_STORE.new_token(),
         user_id=user.pk,
         county_id=county.pk,
         filename=filename[:200],
@@ -436,14 +430,11 @@ def store_file(*, user, county: County, filename: str, data: bytes) -> StoredFil
 
 
 def _save(stored: StoredFile) -> None:
-    cache.set(_CACHE_PREFIX + stored.token, stored, timeout=PREVIEW_TTL_SECONDS)
+    _STORE.save(stored.token, stored)
 
 
 def _load(token: str) -> StoredFile | None:
-    if not token or len(token) > 64 or not _TOKEN_SHAPE.fullmatch(token):
-        return None
-    stored = cache.get(_CACHE_PREFIX + token)
-    return stored if isinstance(stored, StoredFile) else None
+    return _STORE.load(token, StoredFile)
 
 
 def load_file(*, token: str, user, county: County) -> StoredFile | None:
@@ -513,17 +504,7 @@ def _final_counts(plan: ImportPlan, stored: StoredFile) -> dict[str, int]:
     return dict(counts)
 
 
-@contextmanager
-def _claim(token: str) -> Iterator[bool]:
-    """Whether this process may commit `token` now: one commit step at a time per file (a
-    double click, a redelivered task). Held at most as long as a task may run."""
-    key = f"{_CACHE_PREFIX}{token}:claim"
-    claimed = cache.add(key, 1, timeout=settings.CELERY_TASK_TIME_LIMIT)
-    try:
-        yield claimed
-    finally:
-        if claimed:
-            cache.delete(key)
+_claim = _STORE.claim
 
 
 def commit_file(*, user, county: County, stored: StoredFile) -> StoredFile:

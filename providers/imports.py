@@ -11,15 +11,9 @@ are emailed where to read them (`completion_upload_errors_notify`).
 import csv
 import hashlib
 import io
-import re
-import secrets
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
@@ -27,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import DomainError
+from jobs.previews import PreviewStore
 from jobs.services import enqueue
 from providers.models import CompletionSource, ProviderOrganisation
 from providers.rules import COMPLETION_FIELDS
@@ -43,8 +38,8 @@ BACKGROUND_THRESHOLD_ROWS = 200
 BACKGROUND_CHUNK_ROWS = 2_000
 
 IMPORT_TASK = "providers.tasks.completions_import_commit"
-_CACHE_PREFIX = "providers:completions-import:"
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
+# Kept between preview and commit (jobs.previews).
+_STORE = PreviewStore("providers:completions-import:", PREVIEW_TTL_SECONDS)
 
 TEMPLATE_ROWS = (
     COLUMNS,
@@ -246,7 +241,7 @@ def store_file(
     """Parse `data` and keep it (in the cache, for PREVIEW_TTL_SECONDS) under a new token."""
     parsed = parse_file(data)
     stored = StoredFile(
-        token=secrets.token_urlsafe(18),
+        token=_STORE.new_token(),
         user_id=user.pk,
         provider_id=provider.pk,
         filename=filename[:200],
@@ -258,14 +253,11 @@ def store_file(
 
 
 def _save(stored: StoredFile) -> None:
-    cache.set(_CACHE_PREFIX + stored.token, stored, timeout=PREVIEW_TTL_SECONDS)
+    _STORE.save(stored.token, stored)
 
 
 def _load(token: str) -> StoredFile | None:
-    if not token or len(token) > 64 or not _TOKEN_SHAPE.fullmatch(token):
-        return None
-    stored = cache.get(_CACHE_PREFIX + token)
-    return stored if isinstance(stored, StoredFile) else None
+    return _STORE.load(token, StoredFile)
 
 
 def load_file(*, token: str, user: User, provider: ProviderOrganisation) -> StoredFile | None:
@@ -315,16 +307,7 @@ def commit_step(
     return remaining
 
 
-@contextmanager
-def _claim(token: str) -> Iterator[bool]:
-    """One commit step at a time per file (a double click, a redelivered task)."""
-    key = f"{_CACHE_PREFIX}{token}:claim"
-    claimed = cache.add(key, 1, timeout=settings.CELERY_TASK_TIME_LIMIT)
-    try:
-        yield claimed
-    finally:
-        if claimed:
-            cache.delete(key)
+_claim = _STORE.claim
 
 
 def commit(

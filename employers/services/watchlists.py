@@ -3,11 +3,8 @@ file with a preview), and removing one. Every member of the employer's staff may
 
 import csv
 import io
-import re
-import secrets
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +17,7 @@ from core.errors import DomainError, refuse_problems
 from employers import policy, rules
 from employers.models import Employer, Watch
 from employers.selectors import require_employer_staff
+from jobs.previews import PreviewStore
 
 _MAX_NUMBER_LENGTH = 20
 _MAX_NAME_LENGTH = 100
@@ -91,8 +89,8 @@ def watch_remove(*, actor: User, watch: Watch) -> None:
 NUMBER_COLUMNS = ("certification_number", "number")
 LAST_NAME_COLUMNS = ("last_name", "lastname", "surname")
 TEMPLATE_CSV = "certification_number,last_name\nPSS-0001000,Reyes\n"
-_CACHE_PREFIX = "employers:watch-upload:"
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,60}")
+# Kept between preview and confirmation (jobs.previews).
+_STORE = PreviewStore("employers:watch-upload:", policy.WATCHLIST_PREVIEW_TTL_SECONDS)
 
 
 class RowOutcome:
@@ -230,17 +228,15 @@ def watch_upload_plan(*, actor: User, employer: Employer, data: bytes) -> Upload
 
 def watch_upload_store(plan: UploadPlan) -> str:
     """Keep `plan` for its confirmation; returns the token that names it."""
-    token = secrets.token_urlsafe(24)
-    cache.set(_CACHE_PREFIX + token, plan, policy.WATCHLIST_PREVIEW_TTL_SECONDS)
+    token = _STORE.new_token()
+    _STORE.save(token, plan)
     return token
 
 
 def watch_upload_get(*, actor: User, employer: Employer, token: str) -> UploadPlan | None:
     """The stored plan named by `token`, if `actor` uploaded it for `employer`."""
-    if not _TOKEN_SHAPE.fullmatch(token or ""):
-        return None
-    plan = cache.get(_CACHE_PREFIX + token)
-    if not isinstance(plan, UploadPlan):
+    plan = _STORE.load(token, UploadPlan)
+    if plan is None:
         return None
     if plan.employer_id != employer.pk or plan.user_id != actor.pk:
         return None
@@ -268,5 +264,5 @@ def watch_upload_commit(*, actor: User, employer: Employer, token: str) -> int:
             obj=employer,
             data={"rows": len(plan.rows), "certification_ids": ids},
         )
-    cache.delete(_CACHE_PREFIX + token)
+    _STORE.discard(token)
     return added
