@@ -204,11 +204,11 @@ def fee_payment_record(
     (`rules.payment_problems`), with its method, reference and date. The same form sent
     twice (`idempotency_key`) records one payment and returns it. The person is emailed with
     a link to the receipt."""
-    require_staff(actor, fee.county)
     today = today or timezone.localdate()
     reference = reference.strip()
     with transaction.atomic():
         _lock_balance(fee.person_id)
+        require_staff(actor, fee.county)
         if idempotency_key is not None:
             existing = FeePayment.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
@@ -341,14 +341,15 @@ def fee_waiver_grant(*, actor: User, county: County, person: User, reason: str) 
     owed in full, if any, else to the next renewal fee that falls due: that fee is then owed
     at zero. A person holds at most one waiver waiting for a fee: granting again while one
     waits changes nothing and returns it. The person is emailed."""
-    require_staff(actor, county)
     reason = reason.strip()
-    if not reason:
-        raise DomainError(
-            _("Say why the waiver is granted (the DHCS funding it comes from)."), field="reason"
-        )
     with transaction.atomic():
         _lock_balance(person.pk)
+        require_staff(actor, county)
+        if not reason:
+            raise DomainError(
+                _("Say why the waiver is granted (the DHCS funding it comes from)."),
+                field="reason",
+            )
         waiting = FeeWaiver.objects.filter(person=person, fee__isnull=True).first()
         if waiting is not None:
             return waiting
