@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.rls import rls_context
-from fees.models import FeeDue, FeePayment
+from fees.models import (
+    FeeDue,
+    FeePayment,
+    ScholarshipNomination,
+    ScholarshipPool,
+    ScholarshipUse,
+)
 from fees.selectors import fee_outstanding_of, outstanding_fees
 from fees.services import fee_payment_record
 
@@ -33,3 +39,30 @@ def pay_fees_owed(
         )
         for fee in owed
     ]
+
+
+def cover_fee(fee: FeeDue, cents: int, *, nominated_by: User, pool_by: User) -> ScholarshipUse:
+    """`cents` of `fee` covered by an accepted scholarship (the rows `fees.services` writes
+    when a pool's administrator accepts a nomination), for tests of what is still owed."""
+    today = timezone.localdate()
+    pool = ScholarshipPool.objects.create(
+        name="Pool",
+        source="DHCS",
+        covers="application_exam",
+        places=5,
+        opens_on=today,
+        closes_on=today,
+        created_by=pool_by,
+    )
+    nomination = ScholarshipNomination.objects.create(
+        pool=pool,
+        county=fee.county,
+        person=fee.person,
+        reason="r",
+        status="accepted",
+        nominated_by=nominated_by,
+        granted_on=today,
+    )
+    return ScholarshipUse.objects.create(
+        nomination=nomination, fee=fee, county=fee.county, person=fee.person, amount_cents=cents
+    )

@@ -15,13 +15,11 @@ from fees.models import (
     FeeDue,
     FeePayment,
     FeeWaiver,
-    ScholarshipNomination,
-    ScholarshipPool,
-    ScholarshipUse,
 )
 from fees.selectors import outstanding_fees
 from fees.services import fee_due_record
 from tests.certification.builders import approved_application, certification_in
+from tests.paying import cover_fee
 from tests.portal.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -129,28 +127,7 @@ def test_the_list_shows_what_is_owed_and_pages(cast):
 
 
 def _cover(cast, fee, cents) -> None:
-    """A scholarship covering `cents` of `fee` (the row `fees.services` writes)."""
-    pool = ScholarshipPool.objects.create(
-        name="Pool",
-        source="DHCS",
-        covers="application_exam",
-        places=5,
-        opens_on=timezone.localdate(),
-        closes_on=timezone.localdate(),
-        created_by=cast.state,
-    )
-    nomination = ScholarshipNomination.objects.create(
-        pool=pool,
-        county=cast.county,
-        person=fee.person,
-        reason="r",
-        status="accepted",
-        nominated_by=cast.reviewer,
-        granted_on=timezone.localdate(),
-    )
-    ScholarshipUse.objects.create(
-        nomination=nomination, fee=fee, county=fee.county, person=fee.person, amount_cents=cents
-    )
+    cover_fee(fee, cents, nominated_by=cast.reviewer, pool_by=cast.state)
 
 
 def test_the_owed_list_agrees_with_the_fee_page_on_scholarships_and_waivers(cast):

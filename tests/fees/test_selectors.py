@@ -9,12 +9,10 @@ from fees.models import (
     FeeDue,
     FeePayment,
     FeeWaiver,
-    ScholarshipNomination,
-    ScholarshipPool,
-    ScholarshipUse,
 )
 from fees.selectors import fee_outstanding_of, fees_due_for, owed_only, with_balance
 from tests.certification.builders import approved_application
+from tests.paying import cover_fee
 
 pytestmark = pytest.mark.django_db
 
@@ -78,31 +76,7 @@ def test_the_owed_annotation_is_the_rule(cast, paid, waived, covered):
             county=fee.county, person=fee.person, reason="r", granted_by=cast.reviewer, fee=fee
         )
     if covered:
-        pool = ScholarshipPool.objects.create(
-            name="Pool",
-            source="DHCS",
-            covers="application_exam",
-            places=1,
-            opens_on=timezone.localdate(),
-            closes_on=timezone.localdate(),
-            created_by=cast.state,
-        )
-        nomination = ScholarshipNomination.objects.create(
-            pool=pool,
-            county=fee.county,
-            person=fee.person,
-            reason="r",
-            status="accepted",
-            nominated_by=cast.reviewer,
-            granted_on=timezone.localdate(),
-        )
-        ScholarshipUse.objects.create(
-            nomination=nomination,
-            fee=fee,
-            county=fee.county,
-            person=fee.person,
-            amount_cents=covered,
-        )
+        cover_fee(fee, covered, nominated_by=cast.reviewer, pool_by=cast.state)
 
     annotated = with_balance(FeeDue.objects.filter(pk=fee.pk)).get()
     expected = rules.fee_outstanding(10000, paid_cents=paid, waived=waived, covered_cents=covered)
