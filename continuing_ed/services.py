@@ -174,63 +174,24 @@ def ce_credit_report(
     the system. The caller has checked who reports and that the course was approved on the
     completion date; `reported_as` names the report in the audit trail. Refuses what
     `ce_credit_add` refuses (the window the credit can count toward, the same course logged
-    twice)."""
-    today = today if today is not None else timezone.localdate()
-    title = _required_text(title, field="title", message=_("Enter the course title."))
-    provider_name = _required_text(
-        provider_name, field="provider_name", message=_("Enter who provided the course.")
-    )
-    hours = hours_value(hours)
-    if category not in CeCategory.values:
-        raise DomainError(_("Choose the CE category."), field="category")
-    with transaction.atomic():
-        certification = _lock_certification(certification)
-        problems = ce_entry_problems(
-            completed_on=completed_on,
-            cycle_started_on=certification.cycle_started_on,
-            expires_on=certification.expires_on,
-            certification_status=certification.status,
-            on=today,
-        )
-        if problems:
-            raise DomainError(" ".join(problems), field="completed_on")
-        duplicate = (
-            CeCredit.objects.filter(
-                certification=certification,
-                title__iexact=title,
-                provider_name__iexact=provider_name,
+    twice). One item of `ce_credits_report`, where the rules are written once."""
+    (result,) = ce_credits_report(
+        [
+            ReportedCe(
+                certification_id=certification.pk,
+                title=title,
+                provider_name=provider_name,
+                hours=hours,
+                category=category,
                 completed_on=completed_on,
+                reported_as=reported_as,
             )
-            .exclude(status=ReviewStatus.REJECTED)
-            .exists()
-        )
-        if duplicate:
-            raise DomainError(
-                _("This course, completed on %(date)s, is already logged.")
-                % {"date": completed_on.isoformat()},
-                code="conflict",
-            )
-        credit = CeCredit.objects.create(
-            certification=certification,
-            title=title,
-            provider_name=provider_name,
-            hours=hours,
-            category=category,
-            completed_on=completed_on,
-            status=ReviewStatus.VERIFIED,
-            reviewed_at=timezone.now(),
-            reported_at_source=True,
-        )
-        audit_record(
-            actor=None,
-            verb="ce_credit_report",
-            obj=credit,
-            county=certification.issuing_county,
-            subject=certification.holder,
-            to_state=credit.status,
-            data={"hours": str(hours), "category": category, "reported_as": reported_as},
-        )
-    return credit
+        ],
+        today=today,
+    )
+    if isinstance(result, DomainError):
+        raise result
+    return result
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from certification.models import Certification
 from continuing_ed.models import CeCredit
 from continuing_ed.services import ce_credit_add, ce_credit_reject, ce_credit_verify
 from core.errors import DomainError
+from core.review import ReviewStatus
 from documents.models import Document
 from tests.factories import (
     MINIMAL_PDF,
@@ -376,81 +377,78 @@ def _reported_state(certification):
     return credits, events
 
 
-def test_credits_reported_at_once_are_those_reported_one_by_one(cast):
-    """`ce_credits_report` (a provider's file, set-based) gives each item the credit or the
-    refusal `ce_credit_report` gives it called once per item in the same order: a credit, one
-    outside the cycle, the same course again in other letter case (already logged), one
-    already logged before, a bad category, no title; the same credits and audit events."""
+def test_credits_reported_at_once_each_get_their_credit_or_refusal(cast):
+    """`ce_credits_report` (a provider's file, set-based; `ce_credit_report` is one item of
+    it) gives each item, in order, its credit or the refusal `ce_credit_add` would give: a
+    credit, one outside the cycle, the same course again in other letter case (already
+    logged), one logged before by the peer, a bad category, no title, and a second credit;
+    the two credits verified at source, each with its audit event as the system."""
     from continuing_ed.services import ReportedCe, ce_credit_report, ce_credits_report
-    from tests.factories import UserFactory
 
-    def certification_of(email):
-        return CertificationFactory(
-            holder=UserFactory(email=email),
-            issuing_county=cast.county,
-            issued_on=D(2024, 3, 15),
-            expires_on=D(2026, 3, 15),
-        )
+    certification = CertificationFactory(
+        issuing_county=cast.county, issued_on=D(2024, 3, 15), expires_on=D(2026, 3, 15)
+    )
+    add(certification, title="logged BEFORE", provider_name="peer academy")
+    base = {
+        "certification_id": certification.pk,
+        "title": "Ethics refresher",
+        "provider_name": "Peer Academy",
+        "hours": "6",
+        "category": "law_and_ethics",
+        "completed_on": D(2025, 5, 1),
+        "reported_as": "9:R-1",
+    }
+    items = [
+        ReportedCe(**base),
+        ReportedCe(**(base | {"completed_on": D(2023, 1, 1), "reported_as": "9:R-2"})),
+        ReportedCe(**(base | {"title": "ETHICS REFRESHER", "reported_as": "9:R-3"})),
+        ReportedCe(**(base | {"title": "Logged before", "reported_as": "9:R-4"})),
+        ReportedCe(**(base | {"category": "nonsense", "reported_as": "9:R-5"})),
+        ReportedCe(**(base | {"title": " ", "reported_as": "9:R-6"})),
+        ReportedCe(
+            **(base | {"completed_on": D(2025, 5, 2), "hours": "7.5", "reported_as": "9:R-7"})
+        ),
+    ]
 
-    one_by_one, at_once = certification_of("one@ce.test"), certification_of("all@ce.test")
-
-    def items(certification):
-        base = {
-            "certification_id": certification.pk,
-            "title": "Ethics refresher",
-            "provider_name": "Peer Academy",
-            "hours": "6",
-            "category": "law_and_ethics",
-            "completed_on": D(2025, 5, 1),
-            "reported_as": "9:R-1",
-        }
-        return [
-            ReportedCe(**base),
-            ReportedCe(**(base | {"completed_on": D(2023, 1, 1), "reported_as": "9:R-2"})),
-            ReportedCe(**(base | {"title": "ETHICS REFRESHER", "reported_as": "9:R-3"})),
-            ReportedCe(**(base | {"title": "Logged before", "reported_as": "9:R-4"})),
-            ReportedCe(**(base | {"category": "nonsense", "reported_as": "9:R-5"})),
-            ReportedCe(**(base | {"title": " ", "reported_as": "9:R-6"})),
-            ReportedCe(
-                **(base | {"completed_on": D(2025, 5, 2), "hours": "7.5", "reported_as": "9:R-7"})
-            ),
-        ]
-
-    for certification in (one_by_one, at_once):
-        add(certification, title="logged BEFORE", provider_name="peer academy")
-    expected = []
-    for item in items(one_by_one):
-        try:
-            expected.append(
-                ce_credit_report(
-                    certification=Certification.objects.get(pk=item.certification_id),
-                    title=item.title,
-                    provider_name=item.provider_name,
-                    hours=item.hours,
-                    category=item.category,
-                    completed_on=item.completed_on,
-                    reported_as=item.reported_as,
-                    today=TODAY,
-                )
-            )
-        except DomainError as error:
-            expected.append(error)
-
-    results = ce_credits_report(items(at_once), today=TODAY)
+    results = ce_credits_report(items, today=TODAY)
 
     def outcome(result):
         if isinstance(result, DomainError):
-            return ("refused", str(result.message), result.field, result.code)
-        return ("credit", result.title, result.hours, result.completed_on, result.status)
+            return ("refused", result.field, result.code)
+        return ("credit", result.title, result.hours, result.status, result.reported_at_source)
 
-    assert [outcome(r) for r in results] == [outcome(r) for r in expected]
-    assert [r[0] for r in map(outcome, results)] == [
-        "credit",
-        "refused",
-        "refused",
-        "refused",
-        "refused",
-        "refused",
-        "credit",
+    already = ("refused", None, "conflict")
+    assert [outcome(r) for r in results] == [
+        ("credit", "Ethics refresher", Decimal("6"), ReviewStatus.VERIFIED, True),
+        ("refused", "completed_on", results[1].code),
+        already,
+        already,
+        ("refused", "category", results[4].code),
+        ("refused", "title", results[5].code),
+        ("credit", "Ethics refresher", Decimal("7.5"), ReviewStatus.VERIFIED, True),
     ]
-    assert _reported_state(at_once) == _reported_state(one_by_one)
+    assert "already logged" in str(results[2].message)
+    assert "already logged" in str(results[3].message)
+    assert results[1].code != "conflict"
+    credits, events = _reported_state(certification)
+    assert len(credits) == 3  # the two reported and the one the peer logged before
+    assert [e[4] for e in events] == [
+        [("category", "law_and_ethics"), ("hours", "6"), ("reported_as", "9:R-1")],
+        [("category", "law_and_ethics"), ("hours", "7.5"), ("reported_as", "9:R-7")],
+    ]
+    assert all(e[5] is None for e in events)  # the system reported them
+
+    # One item alone, by `ce_credit_report`: the same course again is refused, nothing added.
+    with pytest.raises(DomainError) as refused:
+        ce_credit_report(
+            certification=certification,
+            title="ethics refresher",
+            provider_name="PEER ACADEMY",
+            hours="6",
+            category="law_and_ethics",
+            completed_on=D(2025, 5, 1),
+            reported_as="9:R-8",
+            today=TODAY,
+        )
+    assert refused.value.code == "conflict"
+    assert _reported_state(certification) == (credits, events)
